@@ -1,0 +1,1 @@
+"""The local HTTP API (FastAPI): routes, security middleware, events, problem+json errors."""

@@ -1,0 +1,1 @@
+"""DMP access workflows: patient selection, access modes and consent, VIHF, journal, documents."""

@@ -1,0 +1,1 @@
+"""Domain facts without I/O: NIR and INS, national identifiers, code tables (G15, R01, ...)."""

@@ -1,0 +1,169 @@
+"""The one exception tree of cardbridge.
+
+Every error raised on purpose derives from :class:`CardBridgeError`. Each class has a
+stable machine ``code`` (the ``code`` of the API's problem+json answers) and a default
+message that tells a clinician what to do. The HTTP status of each code is decided in
+one place, :mod:`cardbridge.api.problems`; the CLI maps errors to exit codes in its own
+module. Messages never contain a PIN or health data.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class CardBridgeError(Exception):
+    """Root of every error cardbridge raises on purpose."""
+
+    code: ClassVar[str] = "internal_error"
+    default_message: ClassVar[str] = "cardbridge failed unexpectedly."
+
+    def __init__(self, message: str | None = None, *, reader: str | None = None) -> None:
+        self.message = message or self.default_message
+        self.reader = reader
+        super().__init__(self.message)
+
+    def details(self) -> dict[str, object]:
+        """Extra machine-readable fields for API answers (never secrets or health data)."""
+        return {"reader": self.reader} if self.reader else {}
+
+
+# --- PC/SC and readers -------------------------------------------------------------
+
+
+class PcscError(CardBridgeError):
+    """The smart-card service or a reader failed."""
+
+    code = "pcsc_error"
+    default_message = "The smart-card service reported an error. Try again."
+
+
+class PcscUnavailableError(PcscError):
+    code = "pcsc_unavailable"
+    default_message = (
+        "The smart-card service (pcscd) is not running or cannot be reached. "
+        "Start it (sudo systemctl start pcscd.socket) and check `cardbridge doctor`."
+    )
+
+
+class ReaderNotFoundError(PcscError):
+    code = "reader_not_found"
+    default_message = "No card reader found. Plug in a card reader and check its cable."
+
+
+class CardAbsentError(PcscError):
+    code = "card_absent"
+    default_message = "No card in the reader. Insert the card in a reader."
+
+
+class CardRemovedError(PcscError):
+    code = "card_removed"
+    default_message = "The card was removed during the operation. Insert it again and retry."
+
+
+class CardBusyError(PcscError):
+    code = "card_busy"
+    default_message = (
+        "The card is being used by another program. Close the other program or wait, then retry."
+    )
+
+
+class CardCommunicationError(PcscError):
+    code = "card_communication_error"
+    default_message = (
+        "The reader could not talk to the card. Remove the card, check it is inserted the "
+        "right way up, and insert it again."
+    )
+
+
+# --- Cards ------------------------------------------------------------------------
+
+
+class CardError(CardBridgeError):
+    """The card answered, but not as expected."""
+
+    code = "card_error"
+    default_message = "The card refused the operation."
+
+
+class WrongCardTypeError(CardError):
+    code = "wrong_card_type"
+    default_message = "This is not the expected card. Insert a CPS or Vitale card as asked."
+
+
+class CardDataError(CardError):
+    code = "card_data_invalid"
+    default_message = (
+        "The data on the card is not readable or not consistent. The card may be damaged: "
+        "contact the card issuer."
+    )
+
+
+class PinError(CardError):
+    """Base of PIN outcomes."""
+
+    code = "pin_error"
+
+
+class PinRequiredError(PinError):
+    code = "pin_required"
+    default_message = "This needs the CPS PIN. Enter the PIN of the card."
+
+
+class PinFormatError(PinError):
+    code = "invalid_request"
+    default_message = "The PIN must be 4 to 8 digits."
+
+
+class PinInvalidError(PinError):
+    code = "pin_invalid"
+
+    def __init__(self, tries_left: int, *, reader: str | None = None) -> None:
+        self.tries_left = tries_left
+        if tries_left == 1:
+            text = "Wrong PIN. One try left: a further wrong PIN blocks the card."
+        else:
+            text = f"Wrong PIN. {tries_left} tries left."
+        super().__init__(text, reader=reader)
+
+    def details(self) -> dict[str, object]:
+        return {**super().details(), "tries_left": self.tries_left}
+
+
+class PinBlockedError(PinError):
+    code = "pin_blocked"
+    default_message = (
+        "PIN blocked: unblock it with the PUK (the unblocking code sent with the card), "
+        "or ask your card manager."
+    )
+
+    def details(self) -> dict[str, object]:
+        return {**super().details(), "tries_left": 0}
+
+
+# --- Data given by users ------------------------------------------------------------
+
+
+class InvalidInputError(CardBridgeError):
+    """Input refused; ``field`` names what to correct."""
+
+    code = "invalid_request"
+    default_message = "The request is not valid."
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}" if field else message)
+
+    def details(self) -> dict[str, object]:
+        return {"field": self.field} if self.field else {}
+
+
+class ProfileError(InvalidInputError):
+    """An emulator profile is refused."""
+
+    code = "profile_invalid"
+
+
+class ConfigError(CardBridgeError):
+    code = "config_invalid"
+    default_message = "The cardbridge configuration is not valid."

@@ -1,0 +1,132 @@
+"""Command/response APDU encoding and parsing at every length boundary (hex vectors)."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cardbridge.pcsc.apdu import (
+    ApduError,
+    CommandApdu,
+    MalformedApduError,
+    ResponseApdu,
+    describe_sw,
+)
+
+VECTORS = [
+    # (command, extended flag given to to_bytes, expected encoding)
+    (CommandApdu(0, 0xA4, 0, 0x0C), None, "00A4000C"),
+    (CommandApdu(0, 0xB0, 0, 0, le=1), None, "00B0000001"),
+    (CommandApdu(0, 0xB0, 0, 0, le=255), None, "00B00000FF"),
+    (CommandApdu(0, 0xB0, 0, 0, le=256), None, "00B0000000"),
+    (CommandApdu(0, 0xB0, 0, 0, le=257), None, "00B00000000101"),
+    (CommandApdu(0, 0xB0, 0, 0, le=65536), None, "00B00000000000"),
+    (CommandApdu(0, 0xB0, 0, 0, le=256), True, "00B00000000100"),
+    (CommandApdu(0, 0xA4, 4, 0, b"\x3f\x00"), None, "00A40400023F00"),
+    (CommandApdu(0, 0xA4, 4, 0, b"\x3f\x00", le=256), None, "00A40400023F0000"),
+    (CommandApdu(0, 0xA4, 4, 0, b"\x3f\x00", le=256), True, "00A404000000023F000100"),
+    (CommandApdu(0, 0xA4, 4, 0, b"\x3f\x00", le=65536), None, "00A404000000023F000000"),
+]
+
+
+@pytest.mark.parametrize(("command", "extended", "expected"), VECTORS)
+def test_encoding_vectors(command: CommandApdu, extended: bool | None, expected: str) -> None:
+    raw = command.to_bytes(extended=extended)
+    assert raw.hex().upper() == expected
+    assert CommandApdu.from_bytes(raw) == command
+
+
+@pytest.mark.parametrize(
+    ("length", "header"),
+    [(1, "01"), (255, "FF"), (256, "000100"), (65535, "00FFFF")],
+)
+def test_data_length_boundaries(length: int, header: str) -> None:
+    command = CommandApdu(0x00, 0xD6, 0, 0, b"\x5a" * length)
+    raw = command.to_bytes()
+    assert raw[4 : 4 + len(header) // 2].hex().upper() == header
+    assert len(raw) == 4 + len(header) // 2 + length
+    assert CommandApdu.from_bytes(raw) == command
+
+
+def test_case_numbers() -> None:
+    assert CommandApdu(0, 1, 0, 0).case == 1
+    assert CommandApdu(0, 1, 0, 0, le=5).case == 2
+    assert CommandApdu(0, 1, 0, 0, b"x").case == 3
+    assert CommandApdu(0, 1, 0, 0, b"x", le=5).case == 4
+
+
+def test_short_encoding_refused_when_too_long() -> None:
+    with pytest.raises(ValueError, match="extended"):
+        CommandApdu(0, 0xD6, 0, 0, b"\0" * 256).to_bytes(extended=False)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["", "00", "00A400", "00A4000003AABB", "00A400000000", "00A4000000000200", "00A4000002AA"],
+)
+def test_malformed_commands_are_refused(bad: str) -> None:
+    with pytest.raises(MalformedApduError):
+        CommandApdu.from_bytes(bytes.fromhex(bad))
+
+
+def test_invalid_fields_refused() -> None:
+    with pytest.raises(ValueError, match="one byte"):
+        CommandApdu(0x100, 0, 0, 0)
+    with pytest.raises(ValueError, match="le"):
+        CommandApdu(0, 0, 0, 0, le=0)
+
+
+@given(
+    data=st.binary(max_size=600),
+    le=st.one_of(st.none(), st.integers(1, 65536)),
+    extended=st.sampled_from([None, True]),
+)
+def test_roundtrip(data: bytes, le: int | None, extended: bool | None) -> None:
+    command = CommandApdu(0x80, 0x2A, 0x9E, 0x9A, data, le)
+    assert CommandApdu.from_bytes(command.to_bytes(extended=extended)) == command
+
+
+@given(st.binary(max_size=300))
+def test_parser_never_crashes(raw: bytes) -> None:
+    with contextlib.suppress(MalformedApduError):
+        CommandApdu.from_bytes(raw)
+
+
+def test_verify_data_is_redacted() -> None:
+    text = CommandApdu(0, 0x20, 0, 0x01, b"1234\xff\xff\xff\xff").redacted()
+    assert "31323334" not in text.replace(" ", "")
+    assert "<8 secret bytes>" in text
+
+
+def test_response() -> None:
+    response = ResponseApdu.from_bytes(bytes.fromhex("0102 6A82"))
+    assert (response.data, response.sw, response.sw1, response.sw2) == (b"\1\2", 0x6A82, 0x6A, 0x82)
+    assert not response.ok
+    assert response.to_bytes() == bytes.fromhex("01026A82")
+    with pytest.raises(MalformedApduError):
+        ResponseApdu.from_bytes(b"\x90")
+
+
+@pytest.mark.parametrize(
+    ("sw", "name"),
+    [
+        (0x9000, "SUCCESS"),
+        (0x6982, "SECURITY_CONDITION_NOT_SATISFIED"),
+        (0x6A82, "FILE_NOT_FOUND"),
+        (0x6110, "BYTES_REMAINING (16 more bytes)"),
+        (0x6C00, "WRONG_LE (exact length 256)"),
+        (0x63C2, "VERIFY_FAILED (2 tries left)"),
+        (0x6F42, "UNKNOWN_STATUS"),
+    ],
+)
+def test_status_word_names(sw: int, name: str) -> None:
+    assert describe_sw(sw) == name
+
+
+def test_apdu_error_names_the_status() -> None:
+    error = ApduError(0x6982, command="READ_BINARY")
+    assert "SW=0x6982 (SECURITY_CONDITION_NOT_SATISFIED)" in str(error)
+    assert error.details()["sw"] == "6982"
