@@ -1,0 +1,104 @@
+"""Configuration: ``CARDBRIDGE_*`` environment variables over a config file over defaults.
+
+The config file is TOML, at ``$XDG_CONFIG_HOME/cardbridge/config.toml`` unless
+``CARDBRIDGE_CONFIG_FILE`` names another; its keys are the field names below
+(``port = 8470``, ``allowed_origins = ["https://app.example"]``).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from cardbridge.errors import ConfigError
+
+DEFAULT_PORT = 8470
+
+
+def _xdg(variable: str, fallback: str) -> Path:
+    value = os.environ.get(variable)
+    return Path(value) if value else Path.home() / fallback
+
+
+def default_config_dir() -> Path:
+    return _xdg("XDG_CONFIG_HOME", ".config") / "cardbridge"
+
+
+def default_data_dir() -> Path:
+    return _xdg("XDG_DATA_HOME", ".local/share") / "cardbridge"
+
+
+def config_file_path() -> Path:
+    explicit = os.environ.get("CARDBRIDGE_CONFIG_FILE")
+    return Path(explicit) if explicit else default_config_dir() / "config.toml"
+
+
+class Settings(BaseSettings):
+    """All settings of cardbridge, each documented in README's configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="CARDBRIDGE_", extra="forbid")
+
+    host: str = Field("127.0.0.1", description="Loopback address the API listens on.")
+    port: int = Field(DEFAULT_PORT, ge=1, le=65535, description="TCP port of the API.")
+    allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Web origins allowed to call the API (comma-separated in the environment).",
+    )
+    api_token: str | None = Field(
+        None, description="Local API token; default: a random token kept in the config dir."
+    )
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Emulator test PKI and DMP access journal.",
+    )
+    emulator: bool = Field(False, description="Serve the built-in emulated readers only.")
+    emulator_fallback: bool = Field(
+        False,
+        description="Serve the emulated readers when PC/SC has no reader with a card at start.",
+    )
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file_path())
+        return (init_settings, env_settings, toml)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment and config file, with ``overrides`` on top."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'config'}: {e['msg']}"
+            for e in error.errors()
+        )
+        raise ConfigError(f"Invalid configuration ({config_file_path()}): {problems}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(
+            f"The config file {config_file_path()} is not valid TOML: {error}"
+        ) from None
