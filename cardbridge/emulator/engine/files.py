@@ -1,0 +1,121 @@
+"""The ISO 7816-4 file tree: the MF, DFs (with optional AIDs) and transparent EFs.
+
+DFs also hold their security objects (IAS-ECC attaches PINs and keys to a DF). An
+EF has a read rule: always, after a PIN, or never.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from cardbridge.emulator.engine.security import CardKey, Pin
+from cardbridge.pcsc.tlv import Tlv
+
+MF_FID = 0x3F00
+DESCRIPTOR_TRANSPARENT_EF = 0x01
+DESCRIPTOR_DF = 0x38
+LIFE_CYCLE_ACTIVATED = 0x05
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """Who may read an EF: anyone, after verifying ``pin``, or nobody (``never``)."""
+
+    pin: Pin | None = None
+    never: bool = False
+
+
+ALWAYS = Access()
+NEVER = Access(never=True)
+
+
+class ElementaryFile:
+    """A transparent EF."""
+
+    def __init__(
+        self, fid: int, data: bytes, *, sfi: int | None = None, read: Access = ALWAYS
+    ) -> None:
+        if sfi is not None and not 1 <= sfi <= 30:
+            raise ValueError("an SFI is between 1 and 30")
+        self.fid = fid
+        self.sfi = sfi
+        self.data = data
+        self.read = read
+        self.parent: DedicatedFile | None = None
+
+    def __repr__(self) -> str:
+        return f"EF {self.fid:04X} ({len(self.data)} bytes)"
+
+
+class DedicatedFile:
+    """A DF (the MF is the DF without parent). ``fid`` may be absent for a DF known by AID."""
+
+    def __init__(
+        self,
+        fid: int | None,
+        *,
+        aid: bytes | None = None,
+        children: Iterable[ElementaryFile | DedicatedFile] = (),
+        pins: Iterable[Pin] = (),
+        keys: Iterable[CardKey] = (),
+    ) -> None:
+        self.fid = fid
+        self.aid = aid
+        self.parent: DedicatedFile | None = None
+        self.children: list[ElementaryFile | DedicatedFile] = []
+        self.pins = {pin.reference: pin for pin in pins}
+        self.keys = {key.reference: key for key in keys}
+        for child in children:
+            self.add(child)
+
+    def __repr__(self) -> str:
+        name = f"{self.fid:04X}" if self.fid is not None else (self.aid or b"").hex().upper()
+        return f"DF {name}"
+
+    def add(self, child: ElementaryFile | DedicatedFile) -> None:
+        child.parent = self
+        self.children.append(child)
+
+    def child(self, fid: int) -> ElementaryFile | DedicatedFile | None:
+        return next((c for c in self.children if c.fid == fid), None)
+
+    def ef_by_sfi(self, sfi: int) -> ElementaryFile | None:
+        return next(
+            (c for c in self.children if isinstance(c, ElementaryFile) and c.sfi == sfi), None
+        )
+
+    def walk(self) -> Iterator[DedicatedFile]:
+        """This DF and every DF below it."""
+        yield self
+        for child in self.children:
+            if isinstance(child, DedicatedFile):
+                yield from child.walk()
+
+    def find_aid(self, aid: bytes) -> DedicatedFile | None:
+        return next((df for df in self.walk() if df.aid == aid), None)
+
+    @property
+    def root(self) -> DedicatedFile:
+        df = self
+        while df.parent is not None:
+            df = df.parent
+        return df
+
+
+def control_parameters(file: ElementaryFile | DedicatedFile) -> list[Tlv]:
+    """The FCP objects of a file (descriptor, FID, DF name, size, SFI, life cycle)."""
+    objects: list[Tlv] = []
+    if isinstance(file, ElementaryFile):
+        objects.append(Tlv(0x80, len(file.data).to_bytes(2, "big")))
+        objects.append(Tlv(0x82, bytes((DESCRIPTOR_TRANSPARENT_EF,))))
+    else:
+        objects.append(Tlv(0x82, bytes((DESCRIPTOR_DF,))))
+    if file.fid is not None:
+        objects.append(Tlv(0x83, file.fid.to_bytes(2, "big")))
+    if isinstance(file, DedicatedFile) and file.aid:
+        objects.append(Tlv(0x84, file.aid))
+    if isinstance(file, ElementaryFile) and file.sfi is not None:
+        objects.append(Tlv(0x88, bytes((file.sfi << 3,))))
+    objects.append(Tlv(0x8A, bytes((LIFE_CYCLE_ACTIVATED,))))
+    return objects
