@@ -10,11 +10,16 @@ in DOMAIN.md §1:
   ``3F00/D010`` = ``EC { 81 start, 82 end }`` in BCD; situation files
   ``3F00/0001/D120``..``D12F``; private keys in DF ``3F00/0001``; DF ``3F00/0002``;
   the APDUs of :mod:`cardbridge.layouts.iasecc`.
+- [field] EF.ATR ``3F00/2F01`` exists (OpenSC's IAS-ECC driver reads it from CPx cards);
+  IAS-ECC short identifiers: EF.ATR ``1D``, EF.SN.ICC ``1C`` (read from the MF); READ
+  BINARY answers at most ``E7`` bytes (:data:`~cardbridge.layouts.iasecc.READ_BINARY_MAX`).
 - [field] situation content ``EE { 84 name, 85 Struct_IdNat, 86 sector }``; PIN
   reference ``01`` (global, in the MF) and private key references ``81`` (signature)
   and ``82`` (authentication), as OpenSC's IAS-ECC driver and its users report them.
 - [ours] — not public, defined by cardbridge, to be corrected after reading a real
-  card: the serial digits after the issuer in EF.SN.ICC (BCD); EF_ACTUA dates (card
+  card: the content of EF.ATR (IAS-ECC pre-issuing data and buffer sizes); that the
+  PKCS#15 application is DF ``3F00/0001`` (the DF with the keys and situations);
+  the serial digits after the issuer in EF.SN.ICC (BCD); EF_ACTUA dates (card
   issue date, card expiry); the TLV layout of CPS_ID_CARD, CPS_NAME_PS and
   CPS_INFO_PS; where they and the two certificates sit (EFs of the PKCS#15
   application, with the FIDs and SFIs below); UTF-8 text everywhere.
@@ -56,7 +61,10 @@ ISSUER = bytes.fromhex("8025000001")
 MF = 0x3F00
 DF_KEYS = 0x0001
 DF_0002 = 0x0002
+EF_ATR: FilePath = (MF, 0x2F01)
+EF_ATR_SFI = 0x1D
 EF_SN_ICC: FilePath = (MF, 0xD003)
+EF_SN_ICC_SFI = 0x1C
 EF_ACTUA: FilePath = (MF, 0xD010)
 FIRST_SITUATION_FID = 0xD120
 MAX_SITUATIONS = 16
@@ -69,6 +77,11 @@ TAG_SITUATION = 0xEE
 TAG_SITUATION_NAME = 0x84
 TAG_SITUATION_STRUCTURE = 0x85
 TAG_SITUATION_SECTOR = 0x86
+
+
+# EF.ATR content (ours): ISO 7816-4 pre-issuing data (46) and the IAS-ECC buffer sizes
+# (E0: send, send with secure messaging, receive, receive with SM): short APDUs, T=0.
+EF_ATR_CONTENT = bytes.fromhex("46 04 00000000  E0 10 0202 00FF 0202 00FF 0202 0100 0202 0100")
 
 
 def situation_path(index: int) -> FilePath:

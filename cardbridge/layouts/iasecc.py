@@ -8,6 +8,8 @@ Provenance (DOMAIN.md §1 and OpenSC's ``iasecc`` driver, which reads these card
   hashed yet) followed by ``80 <remaining bytes>``, the card performing the last step.
 - [spec] PIN status: GET DATA ``00 CB 3F FF`` with ``4D 08 70 06 BF 81 <ref> 02 A0 80``
   answered by ``BF 81 <ref> { A0 { 9A max tries, 9B tries left, 9D usage } }``.
+- [field] READ BINARY returns at most ``E7`` (231) bytes at a time (OpenSC reads the
+  rest when it gets exactly that many; the Cryptolib reads ``E7`` chunks).
 - [ours] the value of ``9D`` (the emulator reports ``FF``: no usage limit).
 """
 
@@ -19,6 +21,9 @@ from enum import IntEnum, unique
 from cardbridge.errors import CardDataError
 from cardbridge.layouts import sha256
 from cardbridge.pcsc.tlv import Tlv, TlvError, parse_all, parse_dict, parse_one, require
+
+READ_BINARY_MAX = 0xE7
+"""Most bytes an IAS-ECC card returns to one short READ BINARY."""
 
 GET_DATA_P1P2 = 0x3FFF
 """P1-P2 of GET DATA (odd INS ``CB``) addressing the current DF's security objects."""

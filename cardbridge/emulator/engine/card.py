@@ -64,12 +64,21 @@ class IsoCard:
 
     ``fci`` says whether SELECT answers an FCI when P2 asks for one (``00``); the
     CPS3 does not (``6A86``) and returns only FCP (P2 ``04``) or nothing (``0C``).
+    ``read_limit`` caps what one short READ BINARY returns (IAS-ECC cards: ``E7``).
     """
 
-    def __init__(self, *, atr: bytes, mf: DedicatedFile, fci: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        atr: bytes,
+        mf: DedicatedFile,
+        fci: bool = True,
+        read_limit: int = SHORT_MAX_LE,
+    ) -> None:
         self._atr = atr
         self.mf = mf
         self.fci = fci
+        self.read_limit = read_limit
         self.state = VolatileState(mf)
 
     @property

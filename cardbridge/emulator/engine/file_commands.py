@@ -141,8 +141,11 @@ def read_binary(card: IsoCard, apdu: CommandApdu) -> Reply:
         raise CardStatus(SW.SECURITY_CONDITION_NOT_SATISFIED)
     if offset >= len(ef.data):
         raise CardStatus(SW.WRONG_P1P2)
-    chunk = ef.data[offset : offset + apdu.le]
-    if len(chunk) < apdu.le and apdu.le not in (SHORT_MAX_LE, EXTENDED_MAX_LE):
+    # One short READ BINARY gets at most what the card returns at once (read_limit):
+    # the host sees fewer bytes than it asked for, with 9000, and reads on.
+    wanted = min(apdu.le, card.read_limit) if apdu.le <= SHORT_MAX_LE else apdu.le
+    chunk = ef.data[offset : offset + wanted]
+    if len(chunk) < wanted and apdu.le not in (SHORT_MAX_LE, EXTENDED_MAX_LE):
         # An exact Le beyond the end: the bytes up to the end, with a warning (ISO 7816-4).
         return Reply(chunk, SW.END_OF_FILE)
     return Reply(chunk)

@@ -16,6 +16,13 @@ MF_FID = 0x3F00
 DESCRIPTOR_TRANSPARENT_EF = 0x01
 DESCRIPTOR_DF = 0x38
 LIFE_CYCLE_ACTIVATED = 0x05
+# Security attributes in compact format (tag 8C): an access mode byte, then one
+# condition byte per operation it flags. Only READ BINARY is described.
+TAG_COMPACT_SECURITY = 0x8C
+ACCESS_MODE_READ = 0x01
+CONDITION_ALWAYS = 0x00
+CONDITION_NEVER = 0xFF
+CONDITION_USER_AUTHENTICATION = 0x11  # user authentication in security environment 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +111,7 @@ class DedicatedFile:
 
 
 def control_parameters(file: ElementaryFile | DedicatedFile) -> list[Tlv]:
-    """The FCP objects of a file (descriptor, FID, DF name, size, SFI, life cycle)."""
+    """The FCP objects of a file (size, descriptor, FID, DF name, SFI, life cycle, access)."""
     objects: list[Tlv] = []
     if isinstance(file, ElementaryFile):
         objects.append(Tlv(0x80, len(file.data).to_bytes(2, "big")))
@@ -118,4 +125,17 @@ def control_parameters(file: ElementaryFile | DedicatedFile) -> list[Tlv]:
     if isinstance(file, ElementaryFile) and file.sfi is not None:
         objects.append(Tlv(0x88, bytes((file.sfi << 3,))))
     objects.append(Tlv(0x8A, bytes((LIFE_CYCLE_ACTIVATED,))))
+    objects.append(Tlv(TAG_COMPACT_SECURITY, _security_attributes(file)))
     return objects
+
+
+def _security_attributes(file: ElementaryFile | DedicatedFile) -> bytes:
+    if isinstance(file, DedicatedFile):
+        return b"\x00"
+    if file.read.never:
+        condition = CONDITION_NEVER
+    elif file.read.pin is not None:
+        condition = CONDITION_USER_AUTHENTICATION
+    else:
+        condition = CONDITION_ALWAYS
+    return bytes((ACCESS_MODE_READ, condition))

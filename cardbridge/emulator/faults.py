@@ -1,0 +1,112 @@
+"""Fault injection for tests: a card that is pulled out, slow, refusing or garbled on cue.
+
+:class:`FaultyCard` wraps any :class:`~cardbridge.emulator.card.VirtualCard` and
+follows a :class:`FaultPlan`. APDUs are counted from 1 over the life of the wrapper.
+Once the card is "removed" it answers every APDU with an empty response: the
+in-process connection turns that into ``card_removed`` (and takes the card out of its
+reader), and the vpcd bridge sends it as the zero-length reply that makes vpcd eject
+the card (DOMAIN.md §5). ``on_removed`` is called once, at removal, for readers that
+want to know at once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from cardbridge.emulator.card import VirtualCard
+
+
+@dataclass(frozen=True)
+class FaultPlan:
+    """What goes wrong, and at which APDU (numbered from 1).
+
+    - ``remove_before``: that APDU never reaches the card; the card is gone.
+    - ``remove_after``: that APDU runs on the card (a VERIFY counts), then the card is
+      pulled out before its response gets back.
+    - ``delay``: seconds the card takes before each answer.
+    - ``status_at`` / ``status_for_ins``: APDU number, or INS byte, answered with that
+      status word instead of running the command.
+    - ``truncate_at``: APDU number → how many bytes of its response (SW included) arrive.
+    """
+
+    remove_before: int | None = None
+    remove_after: int | None = None
+    delay: float = 0.0
+    status_at: Mapping[int, int] = field(default_factory=dict)
+    status_for_ins: Mapping[int, int] = field(default_factory=dict)
+    truncate_at: Mapping[int, int] = field(default_factory=dict)
+
+
+class FaultyCard:
+    """A :class:`VirtualCard` that misbehaves as its :class:`FaultPlan` says."""
+
+    def __init__(
+        self,
+        card: VirtualCard,
+        plan: FaultPlan,
+        *,
+        on_removed: Callable[[], None] | None = None,
+    ) -> None:
+        self.card = card
+        self.plan = plan
+        self.on_removed = on_removed
+        self._count = 0
+        self._removed = False
+        self._lock = threading.Lock()
+
+    @property
+    def atr(self) -> bytes:
+        return self.card.atr
+
+    @property
+    def removed(self) -> bool:
+        return self._removed
+
+    @property
+    def apdu_count(self) -> int:
+        """APDUs received so far, including those that a fault swallowed."""
+        return self._count
+
+    def power_on(self) -> None:
+        if not self._removed:
+            self.card.power_on()
+
+    def power_off(self) -> None:
+        if not self._removed:
+            self.card.power_off()
+
+    def reset(self) -> None:
+        if not self._removed:
+            self.card.reset()
+
+    def _remove(self) -> bytes:
+        self._removed = True
+        self.card.power_off()
+        if self.on_removed is not None:
+            self.on_removed()
+        return b""
+
+    def process(self, apdu: bytes) -> bytes:
+        """The card's answer, or what the plan makes of it (``b""`` once removed)."""
+        with self._lock:
+            self._count += 1
+            number = self._count
+            if self._removed:
+                return b""
+        plan = self.plan
+        if plan.delay:
+            time.sleep(plan.delay)
+        if plan.remove_before == number:
+            return self._remove()
+        forced = plan.status_at.get(number)
+        if forced is None and len(apdu) > 1:
+            forced = plan.status_for_ins.get(apdu[1])
+        response = forced.to_bytes(2, "big") if forced is not None else self.card.process(apdu)
+        if plan.remove_after == number:
+            return self._remove()
+        if number in plan.truncate_at:
+            return response[: plan.truncate_at[number]]
+        return response
