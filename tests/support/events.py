@@ -8,6 +8,8 @@ from collections.abc import Callable
 from cardbridge.pcsc.readers import EventHub, EventKind, ReaderEvent
 
 SERVICE_EVENTS = frozenset({EventKind.PCSC_AVAILABLE, EventKind.PCSC_UNAVAILABLE})
+# pcscd looks for cards every ~400 ms; an event later than this is a failure, not slowness.
+EVENT_TIMEOUT = 5.0
 
 
 class EventLog:
@@ -18,6 +20,7 @@ class EventLog:
     """
 
     def __init__(self, hub: EventHub, readers: set[str] | None = None) -> None:
+        self._hub = hub
         self._readers = readers
         self._events: list[ReaderEvent] = []
         self._condition = threading.Condition()
@@ -47,11 +50,28 @@ class EventLog:
         with self._condition:
             return self._condition.wait_for(lambda: predicate(self._events), timeout)
 
-    def wait_for_event(self, kind: EventKind, reader: str = "", timeout: float = 5.0) -> bool:
+    def wait_for_event(
+        self, kind: EventKind, reader: str = "", timeout: float = EVENT_TIMEOUT
+    ) -> bool:
         """Wait until an event of ``kind`` for ``reader`` is in the log (since :meth:`clear`)."""
         return self.wait_for(
             lambda events: any(e.kind is kind and e.reader == reader for e in events), timeout
         )
+
+    def wait_until_empty(self, reader: str, timeout: float = EVENT_TIMEOUT) -> bool:
+        """Wait until the hub shows ``reader`` without a card, then :meth:`clear`.
+
+        A card removed just before may still be reported: pcscd notices a removal at its
+        next poll. Inserting before that would mix the old card's events with the new's.
+        """
+
+        def empty(_: list[ReaderEvent]) -> bool:
+            return any(s.name == reader and not s.card_present for s in self._hub.snapshot())
+
+        if not self.wait_for(empty, timeout):
+            return False
+        self.clear()
+        return True
 
     def clear(self) -> None:
         with self._condition:

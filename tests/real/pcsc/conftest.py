@@ -11,11 +11,8 @@ from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.pcsc.backend import PcscBackend
 from cardbridge.pcsc.readers import EventKind
 from tests.support.cards import ScriptedCard
-from tests.support.events import EventLog
+from tests.support.events import EVENT_TIMEOUT, EventLog
 from tests.support.pcscd import VpcdSlot
-
-# pcscd looks for cards every ~400 ms; an event later than this is a failure, not slowness.
-EVENT_TIMEOUT = 5.0
 
 
 @dataclass
@@ -33,20 +30,6 @@ class InsertedCard:
         return self.slot.reader
 
 
-def wait_until_empty(backend: PcscBackend, log: EventLog, reader: str) -> None:
-    """Wait until the started ``backend`` sees ``reader`` without a card.
-
-    The previous test's card may still be reported: pcscd notices a removal at its next
-    poll. Inserting before that would make the old card's events look like the new one's.
-    """
-
-    def empty() -> bool:
-        return any(s.name == reader and not s.card_present for s in backend.events.snapshot())
-
-    assert log.wait_for(lambda _: empty(), EVENT_TIMEOUT), f"{reader} never seen empty"
-    log.clear()
-
-
 @pytest.fixture
 def backend() -> Iterator[PcscBackend]:
     backend = PcscBackend()
@@ -58,7 +41,7 @@ def backend() -> Iterator[PcscBackend]:
 def empty_reader(vpcd_slot: VpcdSlot, backend: PcscBackend) -> str:
     """A vpcd reader that the started ``backend`` sees without a card."""
     backend.start()
-    wait_until_empty(backend, EventLog(backend.events, {vpcd_slot.reader}), vpcd_slot.reader)
+    assert EventLog(backend.events, {vpcd_slot.reader}).wait_until_empty(vpcd_slot.reader)
     return vpcd_slot.reader
 
 
@@ -67,7 +50,7 @@ def inserted(vpcd_slot: VpcdSlot, backend: PcscBackend) -> Iterator[InsertedCard
     """A :class:`ScriptedCard` (CPS3 ATR) that pcscd already reports in ``vpcd_slot``."""
     log = EventLog(backend.events, {vpcd_slot.reader})
     backend.start()
-    wait_until_empty(backend, log, vpcd_slot.reader)
+    assert log.wait_until_empty(vpcd_slot.reader)
     card = ScriptedCard()
     with VpcdBridge(card, port=vpcd_slot.port) as bridge:
         assert log.wait_for_event(EventKind.CARD_INSERTED, vpcd_slot.reader, EVENT_TIMEOUT)

@@ -8,9 +8,8 @@ import time
 from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.pcsc.backend import PcscBackend
 from cardbridge.pcsc.readers import EventKind, ReaderState
-from tests.real.pcsc.conftest import EVENT_TIMEOUT, wait_until_empty
 from tests.support.cards import CPS3_ATR, VITALE2_ATR, ScriptedCard
-from tests.support.events import EventLog
+from tests.support.events import EVENT_TIMEOUT, EventLog
 from tests.support.pcscd import VpcdSlot
 
 INSERTED, REMOVED = EventKind.CARD_INSERTED, EventKind.CARD_REMOVED
@@ -21,7 +20,7 @@ def test_card_in_then_out(vpcd_slot: VpcdSlot, backend: PcscBackend) -> None:
     log = EventLog(backend.events, {reader})
     backend.start()
     assert log.wait_for_event(EventKind.READER_ADDED, reader, EVENT_TIMEOUT)
-    wait_until_empty(backend, log, reader)
+    assert log.wait_until_empty(reader)
     with VpcdBridge(ScriptedCard(), port=vpcd_slot.port):
         assert log.wait_for_event(INSERTED, reader, EVENT_TIMEOUT)
         inserted = log.events[-1]
@@ -38,7 +37,7 @@ def test_card_replaced_by_another(vpcd_slot: VpcdSlot, backend: PcscBackend) -> 
     reader = vpcd_slot.reader
     log = EventLog(backend.events, {reader})
     backend.start()
-    wait_until_empty(backend, log, reader)
+    assert log.wait_until_empty(reader)
     with VpcdBridge(ScriptedCard(), port=vpcd_slot.port):
         assert log.wait_for_event(INSERTED, reader, EVENT_TIMEOUT)
     # vpcd hides a swap made between two of pcscd's polls (the new card is not even
@@ -54,8 +53,8 @@ def test_two_readers_each_their_own_events(vpcd_pair: list[VpcdSlot], backend: P
     first, second = vpcd_pair
     log = EventLog(backend.events, {first.reader, second.reader})
     backend.start()
-    wait_until_empty(backend, log, first.reader)
-    wait_until_empty(backend, log, second.reader)
+    assert log.wait_until_empty(first.reader)
+    assert log.wait_until_empty(second.reader)
     with VpcdBridge(ScriptedCard(VITALE2_ATR), port=second.port):
         assert log.wait_for_event(INSERTED, second.reader, EVENT_TIMEOUT)
         with VpcdBridge(ScriptedCard(CPS3_ATR), port=first.port):

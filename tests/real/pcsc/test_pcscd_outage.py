@@ -12,9 +12,8 @@ from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.errors import PcscUnavailableError
 from cardbridge.pcsc.backend import PcscBackend
 from cardbridge.pcsc.readers import EventKind
-from tests.real.pcsc.conftest import EVENT_TIMEOUT, wait_until_empty
 from tests.support.cards import ScriptedCard
-from tests.support.events import EventLog
+from tests.support.events import EVENT_TIMEOUT, EventLog
 from tests.support.pcscd import VpcdSlot, start_pcscd, stop_pcscd
 
 pytestmark = pytest.mark.pcscd_exclusive
@@ -59,7 +58,7 @@ def test_outage_then_recovery(
     reader = vpcd_slot.reader
     log = EventLog(backend.events, {reader})
     backend.start()
-    wait_until_empty(backend, log, reader)
+    assert log.wait_until_empty(reader)
     with VpcdBridge(ScriptedCard(), port=vpcd_slot.port) as bridge:
         assert log.wait_for_event(EventKind.CARD_INSERTED, reader, EVENT_TIMEOUT)
         connection = backend.connect(reader)
