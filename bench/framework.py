@@ -12,7 +12,7 @@ import statistics
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -52,6 +52,7 @@ class Result:
     baseline_unit: str = ""
     note: str = ""
     error: str | None = None  # the benchmark failed: value is meaningless
+    benchmark: str = ""  # the registered benchmark that measured it (set by run)
 
     @property
     def passed(self) -> bool | None:
@@ -120,7 +121,7 @@ def run(benchmarks: Iterable[Benchmark]) -> list[Result]:
         except Exception as error:
             traceback.print_exc()
             recorder.record(Result(bench.name, float("nan"), "", error=repr(error)))
-        results += recorder.results
+        results += [replace(result, benchmark=bench.name) for result in recorder.results]
     return results
 
 
@@ -153,4 +154,4 @@ def write_json(results: Sequence[Result], path: Path) -> None:
         "cpus": os.cpu_count(),
         "results": [r.to_json() for r in results],
     }
-    path.write_text(json.dumps(document, indent=2) + "\n")
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")

@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum, auto
 
@@ -130,6 +129,7 @@ class PcscMonitor:
 
     @property
     def running(self) -> bool:
+        """Whether the monitor thread is alive."""
         return self._thread is not None and self._thread.is_alive()
 
     def start(self) -> None:
@@ -196,7 +196,7 @@ class PcscMonitor:
                 return end
         return _End.STOPPED
 
-    def _wait_for_changes(self, context: int, names: Iterable[str]) -> _End | None:
+    def _wait_for_changes(self, context: int, names: list[str]) -> _End | None:
         """Publish card changes until the reader list changes (``None``) or the session ends."""
         while not self._stopping.is_set():
             query = [(name, self._current_state(name)) for name in names]
