@@ -27,7 +27,7 @@ STATE_FILE = STATE_DIR / "state.json"
 GLOBAL_LOCK = STATE_DIR / "pcscd.lock"
 
 
-class PcscdNotReady(RuntimeError):
+class PcscdNotReadyError(RuntimeError):
     """No pcscd prepared by the harness."""
 
 
@@ -52,11 +52,11 @@ class PcscdState:
 
 
 def state() -> PcscdState:
-    """What the harness recorded; raise :class:`PcscdNotReady` with the fix."""
+    """What the harness recorded; raise :class:`PcscdNotReadyError` with the fix."""
     try:
         raw = json.loads(STATE_FILE.read_text())
     except (OSError, ValueError):
-        raise PcscdNotReady(
+        raise PcscdNotReadyError(
             "no pcscd prepared for the tests: run `make test`, or `scripts/pcscd-harness up` "
             "before running pytest directly"
         ) from None
@@ -89,7 +89,7 @@ def vpcd_slots(count: int, *, timeout: float = 300.0) -> Iterator[list[VpcdSlot]
     """Take ``count`` free virtual readers for the duration of the block."""
     slots = state().slots
     if count > len(slots):
-        raise PcscdNotReady(f"{count} vpcd readers needed, pcscd offers {len(slots)}")
+        raise PcscdNotReadyError(f"{count} vpcd readers needed, pcscd offers {len(slots)}")
     deadline = time.monotonic() + timeout
     held: list[tuple[int, VpcdSlot]] = []
     try:

@@ -1,0 +1,195 @@
+"""Errors as RFC 9457 problem+json, with the HTTP status of every ``code`` in one place.
+
+Every answer that is not a success is ``{"type", "title", "status", "detail", "code",
+...details}`` with media type ``application/problem+json``. ``code`` is stable;
+``detail`` tells a clinician what to do.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from cardbridge.errors import CardBridgeError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+# The HTTP status of each error code; codes not listed are 500 (ours) or 502 (the card's).
+STATUS_BY_CODE: dict[str, int] = {
+    "invalid_request": 422,
+    "profile_invalid": 422,
+    "origin_invalid": 422,
+    "unauthorized": 401,
+    "pin_invalid": 401,
+    "pin_required": 403,
+    "consent_required": 403,
+    "host_forbidden": 403,
+    "origin_forbidden": 403,
+    "not_found": 404,
+    "reader_not_found": 404,
+    "card_absent": 404,
+    "method_not_allowed": 405,
+    "wrong_card_type": 409,
+    "card_removed": 409,
+    "card_busy": 409,
+    "payload_too_large": 413,
+    "unsupported_media_type": 415,
+    "pin_blocked": 423,
+    "nonce_invalid": 401,
+    "origin_mismatch": 401,
+    "token_malformed": 401,
+    "token_format_unsupported": 401,
+    "token_algorithm_unsupported": 401,
+    "certificate_not_yet_valid": 401,
+    "certificate_expired": 401,
+    "certificate_wrong_purpose": 401,
+    "certificate_untrusted": 401,
+    "certificate_revoked": 401,
+    "signature_invalid": 401,
+    "card_error": 502,
+    "card_data_invalid": 502,
+    "card_communication_error": 502,
+    "pcsc_error": 502,
+    "ocsp_unavailable": 502,
+    "pcsc_unavailable": 503,
+}
+
+TITLES: dict[int, str] = {
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Invalid request",
+    423: "Locked",
+    500: "Internal error",
+    502: "Card error",
+    503: "Service unavailable",
+}
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document."""
+
+    type: str = Field(examples=["urn:cardbridge:problem:pin_invalid"])
+    title: str = Field(examples=["Unauthorized"])
+    status: int = Field(examples=[401])
+    detail: str = Field(examples=["Wrong PIN. 2 tries left."])
+    code: str = Field(examples=["pin_invalid"])
+
+    model_config = {"extra": "allow"}
+
+
+def status_for(code: str) -> int:
+    return STATUS_BY_CODE.get(code, 500)
+
+
+def problem_body(
+    code: str, detail: str, status: int | None = None, extra: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The problem document of ``code`` (``None`` extras are left out)."""
+    status = status or status_for(code)
+    return {
+        "type": f"urn:cardbridge:problem:{code}",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "code": code,
+        **{key: value for key, value in (extra or {}).items() if value is not None},
+    }
+
+
+def problem_response(
+    code: str,
+    detail: str,
+    *,
+    status: int | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    """A problem+json response for ``code``."""
+    body = problem_body(code, detail, status, **extra)
+    return JSONResponse(
+        body, status_code=body["status"], media_type=PROBLEM_MEDIA_TYPE, headers=headers
+    )
+
+
+def problem_from_error(error: CardBridgeError) -> JSONResponse:
+    return problem_response(error.code, error.message, extra=error.details())
+
+
+def error_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the error codes a route may answer."""
+    by_status: dict[int, list[str]] = {}
+    for code in codes:
+        by_status.setdefault(status_for(code), []).append(code)
+    return {
+        status: {
+            "model": Problem,
+            "description": "Problem codes: " + ", ".join(f"`{c}`" for c in sorted(found)),
+            "content": {PROBLEM_MEDIA_TYPE: {}},
+        }
+        for status, found in sorted(by_status.items())
+    }
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn every error into problem+json."""
+
+    @app.exception_handler(CardBridgeError)
+    async def _cardbridge_error(request: Request, error: CardBridgeError) -> JSONResponse:
+        if status_for(error.code) >= 500:
+            log.warning("%s %s failed: %s", request.method, request.url.path, error.code)
+        return problem_from_error(error)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [
+            {
+                "field": ".".join(str(part) for part in e["loc"] if part not in ("body", "query")),
+                "message": e["msg"],
+            }
+            for e in error.errors()
+        ]
+        first = problems[0] if problems else {"field": "", "message": "invalid request"}
+        detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+        return problem_response(
+            "invalid_request", detail, extra={"errors": problems, "field": first["field"]}
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        code = {
+            404: "not_found",
+            405: "method_not_allowed",
+            413: "payload_too_large",
+            415: "unsupported_media_type",
+        }.get(error.status_code, "invalid_request")
+        return problem_response(
+            code,
+            str(error.detail),
+            status=error.status_code,
+            headers=getattr(error, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.error(
+            "%s %s failed unexpectedly: %s", request.method, request.url.path, type(error).__name__
+        )
+        return problem_response(
+            "internal_error",
+            "cardbridge failed unexpectedly. Retry; if it happens again, "
+            "run `cardbridge doctor` and contact support.",
+        )

@@ -1,0 +1,83 @@
+"""Errors of token creation and verification: one type per failed check.
+
+Integrators match on the class or on the stable ``code``; messages say what failed
+without echoing token contents.
+"""
+
+from __future__ import annotations
+
+from cardbridge.errors import CardBridgeError
+
+
+class AuthError(CardBridgeError):
+    """Base of authentication failures."""
+
+    code = "unauthorized"
+    default_message = "Authentication failed."
+
+
+class OriginInvalidError(AuthError):
+    code = "origin_invalid"
+    default_message = "The origin must look like https://host[:port], with no path."
+
+
+class NonceInvalidError(AuthError):
+    """Unknown, expired or already used nonce."""
+
+    code = "nonce_invalid"
+    default_message = "The challenge is unknown, expired or already used: ask for a new one."
+
+
+class OriginMismatchError(AuthError):
+    code = "origin_mismatch"
+    default_message = "The token was made for another web site than this one."
+
+
+class TokenMalformedError(AuthError):
+    code = "token_malformed"
+    default_message = "The authentication token is not a valid Web eID token."
+
+
+class UnsupportedFormatError(AuthError):
+    code = "token_format_unsupported"
+    default_message = "The token format is not supported (expected web-eid:1.0)."
+
+
+class UnsupportedAlgorithmError(AuthError):
+    code = "token_algorithm_unsupported"
+    default_message = "The token's signature algorithm is not allowed."
+
+
+class CertificateNotYetValidError(AuthError):
+    code = "certificate_not_yet_valid"
+    default_message = "The card's certificate is not valid yet (check the computer's clock)."
+
+
+class CertificateExpiredError(AuthError):
+    code = "certificate_expired"
+    default_message = "The card's certificate has expired: the card must be renewed."
+
+
+class CertificatePurposeError(AuthError):
+    code = "certificate_wrong_purpose"
+    default_message = "The certificate is not an authentication certificate."
+
+
+class CertificateUntrustedError(AuthError):
+    code = "certificate_untrusted"
+    default_message = "The card's certificate is not issued by a trusted authority."
+
+
+class CertificateRevokedError(AuthError):
+    code = "certificate_revoked"
+    default_message = "The card's certificate is revoked."
+
+
+class OcspError(AuthError):
+    code = "ocsp_unavailable"
+    default_message = "The certificate status could not be checked (OCSP)."
+
+
+class SignatureInvalidError(AuthError):
+    code = "signature_invalid"
+    default_message = "The token's signature does not match."

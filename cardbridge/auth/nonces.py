@@ -1,0 +1,116 @@
+"""Challenge nonces: 32 random bytes, base64, five minutes, single use, bound to an origin.
+
+A :class:`NonceStore` keeps issued nonces until they are taken (atomically: get and
+delete) or expire. :class:`MemoryNonceStore` serves one process (the bridge);
+:class:`RedisNonceStore` lets a verifier run as several server instances.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
+
+from cardbridge.auth.errors import NonceInvalidError, OriginMismatchError
+from cardbridge.auth.origin import normalize_origin
+
+if TYPE_CHECKING:
+    import redis
+
+NONCE_BYTES = 32
+NONCE_LIFETIME = timedelta(minutes=5)
+MAX_MEMORY_NONCES = 10_000
+
+
+class NonceStore(Protocol):
+    """Where issued nonces wait for their single use."""
+
+    def put(self, nonce: str, origin: str, ttl: float) -> None:
+        """Keep ``nonce`` bound to ``origin`` for ``ttl`` seconds."""
+        ...
+
+    def take(self, nonce: str) -> str | None:
+        """Remove ``nonce`` and return its origin; ``None`` if unknown, expired or taken."""
+        ...
+
+
+class MemoryNonceStore:
+    """In-process store, bounded: past :data:`MAX_MEMORY_NONCES` the oldest are dropped."""
+
+    def __init__(
+        self, *, capacity: int = MAX_MEMORY_NONCES, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._entries: OrderedDict[str, tuple[str, float]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._capacity = capacity
+        self._clock = clock
+
+    def put(self, nonce: str, origin: str, ttl: float) -> None:
+        now = self._clock()
+        with self._lock:
+            while self._entries:
+                oldest, (_, expiry) = next(iter(self._entries.items()))
+                if expiry > now and len(self._entries) < self._capacity:
+                    break
+                del self._entries[oldest]
+            self._entries[nonce] = (origin, now + ttl)
+
+    def take(self, nonce: str) -> str | None:
+        with self._lock:
+            entry = self._entries.pop(nonce, None)
+        if entry is None or entry[1] <= self._clock():
+            return None
+        return entry[0]
+
+
+class RedisNonceStore:
+    """Store shared by several verifier instances (atomic GETDEL, TTL kept by Redis)."""
+
+    def __init__(self, client: redis.Redis, *, prefix: str = "cardbridge:nonce:") -> None:
+        self._client = client
+        self._prefix = prefix
+
+    def put(self, nonce: str, origin: str, ttl: float) -> None:
+        self._client.set(self._prefix + nonce, origin, px=max(1, int(ttl * 1000)), nx=True)
+
+    def take(self, nonce: str) -> str | None:
+        value = self._client.getdel(self._prefix + nonce)
+        if value is None:
+            return None
+        return value.decode() if isinstance(value, bytes) else str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Challenge:
+    """An issued challenge: the nonce to sign and when it stops being accepted."""
+
+    nonce: str
+    expires_at: datetime
+
+
+class Challenges:
+    """Issues and consumes nonces through a :class:`NonceStore`."""
+
+    def __init__(self, store: NonceStore, *, lifetime: timedelta = NONCE_LIFETIME) -> None:
+        self.store = store
+        self.lifetime = lifetime
+
+    def issue(self, origin: str) -> Challenge:
+        """A new nonce bound to ``origin`` (normalised)."""
+        nonce = base64.b64encode(secrets.token_bytes(NONCE_BYTES)).decode()
+        self.store.put(nonce, normalize_origin(origin), self.lifetime.total_seconds())
+        return Challenge(nonce, datetime.now(UTC) + self.lifetime)
+
+    def consume(self, nonce: str, origin: str) -> None:
+        """Use ``nonce`` once for ``origin``; raise if unknown, expired, reused or foreign."""
+        bound = self.store.take(nonce)
+        if bound is None:
+            raise NonceInvalidError
+        if bound != normalize_origin(origin):
+            raise OriginMismatchError("The challenge was issued for another web site.")

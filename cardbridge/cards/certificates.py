@@ -1,0 +1,197 @@
+"""Practitioner certificates (IGC-Santé and older GIP-CPS forms) read from DER.
+
+The subject of a CPS certificate is ONE multi-valued RDN ``CN=<idNat_PS>+SN=<NOM>+GN=<PRÉNOM>``
+followed by ``title=<profession>`` and ``C=FR`` (DOMAIN.md §1 "Certificates"). String
+forms of such names are ambiguous (``+``, ``,`` and escapes in names; libraries that keep
+one attribute per RDN), so the DER is walked with asn1crypto, attribute by attribute.
+Forms handled:
+
+- ``CN`` is an idNat_PS (RPPS or ADELI based, or bound to a structure);
+- CPA/CPE cards: ``CN=<Struct_IdNat>/<internal id>``, no personal national id [spec/field];
+- the profession is ``title``, or on older GIP-CPS certificates ``OU`` (else ``O``) [field,
+  not checked against a real card yet].
+
+Any certificate that cannot be read this way raises :class:`CardDataError` naming what is
+wrong; messages never repeat names or identifiers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from asn1crypto import x509 as asn1_x509
+
+from cardbridge.domain.identifiers import (
+    PractitionerIdType,
+    StructureIdType,
+    practitioner_id_type,
+    structure_id_type,
+)
+from cardbridge.errors import CardDataError
+
+# What asn1crypto's parser raises on malformed input, lazily, at first access to a field.
+_ASN1_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError)
+
+
+@dataclass(frozen=True)
+class CertificateHolder:
+    """Who a practitioner certificate names.
+
+    Either ``national_id`` (the idNat_PS in CN) is set, or, for CPA/CPE cards,
+    ``structure_id`` (Struct_IdNat) and ``internal_id`` are; ``structure_id_type`` is
+    ``None`` when the structure id has no known Struct_IdNat form, which is kept rather
+    than refused until real CPA/CPE certificates confirm the form. ``profession`` is a
+    label (``Médecin``), not a G15 code.
+    """
+
+    national_id: str | None
+    id_type: PractitionerIdType | None
+    structure_id: str | None
+    structure_id_type: StructureIdType | None
+    internal_id: str | None
+    # Kept out of repr so that a logged object never shows a person's name.
+    last_name: str = field(repr=False)
+    first_name: str = field(repr=False)
+    profession: str | None
+
+    @property
+    def rpps(self) -> str | None:
+        """The RPPS number (11 digits) when the national id is RPPS based."""
+        if self.national_id and self.id_type is PractitionerIdType.RPPS:
+            return self.national_id[1:]
+        return None
+
+    @property
+    def adeli(self) -> str | None:
+        """The ADELI number (9 characters) when the national id is ADELI based."""
+        if self.national_id and self.id_type is PractitionerIdType.ADELI:
+            return self.national_id[1:]
+        return None
+
+
+@dataclass(frozen=True)
+class PractitionerCertificate:
+    """What cardbridge uses of a CPS certificate.
+
+    ``key_usage`` and ``extended_key_usage`` hold asn1crypto's names (``digital_signature``,
+    ``non_repudiation``, ``client_auth``…; unknown purposes as dotted OIDs).
+    """
+
+    holder: CertificateHolder
+    serial_number: int
+    not_before: datetime
+    not_after: datetime
+    issuer_common_name: str | None
+    key_usage: frozenset[str]
+    extended_key_usage: frozenset[str]
+
+    @property
+    def for_authentication(self) -> bool:
+        """Key usage digitalSignature and EKU clientAuth, as on the CPS authentication one."""
+        return "digital_signature" in self.key_usage and "client_auth" in self.extended_key_usage
+
+    @property
+    def for_signature(self) -> bool:
+        """Key usage nonRepudiation, as on the CPS signature certificate."""
+        return "non_repudiation" in self.key_usage
+
+    def valid_at(self, moment: datetime) -> bool:
+        """Whether ``moment`` (timezone-aware) lies in the validity period."""
+        return self.not_before <= moment <= self.not_after
+
+
+def parse_practitioner_certificate(der: bytes) -> PractitionerCertificate:
+    """Read a practitioner certificate from its DER encoding.
+
+    Raises :class:`CardDataError` when the bytes are not one well-formed certificate or
+    its subject does not name a practitioner in a known form.
+    """
+    try:
+        certificate = asn1_x509.Certificate.load(der, strict=True)
+        tbs = certificate["tbs_certificate"]
+        subject = _attributes(tbs["subject"])
+        issuer = _attributes(tbs["issuer"])
+        serial_number = tbs["serial_number"].native
+        not_before = tbs["validity"]["not_before"].native
+        not_after = tbs["validity"]["not_after"].native
+        key_usage = certificate.key_usage_value
+        extended_key_usage = certificate.extended_key_usage_value
+        usages = frozenset(key_usage.native) if key_usage else frozenset()
+        purposes = frozenset(extended_key_usage.native) if extended_key_usage else frozenset()
+    except _ASN1_ERRORS:
+        # asn1crypto's message may quote the bytes around the fault: names, identifiers.
+        raise CardDataError("The certificate is not a well-formed DER X.509 certificate.") from None
+    if not isinstance(not_before, datetime) or not isinstance(not_after, datetime):
+        raise CardDataError("The certificate validity dates are not readable.")
+    return PractitionerCertificate(
+        holder=_holder(subject),
+        serial_number=serial_number,
+        not_before=not_before,
+        not_after=not_after,
+        issuer_common_name=_single(issuer, "common_name", "issuer"),
+        key_usage=usages,
+        extended_key_usage=purposes,
+    )
+
+
+def _attributes(name: asn1_x509.Name) -> dict[str, list[str]]:
+    """Every attribute of a name, whatever RDN it sits in, by asn1crypto type name."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for rdn in name.chosen:
+        for type_and_value in rdn:
+            value = type_and_value["value"].native
+            if not isinstance(value, str):
+                continue  # not a string attribute: none that cardbridge reads
+            found[type_and_value["type"].native].append(value)
+    return found
+
+
+def _single(attributes: dict[str, list[str]], kind: str, where: str) -> str | None:
+    values = attributes.get(kind, [])
+    if len(values) > 1:
+        raise CardDataError(f"The certificate {where} has {len(values)} {kind} attributes.")
+    return values[0] if values else None
+
+
+def _holder(subject: dict[str, list[str]]) -> CertificateHolder:
+    common_name = _single(subject, "common_name", "subject")
+    last_name = _single(subject, "surname", "subject")
+    first_name = _single(subject, "given_name", "subject")
+    if not common_name or not last_name or not first_name:
+        raise CardDataError(
+            "The certificate subject lacks its CN, SN or GN: it does not name a practitioner."
+        )
+    profession = _single(subject, "title", "subject")
+    if profession is None:
+        # Older GIP-CPS certificates: the profession is an OU (else O) instead of title.
+        older_form = subject.get("organizational_unit_name") or subject.get("organization_name")
+        profession = older_form[0] if older_form else None
+    national_id = structure_id = internal_id = None
+    id_type = structure_type = None
+    if "/" in common_name:
+        structure_id, _, internal_id = common_name.partition("/")
+        if not structure_id or not internal_id:
+            raise CardDataError(
+                "The certificate CN has the CPA/CPE form <structure>/<id> with an empty part."
+            )
+        structure_type = structure_id_type(structure_id)
+    else:
+        national_id = common_name
+        id_type = practitioner_id_type(national_id)
+        if id_type is None:
+            raise CardDataError(
+                "The certificate CN is not a valid national id of a health professional "
+                "(idNat_PS: 8 + RPPS with its key, 0 + ADELI, or a structure-bound id)."
+            )
+    return CertificateHolder(
+        national_id=national_id,
+        id_type=id_type,
+        structure_id=structure_id,
+        structure_id_type=structure_type,
+        internal_id=internal_id,
+        last_name=last_name,
+        first_name=first_name,
+        profession=profession,
+    )

@@ -1,0 +1,231 @@
+"""Preparing a document for deposit in a patient's DMP.
+
+Checks what the deposit form checks (DOMAIN.md §4) — file of at most 5 MB in an
+accepted format *recognised by its content*, title and document date, comment of at
+most 1000 characters, event start date (and end date not before it), a type of the
+catalogue with a known code, a visibility — then returns the XDS-style metadata ready
+for submission. Every refusal names its field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import date, datetime
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from cardbridge.dmp.catalogue import (
+    CLASS_OID,
+    CLASSES,
+    EXTENSIONS,
+    TYPES_BY_CODE,
+    TYPES_BY_LABEL,
+    VISIBILITY_OID,
+    DocumentFormat,
+    DocumentType,
+    Visibility,
+)
+from cardbridge.errors import InvalidInputError
+
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+MAX_COMMENT = 1000
+# Control characters allowed in a plain-text document.
+_TEXT_CONTROLS = frozenset(b"\t\n\r\f")
+
+
+def detect_format(content: bytes) -> DocumentFormat | None:
+    """The accepted format of ``content`` from its first bytes, or ``None``."""
+    if content.startswith(b"%PDF-"):
+        return DocumentFormat.PDF
+    if content.startswith(b"\xff\xd8\xff"):
+        return DocumentFormat.JPEG
+    if content.startswith((b"II*\x00", b"MM\x00*")):
+        return DocumentFormat.TIFF
+    if content.startswith(b"{\\rtf"):
+        return DocumentFormat.RTF
+    if _is_text(content):
+        return DocumentFormat.TEXT
+    return None
+
+
+def _is_text(content: bytes) -> bool:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return bool(text) and all(ch >= " " or ord(ch) in _TEXT_CONTROLS for ch in text)
+
+
+def check_file(filename: str, content: bytes) -> DocumentFormat:
+    """The file's format; refuse empty, too large, unknown or misnamed files."""
+    if not content:
+        raise InvalidInputError("the file is empty", field="file")
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise InvalidInputError(
+            f"the file is {len(content) / 1048576:.1f} MB; the DMP accepts at most 5 MB",
+            field="file",
+        )
+    detected = detect_format(content)
+    if detected is None:
+        raise InvalidInputError(
+            "the file is not a PDF, JPEG, TIFF, RTF or plain-text document", field="file"
+        )
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    named = EXTENSIONS.get(extension)
+    if named is None:
+        raise InvalidInputError(
+            f"the file name must end in {', '.join('.' + e for e in EXTENSIONS)}", field="file"
+        )
+    if named is not detected:
+        raise InvalidInputError(
+            f"the file is named .{extension} but its content is {detected.value.upper()}: "
+            "choose the right file or rename it",
+            field="file",
+        )
+    return detected
+
+
+def document_type(code: str) -> DocumentType:
+    """The catalogue entry for a type code (or exact label); refuse unknown codes."""
+    entry = TYPES_BY_CODE.get(code) or TYPES_BY_LABEL.get(code)
+    if entry is None:
+        raise InvalidInputError(f"{code!r} is not a document type of the catalogue", field="type")
+    if not entry.known:
+        raise InvalidInputError(
+            f"the official code of '{entry.label}' is not known yet, so it cannot be deposited; "
+            "choose another type",
+            field="type",
+        )
+    return entry
+
+
+class DepositForm(BaseModel):
+    """The fields of the deposit form, besides the file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: str = Field(min_length=1, max_length=255, examples=["Compte rendu de consultation"])
+    document_date: date = Field(description="Date of the document, not in the future")
+    type: str = Field(description="Type code (LOINC or TRE_A05)", examples=["11488-4"])
+    event_start: date = Field(description="Start of the care event (mandatory)")
+    event_end: date | None = Field(None, description="End of the care event, not before its start")
+    comment: str | None = Field(None, max_length=MAX_COMMENT)
+    visibility: Visibility = Visibility.NORMAL
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the title is mandatory")
+        return value.strip()
+
+    @field_validator("type")
+    @classmethod
+    def _type(cls, value: str) -> str:
+        try:
+            document_type(value)
+        except InvalidInputError as error:
+            raise ValueError(error.message.removeprefix("type: ")) from None
+        return value
+
+    @field_validator("document_date")
+    @classmethod
+    def _not_future(cls, value: date) -> date:
+        if value > date.today():
+            raise ValueError("the document date is in the future")
+        return value
+
+    @model_validator(mode="after")
+    def _event_dates(self) -> Self:
+        if self.event_end is not None and self.event_end < self.event_start:
+            raise ValueError("event_end is before event_start")
+        return self
+
+
+class CodedValue(BaseModel):
+    """A code with its system and display name, as XDS metadata carries them."""
+
+    code: str
+    system: str | None
+    display: str
+
+
+class DocumentAuthor(BaseModel):
+    """The depositing practitioner in the chosen practice situation."""
+
+    national_id: str
+    last_name: str
+    first_name: str
+    profession: CodedValue
+    specialty: CodedValue | None
+    structure_id: str
+    structure_name: str | None
+    sector: str | None
+
+
+class DocumentMetadata(BaseModel):
+    """XDS-style metadata of a prepared deposit (ready for a submission set)."""
+
+    unique_id: str
+    title: str
+    comment: str | None
+    creation_time: date = Field(description="The document date")
+    prepared_at: datetime
+    service_start: date
+    service_stop: date | None
+    type_code: CodedValue
+    class_code: CodedValue
+    format_code: CodedValue
+    confidentiality_codes: list[CodedValue]
+    mime_type: str
+    language: str = "fr-FR"
+    patient_id: str = Field(description="The patient's INS in CX form")
+    author: DocumentAuthor
+    hash: str = Field(description="SHA-1 of the content, as XDS requires")
+    sha256: str
+    size: int
+
+
+def prepare_metadata(
+    form: DepositForm,
+    filename: str,
+    content: bytes,
+    *,
+    patient_cx: str,
+    author: DocumentAuthor,
+    now: datetime,
+) -> DocumentMetadata:
+    """Check the file and build the metadata of the deposit."""
+    file_format = check_file(filename, content)
+    doc_type = document_type(form.type)
+    assert doc_type.code is not None  # document_type() refuses unknown codes
+    return DocumentMetadata(
+        unique_id=f"2.25.{uuid.uuid4().int}",
+        title=form.title,
+        comment=form.comment,
+        creation_time=form.document_date,
+        prepared_at=now,
+        service_start=form.event_start,
+        service_stop=form.event_end,
+        type_code=CodedValue(code=doc_type.code, system=doc_type.system, display=doc_type.label),
+        class_code=CodedValue(
+            code=doc_type.class_code, system=CLASS_OID, display=CLASSES[doc_type.class_code]
+        ),
+        format_code=CodedValue(
+            code=file_format.format_code, system=None, display=file_format.value.upper()
+        ),
+        confidentiality_codes=[
+            CodedValue(
+                code=form.visibility.value, system=VISIBILITY_OID, display=form.visibility.name
+            )
+        ],
+        mime_type=file_format.mime_type,
+        patient_id=patient_cx,
+        author=author,
+        # XDS DocumentEntry.hash is SHA-1 by the standard; SHA-256 is given beside it.
+        hash=hashlib.sha1(content, usedforsecurity=False).hexdigest(),
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+    )

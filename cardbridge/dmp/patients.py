@@ -1,0 +1,177 @@
+"""Patient selection for DMP access: by INS matricule, or by identity criteria.
+
+The DMP web access offers three ways to find a patient: a beneficiary of the Vitale
+card in a reader (see :mod:`cardbridge.dmp.access`), an INS matricule, or identity
+criteria (DOMAIN.md §4). Each ends in a :class:`PatientReference`: the INS with its
+OID when known, the identity traits otherwise. Every refusal names its field.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from cardbridge.domain.nir import INS_OIDS, InsKind, ins_cx, parse_nir
+
+# Letters (French accents included), spaces, hyphens, apostrophes; as civil registers write.
+_NAME = re.compile(r"[^\W\d_]+(?:[ '\-’][^\W\d_]+)*")
+_DEPARTMENT = re.compile(r"0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6]|99")
+MAX_AGE = 130
+
+
+class Sex(StrEnum):
+    MALE = "M"
+    FEMALE = "F"
+
+
+class InsReference(BaseModel):
+    """An INS: 15-character matricule and the OID of its registry."""
+
+    model_config = ConfigDict(frozen=True)
+
+    value: str = Field(min_length=15, max_length=15, examples=["279035121518989"])
+    oid: str = Field(examples=["1.2.250.1.213.1.4.8"])
+
+    @property
+    def cx(self) -> str:
+        """HL7 CX form used in the VIHF and XDS metadata."""
+        return ins_cx(self.value, self.oid)
+
+
+def _check_name(value: str) -> str:
+    value = " ".join(value.split())
+    if not _NAME.fullmatch(value):
+        raise ValueError("use letters, spaces, hyphens and apostrophes only")
+    return value.upper()
+
+
+def _parse_day(value: str) -> date:
+    try:
+        day = datetime.strptime(value, "%d/%m/%Y").date()
+    except ValueError:
+        raise ValueError("expected a real date written JJ/MM/AAAA") from None
+    if day > date.today():
+        raise ValueError("the birth date is in the future")
+    return day
+
+
+class IdentityCriteria(BaseModel):
+    """Search criteria of the DMP web access: names, first name and sex are mandatory."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    last_name: str = Field(
+        min_length=1, max_length=100, description="Usage or birth name.", examples=["MARTIN"]
+    )
+    first_name: str = Field(min_length=1, max_length=100, examples=["Léa"])
+    sex: Sex
+    birth_date: str | None = Field(None, description="JJ/MM/AAAA", examples=["15/06/1955"])
+    birth_year: str | None = Field(None, description="AAAA", examples=["1955"])
+    birth_date_from: str | None = Field(None, description="JJ/MM/AAAA, with birth_date_to")
+    birth_date_to: str | None = Field(None, description="JJ/MM/AAAA, with birth_date_from")
+    age: int | None = Field(None, ge=0, le=MAX_AGE)
+    age_min: int | None = Field(None, ge=0, le=MAX_AGE)
+    age_max: int | None = Field(None, ge=0, le=MAX_AGE)
+    birth_department: str | None = Field(None, description="01–95, 2A, 2B, 971–976, 99 abroad")
+
+    _names = field_validator("last_name", "first_name")(_check_name)
+
+    @field_validator("birth_date", "birth_date_from", "birth_date_to")
+    @classmethod
+    def _day(cls, value: str | None) -> str | None:
+        if value is not None:
+            _parse_day(value)
+        return value
+
+    @field_validator("birth_year")
+    @classmethod
+    def _year(cls, value: str | None) -> str | None:
+        if value is not None and (
+            not re.fullmatch(r"\d{4}", value) or not 1880 <= int(value) <= date.today().year
+        ):
+            raise ValueError("expected a year written AAAA, not in the future")
+        return value
+
+    @field_validator("birth_department")
+    @classmethod
+    def _department(cls, value: str | None) -> str | None:
+        if value is not None and not _DEPARTMENT.fullmatch(value.upper()):
+            raise ValueError("expected a department code: 01–95, 2A, 2B, 971–976 or 99")
+        return value.upper() if value else value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        birth_ways = [
+            self.birth_date is not None,
+            self.birth_year is not None,
+            self.birth_date_from is not None or self.birth_date_to is not None,
+        ]
+        if sum(birth_ways) > 1:
+            raise ValueError("give a birth date, a birth year or a range of dates, not several")
+        if (self.birth_date_from is None) != (self.birth_date_to is None):
+            raise ValueError("a range of birth dates needs birth_date_from and birth_date_to")
+        if (
+            self.birth_date_from
+            and self.birth_date_to
+            and (_parse_day(self.birth_date_from) > _parse_day(self.birth_date_to))
+        ):
+            raise ValueError("birth_date_from is after birth_date_to")
+        if self.age is not None and (self.age_min is not None or self.age_max is not None):
+            raise ValueError("give an age or an age range, not both")
+        if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
+            raise ValueError("age_min is greater than age_max")
+        return self
+
+
+class PatientReference(BaseModel):
+    """The patient a DMP access is about: the INS when known, the traits otherwise."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: Literal["vitale", "ins", "criteria"]
+    ins: InsReference | None = None
+    last_name: str | None = None
+    first_name: str | None = None
+    sex: Sex | None = None
+    birth_date: str | None = Field(
+        None, description="As given: YYYYMMDD from a Vitale card, JJ/MM/AAAA or AAAA typed"
+    )
+    criteria: IdentityCriteria | None = None
+
+    @property
+    def journal_key(self) -> str:
+        """How the access journal names this patient: the INS, else the traits."""
+        if self.ins is not None:
+            return self.ins.cx
+        traits = (self.last_name, self.first_name, self.sex, self.birth_date)
+        return "traits:" + "|".join(value or "" for value in traits)
+
+
+def ins_kind_for(matricule: str, *, test: bool) -> InsKind:
+    """NIR or NIA registry from the first digit (7/8: NIA), or the test OID for test data."""
+    if test:
+        return InsKind.TEST
+    return InsKind.NIA if matricule[0] in "78" else InsKind.NIR
+
+
+def patient_from_ins(matricule: str, *, test: bool = False) -> PatientReference:
+    """A reference from an INS matricule typed by the user (key checked)."""
+    nir = parse_nir(matricule, field="ins")
+    kind = ins_kind_for(nir.value, test=test)
+    return PatientReference(source="ins", ins=InsReference(value=nir.value, oid=INS_OIDS[kind]))
+
+
+def patient_from_criteria(criteria: IdentityCriteria) -> PatientReference:
+    """A reference from identity criteria (no INS: the DMP search resolves it)."""
+    return PatientReference(
+        source="criteria",
+        last_name=criteria.last_name,
+        first_name=criteria.first_name,
+        sex=criteria.sex,
+        birth_date=criteria.birth_date or criteria.birth_year,
+        criteria=criteria,
+    )

@@ -1,0 +1,48 @@
+"""Fixtures shared by every tier: an isolated home, the session's data dir and test PKI."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from cardbridge.emulator.pki import TestPki
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """XDG directories point at temporary ones: no test writes into the home directory.
+
+    Child processes (the emulator, the server) inherit them, so they share the
+    session's data dir, and with it the test PKI.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
+        patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
+        patch.delenv("CARDBRIDGE_DATA_DIR", raising=False)
+        patch.delenv("CARDBRIDGE_CONFIG_FILE", raising=False)
+        yield
+
+
+@pytest.fixture(scope="session")
+def data_dir(_isolated_home: None) -> Path:
+    """The session's data dir: cardbridge's default one under the isolated home."""
+    return Path(os.environ["XDG_DATA_HOME"]) / "cardbridge"
+
+
+@pytest.fixture(scope="session")
+def test_pki(data_dir: Path) -> TestPki:
+    """The emulator's test PKI of the session's data dir."""
+    return TestPki.load_or_create(data_dir)
+
+
+@pytest.fixture(scope="session")
+def card_keys() -> tuple[rsa.RSAPrivateKey, rsa.RSAPrivateKey]:
+    """An authentication and a signature RSA-2048 key pair for issuing card certificates."""
+    return (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048),
+        rsa.generate_private_key(public_exponent=65537, key_size=2048),
+    )

@@ -1,0 +1,112 @@
+"""Nonces: single use, lifetime, origin binding; memory and Redis stores behave alike."""
+
+from __future__ import annotations
+
+import base64
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+import redis
+
+from cardbridge.auth.errors import NonceInvalidError, OriginMismatchError
+from cardbridge.auth.nonces import Challenges, MemoryNonceStore, NonceStore, RedisNonceStore
+from tests.support.redis_server import redis_server
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(scope="module")
+def redis_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[redis.Redis]:
+    with redis_server(tmp_path_factory.mktemp("redis")) as port:
+        client = redis.Redis(host="127.0.0.1", port=port)
+        yield client
+        client.close()
+
+
+@pytest.fixture(params=["memory", "redis"])
+def store(request: pytest.FixtureRequest) -> NonceStore:
+    if request.param == "memory":
+        return MemoryNonceStore()
+    return RedisNonceStore(request.getfixturevalue("redis_client"), prefix=f"t{id(request)}:")
+
+
+def test_nonce_shape(store: NonceStore) -> None:
+    challenge = Challenges(store).issue("https://dmp.example")
+    assert len(base64.b64decode(challenge.nonce)) == 32
+
+
+def test_single_use(store: NonceStore) -> None:
+    challenges = Challenges(store)
+    nonce = challenges.issue("https://DMP.example:443").nonce
+    challenges.consume(nonce, "https://dmp.example")
+    with pytest.raises(NonceInvalidError):
+        challenges.consume(nonce, "https://dmp.example")
+
+
+def test_unknown_nonce(store: NonceStore) -> None:
+    with pytest.raises(NonceInvalidError):
+        Challenges(store).consume("bm9wZQ==", "https://dmp.example")
+
+
+def test_bound_to_its_origin_and_burnt_by_a_wrong_one(store: NonceStore) -> None:
+    challenges = Challenges(store)
+    nonce = challenges.issue("https://dmp.example").nonce
+    with pytest.raises(OriginMismatchError):
+        challenges.consume(nonce, "https://dmp.example.evil")
+    with pytest.raises(NonceInvalidError):
+        challenges.consume(nonce, "https://dmp.example")
+
+
+def test_memory_expiry() -> None:
+    clock = FakeClock()
+    challenges = Challenges(MemoryNonceStore(clock=clock))
+    nonce = challenges.issue("https://dmp.example").nonce
+    clock.now += timedelta(minutes=5).total_seconds()
+    with pytest.raises(NonceInvalidError):
+        challenges.consume(nonce, "https://dmp.example")
+
+
+def test_redis_expiry(redis_client: redis.Redis) -> None:
+    store = RedisNonceStore(redis_client, prefix="expiry:")
+    store.put("n1", "https://dmp.example", ttl=0.05)
+    assert redis_client.pttl("expiry:n1") > 0
+    threading.Event().wait(0.2)
+    assert store.take("n1") is None
+
+
+def test_memory_store_is_bounded() -> None:
+    store = MemoryNonceStore(capacity=3)
+    for n in range(10):
+        store.put(f"n{n}", "https://dmp.example", ttl=60)
+    assert [store.take(f"n{n}") is not None for n in range(10)] == [False] * 7 + [True] * 3
+
+
+def test_concurrent_take_gives_one_winner(store: NonceStore) -> None:
+    store.put("race", "https://dmp.example", ttl=60)
+    results: list[str | None] = []
+    barrier = threading.Barrier(8)
+
+    def take() -> None:
+        barrier.wait()
+        results.append(store.take("race"))
+
+    threads = [threading.Thread(target=take) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count("https://dmp.example") == 1
+    assert results.count(None) == 7
+
+
+def test_redis_server_is_really_used(redis_client: redis.Redis) -> None:
+    RedisNonceStore(redis_client, prefix="seen:").put("abc", "https://dmp.example", ttl=60)
+    assert redis_client.get("seen:abc") == b"https://dmp.example"

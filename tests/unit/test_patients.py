@@ -1,0 +1,87 @@
+"""Patient selection: INS matricules and identity criteria, each refusal naming its field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from cardbridge.dmp.patients import IdentityCriteria, patient_from_criteria, patient_from_ins
+from cardbridge.errors import InvalidInputError
+
+BASE: dict[str, Any] = {"last_name": "Le Quinio", "first_name": "Léa-Marie", "sex": "F"}
+
+
+def test_ins_with_key() -> None:
+    patient = patient_from_ins("2 95 10 99 126 111 93")
+    assert patient.ins is not None
+    assert patient.ins.cx == "295109912611193^^^&1.2.250.1.213.1.4.8&ISO^NH"
+    assert patient.journal_key == patient.ins.cx
+
+
+def test_nia_and_test_oids() -> None:
+    nia = patient_from_ins("7550672000101")
+    assert nia.ins is not None
+    assert nia.ins.oid == "1.2.250.1.213.1.4.9"
+    test = patient_from_ins("295109912611193", test=True)
+    assert test.ins is not None
+    assert test.ins.oid == "1.2.250.1.213.1.4.10"
+
+
+def test_bad_ins_names_the_field() -> None:
+    with pytest.raises(InvalidInputError, match=r"^ins: the NIR key") as caught:
+        patient_from_ins("295109912611194")
+    assert caught.value.field == "ins"
+
+
+def test_criteria_normalised() -> None:
+    criteria = IdentityCriteria(**BASE, birth_date="01/02/2015", birth_department="2a")
+    patient = patient_from_criteria(criteria)
+    assert (patient.last_name, patient.first_name) == ("LE QUINIO", "LÉA-MARIE")
+    assert criteria.birth_department == "2A"
+    assert patient.journal_key == "traits:LE QUINIO|LÉA-MARIE|F|01/02/2015"
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "message"),
+    [
+        ({"last_name": "Dupont3"}, "last_name", "letters"),
+        ({"first_name": ""}, "first_name", "at least 1"),
+        ({"sex": "X"}, "sex", "'M' or 'F'"),
+        ({"birth_date": "31/02/2015"}, "birth_date", "real date"),
+        ({"birth_date": "2015-02-01"}, "birth_date", "JJ/MM/AAAA"),
+        ({"birth_date": "01/01/2999"}, "birth_date", "future"),
+        ({"birth_year": "15"}, "birth_year", "AAAA"),
+        ({"birth_department": "96"}, "birth_department", "department"),
+        ({"age": 200}, "age", "less than or equal"),
+        ({"unknown": 1}, "unknown", "Extra inputs"),
+    ],
+)
+def test_criteria_refusals_name_the_field(extra: dict[str, Any], field: str, message: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        IdentityCriteria(**{**BASE, **extra})
+    errors = caught.value.errors()
+    assert errors[0]["loc"] == (field,)
+    assert message in errors[0]["msg"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"birth_date": "01/02/2015", "birth_year": "2015"}, "not several"),
+        ({"birth_date_from": "01/02/2015"}, "needs birth_date_from and birth_date_to"),
+        ({"birth_date_from": "01/02/2016", "birth_date_to": "01/02/2015"}, "after"),
+        ({"age": 30, "age_min": 20}, "not both"),
+        ({"age_min": 40, "age_max": 20}, "greater"),
+    ],
+)
+def test_inconsistent_criteria(extra: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        IdentityCriteria(**{**BASE, **extra})
+
+
+def test_mandatory_fields() -> None:
+    with pytest.raises(ValidationError) as caught:
+        IdentityCriteria(last_name="X")  # type: ignore[call-arg]
+    assert {e["loc"][0] for e in caught.value.errors()} == {"first_name", "sex"}

@@ -1,0 +1,187 @@
+"""VIHF assertions: content, and signatures that xmlsec1 and signxml accept until tampered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import NameOID
+from lxml import etree
+from signxml import InvalidSignature, SignatureConfiguration, XMLVerifier
+
+from cardbridge.dmp.access import AccessMode
+from cardbridge.dmp.vihf import (
+    NSMAP,
+    Coded,
+    LpsInfo,
+    VihfRequest,
+    build_assertion,
+    issuer_from_certificate,
+    sign_assertion,
+)
+
+NOW = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def signing_key() -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name(
+        [
+            x509.RelativeDistinguishedName([x509.NameAttribute(NameOID.COUNTRY_NAME, "FR")]),
+            x509.RelativeDistinguishedName([x509.NameAttribute(NameOID.TITLE, "Médecin")]),
+            x509.RelativeDistinguishedName(
+                [
+                    x509.NameAttribute(NameOID.COMMON_NAME, "810001234567"),
+                    x509.NameAttribute(NameOID.SURNAME, "LE QUINIO"),
+                    x509.NameAttribute(NameOID.GIVEN_NAME, "PIERRE"),
+                ]
+            ),
+        ]
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(NOW - dt.timedelta(days=1))
+        .not_valid_after(NOW + dt.timedelta(days=365))
+        .sign(key, hashes.SHA256())
+    )
+    return key, cert
+
+
+def request(issuer: str, mode: AccessMode = AccessMode.NORMAL) -> VihfRequest:
+    return VihfRequest(
+        national_id="810001234567",
+        last_name="LE QUINIO",
+        first_name="PIERRE",
+        profession=Coded("10", "Médecin"),
+        specialty=Coded("SM26", "Qualifié en Médecine générale (SM)"),
+        structure_id="499700735741008",
+        sector="SA07",
+        patient_cx="295109912611193^^^&1.2.250.1.213.1.4.10&ISO^NH",
+        mode=mode,
+        issuer=issuer,
+        lps=LpsInfo("cardbridge-test", "cardbridge", "0.1.0", "HOMOLOG-1"),
+    )
+
+
+def signed(key: rsa.RSAPrivateKey, cert: x509.Certificate, mode: AccessMode) -> bytes:
+    assertion = build_assertion(
+        request(issuer_from_certificate(cert.public_bytes(serialization.Encoding.DER)), mode),
+        now=NOW,
+        validity=dt.timedelta(minutes=30),
+        assertion_id="_vihf-1",
+    )
+    return sign_assertion(
+        assertion,
+        lambda data: key.sign(data, padding.PKCS1v15(), hashes.SHA256()),
+        cert.public_bytes(serialization.Encoding.DER),
+    )
+
+
+def attribute_values(xml: bytes, name: str) -> list[etree._Element]:
+    root = etree.fromstring(xml)
+    return root.findall(f".//saml2:Attribute[@Name='{name}']/saml2:AttributeValue", NSMAP)
+
+
+def test_content(signing_key: tuple[rsa.RSAPrivateKey, x509.Certificate]) -> None:
+    key, cert = signing_key
+    xml = signed(key, cert, AccessMode.EMERGENCY)
+    root = etree.fromstring(xml)
+    assert root.findtext("saml2:Subject/saml2:NameID", namespaces=NSMAP) == "810001234567"
+    issuer = root.findtext("saml2:Issuer", namespaces=NSMAP) or ""
+    first_rdn, title, country = issuer.split(",")
+    assert sorted(first_rdn.split("+")) == ["CN=810001234567", "GN=PIERRE", "SN=LE QUINIO"]
+    assert (title, country) == ("title=Médecin", "C=FR")
+    assert root[1].tag == "{http://www.w3.org/2000/09/xmldsig#}Signature"
+    roles = attribute_values(xml, "urn:oasis:names:tc:xacml:2.0:subject:role")
+    assert [(r[0].get("code"), r[0].get("codeSystem")) for r in roles] == [
+        ("10", "1.2.250.1.71.1.2.7"),
+        ("SM26", "1.2.250.1.71.4.2.5"),
+    ]
+    purpose = attribute_values(xml, "urn:oasis:names:tc:xspa:1.0:subject:purposeofuse")[0][0]
+    assert (purpose.get("code"), purpose.get("codeSystem")) == (
+        "bris_de_glace",
+        "1.2.250.1.213.1.1.4.248",
+    )
+    assert attribute_values(xml, "Secteur_Activite")[0].text == "SA07^1.2.250.1.71.4.2.4"
+    assert attribute_values(xml, "Authentification_mode")[0].text == "DIRECTE"
+    assert attribute_values(xml, "VIHF_Version")[0].text == "3.0"
+    conditions = root.find("saml2:Conditions", NSMAP)
+    assert conditions is not None
+    assert conditions.get("NotOnOrAfter") == "2026-11-26T10:00:00Z"
+
+
+def verify_signxml(xml: bytes, cert: x509.Certificate) -> None:
+    XMLVerifier().verify(
+        xml,
+        x509_cert=cert.public_bytes(serialization.Encoding.PEM).decode(),
+        expect_config=SignatureConfiguration(require_x509=True),
+    )
+
+
+def verify_xmlsec1(xml: bytes, cert: x509.Certificate, tmp_path: Path) -> bool:
+    xmlsec1 = shutil.which("xmlsec1")
+    assert xmlsec1, "xmlsec1 is installed by `make test` (Debian package xmlsec1)"
+    (tmp_path / "vihf.xml").write_bytes(xml)
+    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    result = subprocess.run(
+        [
+            xmlsec1,
+            "--verify",
+            "--pubkey-cert-pem",
+            str(tmp_path / "cert.pem"),
+            "--id-attr:ID",
+            "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
+            str(tmp_path / "vihf.xml"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.returncode == 0
+
+
+@pytest.mark.parametrize("mode", list(AccessMode))
+def test_signature_verifies_with_both_tools(
+    signing_key: tuple[rsa.RSAPrivateKey, x509.Certificate], mode: AccessMode, tmp_path: Path
+) -> None:
+    key, cert = signing_key
+    xml = signed(key, cert, mode)
+    verify_signxml(xml, cert)
+    assert verify_xmlsec1(xml, cert, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (b"499700735741008", b"499700735741009"),
+        (b"SA07^", b"SA01^"),
+        (b'code="normal"', b'code="centre_15"'),
+        (b"295109912611193", b"295109912611194"),
+        (b"<saml2:NameID>810001234567", b"<saml2:NameID>810001234568"),
+        (b"2026-11-26T10:00:00Z", b"2027-11-26T10:00:00Z"),
+    ],
+)
+def test_tampering_breaks_the_signature(
+    signing_key: tuple[rsa.RSAPrivateKey, x509.Certificate],
+    old: bytes,
+    new: bytes,
+    tmp_path: Path,
+) -> None:
+    key, cert = signing_key
+    xml = signed(key, cert, AccessMode.NORMAL)
+    assert old in xml
+    tampered = xml.replace(old, new, 1)
+    with pytest.raises(InvalidSignature):
+        verify_signxml(tampered, cert)
+    assert not verify_xmlsec1(tampered, cert, tmp_path)
