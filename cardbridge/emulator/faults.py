@@ -2,11 +2,14 @@
 
 :class:`FaultyCard` wraps any :class:`~cardbridge.emulator.card.VirtualCard` and
 follows a :class:`FaultPlan`. APDUs are counted from 1 over the life of the wrapper.
-Once the card is "removed" it answers every APDU with an empty response: the
-in-process connection turns that into ``card_removed`` (and takes the card out of its
-reader), and the vpcd bridge sends it as the zero-length reply that makes vpcd eject
-the card (DOMAIN.md §5). ``on_removed`` is called once, at removal, for readers that
-want to know at once.
+Once the card is "removed" it answers every APDU with an empty response, and calls
+``on_removed`` once:
+
+- in process, nothing to wire: the connection turns the empty response into
+  ``card_removed`` and takes the card out of its reader;
+- through vpcd, pass the bridge's ``stop`` as ``on_removed``: closing the connection
+  ejects the card from pcscd's reader (the bridge itself never sends empty replies).
+  A truncation to zero bytes reads as a removal too.
 """
 
 from __future__ import annotations

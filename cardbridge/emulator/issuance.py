@@ -1,13 +1,13 @@
-"""Certificates of emulated CPS cards: who issues them.
+"""Certificates of emulated CPS cards, issued by the emulator's test PKI.
 
 A :class:`CertificateIssuer` turns a card's two public keys into its authentication
-and signature certificates, with IGC-Santé subject conventions (DOMAIN.md §1): one
-multi-valued RDN ``CN=<idNat_PS> + SN=<last name> + GN=<first name>``, then
-``title=<profession>``, ``C=FR``. :func:`default_issuer` is the one place that decides
-which issuer the emulator uses.
+and signature certificates. :class:`PkiIssuer` asks the test PKI of a data dir
+(:class:`~cardbridge.emulator.pki.TestPki`: TEST root and issuing CA, IGC-Santé
+subjects), and :func:`default_issuer` is the one place that picks it.
 
-:class:`EphemeralIssuer` is a stand-in until the test PKI (a root and an issuing CA
-kept in the data dir) is wired in: an issuing CA generated in memory for the process.
+CPE and CPA cards (structure staff) are named ``<Struct_IdNat>/<internal id>`` in their
+certificates: the emulator takes the first practice situation's structure and the
+holder's national id as the internal id.
 """
 
 from __future__ import annotations
@@ -18,16 +18,19 @@ from pathlib import Path
 from typing import Protocol
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
-from cardbridge.emulator import profile_rules
-from cardbridge.emulator.keys import generate_key
+from cardbridge.config import load_settings
+from cardbridge.domain.codes import PROFESSIONS
+from cardbridge.domain.identifiers import is_structure_bound_card
+from cardbridge.emulator.pki import CardHolderIdentity, TestPki
 from cardbridge.emulator.profiles import CpsProfile
 
 CertificatePair = tuple[x509.Certificate, x509.Certificate]
 """``(authentication, signature)`` certificates of one card."""
+
+# Card certificates start this long before they are issued (clock differences).
+BACKDATE = dt.timedelta(hours=1)
 
 
 class CertificateIssuer(Protocol):
@@ -44,116 +47,56 @@ class CertificateIssuer(Protocol):
         ...
 
 
-def holder_subject(profile: CpsProfile) -> x509.Name:
-    """``CN=idNat_PS + SN + GN`` (one RDN), ``title``, ``C=FR``."""
+def holder_identity(profile: CpsProfile) -> CardHolderIdentity:
+    """Who the certificates of ``profile``'s card name."""
     holder = profile.holder
-    return x509.Name(
-        [
-            x509.RelativeDistinguishedName(
-                [
-                    x509.NameAttribute(NameOID.COMMON_NAME, holder.national_id),
-                    x509.NameAttribute(NameOID.SURNAME, holder.last_name),
-                    x509.NameAttribute(NameOID.GIVEN_NAME, holder.first_name),
-                ]
-            ),
-            x509.RelativeDistinguishedName(
-                [x509.NameAttribute(NameOID.TITLE, profile_rules.PROFESSIONS[holder.profession])]
-            ),
-            x509.RelativeDistinguishedName([x509.NameAttribute(NameOID.COUNTRY_NAME, "FR")]),
-        ]
+    bound = is_structure_bound_card(profile.card_type)
+    return CardHolderIdentity(
+        national_id=holder.national_id,
+        last_name=holder.last_name,
+        first_name=holder.first_name,
+        profession=PROFESSIONS[holder.profession],
+        structure_id=profile.situations[0].structure_id if bound else None,
+        internal_id=holder.national_id if bound else None,
     )
 
 
-class EphemeralIssuer:
-    """A TEST issuing CA that lives as long as the process (stand-in for the test PKI)."""
+class PkiIssuer:
+    """A :class:`CertificateIssuer` backed by the test PKI of a data dir."""
 
-    def __init__(self) -> None:
-        self._key: RSAPrivateKey = generate_key()
-        self._name = x509.Name.from_rfc4514_string(
-            "CN=TEST AC IGC-SANTE ELEMENTAIRE PERSONNES (cardbridge ephemeral),"
-            "OU=IGC-SANTE TEST,O=ASIP-SANTE,C=FR"
-        )
-        now = dt.datetime.now(dt.UTC)
-        self._certificate = (
-            x509.CertificateBuilder()
-            .subject_name(self._name)
-            .issuer_name(self._name)
-            .public_key(self._key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=3650))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(_usage(key_cert_sign=True), critical=True)
-            .sign(self._key, hashes.SHA256())
-        )
-
-    def trust_anchors_pem(self) -> bytes:
-        return self._certificate.public_bytes(serialization.Encoding.PEM)
+    def __init__(self, pki: TestPki) -> None:
+        self.pki = pki
 
     def issue(
         self, profile: CpsProfile, authentication: RSAPublicKey, signature: RSAPublicKey
     ) -> CertificatePair:
-        return (
-            self._issue(profile, authentication, _usage(digital_signature=True), client=True),
-            self._issue(
-                profile, signature, _usage(digital_signature=True, content_commitment=True)
-            ),
+        # Valid until the end of the card's expiry day; a card expired already gets
+        # certificates that expired with it.
+        not_after = dt.datetime.combine(profile.expires, dt.time(23, 59, 59), dt.UTC)
+        not_before = min(dt.datetime.now(dt.UTC) - BACKDATE, not_after - dt.timedelta(days=1))
+        issued = self.pki.issue_card_certificates(
+            holder_identity(profile),
+            authentication,
+            signature,
+            card_type=profile.card_type,
+            not_before=not_before,
+            not_after=not_after,
         )
+        return issued.authentication, issued.signature
 
-    def _issue(
-        self,
-        profile: CpsProfile,
-        public_key: RSAPublicKey,
-        usage: x509.KeyUsage,
-        *,
-        client: bool = False,
-    ) -> x509.Certificate:
-        now = dt.datetime.now(dt.UTC)
-        expires = dt.datetime.combine(profile.expires, dt.time(23, 59, 59), dt.UTC)
-        builder = (
-            x509.CertificateBuilder()
-            .subject_name(holder_subject(profile))
-            .issuer_name(self._name)
-            .public_key(public_key)
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(max(expires, now + dt.timedelta(days=1)))
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(usage, critical=True)
-        )
-        if client:
-            builder = builder.add_extension(
-                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False
-            )
-        return builder.sign(self._key, hashes.SHA256())
-
-
-def _usage(
-    *,
-    digital_signature: bool = False,
-    content_commitment: bool = False,
-    key_cert_sign: bool = False,
-) -> x509.KeyUsage:
-    return x509.KeyUsage(
-        digital_signature=digital_signature,
-        content_commitment=content_commitment,
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=key_cert_sign,
-        crl_sign=key_cert_sign,
-        encipher_only=False,
-        decipher_only=False,
-    )
+    def trust_anchors_pem(self) -> bytes:
+        return self.pki.trust_anchors_pem()
 
 
 _lock = threading.Lock()
-_issuers: dict[Path | None, CertificateIssuer] = {}
+_issuers: dict[Path, PkiIssuer] = {}
 
 
 def default_issuer(data_dir: Path | None = None) -> CertificateIssuer:
-    """The issuer of emulated cards for ``data_dir`` (one per directory and process)."""
+    """The issuer of emulated cards: the test PKI of ``data_dir`` (default: the data
+    dir of the configuration), loaded once per process."""
+    directory = data_dir or load_settings().data_dir
     with _lock:
-        if data_dir not in _issuers:
-            _issuers[data_dir] = EphemeralIssuer()
-        return _issuers[data_dir]
+        if directory not in _issuers:
+            _issuers[directory] = PkiIssuer(TestPki.load_or_create(directory))
+        return _issuers[directory]

@@ -27,8 +27,15 @@ from pydantic import (
     field_validator,
 )
 
-from cardbridge.emulator import profile_rules as rules
-from cardbridge.errors import ProfileError
+from cardbridge.domain import codes
+from cardbridge.domain.identifiers import (
+    PractitionerIdType,
+    is_structure_bound_card,
+    practitioner_id_type,
+    structure_id_type,
+)
+from cardbridge.domain.nir import parse_nir
+from cardbridge.errors import InvalidInputError, ProfileError
 
 PACKAGE = "cardbridge.emulator"
 PROFILE_DIR = "profiles"
@@ -61,10 +68,39 @@ def _text(value: str) -> str:
     return value
 
 
+def _nir(value: str) -> str:
+    """The 15-character NIR: the key is computed from 13 characters, checked on 15."""
+    try:
+        return parse_nir(value, field="").value
+    except InvalidInputError as error:
+        raise ValueError(error.message) from None
+
+
+def _national_id(value: str) -> str:
+    if practitioner_id_type(value) is None:
+        raise ValueError("expected 8 + RPPS (11 digits, valid key) or 0 + ADELI (9 characters)")
+    return value
+
+
+def _structure_id(value: str) -> str:
+    if structure_id_type(value) is None:
+        raise ValueError("expected a Struct_IdNat: 0 ADELI, 1 FINESS, 2 SIREN, 3 SIRET, 4 RPPS")
+    return value
+
+
+def _in_table(table: Mapping[Any, str], what: str) -> AfterValidator:
+    def check(value: Any) -> Any:
+        if value not in table:
+            raise ValueError(f"unknown {what} {value!r}")
+        return value
+
+    return AfterValidator(check)
+
+
 Name = Annotated[str, AfterValidator(_name)]
 Text = Annotated[str, AfterValidator(_text)]
 Serial = Annotated[str, _digits(10, "a card serial number")]
-Nir = Annotated[str, AfterValidator(rules.normalize_nir)]
+Nir = Annotated[str, AfterValidator(_nir)]
 
 
 class _Model(BaseModel):
@@ -80,11 +116,11 @@ class _Model(BaseModel):
 class Holder(_Model):
     """The practitioner of a CPS."""
 
-    national_id: Annotated[str, AfterValidator(rules.check_national_id)]  # idNat_PS
+    national_id: Annotated[str, AfterValidator(_national_id)]  # idNat_PS
     civility: Annotated[str, Field(pattern=r"^[A-Z]{1,4}$")]
     last_name: Name
     first_name: Name
-    profession: Annotated[str, AfterValidator(rules.check_profession)]  # G15
+    profession: Annotated[str, _in_table(codes.PROFESSIONS, "profession code (G15)")]
     specialty: Annotated[str | None, Field(validate_default=True)] = None  # R01
 
     @field_validator("specialty")
@@ -92,18 +128,22 @@ class Holder(_Model):
     def _specialty(cls, value: str | None, info: ValidationInfo) -> str | None:
         profession = info.data.get("profession")
         if value is None:
-            if profession in rules.PROFESSIONS_REQUIRING_SPECIALTY:
+            if profession in codes.PROFESSIONS_REQUIRING_SPECIALTY:
                 raise ValueError(f"a speciality is required for profession {profession}")
             return None
-        return rules.check_specialty(value)
+        if value not in codes.SPECIALTIES:
+            raise ValueError(f"unknown speciality code {value!r} (R01)")
+        if codes.SPECIALTY_PROFESSIONS.get(value) != profession:
+            raise ValueError(f"speciality {value} is not one of profession {profession}")
+        return value
 
 
 class SituationProfile(_Model):
     """A practice situation."""
 
-    structure_id: Annotated[str, AfterValidator(rules.check_structure_id)]  # Struct_IdNat
+    structure_id: Annotated[str, AfterValidator(_structure_id)]  # Struct_IdNat
     name: Text
-    sector: Annotated[str, AfterValidator(rules.check_sector)]
+    sector: Annotated[str, _in_table(codes.SECTORS, "sector of activity")]
 
 
 class CpsProfile(_Model):
@@ -115,7 +155,7 @@ class CpsProfile(_Model):
     generation: Literal["cps3", "cps4"] = "cps3"
     test: bool = True
     serial: Serial
-    card_type: Annotated[int, AfterValidator(rules.check_card_type)] = 0
+    card_type: Annotated[int, _in_table(codes.CARD_TYPES, "card type")] = 0
     pin: Annotated[str, _digits(4, "the PIN")]
     puk: Annotated[str, _digits(8, "the PUK")]
     pin_tries: Annotated[int, Field(ge=1, le=15)] = 3
@@ -142,7 +182,7 @@ class BeneficiaryProfile(_Model):
     first_name: Name
     birth_date: Annotated[str, _digits(8, "a birth date (YYYYMMDD)")]
     birth_rank: Annotated[int, Field(ge=1, le=9)] = 1
-    quality: Annotated[int, AfterValidator(rules.check_quality)] = 0
+    quality: Annotated[int, _in_table(codes.QUALITIES, "qualité")] = 0
     certified_nir: Nir | None = None
 
 
@@ -182,7 +222,7 @@ def parse_profile(data: object) -> Profile:
     if model is None:
         raise ProfileError(f"kind must be one of {', '.join(MODELS)}", field="kind")
     try:
-        return model.model_validate(data)
+        profile = model.model_validate(data)
     except ValidationError as error:
         problems = error.errors(include_url=False)
         first = problems[0]
@@ -191,6 +231,24 @@ def parse_profile(data: object) -> Profile:
         if len(problems) > 1:
             message += f" (and {len(problems) - 1} more problem(s))"
         raise ProfileError(message, field=_field_path(tuple(first["loc"]))) from None
+    if isinstance(profile, CpsProfile):
+        _check_holder_fits_card_type(profile)
+    return profile
+
+
+def _check_holder_fits_card_type(profile: CpsProfile) -> None:
+    """Structure staff cards (CPE, CPA) have structure-bound ids; others personal ones."""
+    personal = practitioner_id_type(profile.holder.national_id) in (
+        PractitionerIdType.RPPS,
+        PractitionerIdType.ADELI,
+    )
+    if is_structure_bound_card(profile.card_type) == personal:
+        expected = (
+            "a structure-bound id (prefix 1, 3, 4, 5 or 6) for a CPE or CPA card"
+            if personal
+            else "8 + RPPS or 0 + ADELI for this card type"
+        )
+        raise ProfileError(f"expected {expected}", field="holder.national_id")
 
 
 def _packaged(name: str) -> resources.abc.Traversable:

@@ -1,4 +1,4 @@
-"""Emulated cards for the engine tests, built fast: shared keys and one TEST issuer."""
+"""Emulated cards for the engine tests, built fast: shared keys, the session's test PKI."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import pytest
 
 from cardbridge.emulator.engine import IsoCard
 from cardbridge.emulator.factory import build_card
-from cardbridge.emulator.issuance import EphemeralIssuer
+from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
+from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.profiles import load_profile
 
 
@@ -17,12 +18,12 @@ def key_pool() -> KeyPool:
 
 
 @pytest.fixture(scope="session")
-def issuer() -> EphemeralIssuer:
-    return EphemeralIssuer()
+def issuer(test_pki: TestPki) -> PkiIssuer:
+    return PkiIssuer(test_pki)
 
 
 @pytest.fixture
-def cps(key_pool: KeyPool, issuer: EphemeralIssuer) -> IsoCard:
+def cps(key_pool: KeyPool, issuer: PkiIssuer) -> IsoCard:
     """The demo CPS, powered on."""
     card = build_card(load_profile("demo-cps"), keys=key_pool, issuer=issuer)
     card.power_on()

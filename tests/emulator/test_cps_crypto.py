@@ -12,7 +12,13 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 
+from cardbridge.cards.certificates import parse_practitioner_certificate
 from cardbridge.emulator.engine import CardKey, IsoCard
+from cardbridge.emulator.factory import build_card
+from cardbridge.emulator.issuance import PkiIssuer
+from cardbridge.emulator.keys import KeyPool
+from cardbridge.emulator.pki import TestPki
+from cardbridge.emulator.profiles import CpsProfile, load_profile
 from cardbridge.layouts import iasecc
 from tests.emulator.test_cps_files import read_whole
 from tests.support.apdu import sw, tx
@@ -200,3 +206,34 @@ def test_no_accessor_returns_a_private_key(cps: IsoCard) -> None:
         exposed = [getattr(key, name, None) for name in dir(key) if not name.startswith("_C")]
         assert not any(isinstance(value, RSAPrivateKey) for value in exposed)
         assert "private" not in repr(key).lower()
+
+
+def test_certificates_come_from_the_test_pki(cps: IsoCard, test_pki: TestPki) -> None:
+    assert sw(cps, SELECT_APP) == 0x9000
+    authentication = parse_practitioner_certificate(read_whole(cps, 4))
+    signature = parse_practitioner_certificate(read_whole(cps, 5))
+    assert authentication.for_authentication
+    assert signature.for_signature
+    assert not signature.for_authentication
+    for parsed in (authentication, signature):
+        assert parsed.holder.national_id == "899700735741"
+        assert parsed.holder.last_name == "LE QUINIO"
+        assert parsed.holder.profession == "Médecin"
+        assert parsed.issuer_common_name == "TEST AC IGC-SANTE ELEMENTAIRE PERSONNES"
+    issuing = test_pki.issuing_ca.certificate
+    for sfi in (4, 5):
+        x509.load_der_x509_certificate(read_whole(cps, sfi)).verify_directly_issued_by(issuing)
+
+
+def test_structure_staff_certificate_names_the_structure(
+    key_pool: KeyPool, issuer: PkiIssuer
+) -> None:
+    profile = load_profile("cps-adeli-nurse")
+    assert isinstance(profile, CpsProfile)
+    holder = profile.holder.model_copy(update={"national_id": "3339172288100052"})
+    staff = profile.model_copy(update={"card_type": 3, "holder": holder})
+    card = build_card(staff, keys=key_pool, issuer=issuer)
+    card.power_on()
+    assert sw(card, SELECT_APP) == 0x9000
+    parsed = parse_practitioner_certificate(read_whole(card, 4)).holder
+    assert (parsed.structure_id, parsed.internal_id) == ("0751234567", "3339172288100052")

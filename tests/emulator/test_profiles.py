@@ -107,6 +107,8 @@ def mutate(name: str, path: str, value: Any) -> dict[str, Any]:
         ("demo-cps", "holder.profession", "99", "holder.profession"),
         ("demo-cps", "holder.specialty", ..., "holder.specialty"),
         ("demo-cps", "holder.specialty", "XX", "holder.specialty"),
+        ("demo-cps", "holder.specialty", "SI06", "holder.specialty"),
+        ("demo-cps", "card_type", 3, "holder.national_id"),
         ("demo-cps", "holder.national_id", "810001234567", "holder.national_id"),
         ("demo-cps", "holder.national_id", "12345", "holder.national_id"),
         ("demo-cps", "holder.last_name", "L3 QUINIO", "holder.last_name"),
@@ -142,6 +144,18 @@ def test_refused_with_the_field_named(name: str, path: str, value: Any, field: s
         parse_profile(mutate(name, path, value))
     assert caught.value.field == field
     assert caught.value.message.startswith(f"{field}: ")
+
+
+def test_structure_staff_cards() -> None:
+    data = mutate("cps-adeli-nurse", "card_type", 2)
+    data["holder"]["national_id"] = "3339172288100052"
+    profile = parse_profile(data)
+    assert isinstance(profile, CpsProfile)
+    assert profile.card_type == 2
+    data["card_type"] = 0
+    with pytest.raises(ProfileError) as caught:
+        parse_profile(data)
+    assert caught.value.field == "holder.national_id"
 
 
 def test_seventeen_situations() -> None:
