@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from cardbridge.commands import readers, version
+from cardbridge.commands import emulator, readers, version
 
-COMMANDS: tuple[ModuleType, ...] = (readers, version)
+COMMANDS: tuple[ModuleType, ...] = (emulator, readers, version)
