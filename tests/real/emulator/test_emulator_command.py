@@ -78,13 +78,13 @@ def test_fault_removal_through_vpcd(vpcd_slot: VpcdSlot) -> None:
         with VpcdBridge(card, port=vpcd_slot.port) as bridge:
             card.on_removed = bridge.stop
             assert log.wait_for_event(EventKind.CARD_INSERTED, vpcd_slot.reader)
-            connection = backend.connect(vpcd_slot.reader)
-            assert connection.transmit(bytes.fromhex("0084000008"))[1] == 0x9000
-            # Pulled out while answering: pcscd reports a failed exchange, then no card.
-            with pytest.raises((CardRemovedError, CardCommunicationError)):
-                connection.transmit(bytes.fromhex("0084000008"))
-            assert log.wait_for_event(EventKind.CARD_REMOVED, vpcd_slot.reader, EVENT_TIMEOUT)
-            with pytest.raises(CardRemovedError):
-                connection.transmit(bytes.fromhex("0084000008"))
+            with backend.connect(vpcd_slot.reader) as connection:
+                assert connection.transmit(bytes.fromhex("0084000008"))[1] == 0x9000
+                # Pulled out while answering: pcscd reports a failed exchange, then no card.
+                with pytest.raises((CardRemovedError, CardCommunicationError)):
+                    connection.transmit(bytes.fromhex("0084000008"))
+                assert log.wait_for_event(EventKind.CARD_REMOVED, vpcd_slot.reader, EVENT_TIMEOUT)
+                with pytest.raises(CardRemovedError):
+                    connection.transmit(bytes.fromhex("0084000008"))
     finally:
         backend.stop()
