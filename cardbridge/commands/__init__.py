@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from cardbridge.commands import version
+from cardbridge.commands import token, version
 
-COMMANDS: tuple[ModuleType, ...] = (version,)
+COMMANDS: tuple[ModuleType, ...] = (token, version)
