@@ -61,6 +61,19 @@ class CardRemovedError(PcscError):
     default_message = "The card was removed during the operation. Insert it again and retry."
 
 
+class CardResetError(CardRemovedError):
+    """Another program reset the card: what this connection had set up on it is gone.
+
+    Same ``code`` as a removal, because the caller must do the same thing: start the
+    operation again from the beginning (select the application, verify the PIN again).
+    """
+
+    default_message = (
+        "The card was reset by another program, so it must be unlocked again. "
+        "Retry; you may be asked for the PIN again."
+    )
+
+
 class CardBusyError(PcscError):
     code = "card_busy"
     default_message = (

@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from cardbridge.commands import token, version
+from cardbridge.commands import readers, token, version
 
-COMMANDS: tuple[ModuleType, ...] = (token, version)
+COMMANDS: tuple[ModuleType, ...] = (readers, token, version)

@@ -1,0 +1,47 @@
+"""``cardbridge readers``: the PC/SC readers, whether a card is in each, and which card."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from cardbridge.cards.models import ReaderInfo
+from cardbridge.errors import ReaderNotFoundError
+from cardbridge.pcsc.atr import identify_atr
+from cardbridge.pcsc.backend import PcscBackend
+from cardbridge.pcsc.readers import ReaderState
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("readers", help="list card readers, card presence and card type")
+    parser.add_argument("--json", action="store_true", help="print the JSON of GET /v1/readers")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    readers = PcscBackend().list_readers()
+    if not readers:
+        raise ReaderNotFoundError()
+    if args.json:
+        print(json.dumps([ReaderInfo.from_state(state).model_dump() for state in readers]))
+    else:
+        print(_table(readers))
+    return 0
+
+
+def _describe_card(state: ReaderState) -> str:
+    if not state.card_present:
+        return "no card"
+    if state.atr is None:
+        return "card not answering"
+    return identify_atr(state.atr).label
+
+
+def _table(readers: list[ReaderState]) -> str:
+    rows = [("READER", "CARD", "ATR")]
+    rows += [(s.name, _describe_card(s), ReaderInfo.from_state(s).atr or "") for s in readers]
+    name_width = max(len(row[0]) for row in rows)
+    card_width = max(len(row[1]) for row in rows)
+    return "\n".join(
+        f"{name:<{name_width}}  {card:<{card_width}}  {atr}".rstrip() for name, card, atr in rows
+    )

@@ -1,0 +1,62 @@
+"""``cardbridge readers`` output and exit codes, with the backend replaced."""
+
+from __future__ import annotations
+
+import json
+from typing import ClassVar
+
+import pytest
+
+from cardbridge import cli
+from cardbridge.commands import readers as readers_command
+from cardbridge.pcsc.readers import ReaderState
+
+CPS3 = bytes.fromhex("3BAC00402A001225006480000310009000")
+
+
+class StubBackend:
+    states: ClassVar[list[ReaderState]] = []
+
+    def list_readers(self) -> list[ReaderState]:
+        return self.states
+
+
+@pytest.fixture
+def stub(monkeypatch: pytest.MonkeyPatch) -> type[StubBackend]:
+    monkeypatch.setattr(readers_command, "PcscBackend", StubBackend)
+    return StubBackend
+
+
+def test_no_reader_is_an_error_with_advice(
+    stub: type[StubBackend], capsys: pytest.CaptureFixture[str]
+) -> None:
+    stub.states = []
+    assert cli.main(["readers", "--json"]) == cli.EXIT_CARD
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "No card reader found" in err
+
+
+def test_table_names_card_and_reader(
+    stub: type[StubBackend], capsys: pytest.CaptureFixture[str]
+) -> None:
+    stub.states = [
+        ReaderState("Reader A", True, CPS3),
+        ReaderState("Reader B", False),
+        ReaderState("Reader C", True, None),
+    ]
+    assert cli.main(["readers"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["READER", "CARD", "ATR"]
+    assert "CPS3 (IAS-ECC)" in lines[1]
+    assert lines[1].endswith("3B AC 00 40 2A 00 12 25 00 64 80 00 03 10 00 90 00")
+    assert lines[2].endswith("no card")
+    assert lines[3].endswith("card not answering")
+
+
+def test_json(stub: type[StubBackend], capsys: pytest.CaptureFixture[str]) -> None:
+    stub.states = [ReaderState("Reader B", False)]
+    assert cli.main(["readers", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {"name": "Reader B", "card_present": False, "card_type": None, "atr": None}
+    ]
