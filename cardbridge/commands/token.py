@@ -9,13 +9,12 @@ store, so freshness and single use are the caller's to enforce.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import timedelta
 from pathlib import Path
 
 from cardbridge.auth.ocsp import OcspChecker
-from cardbridge.auth.practitioner import AuthenticatedPractitioner
+from cardbridge.auth.practitioner import AuthenticatedPractitioner, TokenVerification
 from cardbridge.auth.token import MAX_TOKEN_BYTES
 from cardbridge.auth.trust import TrustStore
 from cardbridge.auth.verifier import DEFAULT_CLOCK_SKEW, TokenVerifier
@@ -67,7 +66,7 @@ def run_verify(args: argparse.Namespace) -> int:
     verifier = TokenVerifier(trust, clock_skew=timedelta(seconds=args.clock_skew), ocsp=ocsp)
     practitioner = verifier.verify(_read_token(args.token), args.nonce, args.origin)
     if args.json:
-        print(json.dumps({"valid": True, "practitioner": practitioner.to_json()}))
+        print(TokenVerification(valid=True, practitioner=practitioner).model_dump_json())
     else:
         print(_text(practitioner))
     return 0
@@ -89,18 +88,17 @@ def _read_token(source: str) -> bytes:
 
 def _text(practitioner: AuthenticatedPractitioner) -> str:
     identity = practitioner.national_id or f"{practitioner.structure_id}/{practitioner.internal_id}"
-    id_type = practitioner.id_type.value if practitioner.id_type else "structure"
-    profession = practitioner.profession_label or "-"
-    if practitioner.profession_code:
-        profession += f" ({practitioner.profession_code})"
+    profession = practitioner.title or "-"
+    if practitioner.profession:
+        profession += f" ({practitioner.profession.code})"
+    certificate = practitioner.certificate
     return "\n".join(
         [
             "valid: yes",
             f"practitioner: {practitioner.first_name} {practitioner.last_name}",
-            f"national id: {identity} ({id_type})",
+            f"national id: {identity} ({practitioner.id_type})",
             f"profession: {profession}",
-            f"certificate: serial {practitioner.certificate_serial}, "
-            f"expires {practitioner.certificate_expires:%Y-%m-%d}, "
-            f"issuer {practitioner.certificate_issuer or '-'}",
+            f"certificate: serial {certificate.serial}, expires {certificate.expires:%Y-%m-%d}, "
+            f"issuer {certificate.issuer or '-'}",
         ]
     )
