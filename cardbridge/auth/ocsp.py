@@ -68,9 +68,10 @@ class OcspChecker:
     """Asks an OCSP responder about card certificates.
 
     ``url`` replaces the responder named in the certificate (authorityInfoAccess);
-    ``timeout`` (seconds) bounds the whole exchange; ``max_age`` is how old ``thisUpdate``
-    may be. Web eID validators allow two minutes, for responders that sign each answer;
-    the default here leaves room for responders that pre-compute theirs.
+    ``timeout`` (seconds) bounds each network step and the reading of the answer;
+    ``max_age`` is how old ``thisUpdate`` may be. Web eID validators allow two minutes,
+    for responders that sign each answer; the default here leaves room for responders
+    that pre-compute theirs.
     """
 
     url: str | None = None
