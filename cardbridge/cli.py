@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from cardbridge import __version__
+from cardbridge.auth.errors import AuthError, OriginInvalidError
 from cardbridge.commands import COMMANDS
 from cardbridge.errors import CardBridgeError, InvalidInputError, PcscError, PinError
 
@@ -21,10 +22,20 @@ EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_CARD = 3
 EXIT_PIN = 4
+EXIT_AUTH = 5
 
 
 def exit_code_for(error: CardBridgeError) -> int:
-    """1 generic failure, 2 bad input, 3 reader or card problem, 4 PIN problem."""
+    """The exit code of a failure.
+
+    1 generic failure, 2 bad input (an origin that is not one included), 3 reader or card
+    problem, 4 PIN problem, 5 authentication token refused (its certificate's status could
+    not be checked included).
+    """
+    if isinstance(error, OriginInvalidError):
+        return EXIT_USAGE
+    if isinstance(error, AuthError):
+        return EXIT_AUTH
     if isinstance(error, PinError):
         return EXIT_PIN
     if isinstance(error, PcscError):

@@ -54,6 +54,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "certificate_wrong_purpose": 401,
     "certificate_untrusted": 401,
     "certificate_revoked": 401,
+    "certificate_status_unknown": 401,
     "signature_invalid": 401,
     "card_error": 502,
     "card_data_invalid": 502,

@@ -73,7 +73,16 @@ class CertificateRevokedError(AuthError):
     default_message = "The card's certificate is revoked."
 
 
+class CertificateStatusUnknownError(AuthError):
+    """The OCSP responder answered "unknown": its CA does not know this certificate."""
+
+    code = "certificate_status_unknown"
+    default_message = "The certificate's authority does not know this certificate (OCSP)."
+
+
 class OcspError(AuthError):
+    """No usable OCSP answer: responder down, or a response that cannot be trusted."""
+
     code = "ocsp_unavailable"
     default_message = "The certificate status could not be checked (OCSP)."
 

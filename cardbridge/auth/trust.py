@@ -1,0 +1,126 @@
+"""Trust anchors and intermediates, and the chain of a card certificate built against them.
+
+Chains are built and checked by ``cryptography.x509.verification`` with its WebPKI
+profile for client certificates, relaxed on one point: card certificates have no
+subjectAltName (IGC-Santé names the holder in the subject only), which that profile
+otherwise requires of a leaf. The profile does not tell an authentication certificate
+from a signature one (a leaf without extendedKeyUsage passes): the verifier checks key
+usage and EKU itself, before the chain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.x509.verification import (
+    ClientVerifier,
+    Criticality,
+    ExtensionPolicy,
+    PolicyBuilder,
+    Store,
+    VerificationError,
+)
+
+from cardbridge.auth.errors import CertificateUntrustedError
+from cardbridge.errors import ConfigError
+
+_LEAF_POLICY = ExtensionPolicy.webpki_defaults_ee().may_be_present(
+    x509.SubjectAlternativeName, Criticality.AGNOSTIC, None
+)
+_CA_POLICY = ExtensionPolicy.webpki_defaults_ca()
+
+
+def load_pem_certificates(data: bytes, *, source: str) -> list[x509.Certificate]:
+    """Every certificate of a PEM bundle; :class:`ConfigError` naming ``source`` if none."""
+    try:
+        certificates = x509.load_pem_x509_certificates(data)
+    except ValueError:
+        raise ConfigError(f"{source}: not a PEM file of X.509 certificates.") from None
+    return certificates
+
+
+def _load_files(paths: Iterable[str | Path]) -> list[x509.Certificate]:
+    certificates: list[x509.Certificate] = []
+    for path in paths:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as error:
+            raise ConfigError(f"{path}: cannot read it ({error.strerror}).") from None
+        certificates.extend(load_pem_certificates(data, source=str(path)))
+    return certificates
+
+
+@dataclass(frozen=True)
+class TrustStore:
+    """The certificates a verifier trusts (anchors) and may use to reach them (intermediates).
+
+    Anchors are the roots an integrator chose: the emulator's TEST root for tests, the
+    IGC-Santé roots downloaded from the ANS in production. Intermediates are not trusted
+    by themselves; they only fill the gap between a card certificate and an anchor.
+    Raises :class:`ConfigError` without anchors, or with an anchor that is not a CA.
+    """
+
+    anchors: Sequence[x509.Certificate]
+    intermediates: Sequence[x509.Certificate] = ()
+    _store: Store = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.anchors:
+            raise ConfigError("No trust anchor: give at least one root certificate (PEM).")
+        for anchor in self.anchors:
+            # A card certificate given as "trust" would make that one card trusted by itself.
+            if not _is_ca(anchor):
+                raise ConfigError(
+                    f"Trust anchor serial {anchor.serial_number:x} is not a CA certificate."
+                )
+        object.__setattr__(self, "anchors", tuple(self.anchors))
+        object.__setattr__(self, "intermediates", tuple(self.intermediates))
+        object.__setattr__(self, "_store", Store(list(self.anchors)))
+
+    @classmethod
+    def from_pem(cls, anchors: bytes, intermediates: bytes = b"") -> TrustStore:
+        """A store from PEM bundles held in memory."""
+        return cls(
+            load_pem_certificates(anchors, source="trust anchors"),
+            load_pem_certificates(intermediates, source="intermediates") if intermediates else (),
+        )
+
+    @classmethod
+    def from_pem_files(
+        cls, anchors: Iterable[str | Path], intermediates: Iterable[str | Path] = ()
+    ) -> TrustStore:
+        """A store from PEM files (each may hold several certificates)."""
+        return cls(_load_files(anchors), _load_files(intermediates))
+
+    def chain(self, leaf: x509.Certificate, at: datetime) -> list[x509.Certificate]:
+        """The verified chain from ``leaf`` up to an anchor, checked at time ``at``.
+
+        Raises :class:`CertificateUntrustedError`, whose message never repeats the
+        names that the underlying error quotes.
+        """
+        try:
+            verified = self._verifier(at).verify(leaf, list(self.intermediates))
+        except (VerificationError, ValueError):
+            raise CertificateUntrustedError from None
+        return verified.chain
+
+    def _verifier(self, at: datetime) -> ClientVerifier:
+        return (
+            PolicyBuilder()
+            .store(self._store)
+            .time(at)
+            .extension_policies(ca_policy=_CA_POLICY, ee_policy=_LEAF_POLICY)
+            .build_client_verifier()
+        )
+
+
+def _is_ca(certificate: x509.Certificate) -> bool:
+    try:
+        constraints = certificate.extensions.get_extension_for_class(x509.BasicConstraints)
+    except (x509.ExtensionNotFound, ValueError):
+        return False
+    return constraints.value.ca
