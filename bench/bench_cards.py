@@ -1,4 +1,4 @@
-"""Card reads through pcscd + vpcd: APDUs and time of a cold CPS read and a Vitale read.
+"""Card operations through pcscd + vpcd: a cold CPS read, a Vitale read, a token.
 
 A cold read is a new session (the CPS issuer check included) on the demo cards. The
 minimum is what the layout allows: for the CPS, SELECT and READ of EF.SN.ICC, SELECT of
@@ -16,6 +16,8 @@ from collections.abc import Callable
 
 from bench.bench_emulator import temporary_issuer
 from bench.framework import Recorder, Result, Target, benchmark
+from cardbridge.auth.nonces import Challenges, MemoryNonceStore
+from cardbridge.auth.signing import sign_challenge
 from bench.vpcd_reader import card_in_reader
 from cardbridge.cards.cps import CpsSession
 from cardbridge.cards.vitale import VitaleSession
@@ -28,6 +30,7 @@ from cardbridge.layouts.iasecc import READ_BINARY_MAX
 from cardbridge.pcsc.apdu import SHORT_MAX_LE
 
 READS = 30
+ORIGIN = "https://dmp.example"
 EXTRA_APDUS_ALLOWED = 2
 
 
@@ -110,3 +113,26 @@ def card_reads(recorder: Recorder) -> None:
 
         apdus, seconds = _measure(read_vitale)
     _record(recorder, "Vitale read via pcscd+vpcd", apdus, _minimum_vitale(card), seconds)
+
+
+@benchmark("challenge-to-token")
+def challenge_to_token(recorder: Recorder) -> None:
+    """From a challenge issued to the token signed by the emulated CPS through pcscd."""
+    card = build_card(load_profile("demo-cps"), keys=KeyPool(2), issuer=temporary_issuer())
+    challenges = Challenges(MemoryNonceStore())
+    with (
+        card_in_reader(card) as bench_reader,
+        bench_reader.backend.connect(bench_reader.reader) as connection,
+    ):
+        session = CpsSession(connection)
+        session.verify_pin("1234")
+
+        def one_token() -> int:
+            nonce = challenges.issue(ORIGIN).nonce
+            sign_challenge(session, ORIGIN, nonce)
+            return 0
+
+        _, seconds = _measure(one_token)
+    recorder.record(
+        Result("challenge → token, emulated CPS via pcscd+vpcd (median)", seconds * 1000, "ms")
+    )
