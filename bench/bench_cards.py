@@ -16,9 +16,9 @@ from collections.abc import Callable
 
 from bench.bench_emulator import temporary_issuer
 from bench.framework import Recorder, Result, Target, benchmark
+from bench.vpcd_reader import card_in_reader
 from cardbridge.auth.nonces import Challenges, MemoryNonceStore
 from cardbridge.auth.signing import sign_challenge
-from bench.vpcd_reader import card_in_reader
 from cardbridge.cards.cps import CpsSession
 from cardbridge.cards.vitale import VitaleSession
 from cardbridge.emulator.engine import IsoCard
