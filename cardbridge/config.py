@@ -7,10 +7,14 @@ The config file is TOML, at ``$XDG_CONFIG_HOME/cardbridge/config.toml`` unless
 
 from __future__ import annotations
 
+import logging
 import os
+import secrets
+import stat
+import tempfile
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
@@ -23,7 +27,12 @@ from pydantic_settings import (
 
 from cardbridge.errors import ConfigError
 
+log = logging.getLogger(__name__)
+
 DEFAULT_PORT = 8470
+API_TOKEN_FILENAME = "api-token"  # noqa: S105 - a file name, not a secret
+# 32 random bytes: far beyond guessing, even at the loopback's request rate.
+_API_TOKEN_BYTES = 32
 
 
 def _xdg(variable: str, fallback: str) -> Path:
@@ -56,7 +65,10 @@ class Settings(BaseSettings):
         description="Web origins allowed to call the API (comma-separated in the environment).",
     )
     api_token: str | None = Field(
-        None, description="Local API token; default: a random token kept in the config dir."
+        None,
+        min_length=16,
+        pattern=r"^\S+$",
+        description="Local API token; default: a random token kept in the config dir.",
     )
     data_dir: Path = Field(
         default_factory=default_data_dir,
@@ -67,10 +79,24 @@ class Settings(BaseSettings):
         False,
         description="Serve the emulated readers when PC/SC has no reader with a card at start.",
     )
+    trust_anchors: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description="PEM files of the root CAs that token verification trusts "
+        "(comma-separated in the environment); the emulator's test root is added in "
+        "emulator mode.",
+    )
+    intermediates: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description="PEM files of the issuing CAs of real cards: the chain of "
+        "GET /v1/cps/certificates, and the path from a card to a trust anchor.",
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "warning", description="Log level of `cardbridge serve` when no -v is given."
+    )
 
-    @field_validator("allowed_origins", mode="before")
+    @field_validator("allowed_origins", "trust_anchors", "intermediates", mode="before")
     @classmethod
-    def _split_origins(cls, value: Any) -> Any:
+    def _split_lists(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
@@ -101,3 +127,67 @@ def load_settings(**overrides: Any) -> Settings:
         raise ConfigError(
             f"The config file {config_file_path()} is not valid TOML: {error}"
         ) from None
+
+
+def api_token_path() -> Path:
+    """Where the local API token is kept: ``$XDG_CONFIG_HOME/cardbridge/api-token``."""
+    return default_config_dir() / API_TOKEN_FILENAME
+
+
+def read_api_token(path: Path | None = None) -> str | None:
+    """The token kept in ``path`` (default :func:`api_token_path`); ``None`` if none yet.
+
+    Raises :class:`ConfigError` when the file is empty, unreadable, or readable by other
+    users (which would let any local account use the cards).
+    """
+    path = path or api_token_path()
+    try:
+        with path.open("rb") as file:
+            mode = os.fstat(file.fileno()).st_mode
+            text = file.read(1024).decode("ascii", errors="replace").strip()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise ConfigError(f"Cannot read the API token {path}: {error.strerror}.") from None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise ConfigError(
+            f"The API token {path} is readable by other users: run `chmod 600 {path}`."
+        )
+    if not text or any(c.isspace() for c in text):
+        raise ConfigError(f"The API token file {path} is damaged: delete it to get a new one.")
+    return text
+
+
+def ensure_api_token(settings: Settings) -> str:
+    """The local API token: ``settings.api_token``, else the token file's.
+
+    The file is created at first start, mode 0600, atomically (written aside, then
+    linked into place, which fails rather than overwrite): two first starts at once end
+    with one token, and an existing token is never replaced.
+    """
+    if settings.api_token:
+        return settings.api_token
+    path = api_token_path()
+    existing = read_api_token(path)
+    if existing is not None:
+        return existing
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor, draft = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        try:
+            with os.fdopen(descriptor, "w") as file:  # mkstemp made it 0600
+                file.write(secrets.token_urlsafe(_API_TOKEN_BYTES) + "\n")
+                file.flush()
+                os.fsync(file.fileno())
+            os.link(draft, path)
+            log.info("created the local API token in %s", path)
+        except FileExistsError:
+            pass  # another first start won: use its token
+        finally:
+            os.unlink(draft)
+    except OSError as error:
+        raise ConfigError(f"Cannot create the API token {path}: {error.strerror}.") from None
+    token = read_api_token(path)
+    if token is None:
+        raise ConfigError(f"The API token {path} disappeared while being created.")
+    return token
