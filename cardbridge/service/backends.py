@@ -1,0 +1,51 @@
+"""Which readers to serve: pcscd's, or the built-in emulated ones, and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cardbridge.config import Settings
+from cardbridge.emulator.inprocess import demo_backend
+from cardbridge.emulator.keys import KeySource, generate_key
+from cardbridge.errors import PcscError
+from cardbridge.pcsc.backend import PcscBackend
+from cardbridge.pcsc.readers import ReaderBackend
+
+
+@dataclass(frozen=True)
+class BackendChoice:
+    """The backend to serve and the sentence that tells the user which one and why."""
+
+    backend: ReaderBackend
+    reason: str
+
+
+def choose_backend(settings: Settings, *, keys: KeySource = generate_key) -> BackendChoice:
+    """PC/SC, unless the emulated readers are asked for, or chosen as fallback.
+
+    ``settings.emulator`` forces the emulated readers; ``settings.emulator_fallback``
+    (set by ``make run``) serves them when pcscd is absent or no reader holds a card at
+    start. Otherwise PC/SC is served even while pcscd is away: the monitor waits for it.
+    """
+    if settings.emulator:
+        return BackendChoice(_demo(settings, keys), "emulated readers (demo CPS and Vitale cards)")
+    pcsc = PcscBackend()
+    try:
+        readers = pcsc.list_readers()
+    except PcscError:
+        if settings.emulator_fallback:
+            return BackendChoice(
+                _demo(settings, keys),
+                "emulated readers with the demo CPS and Vitale cards: pcscd is not running",
+            )
+        return BackendChoice(pcsc, "PC/SC (pcscd is not running yet: waiting for it)")
+    if settings.emulator_fallback and not any(state.card_present for state in readers):
+        return BackendChoice(
+            _demo(settings, keys),
+            "emulated readers with the demo CPS and Vitale cards: no card in the PC/SC readers",
+        )
+    return BackendChoice(pcsc, f"PC/SC ({len(readers)} reader(s))")
+
+
+def _demo(settings: Settings, keys: KeySource) -> ReaderBackend:
+    return demo_backend(data_dir=settings.data_dir, keys=keys)

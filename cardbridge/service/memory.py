@@ -1,0 +1,71 @@
+"""What the service remembers of one card insertion, dropped the moment the card leaves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+
+from cardbridge.cards.models import Practitioner, VitaleCard
+from cardbridge.errors import CardRemovedError
+from cardbridge.service.models import CertificateBundle
+
+Model = TypeVar("Model", bound=BaseModel)
+Session = TypeVar("Session")
+
+
+@dataclass(frozen=True)
+class Snapshot(Generic[Model]):
+    """A model read from a card, with its JSON encoded once for every later answer."""
+
+    model: Model
+
+    @cached_property
+    def json(self) -> bytes:
+        return self.model.model_dump_json().encode()
+
+
+@dataclass
+class CardMemory:
+    """The cache of one card insertion in one reader.
+
+    A fresh object replaces it at each removal, so an operation still running on the
+    departed card writes into an orphan that nobody reads any more. ``identity`` is the
+    ATR and serial of the card the values come from: a read that finds another card
+    under the same insertion (a swap nobody reported) throws everything away.
+    """
+
+    identity: tuple[bytes, str] | None = None
+    practitioner: Snapshot[Practitioner] | None = None
+    certificates: Snapshot[CertificateBundle] | None = None
+    authentication_der: bytes | None = None
+    vitale: Snapshot[VitaleCard] | None = None
+    # The PIN was verified through this bridge and the card was not reset since.
+    pin_verified: bool = False
+    # Card sessions bound to the reader's connection, by class (CpsSession, VitaleSession).
+    _sessions: dict[type, object] = field(default_factory=dict, repr=False)
+
+    def bind(self, atr: bytes, serial: str, *, reader: str) -> None:
+        """Record which card the values come from; another card means it was swapped."""
+        if self.identity is None:
+            self.identity = (atr, serial)
+        elif self.identity != (atr, serial):
+            raise CardRemovedError(reader=reader)
+
+    def session(self, kind: type[Session], open_session: Callable[[], Session]) -> Session:
+        """The session of class ``kind`` on this insertion's connection, opened once."""
+        found = self._sessions.get(kind)
+        if not isinstance(found, kind):
+            found = open_session()
+            self._sessions[kind] = found
+        return found
+
+    def forget_pin(self) -> None:
+        """The card lost its verified PIN (reset by another program): hide the situations."""
+        self.pin_verified = False
+        if self.practitioner is not None and self.practitioner.model.situations is not None:
+            locked = self.practitioner.model.model_copy(update={"situations": None})
+            self.practitioner = Snapshot(locked)
