@@ -132,19 +132,68 @@ def problem_from_error(error: CardBridgeError) -> JSONResponse:
     return problem_response(error.code, error.message, extra=error.details())
 
 
+PROBLEM_SCHEMA_REF = "#/components/schemas/Problem"
+
+# What the middleware and the framework answer, for the examples of the OpenAPI document.
+_FIXED_DETAILS = {
+    "host_forbidden": "This address is not the local card bridge. Use http://127.0.0.1:8470.",
+    "origin_forbidden": "This web site is not allowed to use the card bridge.",
+    "unauthorized": "Missing or wrong local API token.",
+    "payload_too_large": "The request body is larger than 64 KiB.",
+    "invalid_request": "pin: Field required",
+    "pin_invalid": "Wrong PIN. 2 tries left.",
+    "puk_invalid": "Wrong PUK (unblocking code). 2 tries left before the card is "
+    "permanently blocked.",
+}
+_EXAMPLE_EXTRAS: dict[str, dict[str, Any]] = {
+    "pin_invalid": {"tries_left": 2},
+    "puk_invalid": {"tries_left": 2},
+    "pin_blocked": {"tries_left": 0},
+    "invalid_request": {"field": "pin", "errors": [{"field": "pin", "message": "Field required"}]},
+}
+
+
+def _default_details() -> dict[str, str]:
+    """The default message of each error code, from the exception classes."""
+    found: dict[str, str] = {}
+    pending: list[type[CardBridgeError]] = [CardBridgeError]
+    while pending:  # breadth first: a code's most general class gives its message
+        cls = pending.pop(0)
+        found.setdefault(cls.code, cls.default_message)
+        pending += cls.__subclasses__()
+    return found
+
+
 def error_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses`` for the error codes a route may answer."""
+    """OpenAPI ``responses`` for the error codes a route may answer, one example each."""
+    details = {**_default_details(), **_FIXED_DETAILS}
     by_status: dict[int, list[str]] = {}
-    for code in codes:
+    for code in dict.fromkeys(codes):
         by_status.setdefault(status_for(code), []).append(code)
     return {
         status: {
-            "model": Problem,
             "description": "Problem codes: " + ", ".join(f"`{c}`" for c in sorted(found)),
-            "content": {PROBLEM_MEDIA_TYPE: {}},
+            "content": {
+                PROBLEM_MEDIA_TYPE: {
+                    "schema": {"$ref": PROBLEM_SCHEMA_REF},
+                    "examples": {
+                        code: {
+                            "value": problem_body(
+                                code, details.get(code, code), status, _EXAMPLE_EXTRAS.get(code)
+                            )
+                        }
+                        for code in sorted(found)
+                    },
+                }
+            },
         }
         for status, found in sorted(by_status.items())
     }
+
+
+def problem_schema() -> dict[str, Any]:
+    """The JSON schema of :class:`Problem`, for the OpenAPI document's components."""
+    return Problem.model_json_schema(ref_template="#/components/schemas/{model}")
 
 
 def install(app: FastAPI) -> None:

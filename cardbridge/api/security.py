@@ -127,6 +127,7 @@ class SecurityMiddleware:
 
         origin_header = headers.get("origin")
         origin: str | None = None
+        token_ok = False
         if origin_header is not None:
             try:
                 origin = normalize_origin(origin_header)
@@ -145,7 +146,7 @@ class SecurityMiddleware:
                 return
         elif headers.get("sec-fetch-site") == "same-origin":
             origin = f"http://{host}"
-        elif not policy.is_open(scope["path"]) and not self._token_ok(headers):
+        elif not (token_ok := self._token_ok(headers)) and not policy.is_open(scope["path"]):
             await _problem(
                 send,
                 "unauthorized",
@@ -157,7 +158,8 @@ class SecurityMiddleware:
 
         state = scope.setdefault("state", {})
         state["origin"] = origin
-        state["token_authenticated"] = origin is None
+        # Open paths are served without the token: only a checked token counts.
+        state["token_authenticated"] = token_ok
 
         limit = policy.body_limit(scope["path"])
         length = headers.get("content-length")

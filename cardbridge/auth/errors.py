@@ -28,6 +28,20 @@ class NonceInvalidError(AuthError):
     default_message = "The challenge is unknown, expired or already used: ask for a new one."
 
 
+class OriginForbiddenError(AuthError):
+    """A web origin that may not use the local API, or not for what it asked."""
+
+    code = "origin_forbidden"
+    default_message = "This web site is not allowed to use the card bridge."
+
+
+class HostForbiddenError(AuthError):
+    """A request for another host name than the bridge's loopback ones (DNS rebinding)."""
+
+    code = "host_forbidden"
+    default_message = "This address is not the local card bridge."
+
+
 class OriginMismatchError(AuthError):
     code = "origin_mismatch"
     default_message = "The token was made for another web site than this one."

@@ -1,1 +1,21 @@
-"""Routers of the HTTP API, one module per resource."""
+"""Routers of the HTTP API, one module per resource, all listed in :data:`ROUTERS`.
+
+A new resource (the DMP workflows, the status page) adds its module here; the app
+factory includes every router of the list.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from cardbridge.api.routes import auth, cps, events, health, readers, status, vitale
+
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    readers.router,
+    events.router,
+    cps.router,
+    auth.router,
+    vitale.router,
+    status.router,
+)

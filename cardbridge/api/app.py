@@ -1,0 +1,95 @@
+"""The app factory: ``create_app(settings)`` gives the whole local API, ready for uvicorn."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from cardbridge import __version__
+from cardbridge.api import problems
+from cardbridge.api.access_log import AccessLogMiddleware
+from cardbridge.api.openapi import build_openapi
+from cardbridge.api.routes import ROUTERS
+from cardbridge.api.security import SecurityMiddleware, SecurityPolicy
+from cardbridge.config import Settings, ensure_api_token
+from cardbridge.emulator.pki import TestPki
+from cardbridge.pcsc.readers import ReaderBackend
+from cardbridge.service.authorities import CertificateAuthorities
+from cardbridge.service.backends import choose_backend
+from cardbridge.service.bridge import Bridge
+
+# Seconds without any event after which an event stream gets a heartbeat.
+HEARTBEAT = 15.0
+
+
+def create_app(
+    settings: Settings,
+    *,
+    backend: ReaderBackend | None = None,
+    api_token: str | None = None,
+    heartbeat: float = HEARTBEAT,
+) -> FastAPI:
+    """The local API over ``backend`` (default: chosen from ``settings``).
+
+    ``api_token`` defaults to the configured one, else the token file's (created at
+    first start). The backend is started when the app starts (lifespan) and stopped,
+    with every card connection closed, when it stops.
+    """
+    if backend is None:
+        backend = choose_backend(settings).backend
+    test_pki = TestPki.load_or_create(settings.data_dir) if backend.kind == "emulator" else None
+    bridge = Bridge.build(
+        backend, CertificateAuthorities.from_settings(settings, test_pki=test_pki)
+    )
+    policy = SecurityPolicy.build(
+        port=settings.port,
+        api_token=api_token or ensure_api_token(settings),
+        allowed_origins=settings.allowed_origins,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await bridge.start()
+        try:
+            yield
+        finally:
+            await bridge.close()
+
+    app = FastAPI(
+        title="cardbridge",
+        version=__version__,
+        lifespan=lifespan,
+        redoc_url=None,
+        openapi_tags=[
+            {"name": "bridge", "description": "The bridge itself"},
+            {"name": "readers", "description": "Card readers and live events"},
+            {"name": "CPS", "description": "The practitioner's card"},
+            {"name": "authentication", "description": "Signing in with the CPS"},
+            {"name": "Vitale", "description": "The patient's card"},
+        ],
+    )
+    app.state.bridge = bridge
+    app.state.heartbeat = heartbeat
+    problems.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = build_openapi(app, policy.open_paths)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    app.add_middleware(SecurityMiddleware, policy=policy)
+    # Outermost, so that requests the security middleware refuses are logged too.
+    app.add_middleware(AccessLogMiddleware)
+    return app
+
+
+def bridge_of(app: FastAPI) -> Bridge:
+    """The :class:`Bridge` that ``app`` serves (for the server and tests)."""
+    bridge: Bridge = app.state.bridge
+    return bridge

@@ -1,0 +1,192 @@
+"""Request and response models of the HTTP API that the card and auth models do not cover.
+
+Secrets (PIN, PUK) are ``SecretStr``: they never show in a repr, a log line or an
+error message, and OpenAPI marks them as passwords.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from cardbridge.auth.practitioner import TokenVerification
+from cardbridge.auth.token import TOKEN_FORMAT
+from cardbridge.cards.models import ReaderInfo
+
+Backend = Literal["pcsc", "emulator"]
+ServiceState = Literal["up", "down"]
+# Generous bounds: they cap work and memory, the card and the verifier check the rest.
+_SECRET_MAX = 16
+_NONCE_MAX = 1024
+_ORIGIN_MAX = 2048
+_B64_MAX = 16 * 1024
+
+_ORIGIN_EXAMPLE = "https://dmp.example.fr"
+_NONCE_EXAMPLE = "q5SY8vYzWmxmJXc8zbDjd1cYqXdUFEjHHjHkLnC9YHE="
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Health(_Strict):
+    """``GET /v1/health``: open, no token needed."""
+
+    status: Literal["ok", "degraded"] = Field(
+        description="`degraded` while the reader service is down"
+    )
+    version: str = Field(examples=["0.1.0"])
+    backend: Backend = Field(description="`emulator`: the built-in emulated readers")
+    pcsc: ServiceState = Field(description="Whether the reader service (pcscd) is reachable")
+
+
+class PinRequest(_Strict):
+    pin: SecretStr = Field(
+        max_length=_SECRET_MAX, description="The CPS PIN (4 to 8 digits)", examples=["1234"]
+    )
+
+
+class PinVerified(_Strict):
+    verified: Literal[True] = True
+
+
+class PinChangeRequest(_Strict):
+    old_pin: SecretStr = Field(max_length=_SECRET_MAX, examples=["1234"])
+    new_pin: SecretStr = Field(
+        max_length=_SECRET_MAX, description="4 to 8 digits", examples=["4321"]
+    )
+
+
+class PinChanged(_Strict):
+    changed: Literal[True] = True
+
+
+class PinUnblockRequest(_Strict):
+    puk: SecretStr = Field(
+        max_length=_SECRET_MAX,
+        description="The PUK (unblocking code, 8 digits) sent with the card",
+        examples=["12345678"],
+    )
+    new_pin: SecretStr = Field(max_length=_SECRET_MAX, examples=["1234"])
+
+
+class PinUnblocked(_Strict):
+    unblocked: Literal[True] = True
+
+
+class ChallengeRequest(_Strict):
+    origin: str | None = Field(
+        None,
+        max_length=_ORIGIN_MAX,
+        description="Native clients only: the web origin the token will be for. Browsers "
+        "get a challenge for their own `Origin`.",
+        examples=[_ORIGIN_EXAMPLE],
+    )
+
+
+class Challenge(_Strict):
+    """A nonce to have signed: single use, bound to one origin."""
+
+    nonce: str = Field(description="32 random bytes, base64", examples=[_NONCE_EXAMPLE])
+    expires_at: datetime = Field(description="When the nonce stops being accepted (UTC)")
+
+
+class TokenRequest(_Strict):
+    nonce: str = Field(max_length=_NONCE_MAX, examples=[_NONCE_EXAMPLE])
+    pin: SecretStr | None = Field(
+        None,
+        max_length=_SECRET_MAX,
+        description="The CPS PIN; may be left out once it was verified on this card",
+        examples=["1234"],
+    )
+    origin: str | None = Field(
+        None,
+        max_length=_ORIGIN_MAX,
+        description="Native clients only, as in the challenge; browsers sign for their own "
+        "`Origin`",
+        examples=[_ORIGIN_EXAMPLE],
+    )
+
+
+class WebEidToken(BaseModel):
+    """A Web eID 1.0 authentication token (what ``POST /v1/auth/token`` returns)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    format: str = Field(TOKEN_FORMAT, max_length=64, examples=[TOKEN_FORMAT])
+    unverifiedCertificate: str = Field(  # noqa: N815 - the Web eID format's field names
+        max_length=_B64_MAX, description="The CPS authentication certificate, base64 DER"
+    )
+    algorithm: str = Field(max_length=16, examples=["RS256"])
+    signature: str = Field(
+        max_length=_B64_MAX,
+        description="base64 signature of SHA-256(origin) || SHA-256(nonce)",
+    )
+    appVersion: str = Field(  # noqa: N815
+        "", max_length=256, examples=["cardbridge/0.1.0"]
+    )
+
+
+class VerifyRequest(_Strict):
+    token: WebEidToken
+    nonce: str = Field(max_length=_NONCE_MAX, examples=[_NONCE_EXAMPLE])
+    origin: str = Field(
+        max_length=_ORIGIN_MAX,
+        description="The origin of the site the token was made for",
+        examples=[_ORIGIN_EXAMPLE],
+    )
+
+
+class TokenCheck(TokenVerification):
+    """The verdict of ``POST /v1/auth/verify``; ``code`` and ``detail`` say why not valid."""
+
+    code: str | None = Field(
+        None, description="The failed check, as a problem code", examples=["signature_invalid"]
+    )
+    detail: str | None = Field(None, examples=["The token's signature does not match."])
+
+
+# --- Events (GET /v1/events) ---------------------------------------------------------------
+
+
+class ReaderEventData(_Strict):
+    """``data`` of the reader events; ``reader`` is null for the reader service's events."""
+
+    reader: str | None = Field(examples=["Gemalto PC Twin Reader 00 00"])
+    card_type: Literal["cps", "vitale", "unknown"] | None = Field(
+        None, description="`card_inserted` only"
+    )
+    atr: str | None = Field(
+        None,
+        description="`card_inserted` only",
+        examples=["3B AC 00 40 2A 00 12 25 00 64 80 00 03 10 00 90 00"],
+    )
+    time: datetime
+
+
+class StateData(_Strict):
+    """``data`` of the ``state`` event that starts every stream: the readers now."""
+
+    backend: Backend
+    pcsc: ServiceState
+    readers: list[ReaderInfo]
+
+
+class HeartbeatData(_Strict):
+    """``data`` of the ``heartbeat`` event, sent when nothing else happened for a while."""
+
+    time: datetime
+
+
+EVENT_NAMES = (
+    "state",
+    "reader_added",
+    "reader_removed",
+    "card_inserted",
+    "card_removed",
+    "pcsc_unavailable",
+    "pcsc_available",
+    "heartbeat",
+)

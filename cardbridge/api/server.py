@@ -1,0 +1,68 @@
+"""Serving the app with uvicorn, loopback only, and stopping it cleanly.
+
+uvicorn waits for open connections to finish before it runs the app's shutdown, and an
+event stream never finishes by itself: :class:`BridgeServer` ends the streams first,
+then lets uvicorn shut down as usual (the lifespan closes card connections and stops
+the reader monitor).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+
+import uvicorn
+from fastapi import FastAPI
+
+from cardbridge.api.app import bridge_of
+from cardbridge.errors import InvalidInputError
+
+# Requests still running when the server stops get this long to finish (a card operation
+# takes well under a second); then they are cancelled.
+GRACEFUL_SHUTDOWN = 5
+LOOPBACK_NAMES = ("localhost",)
+
+
+def require_loopback(host: str) -> None:
+    """Refuse any address but a loopback one: the API must not be reachable from the
+    network (it reads health cards and signs with them)."""
+    if host in LOOPBACK_NAMES:
+        return
+    try:
+        loopback = ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise InvalidInputError(
+            f"cardbridge listens on this computer only: {host} is not a loopback address "
+            "(use 127.0.0.1 or ::1)",
+            field="--host",
+        )
+
+
+class BridgeServer(uvicorn.Server):
+    """uvicorn's server, which ends the app's event streams when it starts stopping."""
+
+    def __init__(self, app: FastAPI, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self._app = app
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        bridge_of(self._app).end_streams()
+        await super().shutdown(sockets)
+
+
+def server_config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
+    """uvicorn's configuration for ``app``: no access log of its own (ours never logs a
+    query string), logging left as the caller set it up."""
+    require_loopback(host)
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        access_log=False,
+        log_config=None,
+        server_header=False,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN,
+        lifespan="on",
+    )
