@@ -1,0 +1,108 @@
+"""``cardbridge serve``: the local HTTP API, on loopback only, until Ctrl-C or SIGTERM.
+
+PC/SC is used when available; ``--emulator`` (or ``emulator = true``) serves the
+built-in emulated readers with the demo CPS and Vitale cards, and
+``emulator_fallback`` (what ``make run`` sets) does so when pcscd is absent or holds
+no card at start. Ctrl-C or SIGTERM stop it cleanly: event streams ended, card
+connections closed, reader monitor stopped; the exit status is then 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import errno
+import logging
+import signal
+import socket
+from collections.abc import Iterator
+from types import FrameType
+
+from cardbridge import __version__
+from cardbridge.api.app import create_app
+from cardbridge.api.server import BridgeServer, require_loopback, server_config
+from cardbridge.config import api_token_path, ensure_api_token, load_settings
+from cardbridge.errors import ConfigError
+from cardbridge.service.backends import choose_backend
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="run the local HTTP API",
+        description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
+    )
+    parser.add_argument("--host", help="loopback address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="TCP port (default 8470)")
+    parser.add_argument(
+        "--emulator",
+        action="store_true",
+        help="serve the built-in emulated readers (demo CPS and Vitale cards)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    overrides: dict[str, object] = {}
+    if args.host is not None:
+        overrides["host"] = args.host
+    if args.port is not None:
+        overrides["port"] = args.port
+    if args.emulator:
+        overrides["emulator"] = True
+    settings = load_settings(**overrides)
+    require_loopback(settings.host)
+    if not getattr(args, "verbose", 0):
+        logging.getLogger().setLevel(settings.log_level.upper())
+    token = ensure_api_token(settings)
+    listening = _listen(settings.host, settings.port)
+    choice = choose_backend(settings)
+    app = create_app(settings, backend=choice.backend, api_token=token)
+    server = BridgeServer(app, server_config(app, settings.host, settings.port))
+    address = f"http://{_url_host(settings.host)}:{settings.port}"
+    print(f"cardbridge {__version__} serves {choice.reason}.")
+    print(f"Status page: {address}/   API documentation: {address}/docs")
+    token_source = "CARDBRIDGE_API_TOKEN" if settings.api_token else str(api_token_path())
+    print(f"Native clients send the API token of {token_source}. Ctrl-C stops.", flush=True)
+    with _signals_end_quietly():
+        server.run(sockets=[listening])
+    print("cardbridge stopped.", flush=True)
+    return 0 if server.started else 1
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound here to say clearly when the port is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE:
+            raise ConfigError(
+                f"Port {port} is already in use: is cardbridge already running? "
+                "Check with `cardbridge doctor`, or choose another with --port."
+            ) from None
+        raise ConfigError(f"Cannot listen on {host}:{port}: {error.strerror}.") from None
+    return sock
+
+
+@contextlib.contextmanager
+def _signals_end_quietly() -> Iterator[None]:
+    """uvicorn handles SIGINT/SIGTERM, shuts down, then raises the signal again for the
+    previous handler: these handlers make that an ordinary, successful exit."""
+
+    def already_stopped(signum: int, frame: FrameType | None) -> None:
+        """The server has shut down by the time this runs: nothing is left to do."""
+
+    previous = {sig: signal.signal(sig, already_stopped) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -1,0 +1,96 @@
+"""The HTTP API served by uvicorn on a free loopback port, in a thread, for the tests."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from cardbridge.api.app import bridge_of, create_app
+from cardbridge.api.server import BridgeServer, server_config
+from cardbridge.config import Settings
+from cardbridge.pcsc.readers import ReaderBackend
+from cardbridge.service.bridge import Bridge
+
+TOKEN = "test-token-0123456789abcdef"
+START_TIMEOUT = 20.0
+
+
+@dataclass
+class LiveServer:
+    """A running server: its address, its token, its app."""
+
+    port: int
+    token: str
+    app: FastAPI
+    server: BridgeServer
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def bridge(self) -> Bridge:
+        return bridge_of(self.app)
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def client(self, *, token: bool = True, **options: Any) -> httpx.Client:
+        """An httpx client for the server, sending the token unless told not to."""
+        headers = {**(self.auth if token else {}), **options.pop("headers", {})}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=10.0, **options)
+
+
+def free_socket() -> socket.socket:
+    """A listening-ready socket bound to a free loopback port (no race for the port)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@contextmanager
+def serve(app_for_port: Callable[[int], FastAPI], token: str = TOKEN) -> Iterator[LiveServer]:
+    """Serve the app that ``app_for_port(port)`` builds until the block ends."""
+    sock = free_socket()
+    port = sock.getsockname()[1]
+    app = app_for_port(port)
+    server = BridgeServer(app, server_config(app, "127.0.0.1", port))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + START_TIMEOUT
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the API server did not start")
+        time.sleep(0.01)
+    try:
+        yield LiveServer(port, token, app, server)
+    finally:
+        server.should_exit = True
+        thread.join(15)
+        sock.close()
+        if thread.is_alive():
+            raise RuntimeError("the API server did not stop")
+
+
+@contextmanager
+def serve_backend(
+    backend: ReaderBackend, *, heartbeat: float = 15.0, **settings: Any
+) -> Iterator[LiveServer]:
+    """Serve ``backend`` with settings ``settings`` (port and token set here)."""
+
+    def build(port: int) -> FastAPI:
+        configured = Settings(port=port, api_token=TOKEN, **settings)
+        return create_app(configured, backend=backend, heartbeat=heartbeat)
+
+    with serve(build) as live:
+        yield live
