@@ -28,6 +28,19 @@ class CardBridgeError(Exception):
         return {"reader": self.reader} if self.reader else {}
 
 
+def errors_by_code() -> dict[str, type[CardBridgeError]]:
+    """The class of each error code among those imported: the most general one when
+    several share a code (``card_removed`` is :class:`CardRemovedError`, not its
+    :class:`CardResetError` subclass)."""
+    found: dict[str, type[CardBridgeError]] = {}
+    pending: list[type[CardBridgeError]] = [CardBridgeError]
+    while pending:  # breadth first: parents before their subclasses
+        cls = pending.pop(0)
+        found.setdefault(cls.code, cls)
+        pending += cls.__subclasses__()
+    return found
+
+
 # --- PC/SC and readers -------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from cardbridge.errors import CardBridgeError
+from cardbridge.errors import CardBridgeError, errors_by_code
 
 log = logging.getLogger(__name__)
 
@@ -155,13 +155,7 @@ _EXAMPLE_EXTRAS: dict[str, dict[str, Any]] = {
 
 def _default_details() -> dict[str, str]:
     """The default message of each error code, from the exception classes."""
-    found: dict[str, str] = {}
-    pending: list[type[CardBridgeError]] = [CardBridgeError]
-    while pending:  # breadth first: a code's most general class gives its message
-        cls = pending.pop(0)
-        found.setdefault(cls.code, cls.default_message)
-        pending += cls.__subclasses__()
-    return found
+    return {code: cls.default_message for code, cls in errors_by_code().items()}
 
 
 def error_responses(*codes: str) -> dict[int | str, dict[str, Any]]:

@@ -82,6 +82,7 @@ class ReaderSlot:
         self._generation = 0
         self._memory = CardMemory()
         self._connection: Connection | None = None
+        self._retired: list[Connection] = []  # taken from the card, to be closed
         self._pending = 0
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="card-worker")
 
@@ -159,17 +160,26 @@ class ReaderSlot:
             self._generation += 1
             self._memory = CardMemory()
             connection, self._connection = self._connection, None
-        if connection is not None:
-            # Closed on the worker, after the operation in progress that may still use it.
-            try:
-                self._executor.submit(connection.close)
-            except RuntimeError:
-                connection.close()
+            if connection is None:
+                return
+            self._retired.append(connection)
+        # Closed on the worker, after the operation in progress that may still use it.
+        try:
+            self._executor.submit(self._close_retired)
+        except RuntimeError:  # the worker is stopped
+            self._close_retired()
+
+    def _close_retired(self) -> None:
+        with self._lock:
+            retired, self._retired = self._retired, []
+        for connection in retired:
+            connection.close()
 
     def close(self) -> None:
         """Forget the card, drop queued operations, wait for the running one, stop."""
         self.invalidate()
         self._executor.shutdown(wait=True, cancel_futures=True)
+        self._close_retired()  # those whose closing was queued behind a cancelled operation
 
 
 class ReaderPool:

@@ -1,0 +1,67 @@
+"""The HTTP API served by uvicorn on a free loopback port, over in-process emulated readers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from cardbridge.emulator.factory import build_card
+from cardbridge.emulator.inprocess import DEMO_CPS_READER, DEMO_VITALE_READER
+from cardbridge.emulator.issuance import PkiIssuer
+from cardbridge.emulator.keys import KeyPool
+from cardbridge.emulator.profiles import load_profile
+from tests.support.recording import RecordingBackend, RecordingCard
+from tests.support.server import LiveServer, serve_backend
+
+APP_ORIGIN = "https://dmp.example"
+CPS = DEMO_CPS_READER
+VITALE = DEMO_VITALE_READER
+PIN = "1234"
+PUK = "12345678"
+# Short, so that the tests see heartbeats without waiting.
+HEARTBEAT = 0.3
+
+
+@dataclass
+class Demo:
+    """The demo cards in two recording readers, and how to make more cards."""
+
+    backend: RecordingBackend
+    cps: RecordingCard
+    vitale: RecordingCard
+    make: Callable[[str], RecordingCard]
+
+
+@pytest.fixture
+def demo(key_pool: KeyPool, issuer: PkiIssuer) -> Demo:
+    def make(profile: str) -> RecordingCard:
+        return RecordingCard(build_card(load_profile(profile), keys=key_pool, issuer=issuer))
+
+    backend = RecordingBackend([CPS, VITALE])
+    cps, vitale = make("demo-cps"), make("demo-vitale")
+    backend.insert(CPS, cps)
+    backend.insert(VITALE, vitale)
+    return Demo(backend, cps, vitale, make)
+
+
+@pytest.fixture
+def live(demo: Demo) -> Iterator[LiveServer]:
+    with serve_backend(demo.backend, heartbeat=HEARTBEAT, allowed_origins=[APP_ORIGIN]) as server:
+        yield server
+
+
+@pytest.fixture
+def api(live: LiveServer) -> Iterator[httpx.Client]:
+    """A native client: the local API token, no ``Origin``."""
+    with live.client() as client:
+        yield client
+
+
+@pytest.fixture
+def browser(live: LiveServer) -> Iterator[httpx.Client]:
+    """A page of the allowed web application: its ``Origin``, no token."""
+    with live.client(token=False, headers={"Origin": APP_ORIGIN}) as client:
+        yield client

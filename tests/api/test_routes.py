@@ -1,0 +1,300 @@
+"""Every route of the HTTP contract, over real HTTP, on the in-process emulated readers."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from cryptography import x509
+
+from cardbridge import __version__
+from cardbridge.domain.nir import nir_key
+from cardbridge.emulator.pki import TestPki
+from tests.api.conftest import CPS, PIN, PUK, VITALE, Demo
+from tests.support.server import LiveServer
+
+ORIGIN = "https://dmp.example"
+
+
+def problem(response: httpx.Response, status: int, code: str) -> dict[str, object]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body: dict[str, object] = response.json()
+    assert body["code"] == code
+    assert body["status"] == status
+    assert body["type"] == f"urn:cardbridge:problem:{code}"
+    return body
+
+
+def test_health_is_open(live: LiveServer) -> None:
+    with live.client(token=False) as client:
+        response = client.get("/v1/health")
+    assert response.json() == {
+        "status": "ok",
+        "version": __version__,
+        "backend": "emulator",
+        "pcsc": "up",
+    }
+
+
+def test_readers(api: httpx.Client) -> None:
+    assert api.get("/v1/readers").json() == [
+        {
+            "name": CPS,
+            "card_present": True,
+            "card_type": "cps",
+            "atr": "3B AC 00 40 2A 00 12 25 00 64 80 00 03 10 00 90 00",
+        },
+        {
+            "name": VITALE,
+            "card_present": True,
+            "card_type": "vitale",
+            "atr": "3B 75 13 00 00 43 09 EA 90 00",
+        },
+    ]
+
+
+def test_practitioner_situations_after_the_pin(api: httpx.Client) -> None:
+    before = api.get("/v1/cps").json()
+    assert before["reader"] == CPS
+    assert before["national_id"] == "899700735741"
+    assert before["id_type"] == "RPPS"
+    assert before["rpps"] == "99700735741"
+    assert before["profession"] == {"code": "10", "label": "Médecin"}
+    assert before["card"]["serial"] == "0123456789"
+    assert before["situations"] is None
+
+    assert api.post("/v1/cps/pin/verify", json={"pin": PIN}).json() == {"verified": True}
+    after = api.get("/v1/cps").json()
+    assert after["situations"] == [
+        {
+            "index": 0,
+            "structure_id": "499700735741008",
+            "structure_id_type": "RPPS",
+            "name": "CABINET DR LE QUINIO",
+            "sector": "SA07",
+            "sector_label": "Cabinet individuel",
+        }
+    ]
+    assert {k: v for k, v in after.items() if k != "situations"} == {
+        k: v for k, v in before.items() if k != "situations"
+    }
+
+
+def test_pin_status_wrong_pin_blocked_unblock(api: httpx.Client) -> None:
+    assert api.get("/v1/cps/pin").json() == {"tries_left": 3, "max_tries": 3, "blocked": False}
+    wrong = problem(api.post("/v1/cps/pin/verify", json={"pin": "0000"}), 401, "pin_invalid")
+    assert wrong["tries_left"] == 2
+    assert wrong["reader"] == CPS
+    assert "2 tries left" in str(wrong["detail"])
+    last = problem(api.post("/v1/cps/pin/verify", json={"pin": "0000"}), 401, "pin_invalid")
+    assert last["tries_left"] == 1
+    assert "One try left" in str(last["detail"])
+    problem(api.post("/v1/cps/pin/verify", json={"pin": "0000"}), 423, "pin_blocked")
+    assert api.get("/v1/cps/pin").json() == {"tries_left": 0, "max_tries": 3, "blocked": True}
+    problem(api.post("/v1/cps/pin/verify", json={"pin": PIN}), 423, "pin_blocked")
+
+    bad_puk = api.post("/v1/cps/pin/unblock", json={"puk": "87654321", "new_pin": "4321"})
+    assert problem(bad_puk, 401, "puk_invalid")["tries_left"] > 0
+    unblocked = api.post("/v1/cps/pin/unblock", json={"puk": PUK, "new_pin": "4321"})
+    assert unblocked.json() == {"unblocked": True}
+    assert api.get("/v1/cps/pin").json()["tries_left"] == 3
+    assert api.post("/v1/cps/pin/verify", json={"pin": "4321"}).json() == {"verified": True}
+
+
+def test_change_pin(api: httpx.Client) -> None:
+    changed = api.post("/v1/cps/pin/change", json={"old_pin": PIN, "new_pin": "2468"})
+    assert changed.json() == {"changed": True}
+    problem(api.post("/v1/cps/pin/verify", json={"pin": PIN}), 401, "pin_invalid")
+    assert api.post("/v1/cps/pin/verify", json={"pin": "2468"}).status_code == 200
+    wrong_old = api.post("/v1/cps/pin/change", json={"old_pin": "1111", "new_pin": "2468"})
+    problem(wrong_old, 401, "pin_invalid")
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "pin"),
+        ({"pin": "12"}, None),
+        ({"pin": "12ab"}, None),
+        ({"pin": "1" * 17}, "pin"),
+        ({"pin": 1234}, "pin"),
+        ({"pin": "1234", "other": 1}, "other"),
+    ],
+)
+def test_pin_refused_before_the_card(
+    api: httpx.Client, demo: Demo, body: dict[str, object], field: str | None
+) -> None:
+    sent = demo.cps.apdus
+    refused = problem(api.post("/v1/cps/pin/verify", json=body), 422, "invalid_request")
+    if field is not None:
+        assert refused["field"] == field
+    assert "1234" not in str(refused)
+    assert api.get("/v1/cps/pin").json()["tries_left"] == 3  # no try spent
+    assert demo.cps.apdus > sent  # (the status read only)
+
+
+def test_certificates_with_the_test_chain(api: httpx.Client, test_pki: TestPki) -> None:
+    bundle = api.get("/v1/cps/certificates").json()
+    authentication = x509.load_pem_x509_certificate(bundle["authentication"].encode())
+    signature = x509.load_pem_x509_certificate(bundle["signature"].encode())
+    assert authentication != signature
+    chain = x509.load_pem_x509_certificates(bundle["chain"].encode())
+    assert chain == [test_pki.issuing_ca.certificate, test_pki.root.certificate]
+    authentication.verify_directly_issued_by(chain[0])
+
+
+def test_native_authentication_round_trip(api: httpx.Client) -> None:
+    challenge = api.post("/v1/auth/challenge", json={"origin": ORIGIN}).json()
+    assert set(challenge) == {"nonce", "expires_at"}
+    token = api.post(
+        "/v1/auth/token", json={"nonce": challenge["nonce"], "origin": ORIGIN, "pin": PIN}
+    )
+    assert token.status_code == 200, token.text
+    body = token.json()
+    assert body["format"] == "web-eid:1.0"
+    assert body["algorithm"] == "RS256"
+    assert body["appVersion"] == f"cardbridge/{__version__}"
+
+    check = api.post(
+        "/v1/auth/verify", json={"token": body, "nonce": challenge["nonce"], "origin": ORIGIN}
+    ).json()
+    assert check["valid"] is True
+    assert check["code"] is None
+    assert check["practitioner"]["national_id"] == "899700735741"
+    assert check["practitioner"]["profession"] == {"code": "10", "label": "Médecin"}
+
+    elsewhere = api.post(
+        "/v1/auth/verify",
+        json={"token": body, "nonce": challenge["nonce"], "origin": "https://evil.example"},
+    ).json()
+    assert elsewhere == {
+        "valid": False,
+        "practitioner": None,
+        "code": "signature_invalid",
+        "detail": "The token's signature does not match.",
+    }
+    # The nonce was used up when the card signed it.
+    again = api.post("/v1/auth/token", json={"nonce": challenge["nonce"], "origin": ORIGIN})
+    problem(again, 401, "nonce_invalid")
+
+
+def test_token_needs_the_pin_once(api: httpx.Client) -> None:
+    nonce = api.post("/v1/auth/challenge", json={"origin": ORIGIN}).json()["nonce"]
+    refused = api.post("/v1/auth/token", json={"nonce": nonce, "origin": ORIGIN})
+    problem(refused, 403, "pin_required")
+    # Refused before the nonce was spent: it still works, with the PIN.
+    first = api.post("/v1/auth/token", json={"nonce": nonce, "origin": ORIGIN, "pin": PIN})
+    assert first.status_code == 200
+    # The card stays unlocked: the next token needs no PIN.
+    nonce = api.post("/v1/auth/challenge", json={"origin": ORIGIN}).json()["nonce"]
+    assert api.post("/v1/auth/token", json={"nonce": nonce, "origin": ORIGIN}).status_code == 200
+    # And the PIN given for a token unlocks the situations too.
+    assert api.get("/v1/cps").json()["situations"] is not None
+
+
+def test_token_for_another_origin_than_the_challenge(api: httpx.Client) -> None:
+    nonce = api.post("/v1/auth/challenge", json={"origin": ORIGIN}).json()["nonce"]
+    other = api.post(
+        "/v1/auth/token", json={"nonce": nonce, "origin": "https://evil.example", "pin": PIN}
+    )
+    problem(other, 401, "origin_mismatch")
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({}, "invalid_request"),
+        ({"origin": "https://dmp.example/path"}, "origin_invalid"),
+        ({"origin": "ftp://dmp.example"}, "origin_invalid"),
+    ],
+)
+def test_native_challenge_needs_a_valid_origin(
+    api: httpx.Client, body: dict[str, str], code: str
+) -> None:
+    problem(api.post("/v1/auth/challenge", json=body), 422, code)
+
+
+def test_verify_garbage(api: httpx.Client) -> None:
+    token = {
+        "format": "web-eid:1.0",
+        "unverifiedCertificate": "AAAA",
+        "algorithm": "RS256",
+        "signature": "AAAA",
+        "appVersion": "x",
+    }
+    nonce = "q5SY8vYzWmxmJXc8zbDjd1cYqXdUFEjHHjHkLnC9YHE="
+    check = api.post("/v1/auth/verify", json={"token": token, "nonce": nonce, "origin": ORIGIN})
+    assert check.json()["valid"] is False
+    assert check.json()["code"] == "token_malformed"
+    wrong = api.post(
+        "/v1/auth/verify",
+        json={"token": {**token, "format": "x"}, "nonce": nonce, "origin": ORIGIN},
+    )
+    assert wrong.json()["code"] == "token_format_unsupported"
+
+
+def test_vitale(api: httpx.Client) -> None:
+    card = api.get("/v1/vitale").json()
+    assert card["reader"] == VITALE
+    assert card["insured"]["nir"] == "1550672000101"
+    assert card["insured"]["nir_key"] == "59"
+    louise = card["beneficiaries"][1]
+    assert louise["birth_date"] is None
+    assert louise["birth_date_raw"] == "20150235"
+    assert louise["nir"] == "2150275123456" + nir_key("2150275123456")
+    assert louise["ins"]["value"] == louise["nir"]
+
+
+def test_reader_parameter(api: httpx.Client) -> None:
+    assert api.get("/v1/cps", params={"reader": CPS}).status_code == 200
+    problem(api.get("/v1/cps", params={"reader": "nope"}), 404, "reader_not_found")
+    problem(api.get("/v1/cps", params={"reader": VITALE}), 409, "wrong_card_type")
+    problem(api.get("/v1/vitale", params={"reader": CPS}), 409, "wrong_card_type")
+
+
+def test_cards_absent(api: httpx.Client, demo: Demo) -> None:
+    demo.backend.remove(CPS)
+    demo.backend.remove(VITALE)
+    body = problem(api.get("/v1/cps"), 404, "card_absent")
+    assert "Insert the CPS card" in str(body["detail"])
+    problem(api.get("/v1/vitale"), 404, "card_absent")
+    problem(api.get("/v1/cps/pin", params={"reader": CPS}), 404, "card_absent")
+    assert [r["card_present"] for r in api.get("/v1/readers").json()] == [False, False]
+
+
+def test_no_reader(api: httpx.Client, demo: Demo) -> None:
+    demo.backend.remove_reader(CPS)
+    demo.backend.remove_reader(VITALE)
+    assert api.get("/v1/readers").json() == []
+    problem(api.get("/v1/cps"), 404, "reader_not_found")
+
+
+def test_documentation_is_open(live: LiveServer) -> None:
+    with live.client(token=False) as client:
+        document = client.get("/openapi.json").json()
+        assert client.get("/docs").status_code == 200
+        assert client.get("/", follow_redirects=False).headers["location"] == "/docs"
+    paths = {
+        f"{method.upper()} {path}" for path, item in document["paths"].items() for method in item
+    }
+    assert paths >= {
+        "GET /v1/health",
+        "GET /v1/readers",
+        "GET /v1/events",
+        "GET /v1/cps",
+        "GET /v1/cps/pin",
+        "POST /v1/cps/pin/verify",
+        "POST /v1/cps/pin/change",
+        "POST /v1/cps/pin/unblock",
+        "GET /v1/cps/certificates",
+        "POST /v1/auth/challenge",
+        "POST /v1/auth/token",
+        "POST /v1/auth/verify",
+        "GET /v1/vitale",
+    }
+    assert "security" not in document["paths"]["/v1/health"]["get"]
+    assert document["paths"]["/v1/cps"]["get"]["security"] == [{"localApiToken": []}]
+    verify = document["paths"]["/v1/cps/pin/verify"]["post"]["responses"]
+    assert set(verify) >= {"200", "401", "403", "404", "409", "413", "422", "423", "502", "503"}
+    examples = verify["401"]["content"]["application/problem+json"]["examples"]
+    assert examples["pin_invalid"]["value"]["tries_left"] == 2
