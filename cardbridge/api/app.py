@@ -6,11 +6,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from cardbridge import __version__
 from cardbridge.api import problems
 from cardbridge.api.access_log import AccessLogMiddleware
+from cardbridge.api.deps import known_query_only
 from cardbridge.api.openapi import build_openapi
 from cardbridge.api.routes import ROUTERS
 from cardbridge.api.security import SecurityMiddleware, SecurityPolicy
@@ -63,6 +64,7 @@ def create_app(
         version=__version__,
         lifespan=lifespan,
         redoc_url=None,
+        dependencies=[Depends(known_query_only)],
         openapi_tags=[
             {"name": "bridge", "description": "The bridge itself"},
             {"name": "readers", "description": "Card readers and live events"},

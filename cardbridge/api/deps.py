@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Annotated, cast
 
 from fastapi import Depends, Query, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 
+from cardbridge.errors import InvalidInputError
 from cardbridge.service.bridge import Bridge
 
 
@@ -31,3 +34,30 @@ ReaderQuery = Annotated[
         examples=["Gemalto PC Twin Reader 00 00"],
     ),
 ]
+
+
+def _query_names(dependant: Dependant) -> frozenset[str]:
+    names = frozenset(field.alias for field in dependant.query_params)
+    return names.union(*(_query_names(sub) for sub in dependant.dependencies))
+
+
+# By path and methods: routes are not hashable, and the names do not change.
+_known: dict[tuple[str, frozenset[str]], frozenset[str]] = {}
+
+
+def _route_query_names(route: APIRoute) -> frozenset[str]:
+    key = (route.path, frozenset(route.methods or ()))
+    names = _known.get(key)
+    if names is None:
+        names = _known[key] = _query_names(route.dependant)
+    return names
+
+
+async def known_query_only(request: Request) -> None:
+    """Refuse a query parameter the route does not know: a misspelt ``reader`` must not
+    silently mean "the first reader with a card" (an app-wide dependency)."""
+    route = request.scope.get("route")
+    if isinstance(route, APIRoute) and request.query_params:
+        unknown = sorted(set(request.query_params) - _route_query_names(route))
+        if unknown:
+            raise InvalidInputError("is not a parameter of this request", field=unknown[0])

@@ -1,24 +1,24 @@
 """Request and response models of the HTTP API that the card and auth models do not cover.
 
-Secrets (PIN, PUK) are ``SecretStr``: they never show in a repr, a log line or an
-error message, and OpenAPI marks them as passwords.
+Secrets (PIN, PUK) are left out of every repr (so of any log line or error message)
+and marked as passwords in OpenAPI; their shape comes from the card layout.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field
 
 from cardbridge.auth.practitioner import TokenVerification
 from cardbridge.auth.token import TOKEN_FORMAT
 from cardbridge.cards.models import ReaderInfo
+from cardbridge.layouts import cps
 
 Backend = Literal["pcsc", "emulator"]
 ServiceState = Literal["up", "down"]
 # Generous bounds: they cap work and memory, the card and the verifier check the rest.
-_SECRET_MAX = 16
 _NONCE_MAX = 1024
 _ORIGIN_MAX = 2048
 _B64_MAX = 16 * 1024
@@ -42,10 +42,23 @@ class Health(_Strict):
     pcsc: ServiceState = Field(description="Whether the reader service (pcscd) is reachable")
 
 
-class PinRequest(_Strict):
-    pin: SecretStr = Field(
-        max_length=_SECRET_MAX, description="The CPS PIN (4 to 8 digits)", examples=["1234"]
+_PIN_PATTERN = rf"^[0-9]{{{cps.PIN_MIN_LENGTH},{cps.PIN_MAX_LENGTH}}}$"
+_PUK_PATTERN = rf"^[0-9]{{{cps.PUK_LENGTH}}}$"
+_SECRET: dict[str, Any] = {"format": "password", "writeOnly": True}
+
+
+def _pin(description: str, example: str = "1234") -> Any:
+    return Field(
+        pattern=_PIN_PATTERN,
+        repr=False,
+        description=description,
+        examples=[example],
+        json_schema_extra=_SECRET,
     )
+
+
+class PinRequest(_Strict):
+    pin: str = _pin(f"The CPS PIN ({cps.PIN_MIN_LENGTH} to {cps.PIN_MAX_LENGTH} digits)")
 
 
 class PinVerified(_Strict):
@@ -53,10 +66,8 @@ class PinVerified(_Strict):
 
 
 class PinChangeRequest(_Strict):
-    old_pin: SecretStr = Field(max_length=_SECRET_MAX, examples=["1234"])
-    new_pin: SecretStr = Field(
-        max_length=_SECRET_MAX, description="4 to 8 digits", examples=["4321"]
-    )
+    old_pin: str = _pin("The current PIN")
+    new_pin: str = _pin("The new PIN", "4321")
 
 
 class PinChanged(_Strict):
@@ -64,12 +75,14 @@ class PinChanged(_Strict):
 
 
 class PinUnblockRequest(_Strict):
-    puk: SecretStr = Field(
-        max_length=_SECRET_MAX,
-        description="The PUK (unblocking code, 8 digits) sent with the card",
+    puk: str = Field(
+        pattern=_PUK_PATTERN,
+        repr=False,
+        description=f"The PUK (unblocking code, {cps.PUK_LENGTH} digits) sent with the card",
         examples=["12345678"],
+        json_schema_extra=_SECRET,
     )
-    new_pin: SecretStr = Field(max_length=_SECRET_MAX, examples=["1234"])
+    new_pin: str = _pin("The new PIN")
 
 
 class PinUnblocked(_Strict):
@@ -95,11 +108,13 @@ class Challenge(_Strict):
 
 class TokenRequest(_Strict):
     nonce: str = Field(max_length=_NONCE_MAX, examples=[_NONCE_EXAMPLE])
-    pin: SecretStr | None = Field(
+    pin: str | None = Field(
         None,
-        max_length=_SECRET_MAX,
+        pattern=_PIN_PATTERN,
+        repr=False,
         description="The CPS PIN; may be left out once it was verified on this card",
         examples=["1234"],
+        json_schema_extra=_SECRET,
     )
     origin: str | None = Field(
         None,

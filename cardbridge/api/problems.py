@@ -222,12 +222,8 @@ def install(app: FastAPI) -> None:
             413: "payload_too_large",
             415: "unsupported_media_type",
         }.get(error.status_code, "invalid_request")
-        return problem_response(
-            code,
-            str(error.detail),
-            status=error.status_code,
-            headers=getattr(error, "headers", None),
-        )
+        # The status is the code's (a body that is not JSON is invalid_request, 422, too).
+        return problem_response(code, str(error.detail), headers=getattr(error, "headers", None))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:

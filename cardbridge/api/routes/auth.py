@@ -82,7 +82,7 @@ async def make_token(
     (RS256). Without `pin`, the PIN must have been verified on the card already
     (`pin_required` otherwise, and the nonce stays usable)."""
     site = origin_for(origin, body.origin)
-    pin = body.pin.get_secret_value() if body.pin is not None else None
+    pin = body.pin
     bridge.cards.require_pin(reader, pin)
     bridge.challenges.consume(body.nonce, site)
     token = await bridge.cards.sign_challenge(site, body.nonce, pin=pin, reader=reader)

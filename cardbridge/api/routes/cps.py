@@ -70,7 +70,7 @@ async def verify_pin(
     """One VERIFY, never retried. A wrong PIN answers 401 `pin_invalid` with
     `tries_left`; a blocked PIN 423 `pin_blocked`. The card stays unlocked while it
     stays in the reader."""
-    await bridge.cards.verify_pin(body.pin.get_secret_value(), reader)
+    await bridge.cards.verify_pin(body.pin, reader)
     return PinVerified()
 
 
@@ -83,9 +83,7 @@ async def change_pin(
     body: PinChangeRequest, bridge: BridgeDep, reader: ReaderQuery = None
 ) -> PinChanged:
     """The card checks the old PIN: a wrong one spends a try (401 `pin_invalid`)."""
-    await bridge.cards.change_pin(
-        body.old_pin.get_secret_value(), body.new_pin.get_secret_value(), reader
-    )
+    await bridge.cards.change_pin(body.old_pin, body.new_pin, reader)
     return PinChanged()
 
 
@@ -99,7 +97,5 @@ async def unblock_pin(
 ) -> PinUnblocked:
     """Sets a new PIN and restores its tries. A wrong PUK answers 401 `puk_invalid`
     with `tries_left`; a blocked PUK 423 `puk_blocked` (the card must be replaced)."""
-    await bridge.cards.unblock_pin(
-        body.puk.get_secret_value(), body.new_pin.get_secret_value(), reader
-    )
+    await bridge.cards.unblock_pin(body.puk, body.new_pin, reader)
     return PinUnblocked()
