@@ -197,6 +197,8 @@ class EmulatedConnection:
     def transmit(self, apdu: bytes) -> tuple[bytes, int]:
         with self._slot.transaction:
             response = self._card().process(apdu)
+            # Pulled out while answering: whatever it said, the reader lost it.
+            self._card()
         if not response:
             self._backend._removed_during(self._reader, self._slot, self._insertion)
             raise CardRemovedError(reader=self._reader)

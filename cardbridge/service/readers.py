@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 from cardbridge.errors import (
     CardAbsentError,
+    CardBridgeError,
     CardBusyError,
     CardRemovedError,
     CardResetError,
@@ -132,6 +133,12 @@ class ReaderSlot:
             except (CardRemovedError, CardAbsentError, PcscUnavailableError, ReaderNotFoundError):
                 # Acted on now: the monitor may report the removal only later.
                 self.invalidate(access.generation)
+                raise
+            except CardBridgeError as error:
+                # A card pulled out mid-command can answer nonsense before it is gone: once
+                # its removal is known, that is what the caller is told.
+                if self._generation != access.generation:
+                    raise CardRemovedError(reader=self.name) from error
                 raise
             with self._lock:
                 if self._generation != access.generation:
