@@ -1,0 +1,106 @@
+"""``cardbridge serve`` as a child process: start, token file, loopback only, clean stop."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import stat
+from pathlib import Path
+
+import httpx
+import pytest
+
+from cardbridge.config import Settings
+from cardbridge.emulator.keys import KeyPool
+from cardbridge.errors import PcscUnavailableError
+from cardbridge.pcsc.backend import PcscBackend
+from cardbridge.pcsc.readers import ReaderState
+from cardbridge.service.backends import choose_backend
+from tests.support.serve_process import ServeProcess, free_port
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_serves_the_emulator_and_stops_cleanly(tmp_path: Path, sig: signal.Signals) -> None:
+    port = free_port()
+    server = ServeProcess(tmp_path, port, "--emulator")
+    try:
+        server.wait_ready()
+        token_file = tmp_path / "config" / "cardbridge" / "api-token"
+        assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+        token = token_file.read_text().strip()
+        auth = {"Authorization": f"Bearer {token}"}
+        health = httpx.get(f"{server.url}/v1/health").json()
+        assert (health["backend"], health["pcsc"]) == ("emulator", "up")
+        practitioner = httpx.get(f"{server.url}/v1/cps", headers=auth).json()
+        assert practitioner["national_id"] == "899700735741"
+        with httpx.stream("GET", f"{server.url}/v1/events", headers=auth) as events:
+            assert next(events.iter_lines()) == "event: state"
+            assert server.stop(sig) == 0  # even with an event stream open
+    finally:
+        server.stop()
+    assert f"Status page: http://127.0.0.1:{port}/" in server.output
+    assert "emulated readers" in server.output
+    assert "cardbridge stopped." in server.output
+    # The token made at first start is the one used at the next.
+    again = ServeProcess(tmp_path, port, "--emulator")
+    try:
+        again.wait_ready()
+        assert httpx.get(f"{again.url}/v1/readers", headers=auth).status_code == 200
+    finally:
+        assert again.stop() == 0
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10", "example.org"])
+def test_network_addresses_refused(tmp_path: Path, host: str) -> None:
+    server = ServeProcess(tmp_path, free_port(), "--emulator", host=host)
+    assert server.finish() == 2
+    assert "not a loopback address" in server.output
+
+
+def test_port_in_use(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        server = ServeProcess(tmp_path, taken.getsockname()[1], "--emulator")
+        assert server.finish() == 1
+    assert "already in use" in server.output
+
+
+def test_ipv6_loopback(tmp_path: Path) -> None:
+    port = free_port()
+    server = ServeProcess(tmp_path, port, "--emulator", host="::1")
+    try:
+        server.wait_ready()
+    finally:
+        assert server.stop() == 0
+    assert f"Status page: http://[::1]:{port}/" in server.output
+
+
+@pytest.mark.parametrize(
+    ("readers", "fallback", "kind", "said"),
+    [
+        (None, True, "emulator", "pcscd is not running"),
+        (None, False, "pcsc", "waiting for it"),
+        ([ReaderState("r", False)], True, "emulator", "no card in the PC/SC readers"),
+        ([ReaderState("r", True, b"\x3b\x00")], True, "pcsc", "PC/SC (1 reader(s))"),
+        ([], False, "pcsc", "PC/SC (0 reader(s))"),
+    ],
+)
+def test_backend_choice(
+    monkeypatch: pytest.MonkeyPatch,
+    readers: list[ReaderState] | None,
+    fallback: bool,
+    kind: str,
+    said: str,
+    key_pool: KeyPool,
+) -> None:
+    def list_readers(backend: PcscBackend) -> list[ReaderState]:
+        if readers is None:
+            raise PcscUnavailableError
+        return readers
+
+    monkeypatch.setattr(PcscBackend, "list_readers", list_readers)
+    choice = choose_backend(Settings(emulator_fallback=fallback), keys=key_pool)
+    assert choice.backend.kind == kind
+    assert said in choice.reason
+    assert choose_backend(Settings(emulator=True), keys=key_pool).backend.kind == "emulator"
