@@ -56,5 +56,5 @@ def test_unknown_reader_and_wrong_card() -> None:
     readers = json.loads(run("readers", "--json").stdout)
     vitale_reader = next(r["name"] for r in readers if r["card_type"] == "vitale")
     wrong = run("read", "cps", "--reader", vitale_reader)
-    assert wrong.returncode == 1
+    assert wrong.returncode == 3
     assert "is not a CPS card" in wrong.stderr
