@@ -94,6 +94,17 @@ class Settings(BaseSettings):
         "warning", description="Log level of `cardbridge serve` when no -v is given."
     )
 
+    lps_id: str = Field(
+        "cardbridge", description="LPS_ID of the VIHF: the software's identifier at the DMP."
+    )
+    lps_name: str = Field("cardbridge", description="LPS_Nom of the VIHF.")
+    lps_homologation_dmp: str | None = Field(
+        None, description="LPS_ID_HOMOLOGATION_DMP: the DMP homologation number, when granted."
+    )
+    vihf_validity_minutes: int = Field(
+        30, ge=1, le=24 * 60, description="How long a signed VIHF assertion is valid."
+    )
+
     @field_validator("allowed_origins", "trust_anchors", "intermediates", mode="before")
     @classmethod
     def _split_lists(cls, value: Any) -> Any:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from cardbridge.cards.certificates import parse_practitioner_certificate
 from cardbridge.cards.files import read_object_file, select_aid, select_ef, select_path
 from cardbridge.cards.models import Coded, CpsCardInfo, PinStatus, Practitioner, Situation
+from cardbridge.cards.session import CardSession
 from cardbridge.domain.codes import (
     CARD_TYPE_NAMES,
     PROFESSIONS,
@@ -43,7 +44,7 @@ from cardbridge.errors import (
 from cardbridge.layouts import cps, iasecc
 from cardbridge.layouts.encoding import FileRef
 from cardbridge.pcsc.apdu import SW, ApduError, CommandApdu, Ins
-from cardbridge.pcsc.atr import CardFamily, identify_atr
+from cardbridge.pcsc.atr import CardFamily
 from cardbridge.pcsc.connection import Connection
 from cardbridge.pcsc.protocol import ApduProtocol
 
@@ -71,36 +72,23 @@ def _check_pin_shape(secret: str, what: str = "PIN") -> None:
         )
 
 
-class CpsSession:
+class CpsSession(CardSession):
     """Talks to the CPS on ``connection``; raises :class:`WrongCardTypeError` otherwise."""
 
+    family = CardFamily.CPS
+    wrong_card_message = "The card in this reader is not a CPS: insert the practitioner's CPS card."
+
     def __init__(self, connection: Connection) -> None:
-        model = identify_atr(connection.atr)
-        if model.family is not CardFamily.CPS:
-            raise WrongCardTypeError(
-                "The card in this reader is not a CPS: insert the practitioner's CPS card.",
-                reader=connection.reader,
-            )
-        if model.contactless:
+        super().__init__(connection)
+        if self.model.contactless:
             raise WrongCardTypeError(
                 "The CPS is read without contact, which allows neither the PIN nor signatures: "
                 "insert it in a contact reader.",
                 reader=connection.reader,
             )
-        assert model.generation in ("cps3", "cps4")
-        self.generation: str = model.generation
-        self._connection = connection
-        self._protocol = ApduProtocol(connection)
+        assert self.model.generation in ("cps3", "cps4")
+        self.generation: str = self.model.generation
         self._confirmed = False
-
-    @property
-    def reader(self) -> str:
-        return self._connection.reader
-
-    @property
-    def apdu_count(self) -> int:
-        """APDUs exchanged so far by this session (for benchmarks and tests)."""
-        return self._protocol.apdu_count
 
     @contextmanager
     def _operation(self) -> Iterator[ApduProtocol]:

@@ -22,14 +22,14 @@ from cardbridge.cards.models import (
     VitaleCard,
     VitaleCardInfo,
 )
+from cardbridge.cards.session import CardSession
 from cardbridge.domain.codes import QUALITIES, REGIMES, TEST_CAISSES
 from cardbridge.domain.nir import INS_OIDS, Nir, ins_kind, parse_nir
 from cardbridge.errors import CardDataError, InvalidInputError, WrongCardTypeError
 from cardbridge.layouts import vitale
 from cardbridge.pcsc.apdu import CommandApdu, Ins
-from cardbridge.pcsc.atr import VITALE2, CardFamily, identify_atr
+from cardbridge.pcsc.atr import VITALE2, CardFamily
 from cardbridge.pcsc.connection import Connection
-from cardbridge.pcsc.protocol import ApduProtocol
 
 INSURED_QUALITY = 0
 SELECT_BY_FID = 0x00
@@ -55,33 +55,22 @@ def _iso_date(raw: str) -> dt.date | None:
         return None
 
 
-class VitaleSession:
+class VitaleSession(CardSession):
     """Reads the Vitale card on ``connection``; raises :class:`WrongCardTypeError` otherwise."""
 
+    family = CardFamily.VITALE
+    wrong_card_message = (
+        "The card in this reader is not a Vitale card: insert the patient's Vitale card."
+    )
+
     def __init__(self, connection: Connection) -> None:
-        model = identify_atr(connection.atr)
-        if model.family is not CardFamily.VITALE:
-            raise WrongCardTypeError(
-                "The card in this reader is not a Vitale card: insert the patient's Vitale card.",
-                reader=connection.reader,
-            )
-        if model is not VITALE2:
+        super().__init__(connection)
+        if self.model is not VITALE2:
             raise WrongCardTypeError(
                 "This is a Vitale 1 card, which cardbridge does not read: ask the patient for "
                 "their Vitale 2 card or their attestation of rights.",
                 reader=connection.reader,
             )
-        self._connection = connection
-        self._protocol = ApduProtocol(connection)
-
-    @property
-    def reader(self) -> str:
-        return self._connection.reader
-
-    @property
-    def apdu_count(self) -> int:
-        """APDUs exchanged so far by this session (for benchmarks and tests)."""
-        return self._protocol.apdu_count
 
     def _select(self, p1: int, data: bytes) -> None:
         # P2 00 with Le, as readers of real Vitale cards send it; the answer is not needed.

@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from cardbridge.commands import emulator, read, readers, serve, token, version
+from cardbridge.commands import emulator, journal, read, readers, serve, token, version
 
-COMMANDS: tuple[ModuleType, ...] = (emulator, read, readers, serve, token, version)
+COMMANDS: tuple[ModuleType, ...] = (emulator, journal, read, readers, serve, token, version)
