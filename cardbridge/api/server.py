@@ -9,6 +9,7 @@ the reader monitor).
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
 
 import uvicorn
@@ -56,7 +57,7 @@ def server_config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
     """uvicorn's configuration for ``app``: no access log of its own (ours never logs a
     query string), logging left as the caller set it up."""
     require_loopback(host)
-    return uvicorn.Config(
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -66,3 +67,7 @@ def server_config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN,
         lifespan="on",
     )
+    # uvicorn's access lines carry the query string; whatever handlers the embedding
+    # program set up, that logger says nothing (ours, cardbridge.access, replaces it).
+    logging.getLogger("uvicorn.access").disabled = True
+    return config

@@ -32,6 +32,7 @@ from cardbridge.errors import (
     CardResetError,
     PcscError,
     PcscUnavailableError,
+    PinError,
     ReaderNotFoundError,
     WrongCardTypeError,
 )
@@ -47,6 +48,9 @@ T = TypeVar("T")
 # Operations waiting for one reader; past this the reader answers card_busy rather than
 # queueing without bound behind a slow card.
 MAX_PENDING = 256
+# How long an error that a removal may explain waits for the monitor to report it:
+# pcscd looks at readers about every 0.4 s.
+REMOVAL_CONFIRMATION = 1.0
 # At start, how long to wait for the monitor to report the readers pcscd already has.
 START_SYNC_TIMEOUT = 2.0
 _START_SYNC_POLL = 0.02
@@ -80,6 +84,7 @@ class ReaderSlot:
         self.name = name
         self._backend = backend
         self._lock = threading.Lock()  # guards the fields below; held for moments only
+        self._changed = threading.Condition(self._lock)  # notified when the card leaves
         self._generation = 0
         self._memory = CardMemory()
         self._connection: Connection | None = None
@@ -134,10 +139,13 @@ class ReaderSlot:
                 # Acted on now: the monitor may report the removal only later.
                 self.invalidate(access.generation)
                 raise
+            except PinError:
+                raise  # the card's own verdict, never a side effect of a removal
             except CardBridgeError as error:
-                # A card pulled out mid-command can answer nonsense before it is gone: once
-                # its removal is known, that is what the caller is told.
-                if self._generation != access.generation:
+                # A card pulled out mid-command gives a garbled or truncated answer before
+                # pcscd notices it is gone: if the removal follows shortly, that is what
+                # the caller is told.
+                if self._removed_since(access.generation, REMOVAL_CONFIRMATION):
                     raise CardRemovedError(reader=self.name) from error
                 raise
             with self._lock:
@@ -145,6 +153,11 @@ class ReaderSlot:
                     raise CardRemovedError(reader=self.name)
             return result
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _removed_since(self, generation: int, timeout: float) -> bool:
+        """Whether the card of ``generation`` leaves within ``timeout`` seconds."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._generation != generation, timeout)
 
     def connection(self, generation: int) -> Connection:
         """The connection of ``generation``'s card (worker thread only)."""
@@ -166,6 +179,7 @@ class ReaderSlot:
                 return
             self._generation += 1
             self._memory = CardMemory()
+            self._changed.notify_all()
             connection, self._connection = self._connection, None
             if connection is None:
                 return

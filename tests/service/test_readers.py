@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -16,9 +17,11 @@ from cardbridge.emulator.profiles import load_profile
 from cardbridge.errors import (
     CardAbsentError,
     CardBusyError,
+    CardCommunicationError,
     CardRemovedError,
     CardResetError,
     PcscUnavailableError,
+    PinInvalidError,
     ReaderNotFoundError,
     WrongCardTypeError,
 )
@@ -180,3 +183,32 @@ def test_close_closes_the_connections(pool: ReaderPool, backend: EmulatedBackend
     for connection in connections:
         with pytest.raises(Exception, match="closed"):
             connection.transmit(bytes.fromhex("00A4000C023F00"))
+
+
+def test_an_error_followed_by_the_removal_is_card_removed(
+    pool: ReaderPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(readers_module, "REMOVAL_CONFIRMATION", 0.3)
+    slot = pool.slot("b")
+
+    def garbled(access: CardAccess) -> None:
+        # The monitor reports the removal a little after the garbled answer.
+        threading.Timer(0.1, slot.invalidate).start()
+        raise CardCommunicationError(reader="b")
+
+    with pytest.raises(CardRemovedError):
+        asyncio.run(slot.run(garbled))
+
+    def just_garbled(access: CardAccess) -> None:
+        raise CardCommunicationError(reader="b")
+
+    with pytest.raises(CardCommunicationError):
+        asyncio.run(slot.run(just_garbled))
+
+    def wrong_pin(access: CardAccess) -> None:
+        raise PinInvalidError(2, reader="b")
+
+    started = time.monotonic()
+    with pytest.raises(PinInvalidError):
+        asyncio.run(slot.run(wrong_pin))
+    assert time.monotonic() - started < 0.2  # a PIN verdict is never second-guessed

@@ -45,13 +45,19 @@ class EventFollower:
         with self._condition:
             return [event.name for _, event in self.events if event.name != "heartbeat"]
 
+    def mark(self) -> int:
+        """How many events came so far: give it to :meth:`wait_for` as ``after``."""
+        with self._condition:
+            return len(self.events)
+
     def wait_for(
-        self, predicate: Callable[[Event], bool], timeout: float = EVENT_TIMEOUT
+        self, predicate: Callable[[Event], bool], timeout: float = EVENT_TIMEOUT, after: int = 0
     ) -> tuple[float, Event]:
-        """The first event (arrival time, event) matching ``predicate``."""
+        """The first event (arrival time, event) matching ``predicate``, among those
+        that came after the first ``after``."""
 
         def found() -> tuple[float, Event] | None:
-            return next(((t, e) for t, e in self.events if predicate(e)), None)
+            return next(((t, e) for t, e in self.events[after:] if predicate(e)), None)
 
         with self._condition:
             if not self._condition.wait_for(lambda: found() is not None or self.ended, timeout):

@@ -1,0 +1,154 @@
+"""Every route over the real stack: pcscd + vpcd + pyscard, the API on uvicorn."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import httpx
+from cryptography import x509
+
+from cardbridge.emulator.faults import FaultPlan, FaultyCard
+from cardbridge.emulator.pki import TestPki
+from cardbridge.emulator.vpcd import VpcdBridge
+from tests.real.api.conftest import RealStack
+from tests.support.sse import EventFollower, named
+from tests.support.vpcd_cards import wait_presence
+
+ORIGIN = "https://dmp.example"
+PIN = "1234"
+# pcscd looks at vpcd readers every ~400 ms: a removal is known within a second.
+REMOVAL_DEADLINE = 1.0
+# pcscd powers a card off shortly after its last client disconnects (~0.5 s).
+POWER_OFF_WAIT = 1.5
+
+
+def test_every_route(stack: RealStack, api: httpx.Client, test_pki: TestPki) -> None:
+    with (
+        stack.inserted(stack.cps_slot, stack.make("demo-cps")),
+        stack.inserted(stack.vitale_slot, stack.make("demo-vitale")),
+    ):
+        health = api.get("/v1/health").json()
+        assert (health["backend"], health["pcsc"], health["status"]) == ("pcsc", "up", "ok")
+        readers = {r["name"]: r for r in api.get("/v1/readers").json()}
+        assert readers[stack.cps_slot.reader]["card_type"] == "cps"
+        assert readers[stack.vitale_slot.reader]["card_type"] == "vitale"
+
+        practitioner = api.get("/v1/cps", params=stack.cps).json()
+        assert practitioner["reader"] == stack.cps_slot.reader
+        assert practitioner["national_id"] == "899700735741"
+        assert practitioner["situations"] is None
+        assert api.get("/v1/cps/pin", params=stack.cps).json()["tries_left"] == 3
+        wrong = api.post("/v1/cps/pin/verify", params=stack.cps, json={"pin": "0000"})
+        assert (wrong.status_code, wrong.json()["tries_left"]) == (401, 2)
+        verified = api.post("/v1/cps/pin/verify", params=stack.cps, json={"pin": PIN})
+        assert verified.json() == {"verified": True}
+        assert api.get("/v1/cps", params=stack.cps).json()["situations"][0]["sector"] == "SA07"
+
+        bundle = api.get("/v1/cps/certificates", params=stack.cps).json()
+        chain = x509.load_pem_x509_certificates(bundle["chain"].encode())
+        assert chain == [test_pki.issuing_ca.certificate, test_pki.root.certificate]
+
+        nonce = api.post("/v1/auth/challenge", json={"origin": ORIGIN}).json()["nonce"]
+        token = api.post(
+            "/v1/auth/token", params=stack.cps, json={"nonce": nonce, "origin": ORIGIN}
+        ).json()
+        check = api.post(
+            "/v1/auth/verify", json={"token": token, "nonce": nonce, "origin": ORIGIN}
+        ).json()
+        assert check["valid"] is True
+        assert check["practitioner"]["rpps"] == "99700735741"
+
+        vitale = api.get("/v1/vitale", params=stack.vitale).json()
+        assert vitale["insured"]["nir"] == "1550672000101"
+        assert api.get("/v1/cps", params=stack.vitale).json()["code"] == "wrong_card_type"
+
+
+def test_the_held_connection_keeps_the_card_unlocked(stack: RealStack, api: httpx.Client) -> None:
+    with stack.inserted(stack.cps_slot, stack.make("demo-cps")):
+        verified = api.post("/v1/cps/pin/verify", params=stack.cps, json={"pin": PIN})
+        assert verified.status_code == 200, verified.text
+        time.sleep(POWER_OFF_WAIT)  # a card nobody holds would be powered off by now
+        nonce = api.post("/v1/auth/challenge", json={"origin": ORIGIN}).json()["nonce"]
+        token = api.post(
+            "/v1/auth/token", params=stack.cps, json={"nonce": nonce, "origin": ORIGIN}
+        )
+        assert token.status_code == 200, token.text  # no PIN needed: still verified
+
+
+def test_removal_and_another_card(stack: RealStack, api: httpx.Client) -> None:
+    follower = EventFollower(stack.live)
+    try:
+        follower.wait_for(named("state"))
+        with stack.inserted(stack.cps_slot, stack.make("demo-cps")) as bridge:
+            follower.wait_for(named("card_inserted", stack.cps_slot.reader))
+            assert api.get("/v1/cps", params=stack.cps).json()["id_type"] == "RPPS"
+            removed_at = time.monotonic()
+            bridge.stop()
+            event_at, _ = follower.wait_for(named("card_removed", stack.cps_slot.reader))
+            assert event_at - removed_at < REMOVAL_DEADLINE
+            refused = api.get("/v1/cps", params=stack.cps).json()
+            assert refused["code"] == "card_absent"
+        with stack.inserted(stack.cps_slot, stack.make("cps-adeli-nurse")):
+            assert api.get("/v1/cps", params=stack.cps).json()["id_type"] == "ADELI"
+    finally:
+        follower.close()
+
+
+def test_card_removed_during_a_request(stack: RealStack, api: httpx.Client) -> None:
+    slow = FaultyCard(stack.make("demo-cps"), FaultPlan(delay=0.05))
+    bridge = VpcdBridge(slow, port=stack.cps_slot.port)
+    bridge.start()
+    try:
+        wait_presence(stack.cps_slot.reader, True)
+        stack.wait_seen(stack.cps_slot)
+        answers: list[httpx.Response] = []
+        reading = threading.Thread(
+            target=lambda: answers.append(api.get("/v1/cps", params=stack.cps))
+        )
+        reading.start()
+        time.sleep(0.3)
+        assert slow.apdu_count > 0
+        removed_at = time.monotonic()
+        bridge.stop()
+        reading.join(REMOVAL_DEADLINE + 1.0)
+        assert not reading.is_alive()
+        assert time.monotonic() - removed_at < REMOVAL_DEADLINE + 0.5
+        assert answers[0].status_code == 409, answers[0].text
+        assert answers[0].json()["code"] == "card_removed"
+    finally:
+        bridge.stop()
+        wait_presence(stack.cps_slot.reader, False)
+
+
+def test_many_requests_two_readers(stack: RealStack, api: httpx.Client) -> None:
+    with (
+        stack.inserted(stack.cps_slot, stack.make("demo-cps")),
+        stack.inserted(stack.vitale_slot, stack.make("demo-vitale")),
+    ):
+        results: list[int] = []
+        lock = threading.Lock()
+
+        def work(path: str, params: dict[str, str]) -> None:
+            with stack.live.client() as client:
+                for _ in range(10):
+                    status = client.get(path, params=params).status_code
+                    with lock:
+                        results.append(status)
+
+        threads = [
+            threading.Thread(target=work, args=(path, params))
+            for path, params in [
+                ("/v1/cps/pin", stack.cps),
+                ("/v1/cps", stack.cps),
+                ("/v1/vitale", stack.vitale),
+                ("/v1/cps/certificates", stack.cps),
+            ]
+            * 3
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert not any(thread.is_alive() for thread in threads)
+        assert results == [200] * 120
