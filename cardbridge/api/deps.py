@@ -12,12 +12,13 @@ from cardbridge.errors import InvalidInputError
 from cardbridge.service.bridge import Bridge
 
 
-def get_bridge(request: Request) -> Bridge:
-    """The app's running :class:`Bridge` (set up by its lifespan)."""
+async def get_bridge(request: Request) -> Bridge:
+    """The app's running :class:`Bridge` (set up by its lifespan); async, so that
+    FastAPI does not hand it to a worker thread."""
     return cast(Bridge, request.app.state.bridge)
 
 
-def get_origin(request: Request) -> str | None:
+async def get_origin(request: Request) -> str | None:
     """The request's ``Origin`` as validated by the security middleware; ``None`` for a
     native client (which authenticated with the local API token)."""
     return cast(str | None, getattr(request.state, "origin", None))

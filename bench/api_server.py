@@ -1,0 +1,34 @@
+"""The server of the API benchmarks: ``python -m bench.api_server PORT TOKEN``.
+
+The whole API over the emulated demo readers, plus ``GET /bench/bare``: a bare FastAPI
+route behind the same middleware, the baseline of the cached ``GET /v1/cps``. It runs
+in its own process so that the load generator does not share its interpreter.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from cardbridge.api.app import create_app
+from cardbridge.api.server import BridgeServer, server_config
+from cardbridge.config import Settings
+from cardbridge.emulator.inprocess import demo_backend
+from cardbridge.emulator.keys import KeyPool
+
+BARE_PATH = "/bench/bare"
+
+
+def main() -> None:
+    port, token = int(sys.argv[1]), sys.argv[2]
+    settings = Settings(port=port, api_token=token)
+    app = create_app(settings, backend=demo_backend(data_dir=settings.data_dir, keys=KeyPool(2)))
+
+    @app.get(BARE_PATH)
+    async def bare() -> dict[str, str]:
+        return {"status": "ok"}
+
+    BridgeServer(app, server_config(app, "127.0.0.1", port)).run()
+
+
+if __name__ == "__main__":
+    main()
