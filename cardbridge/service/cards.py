@@ -11,6 +11,9 @@ when another program resets the card (which un-verifies it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
@@ -25,6 +28,8 @@ from cardbridge.service.authorities import CertificateAuthorities
 from cardbridge.service.memory import Snapshot
 from cardbridge.service.models import CertificateBundle
 from cardbridge.service.readers import CardAccess, ReaderPool, ReaderSlot
+
+T = TypeVar("T")
 
 
 def _cps(access: CardAccess) -> CpsSession:
@@ -94,9 +99,23 @@ class CardService:
 
     # --- PIN ----------------------------------------------------------------------
 
+    async def run_cps(
+        self,
+        operation: Callable[[CpsSession], T],
+        reader: str | None = None,
+        *,
+        changes_card: bool,
+    ) -> T:
+        """Run ``operation`` on the CPS session of the reader's held connection, on its
+        worker (for workflows such as the DMP's VIHF signature). ``changes_card``: the
+        operation is not run again after a reset by another program."""
+        return await self.cps_reader(reader).run(
+            lambda access: operation(_cps(access)), retry_reset=not changes_card
+        )
+
     async def pin_status(self, reader: str | None = None) -> PinStatus:
         """Tries left, asked of the card (no try spent)."""
-        return await self.cps_reader(reader).run(lambda access: _cps(access).pin_status())
+        return await self.run_cps(lambda session: session.pin_status(), reader, changes_card=False)
 
     async def verify_pin(self, pin: str, reader: str | None = None) -> None:
         """VERIFY once; then the situations are read, while the card is unlocked."""
@@ -115,14 +134,12 @@ class CardService:
 
     async def change_pin(self, old: str, new: str, reader: str | None = None) -> None:
         """Change the PIN (a wrong ``old`` spends a try)."""
-        await self.cps_reader(reader).run(
-            lambda access: _cps(access).change_pin(old, new), retry_reset=False
-        )
+        await self.run_cps(lambda session: session.change_pin(old, new), reader, changes_card=True)
 
     async def unblock_pin(self, puk: str, new_pin: str, reader: str | None = None) -> None:
         """Unblock the PIN with the PUK, setting ``new_pin``."""
-        await self.cps_reader(reader).run(
-            lambda access: _cps(access).unblock_pin(puk, new_pin), retry_reset=False
+        await self.run_cps(
+            lambda session: session.unblock_pin(puk, new_pin), reader, changes_card=True
         )
 
     # --- Authentication -----------------------------------------------------------

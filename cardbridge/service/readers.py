@@ -280,7 +280,8 @@ class ReaderPool:
                 raise CardAbsentError(
                     f"No card in this reader. Insert the {what} card.", reader=reader
                 )
-            if state.card_type not in (family, CardFamily.UNKNOWN):
+            # A card with no readable ATR is not refused here: talking to it tells.
+            if state.card_type not in (family, CardFamily.UNKNOWN, None):
                 raise WrongCardTypeError(
                     f"The card in this reader is not a {what} card.", reader=reader
                 )
