@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 
 import httpx
+import pytest
 from cryptography import x509
 
+from cardbridge.emulator.factory import build_card
 from cardbridge.emulator.faults import FaultPlan, FaultyCard
+from cardbridge.emulator.issuance import PkiIssuer
+from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.pki import TestPki
+from cardbridge.emulator.profiles import load_profile
 from cardbridge.emulator.vpcd import VpcdBridge
+from cardbridge.errors import CardCommunicationError
+from cardbridge.pcsc.backend import PcscBackend
 from tests.real.api.conftest import RealStack
+from tests.support.pcscd import VpcdSlot
+from tests.support.server import serve_backend
 from tests.support.sse import EventFollower, named
-from tests.support.vpcd_cards import wait_presence
+from tests.support.vpcd_cards import card_in_reader, wait_presence
 
 ORIGIN = "https://dmp.example"
 PIN = "1234"
@@ -152,3 +162,27 @@ def test_many_requests_two_readers(stack: RealStack, api: httpx.Client) -> None:
             thread.join(60)
         assert not any(thread.is_alive() for thread in threads)
         assert results == [200] * 120
+
+
+def test_stopping_closes_connections_and_the_monitor(
+    vpcd_slot: VpcdSlot, key_pool: KeyPool, issuer: PkiIssuer
+) -> None:
+    def threads(prefix: str) -> int:
+        return sum(1 for thread in threading.enumerate() if thread.name.startswith(prefix))
+
+    card = build_card(load_profile("demo-cps"), keys=key_pool, issuer=issuer)
+    monitors_before = threads("pcsc-monitor")
+    with card_in_reader(vpcd_slot, card):
+        with serve_backend(PcscBackend()) as live, live.client() as client:
+            assert threads("pcsc-monitor") == monitors_before + 1
+            params = {"reader": vpcd_slot.reader}
+            deadline = time.monotonic() + 10
+            while client.get("/v1/cps/pin", params=params).status_code != 200:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            slot = live.bridge.readers.slot(vpcd_slot.reader)
+            held = asyncio.run(slot.run(lambda access: access.connection))
+        assert threads("pcsc-monitor") == monitors_before
+        assert threads("card-worker") == 0
+        with pytest.raises(CardCommunicationError, match="closed"):
+            held.transmit(bytes.fromhex("00A4000C023F00"))
