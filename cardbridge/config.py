@@ -44,6 +44,11 @@ def config_file_path() -> Path:
     return Path(explicit) if explicit else default_config_dir() / "config.toml"
 
 
+def api_token_path() -> Path:
+    """Where the local API token is kept when ``CARDBRIDGE_API_TOKEN`` is not set (mode 0600)."""
+    return default_config_dir() / "api-token"
+
+
 class Settings(BaseSettings):
     """All settings of cardbridge, each documented in README's configuration table."""
 
