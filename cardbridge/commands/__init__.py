@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from cardbridge.commands import emulator, readers, token, version
+from cardbridge.commands import emulator, readers, service, token, version
 
-COMMANDS: tuple[ModuleType, ...] = (emulator, readers, token, version)
+COMMANDS: tuple[ModuleType, ...] = (emulator, readers, service, token, version)
