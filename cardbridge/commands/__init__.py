@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from cardbridge.commands import emulator, readers, service, token, version
+from cardbridge.commands import doctor, emulator, readers, service, token, version
 
-COMMANDS: tuple[ModuleType, ...] = (emulator, readers, service, token, version)
+COMMANDS: tuple[ModuleType, ...] = (doctor, emulator, readers, service, token, version)
