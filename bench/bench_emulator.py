@@ -44,7 +44,7 @@ TARGET_IN_PROCESS = Target(">=", 10_000)
 TARGET_VPCD = Target(">=", 2_000)
 
 
-def _issuer() -> PkiIssuer:
+def temporary_issuer() -> PkiIssuer:
     """A test PKI of its own, in a temporary data dir."""
     directory = Path(tempfile.mkdtemp(prefix="cardbridge-bench-"))
     atexit.register(shutil.rmtree, directory, ignore_errors=True)
@@ -70,7 +70,7 @@ def _demo_cps(issuer: PkiIssuer) -> IsoCard:
 
 @benchmark("emulator-throughput")
 def emulator_throughput(recorder: Recorder) -> None:
-    issuer = _issuer()
+    issuer = temporary_issuer()
     card = _demo_cps(issuer)
     card.power_on()
     recorder.record(
@@ -122,7 +122,7 @@ def _per_card(build: Callable[[], IsoCard], count: int) -> tuple[float, float]:
 
 @benchmark("emulator-memory")
 def emulator_memory(recorder: Recorder) -> None:
-    issuer = _issuer()
+    issuer = temporary_issuer()
     cps = load_profile("demo-cps")
     vitale = load_profile("demo-vitale")
     build_card(cps, issuer=issuer)  # warm-up: imports, OpenSSL and pydantic caches

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from cardbridge import __version__
 from cardbridge.auth.errors import AuthError, OriginInvalidError
 from cardbridge.commands import COMMANDS
-from cardbridge.errors import CardBridgeError, InvalidInputError, PcscError, PinError
+from cardbridge.errors import CardBridgeError, CardError, InvalidInputError, PcscError, PinError
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -38,7 +38,7 @@ def exit_code_for(error: CardBridgeError) -> int:
         return EXIT_AUTH
     if isinstance(error, PinError):
         return EXIT_PIN
-    if isinstance(error, PcscError):
+    if isinstance(error, PcscError | CardError):
         return EXIT_CARD
     if isinstance(error, InvalidInputError):
         return EXIT_USAGE

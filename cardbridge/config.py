@@ -73,6 +73,17 @@ class Settings(BaseSettings):
         description="Serve the emulated readers when PC/SC has no reader with a card at start.",
     )
 
+    lps_id: str = Field(
+        "cardbridge", description="LPS_ID of the VIHF: the software's identifier at the DMP."
+    )
+    lps_name: str = Field("cardbridge", description="LPS_Nom of the VIHF.")
+    lps_homologation_dmp: str | None = Field(
+        None, description="LPS_ID_HOMOLOGATION_DMP: the DMP homologation number, when granted."
+    )
+    vihf_validity_minutes: int = Field(
+        30, ge=1, le=24 * 60, description="How long a signed VIHF assertion is valid."
+    )
+
     @field_validator("allowed_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: Any) -> Any:

@@ -169,6 +169,29 @@ class PinBlockedError(PinError):
         return {**super().details(), "tries_left": 0}
 
 
+class PukInvalidError(PinError):
+    code = "puk_invalid"
+
+    def __init__(self, tries_left: int, *, reader: str | None = None) -> None:
+        self.tries_left = tries_left
+        super().__init__(
+            f"Wrong PUK (unblocking code). {tries_left} tries left before the card is "
+            "permanently blocked.",
+            reader=reader,
+        )
+
+    def details(self) -> dict[str, object]:
+        return {**super().details(), "tries_left": self.tries_left}
+
+
+class PukBlockedError(PinError):
+    code = "puk_blocked"
+    default_message = (
+        "The PUK (unblocking code) is blocked too: the card cannot be unblocked. Order a new "
+        "card from your card manager."
+    )
+
+
 # --- Data given by users ------------------------------------------------------------
 
 

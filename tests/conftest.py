@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from cardbridge.emulator.issuance import PkiIssuer
+from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.pki import TestPki
 
 
@@ -46,3 +48,15 @@ def card_keys() -> tuple[rsa.RSAPrivateKey, rsa.RSAPrivateKey]:
         rsa.generate_private_key(public_exponent=65537, key_size=2048),
         rsa.generate_private_key(public_exponent=65537, key_size=2048),
     )
+
+
+@pytest.fixture(scope="session")
+def key_pool() -> KeyPool:
+    """Shared card keys: building a card costs no RSA key generation after the first four."""
+    return KeyPool(4)
+
+
+@pytest.fixture(scope="session")
+def issuer(test_pki: TestPki) -> PkiIssuer:
+    """Issues emulated cards' certificates from the session's test PKI."""
+    return PkiIssuer(test_pki)

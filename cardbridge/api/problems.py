@@ -44,6 +44,8 @@ STATUS_BY_CODE: dict[str, int] = {
     "payload_too_large": 413,
     "unsupported_media_type": 415,
     "pin_blocked": 423,
+    "puk_invalid": 401,
+    "puk_blocked": 423,
     "nonce_invalid": 401,
     "origin_mismatch": 401,
     "token_malformed": 401,

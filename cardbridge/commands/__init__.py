@@ -8,6 +8,24 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from cardbridge.commands import doctor, emulator, readers, service, token, version
+from cardbridge.commands import (
+    doctor,
+    emulator,
+    journal,
+    read,
+    readers,
+    service,
+    token,
+    version,
+)
 
-COMMANDS: tuple[ModuleType, ...] = (doctor, emulator, readers, service, token, version)
+COMMANDS: tuple[ModuleType, ...] = (
+    doctor,
+    emulator,
+    journal,
+    read,
+    readers,
+    service,
+    token,
+    version,
+)

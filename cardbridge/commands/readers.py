@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 
+from cardbridge.backends import open_backend
 from cardbridge.cards.models import ReaderInfo
+from cardbridge.config import load_settings
 from cardbridge.errors import ReaderNotFoundError
 from cardbridge.pcsc.atr import identify_atr
-from cardbridge.pcsc.backend import PcscBackend
 from cardbridge.pcsc.readers import ReaderState
 
 
@@ -19,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    readers = PcscBackend().list_readers()
+    readers = open_backend(load_settings()).list_readers()
     if not readers:
         raise ReaderNotFoundError()
     if args.json:

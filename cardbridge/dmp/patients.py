@@ -15,7 +15,9 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from cardbridge.domain.nir import INS_OIDS, InsKind, ins_cx, parse_nir
+from cardbridge.cards.models import VitaleCard
+from cardbridge.domain.nir import INS_OIDS, ins_cx, ins_kind, parse_nir
+from cardbridge.errors import InvalidInputError
 
 # Letters (French accents included), spaces, hyphens, apostrophes; as civil registers write.
 _NAME = re.compile(r"[^\W\d_]+(?:[ '\-’][^\W\d_]+)*")
@@ -151,17 +153,10 @@ class PatientReference(BaseModel):
         return "traits:" + "|".join(value or "" for value in traits)
 
 
-def ins_kind_for(matricule: str, *, test: bool) -> InsKind:
-    """NIR or NIA registry from the first digit (7/8: NIA), or the test OID for test data."""
-    if test:
-        return InsKind.TEST
-    return InsKind.NIA if matricule[0] in "78" else InsKind.NIR
-
-
 def patient_from_ins(matricule: str, *, test: bool = False) -> PatientReference:
     """A reference from an INS matricule typed by the user (key checked)."""
     nir = parse_nir(matricule, field="ins")
-    kind = ins_kind_for(nir.value, test=test)
+    kind = ins_kind(nir.value, test=test)
     return PatientReference(source="ins", ins=InsReference(value=nir.value, oid=INS_OIDS[kind]))
 
 
@@ -174,4 +169,22 @@ def patient_from_criteria(criteria: IdentityCriteria) -> PatientReference:
         sex=criteria.sex,
         birth_date=criteria.birth_date or criteria.birth_year,
         criteria=criteria,
+    )
+
+
+def patient_from_beneficiary(card: VitaleCard, index: int) -> PatientReference:
+    """A reference to beneficiary ``index`` of a Vitale card (INS when the card gives one)."""
+    if not 0 <= index < len(card.beneficiaries):
+        raise InvalidInputError(
+            f"the Vitale card has {len(card.beneficiaries)} beneficiaries (0 to "
+            f"{len(card.beneficiaries) - 1})",
+            field="beneficiary",
+        )
+    person = card.beneficiaries[index]
+    return PatientReference(
+        source="vitale",
+        ins=InsReference(value=person.ins.value, oid=person.ins.oid) if person.ins else None,
+        last_name=person.last_name,
+        first_name=person.first_name,
+        birth_date=person.birth_date_raw,
     )

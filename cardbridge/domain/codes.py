@@ -225,6 +225,11 @@ CARD_TYPES: Mapping[int, str] = MappingProxyType(
     }
 )
 
+# Short names of the card types, as the API shows them.
+CARD_TYPE_NAMES: Mapping[int, str] = MappingProxyType(
+    {0: "CPS", 1: "CPF", 2: "CPE", 3: "CPA", 4: "CSA"}
+)
+
 # Qualité of a Vitale beneficiary (SESAM-Vitale group 104).
 QUALITIES: Mapping[int, str] = MappingProxyType(
     {

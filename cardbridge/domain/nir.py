@@ -95,6 +95,14 @@ def parse_nir(text: str, *, field: str = "nir") -> Nir:
     return Nir(body, key)
 
 
+def ins_kind(matricule: str, *, test: bool) -> InsKind:
+    """The registry of an INS matricule: NIA for temporary numbers (7/8), else NIR; the test
+    OID for test data (test Vitale cards, the emulator)."""
+    if test:
+        return InsKind.TEST
+    return InsKind.NIA if matricule[0] in "78" else InsKind.NIR
+
+
 def ins_oid(kind: InsKind) -> str:
     """The OID that qualifies an INS matricule of this kind."""
     return INS_OIDS[kind]

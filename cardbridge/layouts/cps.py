@@ -97,6 +97,14 @@ PIN_REFERENCE = 0x01
 PIN_MIN_LENGTH = 4
 PIN_MAX_LENGTH = 8
 PUK_LENGTH = 8
+PIN_BLOCK_LENGTH = 8
+PIN_PAD = 0xFF
+
+
+def pin_block(secret: str) -> bytes:
+    """A PIN or PUK as VERIFY sends it [ours]: ASCII digits right-padded with ``FF`` to 8 bytes."""
+    raw = secret.encode("ascii")
+    return raw + bytes([PIN_PAD]) * (PIN_BLOCK_LENGTH - len(raw))
 
 
 @unique

@@ -8,18 +8,7 @@ from cardbridge.emulator.engine import IsoCard
 from cardbridge.emulator.factory import build_card
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
-from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.profiles import load_profile
-
-
-@pytest.fixture(scope="session")
-def key_pool() -> KeyPool:
-    return KeyPool(4)
-
-
-@pytest.fixture(scope="session")
-def issuer(test_pki: TestPki) -> PkiIssuer:
-    return PkiIssuer(test_pki)
 
 
 @pytest.fixture

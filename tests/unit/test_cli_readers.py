@@ -23,7 +23,7 @@ class StubBackend:
 
 @pytest.fixture
 def stub(monkeypatch: pytest.MonkeyPatch) -> type[StubBackend]:
-    monkeypatch.setattr(readers_command, "PcscBackend", StubBackend)
+    monkeypatch.setattr(readers_command, "open_backend", lambda settings: StubBackend())
     return StubBackend
 
 

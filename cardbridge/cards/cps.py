@@ -1,0 +1,376 @@
+"""The CPS session: the practitioner's card read into typed models, its PIN, its two keys.
+
+Each public method is one operation in one PC/SC transaction on the connection it was
+given; it never powers off nor resets the card (the connection leaves it as found).
+
+PIN rules, so that no try is ever wasted: the PIN status is read without VERIFY
+(GET DATA of the PIN object); VERIFY is sent only with a PIN the caller gave for that
+call, only when it has the right shape (4 to 8 digits), and never retried; a card
+removed or reset during VERIFY is ``card_removed``, never ``pin_invalid``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from cardbridge.cards.certificates import parse_practitioner_certificate
+from cardbridge.cards.files import read_object_file, select_aid, select_ef, select_path
+from cardbridge.cards.models import Coded, CpsCardInfo, PinStatus, Practitioner, Situation
+from cardbridge.cards.session import CardSession
+from cardbridge.domain.codes import (
+    CARD_TYPE_NAMES,
+    PROFESSIONS,
+    SECTORS,
+    SPECIALTIES,
+)
+from cardbridge.domain.identifiers import (
+    PractitionerIdType,
+    practitioner_id_type,
+    structure_id_type,
+)
+from cardbridge.errors import (
+    CardDataError,
+    PinBlockedError,
+    PinFormatError,
+    PinInvalidError,
+    PinRequiredError,
+    PukBlockedError,
+    PukInvalidError,
+    WrongCardTypeError,
+)
+from cardbridge.layouts import cps, iasecc
+from cardbridge.layouts.encoding import FileRef
+from cardbridge.pcsc.apdu import SW, ApduError, CommandApdu, Ins
+from cardbridge.pcsc.atr import CardFamily
+from cardbridge.pcsc.connection import Connection
+from cardbridge.pcsc.protocol import ApduProtocol
+
+# DER prefix of a DigestInfo for SHA-256 (PKCS#1 v2.2 §9.2): INTERNAL AUTHENTICATE pads it.
+SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
+RSA_SIGNATURE_LE = 256
+
+
+@dataclass(frozen=True, slots=True)
+class CpsCertificates:
+    """The two certificates of the card, DER."""
+
+    authentication: bytes
+    signature: bytes
+
+
+def _check_pin_shape(secret: str, what: str = "PIN") -> None:
+    if not (
+        secret.isascii()
+        and secret.isdigit()
+        and cps.PIN_MIN_LENGTH <= len(secret) <= cps.PIN_MAX_LENGTH
+    ):
+        raise PinFormatError(
+            f"The {what} must be {cps.PIN_MIN_LENGTH} to {cps.PIN_MAX_LENGTH} digits."
+        )
+
+
+class CpsSession(CardSession):
+    """Talks to the CPS on ``connection``; raises :class:`WrongCardTypeError` otherwise."""
+
+    family = CardFamily.CPS
+    wrong_card_message = "The card in this reader is not a CPS: insert the practitioner's CPS card."
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__(connection)
+        if self.model.contactless:
+            raise WrongCardTypeError(
+                "The CPS is read without contact, which allows neither the PIN nor signatures: "
+                "insert it in a contact reader.",
+                reader=connection.reader,
+            )
+        assert self.model.generation in ("cps3", "cps4")
+        self.generation: str = self.model.generation
+        self._confirmed = False
+
+    @contextmanager
+    def _operation(self) -> Iterator[ApduProtocol]:
+        with self._connection.transaction():
+            if not self._confirmed:
+                self._confirm_issuer()
+            yield self._protocol
+
+    def _confirm_issuer(self) -> None:
+        """The ATR says CPS; EF.SN.ICC must name the CPS issuer, as the Cryptolib checks."""
+        select_path(self._protocol, cps.EF_SN_ICC)
+        serial = cps.ChipSerial.from_bytes(
+            read_object_file(self._protocol, chunk=iasecc.READ_BINARY_MAX)
+        )
+        if not serial.is_cps:
+            raise WrongCardTypeError(
+                "This card has the ATR of a CPS but was not issued by the ANS: it is not a CPS.",
+                reader=self.reader,
+            )
+        self._confirmed = True
+
+    def _read(self, ref: FileRef) -> bytes:
+        return read_object_file(self._protocol, ref, chunk=iasecc.READ_BINARY_MAX)
+
+    # --- Identity -------------------------------------------------------------------
+
+    def read_practitioner(self, *, with_situations: bool = False) -> Practitioner:
+        """The holder and the card; with ``with_situations``, also the practice situations
+        (the PIN must have been verified on the card: :class:`PinRequiredError`)."""
+        with self._operation():
+            select_aid(self._protocol, cps.PKCS15_AID)
+            identity = cps.CardIdentity.from_bytes(self._read(cps.EF_ID_CARD))
+            holder = cps.HolderName.from_bytes(self._read(cps.EF_NAME_PS))
+            info = cps.ProfessionalInfo.from_bytes(self._read(cps.EF_INFO_PS))
+            certificate = parse_practitioner_certificate(self._read(cps.EF_CERT_AUTHENTICATION))
+            situations = self._situations() if with_situations else None
+        named = certificate.holder.national_id or certificate.holder.internal_id
+        if named != holder.national_id:
+            raise CardDataError(
+                "The card's holder data and its authentication certificate name different "
+                "practitioners. The card may be damaged: contact your card manager.",
+                reader=self.reader,
+            )
+        return _practitioner(
+            self.reader,
+            self.generation,
+            identity=identity,
+            holder=holder,
+            info=info,
+            situations=situations,
+        )
+
+    def read_situations(self) -> list[Situation]:
+        """The practice situations (the PIN must have been verified on the card)."""
+        with self._operation():
+            select_aid(self._protocol, cps.PKCS15_AID)
+            return self._situations()
+
+    def _situations(self) -> list[Situation]:
+        found: list[Situation] = []
+        for index in range(cps.MAX_SITUATIONS):
+            try:
+                select_ef(self._protocol, cps.situation_path(index)[-1])
+                raw = read_object_file(self._protocol, chunk=iasecc.READ_BINARY_MAX)
+            except ApduError as error:
+                if error.sw == SW.FILE_NOT_FOUND:
+                    break
+                if error.sw == SW.SECURITY_CONDITION_NOT_SATISFIED:
+                    raise PinRequiredError(
+                        "The practice situations are protected: enter the CPS PIN first.",
+                        reader=self.reader,
+                    ) from None
+                raise
+            found.append(_situation(index, cps.Situation.from_bytes(raw)))
+        return found
+
+    def certificates(self) -> CpsCertificates:
+        """Both certificates (DER)."""
+        with self._operation():
+            select_aid(self._protocol, cps.PKCS15_AID)
+            return CpsCertificates(
+                authentication=self._read(cps.EF_CERT_AUTHENTICATION),
+                signature=self._read(cps.EF_CERT_SIGNATURE),
+            )
+
+    # --- PIN --------------------------------------------------------------------------
+
+    def pin_status(self) -> PinStatus:
+        """Tries left and maximum, read without spending a try."""
+        with self._operation():
+            select_path(self._protocol, (cps.MF,))
+            raw = self._protocol.send(
+                CommandApdu(
+                    0x00,
+                    Ins.GET_DATA_ODD,
+                    iasecc.GET_DATA_P1P2 >> 8,
+                    iasecc.GET_DATA_P1P2 & 0xFF,
+                    iasecc.pin_status_query(cps.PIN_REFERENCE),
+                    le=256,
+                )
+            )
+        status = iasecc.PinStatus.from_bytes(raw)
+        return PinStatus(
+            tries_left=status.tries_left, max_tries=status.max_tries, blocked=status.blocked
+        )
+
+    def verify_pin(self, pin: str) -> None:
+        """VERIFY once with ``pin``; raise the PIN error the card's answer means."""
+        _check_pin_shape(pin)
+        with self._operation():
+            self._pin_command(Ins.VERIFY, 0x00, cps.pin_block(pin))
+
+    def change_pin(self, old: str, new: str) -> None:
+        """Change the PIN (the old one is checked by the card: a wrong one spends a try)."""
+        _check_pin_shape(old)
+        _check_pin_shape(new, "new PIN")
+        with self._operation():
+            self._pin_command(
+                Ins.CHANGE_REFERENCE_DATA, 0x00, cps.pin_block(old) + cps.pin_block(new)
+            )
+
+    def unblock_pin(self, puk: str, new_pin: str) -> None:
+        """Unblock the PIN with the PUK and set ``new_pin``."""
+        if not (puk.isascii() and puk.isdigit() and len(puk) == cps.PUK_LENGTH):
+            raise PinFormatError(f"The PUK (unblocking code) is {cps.PUK_LENGTH} digits.")
+        _check_pin_shape(new_pin, "new PIN")
+        with self._operation():
+            response = self._protocol.transceive(
+                CommandApdu(
+                    0x00,
+                    Ins.RESET_RETRY_COUNTER,
+                    0x00,
+                    cps.PIN_REFERENCE,
+                    puk.encode() + cps.pin_block(new_pin),
+                )
+            )
+        if response.sw == SW.SUCCESS:
+            return
+        if response.sw1 == 0x63 and response.sw2 & 0xF0 == 0xC0:
+            left = response.sw2 & 0x0F
+            raise (
+                PukBlockedError(reader=self.reader)
+                if not left
+                else PukInvalidError(left, reader=self.reader)
+            )
+        if response.sw == SW.AUTH_METHOD_BLOCKED:
+            raise PukBlockedError(reader=self.reader)
+        raise ApduError(response.sw, command="RESET_RETRY_COUNTER")
+
+    def _pin_command(self, ins: Ins, p1: int, data: bytes) -> None:
+        response = self._protocol.transceive(CommandApdu(0x00, ins, p1, cps.PIN_REFERENCE, data))
+        if response.sw == SW.SUCCESS:
+            return
+        if response.sw1 == 0x63 and response.sw2 & 0xF0 == 0xC0:
+            left = response.sw2 & 0x0F
+            if not left:
+                raise PinBlockedError(reader=self.reader)
+            raise PinInvalidError(left, reader=self.reader)
+        if response.sw == SW.AUTH_METHOD_BLOCKED:
+            raise PinBlockedError(reader=self.reader)
+        if response.sw == SW.INCORRECT_DATA:
+            raise PinFormatError(reader=self.reader)
+        raise ApduError(response.sw, command=Ins(ins).name)
+
+    # --- Keys -------------------------------------------------------------------------
+
+    def authenticate(self, message: bytes) -> bytes:
+        """RS256 signature of ``message`` with the authentication key (INTERNAL AUTHENTICATE)."""
+        digest_info = SHA256_DIGEST_INFO + hashlib.sha256(message).digest()
+        with self._operation():
+            select_aid(self._protocol, cps.PKCS15_AID)
+            self._set_environment(
+                iasecc.Crt.AUTHENTICATION,
+                iasecc.Algorithm.RSA_PKCS1,
+                cps.KeyReference.AUTHENTICATION,
+            )
+            return self._key_operation(
+                CommandApdu(0x00, Ins.INTERNAL_AUTHENTICATE, 0, 0, digest_info, le=256)
+            )
+
+    def sign(self, message: bytes) -> bytes:
+        """RSA-SHA256 (PKCS#1 v1.5) signature of ``message`` with the signature key.
+
+        The card performs the last SHA-256 step (PSO HASH with the intermediate state),
+        then PSO COMPUTE DIGITAL SIGNATURE.
+        """
+        with self._operation():
+            select_aid(self._protocol, cps.PKCS15_AID)
+            self._set_environment(
+                iasecc.Crt.DIGITAL_SIGNATURE,
+                iasecc.Algorithm.RSA_PKCS1_SHA256,
+                cps.KeyReference.SIGNATURE,
+            )
+            self._protocol.send(
+                CommandApdu(
+                    0x00,
+                    Ins.PERFORM_SECURITY_OPERATION,
+                    iasecc.PSO_HASH_P1P2 >> 8,
+                    iasecc.PSO_HASH_P1P2 & 0xFF,
+                    iasecc.partial_hash_data(message),
+                )
+            )
+            return self._key_operation(
+                CommandApdu(
+                    0x00,
+                    Ins.PERFORM_SECURITY_OPERATION,
+                    iasecc.PSO_CDS_P1P2 >> 8,
+                    iasecc.PSO_CDS_P1P2 & 0xFF,
+                    le=RSA_SIGNATURE_LE,
+                )
+            )
+
+    def _set_environment(self, crt: iasecc.Crt, algorithm: iasecc.Algorithm, key: int) -> None:
+        self._protocol.send(
+            CommandApdu(
+                0x00,
+                Ins.MANAGE_SECURITY_ENVIRONMENT,
+                iasecc.MSE_SET_P1,
+                crt,
+                iasecc.mse_set_data(algorithm, key),
+            )
+        )
+
+    def _key_operation(self, command: CommandApdu) -> bytes:
+        response = self._protocol.transceive(command)
+        if response.sw == SW.SECURITY_CONDITION_NOT_SATISFIED:
+            raise PinRequiredError(
+                "The card signs only after its PIN: enter the CPS PIN.", reader=self.reader
+            )
+        if not response.ok:
+            raise ApduError(response.sw, command=command.name)
+        return response.data
+
+
+def _situation(index: int, raw: cps.Situation) -> Situation:
+    kind = structure_id_type(raw.structure_id)
+    return Situation(
+        index=index,
+        structure_id=raw.structure_id,
+        structure_id_type=kind.value if kind is not None else None,
+        name=raw.name,
+        sector=raw.sector,
+        sector_label=SECTORS.get(raw.sector),
+    )
+
+
+def _practitioner(
+    reader: str,
+    generation: str,
+    *,
+    identity: cps.CardIdentity,
+    holder: cps.HolderName,
+    info: cps.ProfessionalInfo,
+    situations: list[Situation] | None,
+) -> Practitioner:
+    card_type = CARD_TYPE_NAMES.get(identity.card_type)
+    id_type = practitioner_id_type(holder.national_id)
+    if card_type is None or id_type is None:
+        raise CardDataError(
+            "The card's holder data are not readable (card type or national id).", reader=reader
+        )
+    return Practitioner(
+        reader=reader,
+        card=CpsCardInfo(
+            type=card_type,
+            generation=generation,
+            serial=identity.serial,
+            test=identity.test,
+            expires=identity.expires,
+        ),
+        national_id=holder.national_id,
+        id_type="STRUCTURE" if id_type is PractitionerIdType.STRUCTURE_BOUND else id_type.value,
+        rpps=holder.national_id[1:] if id_type is PractitionerIdType.RPPS else None,
+        adeli=holder.national_id[1:] if id_type is PractitionerIdType.ADELI else None,
+        civility=holder.civility or None,
+        last_name=holder.last_name,
+        first_name=holder.first_name,
+        profession=Coded(code=info.profession, label=PROFESSIONS.get(info.profession)),
+        specialty=(
+            Coded(code=info.specialty, label=SPECIALTIES.get(info.specialty))
+            if info.specialty
+            else None
+        ),
+        situations=situations,
+    )

@@ -1,0 +1,90 @@
+"""``cardbridge journal verify|list``: check and read the DMP access journal of the data dir."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import UTC, datetime
+
+from cardbridge.config import load_settings
+from cardbridge.dmp.journal import Journal, JournalRecord
+from cardbridge.errors import InvalidInputError
+
+EXIT_TAMPERED = 6
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("journal", help="check or read the DMP access journal")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    verify = actions.add_parser(
+        "verify", help="detect edited, deleted or reordered records (exit 6 if any)"
+    )
+    verify.add_argument("--json", action="store_true")
+    verify.set_defaults(func=run_verify)
+    listing = actions.add_parser("list", help="records, newest first")
+    listing.add_argument("--patient", help="INS in CX form, or the traits key, as recorded")
+    listing.add_argument("--practitioner", help="national id (idNat_PS)")
+    listing.add_argument("--since", type=_moment, help="ISO date or date-time")
+    listing.add_argument("--until", type=_moment, help="ISO date or date-time")
+    listing.add_argument("--limit", type=int, default=100)
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=run_list)
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date (2026-11-26)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _journal() -> Journal:
+    return Journal.open(load_settings().data_dir)
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    journal = _journal()
+    report = journal.verify()
+    if args.json:
+        print(json.dumps({"ok": report.ok, "records": report.records, "problems": report.problems}))
+    elif report.ok:
+        print(f"The journal is intact: {report.records} records ({journal.database}).")
+    else:
+        print(f"The journal was tampered with ({journal.database}):")
+        for problem in report.problems:
+            print(f"  - {problem}")
+    return 0 if report.ok else EXIT_TAMPERED
+
+
+def _as_json(record: JournalRecord) -> dict[str, object]:
+    return {
+        "seq": record.seq,
+        "recorded_at": record.recorded_at.isoformat(),
+        "kind": record.kind.value,
+        "practitioner": record.practitioner,
+        "patient": record.patient,
+        "details": dict(record.details),
+    }
+
+
+def run_list(args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise InvalidInputError("must be at least 1", field="--limit")
+    records = _journal().query(
+        patient=args.patient,
+        practitioner=args.practitioner,
+        since=args.since,
+        until=args.until,
+        limit=args.limit,
+    )
+    if args.json:
+        print(json.dumps([_as_json(r) for r in records], ensure_ascii=False))
+        return 0
+    for record in records:
+        mode = record.details.get("mode", record.kind.value)
+        print(
+            f"{record.seq:>6}  {record.recorded_at:%Y-%m-%d %H:%M}  {record.kind.value:<7}  "
+            f"{mode:<13}  {record.practitioner}  {record.patient}"
+        )
+    return 0

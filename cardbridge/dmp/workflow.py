@@ -1,0 +1,229 @@
+"""DMP access workflows: open a patient's DMP with a signed VIHF, prepare a deposit.
+
+Each step refuses clearly rather than producing something the DMP would reject:
+the practice situation must be one of the card's (so the PIN was verified), the
+patient must be identified by an INS (the VIHF's resource), the speciality must be on
+the card for doctors and pharmacists. An access is traced in the journal after the
+card signed its VIHF and before the VIHF is handed out: no access without a trace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from cardbridge.cards.cps import CpsSession
+from cardbridge.cards.models import Practitioner, Situation
+from cardbridge.dmp.access import AccessDecision, AccessMode, decide_access
+from cardbridge.dmp.documents import (
+    CodedValue,
+    DepositForm,
+    DocumentAuthor,
+    DocumentMetadata,
+    prepare_metadata,
+)
+from cardbridge.dmp.journal import Journal, JournalEntry, JournalKind, JournalRecord
+from cardbridge.dmp.patients import InsReference, PatientReference
+from cardbridge.dmp.vihf import (
+    Coded,
+    LpsInfo,
+    VihfRequest,
+    build_assertion,
+    issuer_from_certificate,
+    sign_assertion,
+)
+from cardbridge.domain.codes import (
+    PROFESSION_OID,
+    PROFESSIONS_REQUIRING_SPECIALTY,
+    SPECIALTY_OID,
+)
+from cardbridge.errors import CardDataError, InvalidInputError, PinRequiredError
+
+
+@dataclass(frozen=True, slots=True)
+class AccessRequest:
+    """What the clinician chose: situation, patient, mode, consent or reason."""
+
+    situation_index: int
+    patient: PatientReference
+    mode: AccessMode
+    consent_attested: bool = False
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AccessGrant:
+    """A DMP access allowed and traced: the signed VIHF and the journal record."""
+
+    vihf: bytes
+    assertion_id: str
+    not_on_or_after: datetime
+    decision: AccessDecision
+    record: JournalRecord
+
+
+def chosen_situation(practitioner: Practitioner, index: int) -> Situation:
+    """The practice situation ``index`` of the card (read after the PIN)."""
+    if practitioner.situations is None:
+        raise PinRequiredError(
+            "Enter the CPS PIN: the practice situations are needed to access the DMP."
+        )
+    for situation in practitioner.situations:
+        if situation.index == index:
+            return situation
+    raise InvalidInputError(
+        f"the CPS has no practice situation {index} (it has "
+        f"{', '.join(str(s.index) for s in practitioner.situations)})",
+        field="situation",
+    )
+
+
+def _patient_ins(patient: PatientReference) -> InsReference:
+    if patient.ins is None:
+        raise InvalidInputError(
+            "the DMP is opened with the patient's INS: read it from the Vitale card or type "
+            "the INS matricule (a search by identity criteria does not give it)",
+            field="patient",
+        )
+    return patient.ins
+
+
+def _check_specialty(practitioner: Practitioner) -> None:
+    if practitioner.profession.code in PROFESSIONS_REQUIRING_SPECIALTY and not (
+        practitioner.specialty
+    ):
+        raise CardDataError(
+            "The CPS gives no speciality, which the DMP requires for doctors and pharmacists: "
+            "contact your card manager."
+        )
+
+
+class DmpWorkflow:
+    """DMP access and deposit preparation, traced in ``journal``."""
+
+    def __init__(self, journal: Journal, lps: LpsInfo, *, vihf_validity: timedelta) -> None:
+        self.journal = journal
+        self.lps = lps
+        self.vihf_validity = vihf_validity
+
+    def open_access(
+        self,
+        session: CpsSession,
+        practitioner: Practitioner,
+        request: AccessRequest,
+        *,
+        now: datetime,
+    ) -> AccessGrant:
+        """Decide, have the CPS sign the VIHF with its signature key, trace, return it."""
+        situation = chosen_situation(practitioner, request.situation_index)
+        ins = _patient_ins(request.patient)
+        _check_specialty(practitioner)
+        decision = decide_access(
+            request.mode,
+            consent_attested=request.consent_attested,
+            reason=request.reason,
+            last_access=self.journal.last_access(
+                practitioner.national_id, request.patient.journal_key
+            ),
+            now=now,
+        )
+        certificate = session.certificates().signature
+        assertion = build_assertion(
+            VihfRequest(
+                national_id=practitioner.national_id,
+                last_name=practitioner.last_name,
+                first_name=practitioner.first_name,
+                profession=Coded(practitioner.profession.code, practitioner.profession.label or ""),
+                specialty=(
+                    Coded(practitioner.specialty.code, practitioner.specialty.label or "")
+                    if practitioner.specialty
+                    else None
+                ),
+                structure_id=situation.structure_id,
+                sector=situation.sector,
+                patient_cx=ins.cx,
+                mode=decision.mode,
+                issuer=issuer_from_certificate(certificate),
+                lps=self.lps,
+            ),
+            now=now,
+            validity=self.vihf_validity,
+        )
+        assertion_id = assertion.get("ID", "")
+        vihf = sign_assertion(assertion, session.sign, certificate)
+        record = self.journal.append(
+            JournalEntry(
+                JournalKind.ACCESS,
+                practitioner.national_id,
+                request.patient.journal_key,
+                {
+                    "structure_id": situation.structure_id,
+                    "sector": situation.sector,
+                    "mode": decision.mode.value,
+                    "consent_attested": decision.consent_attested,
+                    "consent_needed": decision.consent_needed,
+                    "reason": decision.reason,
+                    "vihf_id": assertion_id,
+                    "patient_source": request.patient.source,
+                },
+            ),
+            now=now,
+        )
+        return AccessGrant(vihf, assertion_id, now + self.vihf_validity, decision, record)
+
+    def prepare_deposit(
+        self,
+        practitioner: Practitioner,
+        situation_index: int,
+        patient: PatientReference,
+        form: DepositForm,
+        *,
+        filename: str,
+        content: bytes,
+        now: datetime,
+    ) -> tuple[DocumentMetadata, JournalRecord]:
+        """Check the document, build its metadata, trace the deposit."""
+        situation = chosen_situation(practitioner, situation_index)
+        ins = _patient_ins(patient)
+        author = DocumentAuthor(
+            national_id=practitioner.national_id,
+            last_name=practitioner.last_name,
+            first_name=practitioner.first_name,
+            profession=CodedValue(
+                code=practitioner.profession.code,
+                system=PROFESSION_OID,
+                display=practitioner.profession.label or practitioner.profession.code,
+            ),
+            specialty=(
+                CodedValue(
+                    code=practitioner.specialty.code,
+                    system=SPECIALTY_OID,
+                    display=practitioner.specialty.label or practitioner.specialty.code,
+                )
+                if practitioner.specialty
+                else None
+            ),
+            structure_id=situation.structure_id,
+            structure_name=situation.name,
+            sector=situation.sector,
+        )
+        metadata = prepare_metadata(
+            form, filename, content, patient_cx=ins.cx, author=author, now=now
+        )
+        record = self.journal.append(
+            JournalEntry(
+                JournalKind.DEPOSIT,
+                practitioner.national_id,
+                patient.journal_key,
+                {
+                    "structure_id": situation.structure_id,
+                    "document_id": metadata.unique_id,
+                    "type": metadata.type_code.code,
+                    "visibility": form.visibility.value,
+                    "sha256": metadata.sha256,
+                    "size": metadata.size,
+                },
+            ),
+            now=now,
+        )
+        return metadata, record

@@ -1,0 +1,41 @@
+"""Card sessions against in-process emulated cards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from cardbridge.emulator.card import VirtualCard
+from cardbridge.emulator.engine import IsoCard
+from cardbridge.emulator.factory import build_card
+from cardbridge.emulator.inprocess import EmulatedBackend, EmulatedConnection
+from cardbridge.emulator.issuance import PkiIssuer
+from cardbridge.emulator.keys import KeyPool
+from cardbridge.emulator.profiles import load_profile, parse_profile
+
+READER = "test reader"
+
+Connect = Callable[[VirtualCard], Any]
+
+
+@contextmanager
+def connected(card: VirtualCard) -> Iterator[EmulatedConnection]:
+    """A connection to ``card`` in a fresh in-process reader."""
+    backend = EmulatedBackend([READER])
+    backend.insert(READER, card)
+    with backend.connect(READER) as connection:
+        yield connection
+
+
+@pytest.fixture
+def make_card(key_pool: KeyPool, issuer: PkiIssuer) -> Callable[[object], IsoCard]:
+    """Build a card from a packaged profile name or a profile mapping (shared keys)."""
+
+    def make(profile: object) -> IsoCard:
+        parsed = load_profile(profile) if isinstance(profile, str) else parse_profile(profile)
+        return build_card(parsed, keys=key_pool, issuer=issuer)
+
+    return make

@@ -1,0 +1,136 @@
+"""DMP access with an emulated CPS: consent rule, VIHF signed by the signature key, journal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from signxml import SignatureConfiguration, XMLVerifier
+
+from cardbridge.cards.cps import CpsSession
+from cardbridge.cards.vitale import VitaleSession
+from cardbridge.dmp.access import AccessMode, ConsentRequiredError
+from cardbridge.dmp.documents import DepositForm
+from cardbridge.dmp.journal import Journal, JournalKind
+from cardbridge.dmp.patients import patient_from_beneficiary, patient_from_ins
+from cardbridge.dmp.vihf import LpsInfo
+from cardbridge.dmp.workflow import AccessRequest, DmpWorkflow
+from cardbridge.emulator.engine import IsoCard
+from cardbridge.errors import InvalidInputError, PinRequiredError
+from tests.cards.conftest import connected
+
+MakeCard = Callable[[object], IsoCard]
+NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
+LPS = LpsInfo("cardbridge-test", "cardbridge", "0.1.0")
+
+
+@pytest.fixture
+def workflow(tmp_path: Path) -> DmpWorkflow:
+    return DmpWorkflow(Journal.open(tmp_path), LPS, vihf_validity=timedelta(minutes=30))
+
+
+def test_access_with_consent_then_without(make_card: MakeCard, workflow: DmpWorkflow) -> None:
+    patient = patient_from_ins("295109912611193", test=True)
+    with connected(make_card("demo-cps")) as connection:
+        session = CpsSession(connection)
+        without_pin = session.read_practitioner()
+        with pytest.raises(PinRequiredError):
+            workflow.open_access(
+                session, without_pin, AccessRequest(0, patient, AccessMode.NORMAL), now=NOW
+            )
+        session.verify_pin("1234")
+        practitioner = session.read_practitioner(with_situations=True)
+        first = AccessRequest(0, patient, AccessMode.NORMAL)
+        with pytest.raises(ConsentRequiredError):
+            workflow.open_access(session, practitioner, first, now=NOW)
+        assert workflow.journal.query() == []  # refused: nothing traced, nothing signed
+        grant = workflow.open_access(
+            session, practitioner, AccessRequest(0, patient, AccessMode.NORMAL, True), now=NOW
+        )
+        again = workflow.open_access(session, practitioner, first, now=NOW + timedelta(days=30))
+        signature_cert = session.certificates().signature
+    assert grant.decision.consent_needed
+    assert not again.decision.consent_needed
+    pem = x509.load_der_x509_certificate(signature_cert).public_bytes(serialization.Encoding.PEM)
+    XMLVerifier().verify(
+        grant.vihf, x509_cert=pem.decode(), expect_config=SignatureConfiguration(require_x509=True)
+    )
+    records = workflow.journal.query(practitioner=practitioner.national_id)
+    assert [r.details["vihf_id"] for r in records] == [again.assertion_id, grant.assertion_id]
+    assert records[1].details["consent_attested"] is True
+    assert records[1].patient == patient.journal_key
+    assert workflow.journal.verify().ok
+
+
+def test_emergency_access_is_traced_with_its_reason(
+    make_card: MakeCard, workflow: DmpWorkflow
+) -> None:
+    patient = patient_from_ins("295109912611193", test=True)
+    with connected(make_card("demo-cps")) as connection:
+        session = CpsSession(connection)
+        session.verify_pin("1234")
+        practitioner = session.read_practitioner(with_situations=True)
+        with pytest.raises(InvalidInputError, match="reason"):
+            workflow.open_access(
+                session, practitioner, AccessRequest(0, patient, AccessMode.EMERGENCY), now=NOW
+            )
+        grant = workflow.open_access(
+            session,
+            practitioner,
+            AccessRequest(
+                0, patient, AccessMode.EMERGENCY, reason="Patient inconscient aux urgences"
+            ),
+            now=NOW,
+        )
+    assert b'code="bris_de_glace"' in grant.vihf
+    assert grant.record.details["reason"] == "Patient inconscient aux urgences"
+
+
+def test_patients_from_the_vitale_card(make_card: MakeCard, workflow: DmpWorkflow) -> None:
+    with connected(make_card("vitale-twins")) as connection:
+        card = VitaleSession(connection).read()
+    insured = patient_from_beneficiary(card, 0)
+    assert insured.ins is not None
+    assert insured.source == "vitale"
+    child = patient_from_beneficiary(card, 1)
+    assert child.ins is None  # no certified NIR: no INS, never the parent's
+    with pytest.raises(InvalidInputError, match="beneficiaries"):
+        patient_from_beneficiary(card, 9)
+    with connected(make_card("demo-cps")) as connection:
+        session = CpsSession(connection)
+        session.verify_pin("1234")
+        practitioner = session.read_practitioner(with_situations=True)
+        with pytest.raises(InvalidInputError, match="INS") as caught:
+            workflow.open_access(
+                session, practitioner, AccessRequest(0, child, AccessMode.NORMAL, True), now=NOW
+            )
+        assert caught.value.field == "patient"
+        with pytest.raises(InvalidInputError, match="no practice situation 5"):
+            workflow.open_access(
+                session, practitioner, AccessRequest(5, insured, AccessMode.NORMAL, True), now=NOW
+            )
+
+
+def test_deposit_is_prepared_and_traced(make_card: MakeCard, workflow: DmpWorkflow) -> None:
+    with connected(make_card("demo-cps")) as connection:
+        session = CpsSession(connection)
+        session.verify_pin("1234")
+        practitioner = session.read_practitioner(with_situations=True)
+    patient = patient_from_ins("295109912611193", test=True)
+    form = DepositForm(
+        title="CR de consultation",
+        document_date="2026-11-20",
+        type="11488-4",
+        event_start="2026-11-20",
+    )
+    metadata, record = workflow.prepare_deposit(
+        practitioner, 0, patient, form, filename="cr.txt", content=b"Tout va bien.\n", now=NOW
+    )
+    assert metadata.author.structure_id == "499700735741008"
+    assert metadata.patient_id == patient.journal_key
+    assert record.kind is JournalKind.DEPOSIT
+    assert record.details["document_id"] == metadata.unique_id
