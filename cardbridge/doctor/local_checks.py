@@ -50,6 +50,14 @@ def check_config(facts: LocalFacts) -> CheckResult:
         )
     where = str(config.path) if config.file_exists else f"no config file ({config.path})"
     variables = f"; from the environment: {', '.join(config.variables)}" if config.variables else ""
+    if config.settings is not None and config.settings.emulator:
+        # The checks above concern PC/SC, which the bridge then does not use at all.
+        return CONFIG.warning(
+            f"valid, {where}{variables}; but emulator is on: the bridge serves the built-in "
+            "demo cards, not the readers",
+            "On a clinician's workstation, remove `emulator = true` from the config file and "
+            "unset CARDBRIDGE_EMULATOR, then: systemctl --user restart cardbridge",
+        )
     return CONFIG.ok(f"valid, {where}{variables}")
 
 

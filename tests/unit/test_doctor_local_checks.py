@@ -65,6 +65,14 @@ def test_no_config_file() -> None:
     assert check_config(facts).message == f"valid, no config file ({CONFIG_FILE})"
 
 
+def test_emulator_mode_is_a_warning() -> None:
+    settings = Settings.model_construct(emulator=True)
+    result = check_config(replace(HEALTHY, config=ConfigFacts(CONFIG_FILE, True, settings)))
+    assert result.status is Status.WARNING
+    assert result.message.endswith("the bridge serves the built-in demo cards, not the readers")
+    assert "unset CARDBRIDGE_EMULATOR" in (result.fix or "")
+
+
 def test_data_dir() -> None:
     created = check_data_dir(replace(HEALTHY, data_dir=DirFacts(DATA, False, True)))
     assert (created.status, created.message) == (Status.OK, f"{DATA} will be created")
