@@ -12,6 +12,7 @@ import os
 from datetime import UTC, datetime
 
 from cardbridge import __version__
+from cardbridge.doctor import card_checks as cards
 from cardbridge.doctor import local_checks as local
 from cardbridge.doctor import pcsc_checks as pcsc
 from cardbridge.doctor.local_facts import config_facts, dir_facts, token_facts, trust_facts
@@ -74,8 +75,9 @@ def run_checks(
             pcsc.check_running(pcsc_facts),
             pcsc.check_reachable(pcsc_facts),
             pcsc.check_access(pcsc_facts),
-            pcsc.check_readers(pcsc_facts),
-            pcsc.check_cards(pcsc_facts),
+            cards.check_readers(pcsc_facts),
+            cards.check_cards(pcsc_facts),
+            cards.check_pin(pcsc_facts),
             local.check_config(local_facts),
             local.check_data_dir(local_facts),
             local.check_token(local_facts),

@@ -1,4 +1,4 @@
-"""Checks of the smart-card chain: pcscd installed, running, reachable, allowed; readers; cards.
+"""Checks of the smart-card service: pcscd installed, running, reachable, allowing this user.
 
 Every function reads :class:`PcscFacts` and returns one result. How pcscd failed is
 decided once, in :func:`reachability`, from the PC/SC return code and the system facts:
@@ -20,37 +20,23 @@ from enum import Enum, auto
 from cardbridge.doctor.pcsc_facts import (
     DEFAULT_SOCKET,
     SOCKET_VARIABLE,
-    CardProbe,
     PcscdBinary,
     PcscProbe,
     SocketFacts,
 )
 from cardbridge.doctor.report import Check, CheckResult
-from cardbridge.pcsc.atr import CardFamily, format_atr, identify_atr
 from cardbridge.pcsc.codes import ScardCode
-from cardbridge.workstation import PCSC_GROUP, POLKIT_RULE, UDEV_RULES
+from cardbridge.workstation import PCSC_GROUP, POLKIT_RULE
 
 PCSCD_INSTALLED = Check("pcscd_installed", "pcscd installed")
 PCSCD_RUNNING = Check("pcscd_running", "pcscd running")
 PCSCD_REACHABLE = Check("pcscd_reachable", "pcscd reachable")
 PCSC_ACCESS = Check("pcsc_access", "smart-card access")
-READERS = Check("readers", "readers present")
-CARDS = Check("cards", "cards recognised")
-
 INSTALL_PCSCD = "Install the smart-card service: sudo apt install pcscd libccid"
 START_PCSCD = "Start the smart-card service: sudo systemctl enable --now pcscd.socket"
 RESTART_PCSCD = (
     "Restart the smart-card service: sudo systemctl restart pcscd.socket pcscd "
     "(its log: journalctl -u pcscd -b)"
-)
-READER_FIX = (
-    "Plug the reader in directly (not through an unpowered hub) and check that `lsusb` "
-    "lists it. Install the CCID driver (sudo apt install libccid) and cardbridge's udev "
-    f"rules ({UDEV_RULES}, see README), then unplug the reader and plug it back in."
-)
-INSERT_CARD = (
-    "Insert the CPS (or the Vitale card), chip first and facing up, "
-    "then run `cardbridge doctor` again."
 )
 # First PC/SC major version that asks polkit (when built with it).
 POLKIT_MAJOR = 2
@@ -201,56 +187,3 @@ def check_access(facts: PcscFacts) -> CheckResult:
         )
     how = " (polkit allows it)" if facts.polkit_capable else ""
     return PCSC_ACCESS.ok(f"{user} may use the smart-card service{how}")
-
-
-def check_readers(facts: PcscFacts) -> CheckResult:
-    if facts.probe.failure is not None:
-        return READERS.skipped("pcscd cannot be reached")
-    names = [state.name for state in facts.probe.readers]
-    if not names:
-        return READERS.error("pcscd sees no card reader", READER_FIX)
-    count = "1 reader" if len(names) == 1 else f"{len(names)} readers"
-    return READERS.ok(f"{count}: " + ", ".join(f"“{name}”" for name in names))
-
-
-def check_cards(facts: PcscFacts) -> CheckResult:
-    if facts.probe.failure is not None or not facts.probe.readers:
-        return CARDS.skipped("no reader to look at")
-    if not facts.probe.cards:
-        return CARDS.warning("no card in any reader", INSERT_CARD)
-    found: list[str] = []
-    fixes: list[str] = []
-    for card in facts.probe.cards:
-        text, fix = _describe_card(card)
-        found.append(text)
-        if fix and fix not in fixes:
-            fixes.append(fix)
-    if fixes:
-        return CARDS.warning("; ".join(found), " ".join(fixes))
-    return CARDS.ok("; ".join(found))
-
-
-def _describe_card(card: CardProbe) -> tuple[str, str | None]:
-    """What to say about one card, and the fix when it is a problem."""
-    where = f"“{card.reader}”"
-    code = card.failure.code if card.failure else None
-    if code == ScardCode.W_SECURITY_VIOLATION:
-        return f"card in {where} not checked: access refused", None
-    if code == ScardCode.E_SHARING_VIOLATION:
-        return (
-            f"the card in {where} is held exclusively by another program",
-            "Close the other program using the card (or wait for it to finish), then retry.",
-        )
-    if card.failure is not None or card.atr is None:
-        return (
-            f"the card in {where} does not answer",
-            "Remove the card and insert it again, chip first and facing up.",
-        )
-    model = identify_atr(card.atr)
-    if model.family is CardFamily.UNKNOWN:
-        return (
-            f"unknown card in {where} (ATR {format_atr(card.atr)})",
-            "Check that it is a CPS or a Vitale card, inserted chip first. If it is, send "
-            "this ATR to the cardbridge maintainers.",
-        )
-    return f"{model.label} recognised in {where}", None

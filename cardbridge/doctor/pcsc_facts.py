@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from cardbridge.errors import PcscError
+from cardbridge.cards.cps import CpsSession
+from cardbridge.cards.models import PinStatus
+from cardbridge.errors import CardBridgeError, PcscError
+from cardbridge.pcsc.atr import CardFamily, identify_atr
 from cardbridge.pcsc.connection import Connection
 from cardbridge.pcsc.readers import ReaderState
 
@@ -72,11 +75,14 @@ class PcscFailure:
 
 @dataclass(frozen=True, slots=True)
 class CardProbe:
-    """A card that was present, and whether connecting to it (shared) failed."""
+    """A card that was present, whether connecting to it (shared) failed, and for a CPS
+    its PIN counter or why it could not be read."""
 
     reader: str
     atr: bytes | None
     failure: PcscFailure | None = None
+    pin: PinStatus | None = None
+    pin_error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +183,8 @@ def probe_pcsc(readers: Readers) -> PcscProbe:
     """List the readers, then connect to each card (shared, left as found) and disconnect.
 
     Connecting is what pcsc-lite 2 submits to polkit's ``access_card``, and what fails
-    when another program holds the card exclusively: listing alone would not tell.
+    when another program holds the card exclusively: listing alone would not tell. A
+    CPS also gives its PIN counter, read without spending a try, as ``GET /v1/cps/pin``.
     """
     try:
         states = tuple(readers.list_readers())
@@ -187,10 +194,22 @@ def probe_pcsc(readers: Readers) -> PcscProbe:
     for state in states:
         if not state.card_present:
             continue
-        failure = None
         try:
-            readers.connect(state.name).close()
+            with readers.connect(state.name) as connection:
+                pin, pin_error = _pin_counter(connection)
         except PcscError as error:
-            failure = PcscFailure.of(error)
-        cards.append(CardProbe(state.name, state.atr, failure))
+            cards.append(CardProbe(state.name, state.atr, PcscFailure.of(error)))
+            continue
+        cards.append(CardProbe(state.name, state.atr, None, pin, pin_error))
     return PcscProbe(None, states, tuple(cards))
+
+
+def _pin_counter(connection: Connection) -> tuple[PinStatus | None, str | None]:
+    """The PIN counter of a CPS in contact mode; nothing for other cards."""
+    model = identify_atr(connection.atr)
+    if model.family is not CardFamily.CPS or model.contactless:
+        return None, None
+    try:
+        return CpsSession(connection).pin_status(), None
+    except CardBridgeError as error:
+        return None, error.message

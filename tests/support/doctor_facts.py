@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cardbridge.cards.models import PinStatus
 from cardbridge.config import Settings
 from cardbridge.doctor.local_checks import LocalFacts
 from cardbridge.doctor.local_facts import Anchor, ConfigFacts, DirFacts, TokenFacts, TrustFacts
@@ -36,7 +37,7 @@ HEALTHY_PCSC = PcscFacts(
     probe=PcscProbe(
         None,
         (ReaderState("Reader A", True, CPS3), ReaderState("Reader B", False)),
-        (CardProbe("Reader A", CPS3),),
+        (CardProbe("Reader A", CPS3, pin=PinStatus(tries_left=3, max_tries=3, blocked=False)),),
     ),
 )
 

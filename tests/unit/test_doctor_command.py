@@ -50,6 +50,7 @@ def test_every_check_in_order() -> None:
         "pcsc_access",
         "readers",
         "cards",
+        "cps_pin",
         "config",
         "data_dir",
         "api_token",

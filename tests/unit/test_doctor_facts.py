@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from cardbridge.cards.models import PinStatus
 from cardbridge.doctor import local_facts, pcsc_facts, service_facts
 from cardbridge.doctor.local_facts import config_facts, dir_facts, token_facts, trust_facts
 from cardbridge.doctor.pcsc_facts import (
@@ -23,8 +24,12 @@ from cardbridge.doctor.pcsc_facts import (
     socket_unit_state,
 )
 from cardbridge.doctor.service_facts import Health, parse_health, port_facts, port_owner, user_unit
+from cardbridge.emulator.factory import build_card
 from cardbridge.emulator.inprocess import EmulatedBackend
+from cardbridge.emulator.issuance import PkiIssuer
+from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.pki import TestPki
+from cardbridge.emulator.profiles import load_profile
 from cardbridge.errors import PcscError
 from cardbridge.pcsc.codes import ScardCode, pcsc_error
 from cardbridge.pcsc.connection import Connection
@@ -160,6 +165,20 @@ def test_probe_connects_to_each_card_and_leaves_it() -> None:
     assert [r.name for r in probe.readers] == ["A", "B", "C"]
     assert [(c.reader, c.atr, c.failure) for c in probe.cards] == [("B", CPS3_ATR, None)]
     assert backend.card("B") is card
+
+
+def test_probe_reads_the_pin_counter_of_a_cps(key_pool: KeyPool, issuer: PkiIssuer) -> None:
+    backend = EmulatedBackend(["CPS", "Vitale", "Other"])
+    cps = build_card(load_profile("demo-cps"), keys=key_pool, issuer=issuer)
+    backend.insert("CPS", cps)
+    backend.insert("Vitale", build_card(load_profile("demo-vitale")))
+    backend.insert("Other", ScriptedCard())  # a CPS ATR, but it knows no CPS command
+    probe = probe_pcsc(backend)
+    pins = {card.reader: (card.pin, card.pin_error) for card in probe.cards}
+    assert pins["CPS"] == (PinStatus(tries_left=3, max_tries=3, blocked=False), None)
+    assert pins["Vitale"] == (None, None)
+    assert pins["Other"][0] is None
+    assert "refused the command to SELECT" in (pins["Other"][1] or "")
 
 
 def test_probe_keeps_the_pcsc_code_of_failures() -> None:

@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from cardbridge.doctor.card_checks import check_cards, check_readers
 from cardbridge.doctor.pcsc_checks import (
     PcscFacts,
     Reach,
     check_access,
-    check_cards,
     check_installed,
     check_reachable,
-    check_readers,
     check_running,
     reachability,
 )
@@ -23,14 +22,12 @@ from cardbridge.doctor.pcsc_facts import (
     CardProbe,
     PcscdBinary,
     PcscFailure,
-    PcscProbe,
     SocketFacts,
 )
 from cardbridge.doctor.report import Status
 from cardbridge.pcsc.codes import ScardCode
-from cardbridge.pcsc.readers import ReaderState
 from cardbridge.workstation import PCSC_GROUP, POLKIT_RULE
-from tests.support.doctor_facts import CPS3, PCSCD_1, UNKNOWN_ATR, VITALE2, failed
+from tests.support.doctor_facts import CPS3, PCSCD_1, failed
 from tests.support.doctor_facts import HEALTHY_PCSC as HEALTHY
 from tests.support.doctor_facts import STOPPED_PCSC as STOPPED
 
@@ -180,63 +177,3 @@ def test_socket_moved_by_the_environment() -> None:
         "PCSCLITE_CSOCK_NAME sends PC/SC programs to /tmp/nowhere, which does not exist"
     )
     assert result.fix == "Unset PCSCLITE_CSOCK_NAME: pcscd listens on /run/pcscd/pcscd.comm."
-
-
-def test_no_reader() -> None:
-    facts = replace(HEALTHY, probe=PcscProbe(None))
-    result = check_readers(facts)
-    assert result.status is Status.ERROR
-    assert result.message == "pcscd sees no card reader"
-    assert result.fix is not None
-    assert "lsusb" in result.fix
-    assert "udev/60-cardbridge-readers.rules" in result.fix
-    assert check_cards(facts).status is Status.SKIPPED
-
-
-def probe_with(*cards: CardProbe) -> PcscFacts:
-    states = tuple(ReaderState(card.reader, True, card.atr) for card in cards)
-    return replace(HEALTHY, probe=PcscProbe(None, states, cards))
-
-
-def test_cards_recognised_in_each_reader() -> None:
-    result = check_cards(probe_with(CardProbe("A", CPS3), CardProbe("B", VITALE2)))
-    assert result.status is Status.OK
-    assert result.message == "CPS3 (IAS-ECC) recognised in “A”; Vitale 2 recognised in “B”"
-
-
-def test_no_card_is_a_warning() -> None:
-    facts = replace(HEALTHY, probe=PcscProbe(None, (ReaderState("A", False),)))
-    result = check_cards(facts)
-    assert (result.status, result.message) == (Status.WARNING, "no card in any reader")
-    assert result.fix is not None
-    assert "Insert the CPS" in result.fix
-
-
-@pytest.mark.parametrize(
-    ("card", "message", "fix"),
-    [
-        (
-            CardProbe("A", UNKNOWN_ATR),
-            "unknown card in “A” (ATR 3B 8F 80 01",
-            "send this ATR to the cardbridge maintainers",
-        ),
-        (CardProbe("A", None), "the card in “A” does not answer", "chip first"),
-        (
-            CardProbe("A", CPS3, PcscFailure(ScardCode.W_UNRESPONSIVE_CARD, "cannot talk")),
-            "the card in “A” does not answer",
-            "insert it again",
-        ),
-        (
-            CardProbe("A", CPS3, PcscFailure(ScardCode.E_SHARING_VIOLATION, "busy")),
-            "held exclusively by another program",
-            "Close the other program",
-        ),
-    ],
-)
-def test_card_problems_are_warnings(card: CardProbe, message: str, fix: str) -> None:
-    result = check_cards(probe_with(card, CardProbe("B", CPS3)))
-    assert result.status is Status.WARNING
-    assert message in result.message
-    assert "CPS3 (IAS-ECC) recognised in “B”" in result.message
-    assert result.fix is not None
-    assert fix in result.fix
