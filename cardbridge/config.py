@@ -30,7 +30,6 @@ from cardbridge.errors import ConfigError
 log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 8470
-API_TOKEN_FILENAME = "api-token"  # noqa: S105 - a file name, not a secret
 # 32 random bytes: far beyond guessing, even at the loopback's request rate.
 _API_TOKEN_BYTES = 32
 
@@ -51,6 +50,11 @@ def default_data_dir() -> Path:
 def config_file_path() -> Path:
     explicit = os.environ.get("CARDBRIDGE_CONFIG_FILE")
     return Path(explicit) if explicit else default_config_dir() / "config.toml"
+
+
+def api_token_path() -> Path:
+    """Where the local API token is kept when ``CARDBRIDGE_API_TOKEN`` is not set (mode 0600)."""
+    return default_config_dir() / "api-token"
 
 
 class Settings(BaseSettings):
@@ -138,11 +142,6 @@ def load_settings(**overrides: Any) -> Settings:
         raise ConfigError(
             f"The config file {config_file_path()} is not valid TOML: {error}"
         ) from None
-
-
-def api_token_path() -> Path:
-    """Where the local API token is kept: ``$XDG_CONFIG_HOME/cardbridge/api-token``."""
-    return default_config_dir() / API_TOKEN_FILENAME
 
 
 def read_api_token(path: Path | None = None) -> str | None:

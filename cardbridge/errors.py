@@ -45,10 +45,15 @@ def errors_by_code() -> dict[str, type[CardBridgeError]]:
 
 
 class PcscError(CardBridgeError):
-    """The smart-card service or a reader failed."""
+    """The smart-card service or a reader failed.
+
+    ``scard_code`` is the PC/SC return code behind the error, when there is one: the
+    same message can come from several codes, and ``cardbridge doctor`` tells them apart.
+    """
 
     code = "pcsc_error"
     default_message = "The smart-card service reported an error. Try again."
+    scard_code: int | None = None
 
 
 class PcscUnavailableError(PcscError):
@@ -56,6 +61,16 @@ class PcscUnavailableError(PcscError):
     default_message = (
         "The smart-card service (pcscd) is not running or cannot be reached. "
         "Start it (sudo systemctl start pcscd.socket) and check `cardbridge doctor`."
+    )
+
+
+class PcscAccessDeniedError(PcscError):
+    """pcscd refused this program: polkit said no (pcsc-lite 2 and later)."""
+
+    code = "pcsc_access_denied"
+    default_message = (
+        "The smart-card service refused access to this user (polkit). "
+        "Run `cardbridge doctor` and follow its advice."
     )
 
 

@@ -64,6 +64,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "pcsc_error": 502,
     "ocsp_unavailable": 502,
     "pcsc_unavailable": 503,
+    "pcsc_access_denied": 503,
 }
 
 TITLES: dict[int, str] = {

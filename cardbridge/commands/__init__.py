@@ -8,6 +8,26 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from cardbridge.commands import emulator, journal, read, readers, serve, token, version
+from cardbridge.commands import (
+    doctor,
+    emulator,
+    journal,
+    read,
+    readers,
+    serve,
+    service,
+    token,
+    version,
+)
 
-COMMANDS: tuple[ModuleType, ...] = (emulator, journal, read, readers, serve, token, version)
+COMMANDS: tuple[ModuleType, ...] = (
+    doctor,
+    emulator,
+    journal,
+    read,
+    readers,
+    serve,
+    service,
+    token,
+    version,
+)

@@ -19,6 +19,7 @@ from cardbridge.errors import (
     CardCommunicationError,
     CardRemovedError,
     CardResetError,
+    PcscAccessDeniedError,
     PcscError,
     PcscUnavailableError,
     ReaderNotFoundError,
@@ -59,6 +60,7 @@ class ScardCode(IntEnum):
     W_UNPOWERED_CARD = 0x80100067
     W_RESET_CARD = 0x80100068
     W_REMOVED_CARD = 0x80100069
+    W_SECURITY_VIOLATION = 0x8010006A
 
 
 @unique
@@ -132,6 +134,8 @@ PCSC_ERRORS: Mapping[ScardCode, _Outcome] = MappingProxyType(
         ScardCode.E_NOT_READY: _Outcome(CardCommunicationError, _RETRY),
         ScardCode.E_TIMEOUT: _Outcome(CardCommunicationError, _RETRY),
         ScardCode.E_CANCELLED: _Outcome(PcscError, "The card operation was cancelled."),
+        # pcsc-lite >= 2.0.1 answers SCardConnect so when polkit refuses access_card.
+        ScardCode.W_SECURITY_VIOLATION: _Outcome(PcscAccessDeniedError),
     }
 )
 
@@ -149,18 +153,22 @@ def describe_code(code: int) -> str:
 def pcsc_error(code: int, *, reader: str | None = None) -> PcscError:
     """The cardbridge error for a PC/SC return code (pyscard may give it signed)."""
     code &= 0xFFFFFFFF
+    error: PcscError
     try:
         outcome = PCSC_ERRORS[ScardCode(code)]
     except (ValueError, KeyError):
-        return PcscError(
+        error = PcscError(
             f"The smart-card service reported an unexpected error: {describe_code(code)}. "
             "Try again; if it persists, restart the smart-card service.",
             reader=reader,
         )
-    message = outcome.message
-    if message is not None:
-        message = message.format(reader=f" “{reader}”" if reader else "")
-    return outcome.error(message, reader=reader)
+    else:
+        message = outcome.message
+        if message is not None:
+            message = message.format(reader=f" “{reader}”" if reader else "")
+        error = outcome.error(message, reader=reader)
+    error.scard_code = code
+    return error
 
 
 def event_counter(event_state: int) -> int:

@@ -11,6 +11,7 @@ from cardbridge.errors import (
     CardCommunicationError,
     CardRemovedError,
     CardResetError,
+    PcscAccessDeniedError,
     PcscError,
     PcscUnavailableError,
     ReaderNotFoundError,
@@ -55,6 +56,7 @@ def test_state_flags_are_pyscards(flag: StateFlag) -> None:
         (ScardCode.E_PROTO_MISMATCH, CardCommunicationError, "card_communication_error"),
         (ScardCode.E_NOT_TRANSACTED, CardCommunicationError, "card_communication_error"),
         (ScardCode.E_TIMEOUT, CardCommunicationError, "card_communication_error"),
+        (ScardCode.W_SECURITY_VIOLATION, PcscAccessDeniedError, "pcsc_access_denied"),
     ],
 )
 def test_codes_become_cardbridge_errors(
@@ -64,6 +66,7 @@ def test_codes_become_cardbridge_errors(
     assert type(raised) is error
     assert raised.code == api_code
     assert raised.reader == "Reader A"
+    assert raised.scard_code == code
     assert "SCARD" not in raised.message  # the clinician reads this
 
 
@@ -82,6 +85,7 @@ def test_signed_codes_from_pyscard_are_understood() -> None:
 def test_unknown_code_is_a_pcsc_error_that_names_the_code() -> None:
     error = pcsc_error(0x80100099)
     assert type(error) is PcscError
+    assert error.scard_code == 0x80100099
     assert "0x80100099" in error.message
 
 

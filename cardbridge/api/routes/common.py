@@ -17,6 +17,7 @@ BODY_CODES = ("invalid_request", "payload_too_large")
 CARD_CODES = (
     "invalid_request",
     "pcsc_unavailable",
+    "pcsc_access_denied",
     "pcsc_error",
     "reader_not_found",
     "card_absent",
