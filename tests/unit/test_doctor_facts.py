@@ -204,7 +204,7 @@ def test_failure_from_an_error_without_code() -> None:
 def test_config_facts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = tmp_path / "config.toml"
     monkeypatch.setenv("CARDBRIDGE_CONFIG_FILE", str(config))
-    monkeypatch.setenv("CARDBRIDGE_API_TOKEN", "secret-value")
+    monkeypatch.setenv("CARDBRIDGE_API_TOKEN", "secret-value-0123456789")
     facts = config_facts()
     assert (facts.path, facts.file_exists, facts.error) == (config, False, None)
     assert facts.settings is not None
@@ -214,7 +214,7 @@ def test_config_facts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert broken.settings is None
     assert broken.error is not None
     assert "port" in broken.error
-    assert "secret-value" not in repr(broken)
+    assert "secret-value-0123456789" not in repr(broken)
 
 
 def test_dir_facts(tmp_path: Path) -> None:
