@@ -1,13 +1,80 @@
-"""``GET /``: where the status page will be; until then, the API documentation."""
+"""The status page: ``GET /`` and its files under ``/static/`` (plain HTML, CSS and ES
+modules shipped in the package, no build step, nothing loaded from elsewhere).
+
+The page is the bridge's own origin: its requests pass the security middleware
+without the API token (``Sec-Fetch-Site: same-origin`` on GETs, its own ``Origin`` on
+POSTs). Its Content-Security-Policy allows this origin only, no inline code, no native
+form submission (a PIN can never end up in a URL) and no framing (no clickjacking of the
+PIN prompt).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import APIRouter
-from fastapi.responses import RedirectResponse
+from fastapi.responses import FileResponse
+from starlette.exceptions import HTTPException
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+PAGE = "index.html"
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "connect-src 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    )
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    # Revalidated each time: an upgraded bridge serves its new page at once.
+    "Cache-Control": "no-cache",
+}
+MEDIA_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+}
 
 
-@router.get("/", include_in_schema=False)
-async def status_page() -> RedirectResponse:
-    return RedirectResponse("/docs")
+def static_files(directory: Path = STATIC_DIR) -> dict[str, Path]:
+    """The files the page may load, by name: those of ``directory`` with a known type."""
+    return {
+        path.name: path
+        for path in sorted(directory.iterdir())
+        if path.is_file() and path.suffix in MEDIA_TYPES
+    }
+
+
+_FILES = static_files()
+
+
+def _file_response(name: str) -> FileResponse:
+    path = _FILES.get(name)
+    if path is None:
+        raise HTTPException(404, f"No file named {name!r} in the status page.")
+    return FileResponse(path, media_type=MEDIA_TYPES[path.suffix], headers=SECURITY_HEADERS)
+
+
+@router.get("/")
+async def status_page() -> FileResponse:
+    """The status page."""
+    return _file_response(PAGE)
+
+
+@router.get("/static/{name}")
+async def static_file(name: str) -> FileResponse:
+    """A file of the status page (its name only: no sub-folders, no other path)."""
+    return _file_response(name)

@@ -1,0 +1,72 @@
+// The status page: wires the event stream, the sections and the language switch.
+
+import { get } from "./api.js";
+import { initAuth, renderAuth } from "./auth.js";
+import { initDmp, renderDmp } from "./dmp.js";
+import { byId } from "./dom.js";
+import { currentLanguage, onLanguageChange, setLanguage, t, translatePage } from "./i18n.js";
+import { initJournal, loadJournal, renderJournal } from "./journal.js";
+import { initPin, loadPractitioner, renderPractitioner } from "./practitioner.js";
+import { applyEvent, renderReaders } from "./readers.js";
+import { followEvents } from "./events.js";
+import { refresh, subscribe, update } from "./state.js";
+import { loadVitale, renderVitale } from "./vitale.js";
+
+// Events after which the cards are read again (once for a burst of events).
+const CARD_EVENTS = new Set(["state", "card_inserted", "card_removed", "reader_removed", "pcsc_available"]);
+const CARD_RELOAD_DELAY_MS = 100;
+let cardReload = null;
+
+function reloadCards() {
+  clearTimeout(cardReload);
+  cardReload = setTimeout(() => {
+    loadPractitioner();
+    loadVitale();
+  }, CARD_RELOAD_DELAY_MS);
+}
+
+function renderConnection(s) {
+  const element = byId("connection");
+  element.dataset.state = s.connection;
+  element.textContent =
+    s.connection === "open"
+      ? t("connection.open", { backend: s.backend ? t(`backend.${s.backend}`) : "" })
+      : t(`connection.${s.connection}`);
+}
+
+function start() {
+  translatePage();
+  const language = byId("language");
+  language.value = currentLanguage();
+  language.addEventListener("change", () => setLanguage(language.value));
+  onLanguageChange(() => {
+    refresh();
+    renderAuth();
+    renderJournal();
+  });
+
+  for (const render of [renderConnection, renderReaders, renderPractitioner, renderVitale, renderDmp]) {
+    subscribe(render);
+  }
+  initPin();
+  initAuth();
+  initDmp(loadJournal);
+  initJournal();
+
+  get("/v1/health")
+    .then((health) => {
+      byId("version").textContent = health.version;
+      update({ backend: health.backend });
+    })
+    .catch(() => update({ connection: "lost" }));
+  followEvents(
+    (name, data) => {
+      applyEvent(name, data);
+      if (CARD_EVENTS.has(name)) reloadCards();
+    },
+    (connection) => update({ connection }),
+  );
+  loadJournal();
+}
+
+start();

@@ -1,0 +1,133 @@
+// The DMP access journal: filtered records (newest first) and the integrity check of
+// its hash chain.
+
+import { get } from "./api.js";
+import { byId, clearErrors, h, setFieldError, setNotice, whileBusy } from "./dom.js";
+import { errorText, formatDateTime, t } from "./i18n.js";
+
+const FILTER_INPUTS = {
+  patient: "journal-patient",
+  practitioner: "journal-practitioner",
+  since: "journal-since",
+  until: "journal-until",
+  limit: "journal-limit",
+};
+// Details shown first, with a label; others follow as they are.
+const DETAIL_ORDER = ["mode", "consent_attested", "reason", "structure_id", "vihf_id"];
+
+// The last answers: records shown, integrity report.
+let records = null;
+let report = null;
+
+/** A day typed in a date input, as the instant it starts or ends (local time). */
+function dayBoundary(value, end) {
+  if (!value) return null;
+  const [year, month, day] = value.split("-").map(Number);
+  const moment = end ? new Date(year, month - 1, day, 23, 59, 59, 999) : new Date(year, month - 1, day);
+  return moment.toISOString();
+}
+
+function filters() {
+  const query = new URLSearchParams();
+  const values = {
+    patient: byId("journal-patient").value.trim(),
+    practitioner: byId("journal-practitioner").value.trim(),
+    since: dayBoundary(byId("journal-since").value, false),
+    until: dayBoundary(byId("journal-until").value, true),
+    limit: byId("journal-limit").value.trim(),
+  };
+  for (const [name, value] of Object.entries(values)) if (value) query.set(name, value);
+  return query.toString();
+}
+
+/** Load the records matching the form's filters. */
+export async function loadJournal() {
+  const form = byId("journal-form");
+  clearErrors(form, byId("journal-error"));
+  byId("journal-status").textContent = t("journal.loading");
+  try {
+    records = await whileBusy(form, () => get("/v1/dmp/journal", filters()));
+  } catch (error) {
+    records = null;
+    renderJournal();
+    const input = FILTER_INPUTS[error.field];
+    if (input) {
+      setFieldError(input, errorText(error));
+      byId(input).focus();
+    } else {
+      setNotice(byId("journal-error"), errorText(error));
+    }
+    return;
+  }
+  renderJournal();
+}
+
+async function checkIntegrity() {
+  const button = byId("journal-verify");
+  setNotice(byId("journal-error"), "");
+  try {
+    report = await whileBusy(byId("journal-form"), () => get("/v1/dmp/journal/verify"));
+  } catch (error) {
+    report = null;
+    setNotice(byId("journal-error"), errorText(error));
+    button.focus();
+    return;
+  }
+  renderJournal();
+  byId("journal-integrity").focus();
+}
+
+function detailText(name, value) {
+  const shown = typeof value === "boolean" ? t(value ? "yes" : "no") : name === "mode" ? t(`mode.${value}`) : String(value);
+  const label = DETAIL_ORDER.includes(name) ? t(`detail.${name}`) : name;
+  return `${label}${t("separator")}${shown}`;
+}
+
+function details(record) {
+  const entries = Object.entries(record.details).filter(([, value]) => value !== null && value !== "");
+  entries.sort(([a], [b]) => rank(a) - rank(b));
+  return h("ul", { className: "details" }, ...entries.map(([name, value]) => h("li", {}, detailText(name, value))));
+}
+
+function rank(name) {
+  const index = DETAIL_ORDER.indexOf(name);
+  return index < 0 ? DETAIL_ORDER.length : index;
+}
+
+function recordRow(record) {
+  return h(
+    "tr",
+    {},
+    h("td", {}, String(record.seq)),
+    h("td", {}, formatDateTime(record.recorded_at)),
+    h("td", {}, t(`journal.kind_${record.kind}`)),
+    h("td", { className: "mono" }, record.practitioner),
+    h("td", { className: "mono" }, record.patient),
+    h("td", {}, details(record)),
+  );
+}
+
+export function renderJournal() {
+  const shown = records ?? [];
+  byId("journal-table").hidden = !shown.length;
+  byId("journal-body").replaceChildren(...shown.map(recordRow));
+  byId("journal-status").textContent =
+    records === null ? "" : shown.length ? t("journal.count", { count: shown.length }) : t("journal.empty");
+  const integrity = byId("journal-integrity");
+  integrity.hidden = !report;
+  if (report) {
+    integrity.className = `notice ${report.ok ? "notice--success" : "notice--error"}`;
+    integrity.replaceChildren(
+      h("p", {}, h("strong", {}, report.ok ? t("journal.ok", { count: report.records }) : t("journal.broken", { count: report.problems.length }))),
+      ...(report.ok ? [] : [h("ul", {}, ...report.problems.map((problem) => h("li", {}, problem)))]),
+    );
+  }
+}
+
+export function initJournal() {
+  byId("journal-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    loadJournal();
+  });
+  byId("journal-verify").addEventListener("click", checkIntegrity);
+}

@@ -1,0 +1,131 @@
+"""The status page over HTTP: served at ``/`` with its files, self-contained (nothing
+loaded from elsewhere), locked down by its headers, and its same-origin calls need no
+token. What it shows is tested in a real browser (``tests/browser``)."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from cardbridge.api.routes.status import MEDIA_TYPES, STATIC_DIR, static_files
+from tests.support.server import LiveServer
+
+FILES = sorted(static_files())
+# Where a page names another resource: src/href attributes, CSS url() and @import, JS imports.
+HTML_REFERENCE = re.compile(r"""\b(?:src|href)\s*=\s*["']([^"']*)["']""")
+CSS_REFERENCE = re.compile(r"""url\(|@import""")
+JS_IMPORT = re.compile(r"""^import\s.*?from\s+["']([^"']+)["'];$""", re.MULTILINE)
+ANY_URL = re.compile(r"""(?i)\b[a-z][a-z0-9+.-]*://|["'(]//""")
+
+
+@pytest.fixture
+def page_client(live: LiveServer) -> httpx.Client:
+    """The page's own requests: no token, what a browser sends for a same-origin GET."""
+    return live.client(token=False, headers={"Sec-Fetch-Site": "same-origin"})
+
+
+def test_page_served_at_root(live: LiveServer) -> None:
+    with live.client(token=False) as client:
+        response = client.get("/")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert '<html lang="fr">' in response.text
+    assert '<script type="module" src="/static/app.js"></script>' in response.text
+
+
+def test_security_headers(live: LiveServer) -> None:
+    with live.client(token=False) as client:
+        for path in ("/", "/static/app.js"):
+            headers = client.get(path).headers
+            policy = dict(
+                directive.strip().split(" ", 1)
+                for directive in headers["content-security-policy"].split(";")
+            )
+            assert policy["default-src"] == "'none'"
+            assert policy["script-src"] == policy["style-src"] == policy["connect-src"] == "'self'"
+            assert policy["form-action"] == policy["frame-ancestors"] == "'none'"
+            assert headers["x-frame-options"] == "DENY"
+            assert headers["x-content-type-options"] == "nosniff"
+            assert headers["referrer-policy"] == "no-referrer"
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_static_files_served(live: LiveServer, name: str) -> None:
+    with live.client(token=False) as client:
+        response = client.get(f"/static/{name}")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == MEDIA_TYPES[STATIC_DIR.joinpath(name).suffix]
+    assert response.content == STATIC_DIR.joinpath(name).read_bytes()
+
+
+def test_every_shipped_file_is_served() -> None:
+    shipped = {path.name for path in STATIC_DIR.iterdir() if path.is_file()}
+    assert shipped == set(FILES)
+    assert {"index.html", "app.js", "style.css"} <= shipped
+
+
+@pytest.mark.parametrize(
+    "path", ["/static/nothing.js", "/static/..%2Froutes%2Fstatus.py", "/static/", "/static/a/b.js"]
+)
+def test_unknown_static_file(live: LiveServer, path: str) -> None:
+    with live.client(token=False) as client:
+        response = client.get(path)
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def _references() -> list[tuple[str, str]]:
+    found = []
+    for name in FILES:
+        text = STATIC_DIR.joinpath(name).read_text(encoding="utf-8")
+        if name.endswith(".html"):
+            found += [(name, ref) for ref in HTML_REFERENCE.findall(text)]
+        elif name.endswith(".js"):
+            found += [(name, ref) for ref in JS_IMPORT.findall(text)]
+    return found
+
+
+def test_nothing_loaded_from_elsewhere() -> None:
+    for name in FILES:
+        if name.endswith((".html", ".css", ".js")):
+            text = STATIC_DIR.joinpath(name).read_text(encoding="utf-8")
+            assert not ANY_URL.search(text), f"{name} names an external URL"
+            if name.endswith(".css"):
+                assert not CSS_REFERENCE.search(text), f"{name} loads another resource"
+    references = _references()
+    assert references, "the reference patterns found nothing: they are out of date"
+    for name, reference in references:
+        assert reference.startswith(("/", "./", "#")), f"{name} refers to {reference}"
+
+
+def test_references_resolve() -> None:
+    """Every file the page and its modules name is one the bridge serves."""
+    for name, reference in _references():
+        if reference.startswith("/static/"):
+            assert reference.removeprefix("/static/") in FILES, f"{name}: {reference}"
+        elif reference.startswith("./"):
+            assert reference.removeprefix("./") in FILES, f"{name}: {reference}"
+        else:
+            assert reference == "/docs" or reference.startswith("#"), f"{name}: {reference}"
+
+
+def test_page_calls_need_no_token(live: LiveServer, page_client: httpx.Client) -> None:
+    with page_client:
+        for path in ("/v1/health", "/v1/readers", "/v1/cps", "/v1/cps/pin", "/v1/vitale"):
+            assert page_client.get(path).status_code == 200, path
+    own_origin = {"Origin": live.url}
+    with live.client(token=False, headers=own_origin) as client:
+        challenge = client.post("/v1/auth/challenge")
+        assert challenge.status_code == 200
+        assert challenge.headers["access-control-allow-origin"] == live.url
+
+
+def test_other_pages_get_no_access(live: LiveServer) -> None:
+    """The page's exemption is its origin's: another site, or no origin, is refused."""
+    with live.client(token=False, headers={"Sec-Fetch-Site": "cross-site"}) as client:
+        assert client.get("/").status_code == 200
+        assert client.get("/v1/readers").status_code == 401
+    with live.client(token=False, headers={"Origin": "https://evil.example"}) as client:
+        assert client.post("/v1/auth/challenge").json()["code"] == "origin_forbidden"
