@@ -1,0 +1,151 @@
+"""The status page in a real browser: Debian's headless Chromium driven by Playwright, on
+the API served over in-process emulated readers that the tests fill and empty.
+
+One browser for the session; each test gets a fresh bridge (new cards, new access
+journal, the session's test PKI) and a fresh browser context (no storage left over).
+A screenshot of each test's page is kept in ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+
+from cardbridge.emulator.card import VirtualCard
+from cardbridge.emulator.factory import build_card
+from cardbridge.emulator.inprocess import DEMO_CPS_READER, DEMO_VITALE_READER, EmulatedBackend
+from cardbridge.emulator.issuance import PkiIssuer
+from cardbridge.emulator.keys import KeyPool
+from cardbridge.emulator.profiles import load_profile
+from tests.support.server import LiveServer, serve_backend
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PIN = "1234"
+WRONG_PIN = "9999"
+# Playwright's default wait for an expectation; the page reacts in well under a second.
+expect.set_options(timeout=5000)
+
+
+@dataclass
+class Bridge:
+    """A running bridge over emulated readers, and how to make more cards."""
+
+    live: LiveServer
+    backend: EmulatedBackend
+    card: Callable[[str], VirtualCard]
+
+    @property
+    def url(self) -> str:
+        return self.live.url
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (Debian package chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir()
+    return ARTIFACTS
+
+
+@pytest.fixture
+def bridge(
+    key_pool: KeyPool, issuer: PkiIssuer, data_dir: Path, tmp_path: Path
+) -> Iterator[Bridge]:
+    """The demo CPS and Vitale cards in two readers; a data dir of its own (an empty
+    access journal) that shares the session's test PKI (which signed the cards)."""
+
+    def card(profile: str) -> VirtualCard:
+        return build_card(load_profile(profile), keys=key_pool, issuer=issuer)
+
+    own_data = tmp_path / "data"
+    own_data.mkdir()
+    (own_data / "emulator-pki").symlink_to(data_dir / "emulator-pki")
+    backend = EmulatedBackend([DEMO_CPS_READER, DEMO_VITALE_READER])
+    backend.insert(DEMO_CPS_READER, card("demo-cps"))
+    backend.insert(DEMO_VITALE_READER, card("demo-vitale"))
+    with serve_backend(backend, data_dir=own_data) as live:
+        yield Bridge(live, backend, card)
+
+
+@dataclass
+class PageErrors:
+    """What went wrong in the page: uncaught exceptions and console errors (failed
+    requests excepted: the API answers errors on purpose), and everything logged."""
+
+    errors: list[str]
+    console: list[str]
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        self.console.append(message.text)
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.errors.append(message.text)
+
+
+def _artifact_name(node_name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", node_name).strip("-")
+
+
+@pytest.fixture
+def page_errors() -> PageErrors:
+    return PageErrors([], [])
+
+
+@pytest.fixture
+def page(
+    chromium: Browser,
+    bridge: Bridge,
+    artifacts: Path,
+    page_errors: PageErrors,
+    request: pytest.FixtureRequest,
+) -> Iterator[Page]:
+    """The status page, loaded, its event stream connected."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.on("pageerror", lambda error: page_errors.errors.append(str(error)))
+    page.on("console", page_errors.on_console)
+    page.goto(f"{bridge.url}/")
+    expect(page.locator("#connection")).to_have_attribute("data-state", "open")
+    try:
+        yield page
+        page.screenshot(path=artifacts / f"{_artifact_name(request.node.name)}.png", full_page=True)
+    finally:
+        context.close()
+    assert not page_errors.errors
+
+
+def shot(page: Page, name: str) -> None:
+    """Keep a screenshot of the page now, as ``test-artifacts/<name>.png``."""
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def unlock(page: Page) -> None:
+    """Verify the demo CPS's PIN through the page."""
+    page.fill("#pin", PIN)
+    page.click("#pin-form button[type=submit]")
+    expect(page.locator("#situations-area")).to_be_visible()
