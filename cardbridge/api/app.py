@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from fastapi import Depends, FastAPI
@@ -13,9 +14,12 @@ from cardbridge.api import problems
 from cardbridge.api.access_log import AccessLogMiddleware
 from cardbridge.api.deps import known_query_only
 from cardbridge.api.openapi import build_openapi
-from cardbridge.api.routes import ROUTERS
+from cardbridge.api.routes import ROUTERS, dmp
 from cardbridge.api.security import SecurityMiddleware, SecurityPolicy
 from cardbridge.config import Settings, ensure_api_token
+from cardbridge.dmp.journal import Journal
+from cardbridge.dmp.vihf import LpsInfo
+from cardbridge.dmp.workflow import DmpWorkflow
 from cardbridge.emulator.pki import TestPki
 from cardbridge.pcsc.readers import ReaderBackend
 from cardbridge.service.authorities import CertificateAuthorities
@@ -43,12 +47,15 @@ def create_app(
         backend = choose_backend(settings).backend
     test_pki = TestPki.load_or_create(settings.data_dir) if backend.kind == "emulator" else None
     bridge = Bridge.build(
-        backend, CertificateAuthorities.from_settings(settings, test_pki=test_pki)
+        backend,
+        CertificateAuthorities.from_settings(settings, test_pki=test_pki),
+        dmp_workflow(settings),
     )
     policy = SecurityPolicy.build(
         port=settings.port,
         api_token=api_token or ensure_api_token(settings),
         allowed_origins=settings.allowed_origins,
+        body_limits={dmp.DEPOSIT_PATH: dmp.DEPOSIT_BODY_LIMIT},
     )
 
     @asynccontextmanager
@@ -71,6 +78,7 @@ def create_app(
             {"name": "CPS", "description": "The practitioner's card"},
             {"name": "authentication", "description": "Signing in with the CPS"},
             {"name": "Vitale", "description": "The patient's card"},
+            {"name": "DMP", "description": "DMP access workflows and their journal"},
         ],
     )
     app.state.bridge = bridge
@@ -89,6 +97,20 @@ def create_app(
     # Outermost, so that requests the security middleware refuses are logged too.
     app.add_middleware(AccessLogMiddleware)
     return app
+
+
+def dmp_workflow(settings: Settings) -> DmpWorkflow:
+    """The DMP workflows of ``settings``: the journal of the data dir, the LPS declared."""
+    return DmpWorkflow(
+        Journal.open(settings.data_dir),
+        LpsInfo(
+            id=settings.lps_id,
+            name=settings.lps_name,
+            version=__version__,
+            homologation_id=settings.lps_homologation_dmp,
+        ),
+        vihf_validity=timedelta(minutes=settings.vihf_validity_minutes),
+    )
 
 
 def bridge_of(app: FastAPI) -> Bridge:

@@ -188,3 +188,33 @@ def patient_from_beneficiary(card: VitaleCard, index: int) -> PatientReference:
         first_name=person.first_name,
         birth_date=person.birth_date_raw,
     )
+
+
+class VitaleBeneficiary(BaseModel):
+    """A beneficiary of the Vitale card in a reader, by its index on the card."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    beneficiary: int = Field(ge=0, le=15, examples=[0])
+    reader: str | None = Field(None, max_length=256, description="Default: found by type")
+
+
+class PatientSelector(BaseModel):
+    """How the clinician chose the patient: exactly one of the three ways."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    vitale: VitaleBeneficiary | None = None
+    ins: str | None = Field(
+        None, max_length=32, description="INS matricule: NIR or NIA with its key (15 characters)"
+    )
+    criteria: IdentityCriteria | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Self:
+        given = [name for name in ("vitale", "ins", "criteria") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "choose the patient one way: a Vitale beneficiary, an INS, or identity criteria"
+            )
+        return self

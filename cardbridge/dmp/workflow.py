@@ -60,6 +60,9 @@ class AccessGrant:
     not_on_or_after: datetime
     decision: AccessDecision
     record: JournalRecord
+    issuer: str
+    situation: Situation
+    patient_cx: str
 
 
 def chosen_situation(practitioner: Practitioner, index: int) -> Situation:
@@ -128,6 +131,7 @@ class DmpWorkflow:
             now=now,
         )
         certificate = session.certificates().signature
+        issuer = issuer_from_certificate(certificate)
         assertion = build_assertion(
             VihfRequest(
                 national_id=practitioner.national_id,
@@ -143,7 +147,7 @@ class DmpWorkflow:
                 sector=situation.sector,
                 patient_cx=ins.cx,
                 mode=decision.mode,
-                issuer=issuer_from_certificate(certificate),
+                issuer=issuer,
                 lps=self.lps,
             ),
             now=now,
@@ -169,7 +173,16 @@ class DmpWorkflow:
             ),
             now=now,
         )
-        return AccessGrant(vihf, assertion_id, now + self.vihf_validity, decision, record)
+        return AccessGrant(
+            vihf=vihf,
+            assertion_id=assertion_id,
+            not_on_or_after=now + self.vihf_validity,
+            decision=decision,
+            record=record,
+            issuer=issuer,
+            situation=situation,
+            patient_cx=ins.cx,
+        )
 
     def prepare_deposit(
         self,

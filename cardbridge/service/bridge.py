@@ -6,9 +6,11 @@ import asyncio
 from dataclasses import dataclass
 
 from cardbridge.auth.nonces import Challenges, MemoryNonceStore
+from cardbridge.dmp.workflow import DmpWorkflow
 from cardbridge.pcsc.readers import ReaderBackend
 from cardbridge.service.authorities import CertificateAuthorities
 from cardbridge.service.cards import CardService
+from cardbridge.service.dmp import DmpService
 from cardbridge.service.events import EventBroadcaster
 from cardbridge.service.readers import ReaderPool
 
@@ -23,17 +25,22 @@ class Bridge:
     events: EventBroadcaster
     challenges: Challenges
     authorities: CertificateAuthorities
+    dmp: DmpService
 
     @classmethod
-    def build(cls, backend: ReaderBackend, authorities: CertificateAuthorities) -> Bridge:
+    def build(
+        cls, backend: ReaderBackend, authorities: CertificateAuthorities, workflow: DmpWorkflow
+    ) -> Bridge:
         readers = ReaderPool(backend)
+        cards = CardService(readers, authorities)
         return cls(
             backend=backend,
             readers=readers,
-            cards=CardService(readers, authorities),
+            cards=cards,
             events=EventBroadcaster(backend.events),
             challenges=Challenges(MemoryNonceStore()),
             authorities=authorities,
+            dmp=DmpService(cards, workflow, backend),
         )
 
     async def start(self) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from cardbridge.api.routes import auth, cps, events, health, readers, status, vitale
+from cardbridge.api.routes import auth, cps, dmp, events, health, readers, status, vitale
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -17,5 +17,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     cps.router,
     auth.router,
     vitale.router,
+    dmp.router,
     status.router,
 )

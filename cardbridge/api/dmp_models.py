@@ -1,0 +1,137 @@
+"""Request and response models of the DMP routes (``/v1/dmp``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cardbridge.dmp.access import MAX_REASON_LENGTH, AccessMode
+from cardbridge.dmp.catalogue import DocumentType
+from cardbridge.dmp.documents import DocumentMetadata
+from cardbridge.dmp.journal import JournalRecord
+from cardbridge.dmp.patients import PatientReference, PatientSelector, Sex
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DocumentTypeInfo(_Strict):
+    """An entry of the deposit form's list; ``known: false`` entries are refused."""
+
+    label: str = Field(examples=["CR de consultation"])
+    code: str | None = Field(examples=["11488-4"])
+    system: str = Field(examples=["2.16.840.1.113883.6.1"])
+    class_code: str = Field(examples=["10"])
+    known: bool
+
+    @classmethod
+    def of(cls, entry: DocumentType) -> DocumentTypeInfo:
+        return cls(
+            label=entry.label,
+            code=entry.code,
+            system=entry.system,
+            class_code=entry.class_code,
+            known=entry.known,
+        )
+
+
+class InsInfo(_Strict):
+    value: str = Field(examples=["295109912611193"])
+    oid: str = Field(examples=["1.2.250.1.213.1.4.8"])
+    cx: str = Field(examples=["295109912611193^^^&1.2.250.1.213.1.4.8&ISO^NH"])
+
+
+class Patient(_Strict):
+    """The patient an access or deposit is about."""
+
+    source: Literal["vitale", "ins", "criteria"]
+    ins: InsInfo | None = Field(description="null when the patient has no INS at hand")
+    last_name: str | None
+    first_name: str | None
+    sex: Sex | None
+    birth_date: str | None = Field(description="As given: YYYYMMDD from a Vitale card")
+    journal_key: str = Field(description="How the access journal names this patient")
+
+    @classmethod
+    def of(cls, reference: PatientReference) -> Patient:
+        ins = reference.ins
+        return cls(
+            source=reference.source,
+            ins=InsInfo(value=ins.value, oid=ins.oid, cx=ins.cx) if ins else None,
+            last_name=reference.last_name,
+            first_name=reference.first_name,
+            sex=reference.sex,
+            birth_date=reference.birth_date,
+            journal_key=reference.journal_key,
+        )
+
+
+class AccessBody(_Strict):
+    """Opening a patient's DMP."""
+
+    situation: int = Field(ge=0, le=15, description="Index of the CPS practice situation")
+    patient: PatientSelector
+    mode: AccessMode = AccessMode.NORMAL
+    consent: bool = Field(
+        False, description="The patient's consent was asked and given (normal access)"
+    )
+    reason: str | None = Field(
+        None,
+        max_length=MAX_REASON_LENGTH,
+        description="Mandatory for `bris_de_glace` and `centre_15`; kept in the history "
+        "the patient can read",
+    )
+
+
+class AccessAnswer(_Strict):
+    """An allowed, signed and traced access."""
+
+    assertion_id: str
+    not_on_or_after: datetime
+    mode: AccessMode
+    consent_needed: bool = Field(description="Whether the consent rule applied to this access")
+    consent_attested: bool
+    journal_seq: int
+    issuer: str = Field(description="Subject of the CPS signature certificate (RFC 2253)")
+    structure_id: str
+    sector: str
+    patient: Patient
+    vihf: str = Field(description="The SAML 2.0 assertion, signed by the CPS signature key")
+
+
+class JournalEntryModel(_Strict):
+    """A record of the DMP access journal."""
+
+    seq: int
+    recorded_at: datetime
+    kind: Literal["access", "deposit"]
+    practitioner: str
+    patient: str
+    details: dict[str, Any]
+
+    @classmethod
+    def of(cls, record: JournalRecord) -> JournalEntryModel:
+        return cls(
+            seq=record.seq,
+            recorded_at=record.recorded_at,
+            kind=record.kind.value,
+            practitioner=record.practitioner,
+            patient=record.patient,
+            details=dict(record.details),
+        )
+
+
+class JournalCheck(_Strict):
+    ok: bool
+    records: int
+    problems: list[str]
+
+
+class DepositAnswer(_Strict):
+    """A document ready for submission, and its journal record."""
+
+    metadata: DocumentMetadata
+    journal_seq: int

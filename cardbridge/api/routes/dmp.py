@@ -1,0 +1,190 @@
+"""DMP access workflows (``/v1/dmp``): patient, access with a signed VIHF, journal, deposit.
+
+An access is allowed by the consent rule (or explicit emergency with a reason), signed
+by the CPS **signature** key over the held connection (the PIN must have been verified
+through the bridge), and traced in the journal before the VIHF is returned.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Self
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from pydantic import ConfigDict, Field, model_validator
+from starlette.datastructures import FormData
+
+from cardbridge.api.deps import BridgeDep, ReaderQuery
+from cardbridge.api.dmp_models import (
+    AccessAnswer,
+    AccessBody,
+    DepositAnswer,
+    DocumentTypeInfo,
+    JournalCheck,
+    JournalEntryModel,
+    Patient,
+)
+from cardbridge.api.routes.common import BODY_CODES, CARD_CODES, responses
+from cardbridge.dmp.catalogue import DOCUMENT_TYPES
+from cardbridge.dmp.documents import DepositForm
+from cardbridge.dmp.journal import JournalKind
+from cardbridge.dmp.patients import PatientSelector, VitaleBeneficiary
+from cardbridge.errors import InvalidInputError
+from cardbridge.service.dmp import JournalFilter
+
+router = APIRouter(prefix="/v1/dmp", tags=["DMP"])
+
+DMP_CODES = ("pin_required", "consent_required", "journal_error")
+DEPOSIT_PATH = "/v1/dmp/documents"
+# The DMP takes files of up to 5 MB; multipart adds the form fields around them.
+DEPOSIT_BODY_LIMIT = 6 * 1024 * 1024
+
+
+@router.get(
+    "/document-types",
+    summary="The deposit form's document types",
+    responses=responses(),
+)
+async def document_types() -> list[DocumentTypeInfo]:
+    """Types with `known: false` have no official code yet and are refused on deposit."""
+    return [DocumentTypeInfo.of(entry) for entry in DOCUMENT_TYPES]
+
+
+@router.post(
+    "/patient",
+    summary="The patient designated by a Vitale beneficiary, an INS or identity criteria",
+    responses=responses(*BODY_CODES, *CARD_CODES),
+)
+async def patient(body: PatientSelector, bridge: BridgeDep) -> Patient:
+    """Checks the choice as an access would: INS key, identity criteria field by field,
+    the Vitale card read (once per insertion)."""
+    return Patient.of(await bridge.dmp.resolve(body))
+
+
+@router.post(
+    "/access",
+    summary="Open a patient's DMP: a VIHF signed by the CPS, traced in the journal",
+    responses=responses(*BODY_CODES, *CARD_CODES, *DMP_CODES),
+)
+async def access(body: AccessBody, bridge: BridgeDep, reader: ReaderQuery = None) -> AccessAnswer:
+    """`normal` access needs `consent: true` at the first access by this practitioner
+    and when the last recorded access is more than six months old (403
+    `consent_required` otherwise); `bris_de_glace` and `centre_15` need a `reason`. The
+    patient must have an INS. The CPS PIN must have been verified (403 `pin_required`)."""
+    grant, reference = await bridge.dmp.open_access(
+        situation=body.situation,
+        patient=body.patient,
+        mode=body.mode,
+        consent=body.consent,
+        reason=body.reason,
+        reader=reader,
+    )
+    return AccessAnswer(
+        assertion_id=grant.assertion_id,
+        not_on_or_after=grant.not_on_or_after,
+        mode=grant.decision.mode,
+        consent_needed=grant.decision.consent_needed,
+        consent_attested=grant.decision.consent_attested,
+        journal_seq=grant.record.seq,
+        issuer=grant.issuer,
+        structure_id=grant.situation.structure_id,
+        sector=grant.situation.sector,
+        patient=Patient.of(reference),
+        vihf=grant.vihf.decode(),
+    )
+
+
+@router.get(
+    "/journal",
+    summary="The DMP access journal, newest first",
+    responses=responses("invalid_request", "journal_error"),
+)
+async def journal(  # noqa: PLR0917 - one argument per query parameter
+    bridge: BridgeDep,
+    patient: Annotated[
+        str | None, Query(max_length=512, description="As recorded: INS in CX form, or traits")
+    ] = None,
+    practitioner: Annotated[str | None, Query(max_length=64, description="idNat_PS")] = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    kind: JournalKind | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[JournalEntryModel]:
+    records = await bridge.dmp.journal(
+        JournalFilter(patient, practitioner, since, until, kind, limit)
+    )
+    return [JournalEntryModel.of(record) for record in records]
+
+
+@router.get(
+    "/journal/verify",
+    summary="Check the journal's integrity (edited, deleted or reordered records)",
+    responses=responses("journal_error"),
+)
+async def verify_journal(bridge: BridgeDep) -> JournalCheck:
+    report = await bridge.dmp.verify_journal()
+    return JournalCheck(ok=report.ok, records=report.records, problems=list(report.problems))
+
+
+class DepositFields(DepositForm):
+    """The deposit form's fields, and who it is for (an INS or a Vitale beneficiary).
+
+    The multipart form also carries ``file``, which FastAPI hands to the model too:
+    unknown names are refused by the route instead (:func:`_known_fields_only`).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    situation: int = Field(ge=0, le=15, description="Index of the CPS practice situation")
+    ins: str | None = Field(None, max_length=32, description="The patient's INS matricule")
+    beneficiary: int | None = Field(
+        None, ge=0, le=15, description="Or: a beneficiary of the Vitale card in a reader"
+    )
+
+    @model_validator(mode="after")
+    def _one_patient(self) -> Self:
+        if (self.ins is None) == (self.beneficiary is None):
+            raise ValueError("give the patient's ins, or the beneficiary of the Vitale card")
+        return self
+
+    def form(self) -> DepositForm:
+        return DepositForm(**self.model_dump(exclude={"situation", "ins", "beneficiary"}))
+
+    def patient(self) -> PatientSelector:
+        if self.beneficiary is not None:
+            return PatientSelector(vitale=VitaleBeneficiary(beneficiary=self.beneficiary))
+        return PatientSelector(ins=self.ins)
+
+
+def _known_fields_only(form: FormData) -> None:
+    known = {*DepositFields.model_fields, "file"}
+    unknown = sorted(set(form.keys()) - known)
+    if unknown:
+        raise InvalidInputError("is not a field of the deposit form", field=unknown[0])
+
+
+@router.post(
+    "/documents",
+    summary="Prepare a document for deposit: checks and XDS-style metadata, traced",
+    responses=responses(*BODY_CODES, *CARD_CODES, *DMP_CODES, "unsupported_media_type"),
+)
+async def deposit(
+    fields: Annotated[DepositFields, Form()],
+    file: Annotated[UploadFile, File(description="PDF, JPEG, TIFF, RTF or text; 5 MB at most")],
+    bridge: BridgeDep,
+    request: Request,
+    reader: ReaderQuery = None,
+) -> DepositAnswer:
+    """The file's format is recognised by its content, not its name. Every refusal
+    names its field (`file`, `title`, `type`, `event_end`…)."""
+    _known_fields_only(await request.form())
+    content = await file.read()
+    metadata, record = await bridge.dmp.prepare_deposit(
+        situation=fields.situation,
+        patient=fields.patient(),
+        form=fields.form(),
+        filename=file.filename or "",
+        content=content,
+        reader=reader,
+    )
+    return DepositAnswer(metadata=metadata, journal_seq=record.seq)

@@ -1,0 +1,201 @@
+"""The DMP routes over real HTTP on the emulated demo cards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from signxml import SignatureConfiguration, XMLVerifier
+
+from tests.api.conftest import APP_ORIGIN, PIN, Demo
+from tests.support.server import LiveServer, serve_backend
+
+INS = "295109912611193"
+PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+
+
+@pytest.fixture
+def dmp_live(demo: Demo, tmp_path: Path) -> Iterator[LiveServer]:
+    """A server with a journal of its own (a fresh data dir)."""
+    with serve_backend(demo.backend, allowed_origins=[APP_ORIGIN], data_dir=tmp_path) as server:
+        yield server
+
+
+@pytest.fixture
+def dmp(dmp_live: LiveServer) -> Iterator[httpx.Client]:
+    with dmp_live.client() as client:
+        yield client
+
+
+def access(client: httpx.Client, **body: object) -> httpx.Response:
+    return client.post(
+        "/v1/dmp/access", json={"situation": 0, "patient": {"ins": INS}, "mode": "normal", **body}
+    )
+
+
+def test_document_types(dmp: httpx.Client) -> None:
+    types = dmp.get("/v1/dmp/document-types").json()
+    assert {
+        "label": "CR de consultation",
+        "code": "11488-4",
+        "system": "2.16.840.1.113883.6.1",
+        "class_code": "10",
+        "known": True,
+    } in types
+    assert any(not t["known"] for t in types)
+
+
+def test_patient_selection(dmp: httpx.Client) -> None:
+    by_ins = dmp.post("/v1/dmp/patient", json={"ins": INS}).json()
+    assert by_ins["ins"]["cx"] == f"{INS}^^^&1.2.250.1.213.1.4.10&ISO^NH"  # emulator: test OID
+    child = dmp.post("/v1/dmp/patient", json={"vitale": {"beneficiary": 1}}).json()
+    assert child["source"] == "vitale"
+    assert child["birth_date"] == "20150235"
+    criteria = dmp.post(
+        "/v1/dmp/patient",
+        json={
+            "criteria": {
+                "last_name": "Martin",
+                "first_name": "Léa",
+                "sex": "F",
+                "birth_year": "1980",
+            }
+        },
+    ).json()
+    assert (criteria["ins"], criteria["last_name"]) == (None, "MARTIN")
+    wrong = dmp.post("/v1/dmp/patient", json={"ins": "295109912611194"})
+    assert wrong.status_code == 422
+    assert wrong.json()["field"] == "ins"
+    two_ways = dmp.post("/v1/dmp/patient", json={"ins": INS, "vitale": {"beneficiary": 0}})
+    assert two_ways.status_code == 422
+    bad_date = dmp.post(
+        "/v1/dmp/patient",
+        json={
+            "criteria": {
+                "last_name": "X",
+                "first_name": "Y",
+                "sex": "F",
+                "birth_date": "31/02/2000",
+            }
+        },
+    )
+    assert bad_date.status_code == 422
+    assert bad_date.json()["field"] == "criteria.birth_date"
+
+
+def test_access_workflow(dmp: httpx.Client) -> None:
+    before_pin = access(dmp, consent=True)
+    assert before_pin.status_code == 403
+    assert before_pin.json()["code"] == "pin_required"
+    assert dmp.post("/v1/cps/pin/verify", json={"pin": PIN}).status_code == 200
+
+    refused = access(dmp)
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "consent_required"
+    granted = access(dmp, consent=True)
+    assert granted.status_code == 200, granted.text
+    answer = granted.json()
+    assert answer["consent_needed"] is True
+    assert answer["patient"]["ins"]["value"] == INS
+    assert answer["structure_id"] == "499700735741008"
+    certificate = dmp.get("/v1/cps/certificates").json()["signature"]
+    XMLVerifier().verify(
+        answer["vihf"].encode(),
+        x509_cert=certificate,
+        expect_config=SignatureConfiguration(require_x509=True),
+    )
+    again = access(dmp).json()
+    assert again["consent_needed"] is False
+
+    no_reason = access(dmp, mode="bris_de_glace")
+    assert no_reason.status_code == 422
+    assert no_reason.json()["field"] == "reason"
+    emergency = access(dmp, mode="bris_de_glace", reason="Patient inconscient aux urgences")
+    assert emergency.status_code == 200
+
+    child = dmp.post(
+        "/v1/dmp/access",
+        json={"situation": 0, "patient": {"vitale": {"beneficiary": 0}}, "consent": True},
+    )
+    assert child.status_code == 200  # the insured: INS from the card
+    no_situation = access(dmp, situation=3, consent=True)
+    assert no_situation.status_code == 422
+    assert no_situation.json()["field"] == "situation"
+
+    records = dmp.get("/v1/dmp/journal").json()
+    assert [r["details"]["mode"] for r in records] == [
+        "normal",
+        "bris_de_glace",
+        "normal",
+        "normal",
+    ]
+    assert records[3]["details"]["vihf_id"] == answer["assertion_id"]
+    assert dmp.get("/v1/dmp/journal", params={"kind": "deposit"}).json() == []
+    check = dmp.get("/v1/dmp/journal/verify").json()
+    assert check == {"ok": True, "records": 4, "problems": []}
+
+
+def test_a_patient_without_ins_cannot_be_opened(dmp: httpx.Client) -> None:
+    dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
+    answer = dmp.post(
+        "/v1/dmp/access",
+        json={
+            "situation": 0,
+            "consent": True,
+            "patient": {"criteria": {"last_name": "X", "first_name": "Y", "sex": "M"}},
+        },
+    )
+    assert answer.status_code == 422
+    assert answer.json()["field"] == "patient"
+
+
+def deposit(
+    client: httpx.Client, content: bytes = PDF, name: str = "cr.pdf", **fields: str
+) -> httpx.Response:
+    form = {
+        "situation": "0",
+        "ins": INS,
+        "title": "CR de consultation",
+        "document_date": "2026-11-20",
+        "type": "11488-4",
+        "event_start": "2026-11-20",
+        **fields,
+    }
+    return client.post("/v1/dmp/documents", data=form, files={"file": (name, content)})
+
+
+def test_deposit(dmp: httpx.Client) -> None:
+    dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
+    answer = deposit(dmp, visibility="MASQUE_PS")
+    assert answer.status_code == 200, answer.text
+    metadata = answer.json()["metadata"]
+    assert metadata["format_code"]["code"] == "urn:ihe:iti:xds-sd:pdf:2008"
+    assert metadata["confidentiality_codes"][0]["code"] == "MASQUE_PS"
+    assert metadata["author"]["national_id"] == "899700735741"
+    assert (
+        dmp.get("/v1/dmp/journal", params={"kind": "deposit"}).json()[0]["seq"]
+        == (answer.json()["journal_seq"])
+    )
+
+    misnamed = deposit(dmp, name="cr.txt")
+    assert misnamed.status_code == 422
+    assert misnamed.json()["field"] == "file"
+    unknown_type = deposit(dmp, type="Bilan psychologique")
+    assert unknown_type.status_code == 422
+    assert unknown_type.json()["field"] == "type"
+    typo = deposit(dmp, coment="x")
+    assert typo.status_code == 422
+    assert typo.json()["field"] == "coment"
+    both = deposit(dmp, beneficiary="0")
+    assert both.status_code == 422
+    too_big = deposit(dmp, content=b"%PDF-" + bytes(6 * 1024 * 1024))
+    assert too_big.status_code == 413
+
+
+def test_allowed_web_application_uses_the_dmp_routes(dmp_live: LiveServer) -> None:
+    with dmp_live.client(token=False, headers={"Origin": APP_ORIGIN}) as page:
+        answer = page.get("/v1/dmp/document-types")
+    assert answer.status_code == 200
+    assert answer.headers["access-control-allow-origin"] == APP_ORIGIN
