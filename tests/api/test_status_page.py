@@ -9,7 +9,7 @@ import re
 import httpx
 import pytest
 
-from cardbridge.api.routes.status import MEDIA_TYPES, STATIC_DIR, static_files
+from cardbridge.api.routes.status import MEDIA_TYPES, PAGE, STATIC_DIR, static_files
 from tests.support.server import LiveServer
 
 FILES = sorted(static_files())
@@ -129,3 +129,25 @@ def test_other_pages_get_no_access(live: LiveServer) -> None:
         assert client.get("/v1/readers").status_code == 401
     with live.client(token=False, headers={"Origin": "https://evil.example"}) as client:
         assert client.post("/v1/auth/challenge").json()["code"] == "origin_forbidden"
+
+
+def _dictionary(language: str) -> set[str]:
+    """The keys of one language's texts in ``i18n.js``."""
+    source = STATIC_DIR.joinpath("i18n.js").read_text(encoding="utf-8")
+    block = re.search(rf"^  {language}: \{{\n(.*?)^  \}},$", source, re.DOTALL | re.MULTILINE)
+    assert block is not None, language
+    return set(re.findall(r'^    "([\w.]+)":', block.group(1), re.MULTILINE))
+
+
+def test_every_text_in_both_languages() -> None:
+    french, english = _dictionary("fr"), _dictionary("en")
+    assert len(french) > 100
+    assert english <= french
+    # French only: the translations of the server's (English) error details.
+    assert {key for key in french - english if not key.startswith("error.")} == set()
+    used = set(re.findall(r'data-i18n="([\w.]+)"', STATIC_DIR.joinpath(PAGE).read_text()))
+    for name in FILES:
+        if name.endswith(".js") and name != "i18n.js":  # i18n.js defines t()
+            text = STATIC_DIR.joinpath(name).read_text(encoding="utf-8")
+            used |= set(re.findall(r'\bt\("([\w.]+)"', text))
+    assert used - french == set()

@@ -3,7 +3,8 @@ the API served over in-process emulated readers that the tests fill and empty.
 
 One browser for the session; each test gets a fresh bridge (new cards, new access
 journal, the session's test PKI) and a fresh browser context (no storage left over).
-A screenshot of each test's page is kept in ``test-artifacts/``.
+Screenshots are kept in ``test-artifacts/``: the states the tests name, and the page of
+any test that failed.
 """
 
 from __future__ import annotations
@@ -111,6 +112,14 @@ def _artifact_name(node_name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", node_name).strip("-")
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
+    """Keep each phase's report on the test, for the page fixture to see a failure."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
 def page_errors() -> PageErrors:
     return PageErrors([], [])
@@ -133,7 +142,10 @@ def page(
     expect(page.locator("#connection")).to_have_attribute("data-state", "open")
     try:
         yield page
-        page.screenshot(path=artifacts / f"{_artifact_name(request.node.name)}.png", full_page=True)
+        call = getattr(request.node, "report_call", None)
+        if call is not None and call.failed:
+            name = f"failed-{_artifact_name(request.node.name)}.png"
+            page.screenshot(path=artifacts / name, full_page=True)
     finally:
         context.close()
     assert not page_errors.errors
@@ -144,8 +156,17 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
 
 
+def wrong_pin(page: Page, tries_left: int) -> None:
+    """Submit a wrong PIN and wait for the card's answer."""
+    page.fill("#pin", WRONG_PIN)
+    page.press("#pin", "Enter")
+    expect(page.locator("#pin-tries")).to_have_text(f"Essais restants : {tries_left} sur 3.")
+
+
 def unlock(page: Page) -> None:
-    """Verify the demo CPS's PIN through the page."""
+    """Verify the demo CPS's PIN through the page (confirming the last try if asked)."""
+    if page.locator("#pin-confirm").is_visible():
+        page.check("#pin-confirm")
     page.fill("#pin", PIN)
     page.click("#pin-form button[type=submit]")
     expect(page.locator("#situations-area")).to_be_visible()

@@ -9,7 +9,7 @@ from playwright.sync_api import Locator, Page, Route, expect
 
 from cardbridge.emulator.inprocess import DEMO_CPS_READER, DEMO_VITALE_READER
 from cardbridge.pcsc.readers import EventKind, ReaderEvent
-from tests.browser.conftest import PIN, WRONG_PIN, Bridge, PageErrors, shot, unlock
+from tests.browser.conftest import PIN, WRONG_PIN, Bridge, PageErrors, shot, unlock, wrong_pin
 
 OTHER_READER = "Gemalto PC Twin Reader 00 00"
 
@@ -128,11 +128,9 @@ def test_wrong_pin_then_last_try_warning(page: Page, bridge: Bridge) -> None:
 
 def test_blocked_pin_explained(page: Page) -> None:
     pin = page.locator("#pin")
-    for _ in range(2):
-        pin.fill(WRONG_PIN)
-        pin.press("Enter")
-        expect(pin).to_have_value("")
-        expect(pin).to_be_focused()
+    wrong_pin(page, 2)
+    wrong_pin(page, 1)
+    expect(pin).to_be_focused()
     page.check("#pin-confirm")
     pin.fill(WRONG_PIN)
     pin.press("Enter")
@@ -167,6 +165,7 @@ def test_pin_stays_out_of_url_storage_and_console(
 
 def test_keyboard_only_pin(page: Page) -> None:
     """From the top of the page, Tab reaches the PIN; Enter submits; focus follows."""
+    expect(page.locator("#pin")).to_be_visible()
     page.keyboard.press("Tab")
     expect(page.locator(".skip-link")).to_be_focused()
     for _ in range(20):
@@ -250,6 +249,7 @@ def test_language_switch(page: Page, bridge: Bridge) -> None:
     page.reload()
     expect(page.locator("#language")).to_have_value("en")
     expect(page.locator("#readers-title")).to_have_text("Readers and cards")
+    expect(page.locator("#situations-body")).to_contain_text("CABINET DR LE QUINIO")
     shot(page, "english")
     page.select_option("#language", "fr")
     expect(page.locator("#readers-title")).to_have_text("Lecteurs et cartes")

@@ -5,7 +5,7 @@ import { initAuth, renderAuth } from "./auth.js";
 import { initDmp, renderDmp } from "./dmp.js";
 import { byId } from "./dom.js";
 import { currentLanguage, onLanguageChange, setLanguage, t, translatePage } from "./i18n.js";
-import { initJournal, loadJournal, renderJournal } from "./journal.js";
+import { initJournal, loadJournal, renderJournal, showPatientHistory } from "./journal.js";
 import { initPin, loadPractitioner, renderPractitioner } from "./practitioner.js";
 import { applyEvent, renderReaders } from "./readers.js";
 import { followEvents } from "./events.js";
@@ -50,7 +50,7 @@ function start() {
   }
   initPin();
   initAuth();
-  initDmp(loadJournal);
+  initDmp(loadJournal, showPatientHistory);
   initJournal();
 
   get("/v1/health")

@@ -5,6 +5,7 @@
 import { post } from "./api.js";
 import { byId, clearErrors, h, rawDate, renderFacts, setFieldError, setNotice, whileBusy } from "./dom.js";
 import { errorText, formatDateTime, t } from "./i18n.js";
+import { state } from "./state.js";
 import { beneficiaryName, birthDate } from "./vitale.js";
 
 // The input that shows the server's error about each request field.
@@ -22,7 +23,7 @@ const ACCESS_INPUTS = {
   reason: "access-reason",
 };
 
-// The identified patient ({selector, reference}) and the last access granted.
+// The identified patient ({selector, reference, vitaleSerial}) and the last access granted.
 let patient = null;
 let grant = null;
 let onAccess = () => {};
@@ -73,7 +74,7 @@ async function identifyPatient(event) {
     showError(error, PATIENT_INPUTS, byId("patient-error"), Object.keys(selector)[0]);
     return;
   }
-  patient = { selector, reference };
+  patient = { selector, reference, vitaleSerial: state.vitale?.card.serial };
   grant = null;
   renderDmp();
   byId("patient-result").focus();
@@ -100,7 +101,7 @@ async function openAccess(event) {
       setFieldError("access-consent", errorText(error));
       byId("access-consent").focus();
     } else {
-      showError(error, ACCESS_INPUTS, byId("access-error"), "cps");
+      showError(error, ACCESS_INPUTS, byId("access-error"));
     }
     return;
   }
@@ -131,13 +132,14 @@ function setOptions(select, options) {
 
 function patientFacts(reference) {
   const birth = reference.birth_date;
-  return [
-    [t("patient.name"), [reference.first_name, reference.last_name].filter(Boolean).join(" ") || "—"],
-    [t("patient.sex"), reference.sex ? t(`sex.${reference.sex}`) : "—"],
-    [t("patient.birth_date"), birth ? (/^\d{8}$/.test(birth) ? rawDate(birth) : birth) : "—"],
+  const facts = [[t("patient.name"), [reference.first_name, reference.last_name].filter(Boolean).join(" ")]];
+  if (reference.sex) facts.push([t("patient.sex"), t(`sex.${reference.sex}`)]);
+  if (birth) facts.push([t("patient.birth_date"), /^\d{8}$/.test(birth) ? rawDate(birth) : birth]);
+  facts.push(
     [t("patient.ins_value"), reference.ins ? `${reference.ins.value} (OID ${reference.ins.oid})` : "—"],
     [t("patient.source_value"), t(`source.${reference.source}`)],
-  ];
+  );
+  return facts;
 }
 
 function vihfFacts(g) {
@@ -152,13 +154,23 @@ function vihfFacts(g) {
     [t("vihf.consent"), consent],
     [t("vihf.structure"), `${g.structure_id} (${g.sector})`],
     [t("vihf.issuer"), g.issuer],
-    [t("vihf.patient"), h("span", { className: "mono" }, g.patient_cx)],
+    [t("vihf.patient_name"), `${g.patient.first_name ?? ""} ${g.patient.last_name ?? ""}`.trim() || "—"],
+    [t("vihf.patient"), h("span", { className: "mono" }, g.patient.ins.cx)],
     [t("vihf.journal"), `${t("journal.col_seq")} ${g.journal_seq}`],
   ];
 }
 
+/** A patient chosen on a Vitale card is forgotten when that card leaves. */
+function forgetLeftBeneficiary(s) {
+  if (patient?.reference.source === "vitale" && s.vitale?.card.serial !== patient.vitaleSerial) {
+    patient = null;
+    grant = null;
+  }
+}
+
 export function renderDmp(s) {
   if (s) {
+    forgetLeftBeneficiary(s);
     const beneficiaries = s.vitale?.beneficiaries ?? [];
     setOptions(
       byId("patient-beneficiary"),
@@ -189,9 +201,13 @@ export function renderDmp(s) {
   }
 }
 
-/** `accessed()` is called after each access granted (the journal then shows it). */
-export function initDmp(accessed) {
+/**
+ * `accessed()` is called after each access granted (the journal then shows it),
+ * `showHistory(journalKey)` when the user asks for the identified patient's history.
+ */
+export function initDmp(accessed, showHistory) {
   onAccess = accessed;
+  byId("patient-history").addEventListener("click", () => showHistory(patient.reference.journal_key));
   byId("patient-form").addEventListener("submit", identifyPatient);
   byId("access-form").addEventListener("submit", openAccess);
   for (const radio of document.querySelectorAll('input[name="source"]')) radio.addEventListener("change", showSource);

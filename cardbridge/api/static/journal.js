@@ -8,12 +8,29 @@ import { errorText, formatDateTime, t } from "./i18n.js";
 const FILTER_INPUTS = {
   patient: "journal-patient",
   practitioner: "journal-practitioner",
+  kind: "journal-kind",
   since: "journal-since",
   until: "journal-until",
   limit: "journal-limit",
 };
-// Details shown first, with a label; others follow as they are.
-const DETAIL_ORDER = ["mode", "consent_attested", "reason", "structure_id", "vihf_id"];
+// The details the journal records, in the order shown (any other follows, as it is named).
+const DETAIL_ORDER = [
+  "mode",
+  "consent_needed",
+  "consent_attested",
+  "reason",
+  "patient_source",
+  "structure_id",
+  "sector",
+  "vihf_id",
+  "type",
+  "visibility",
+  "document_id",
+  "size",
+  "sha256",
+];
+// Details whose values are codes the page translates.
+const CODED_VALUES = { mode: "mode", patient_source: "source" };
 
 // The last answers: records shown, integrity report.
 let records = null;
@@ -32,6 +49,7 @@ function filters() {
   const values = {
     patient: byId("journal-patient").value.trim(),
     practitioner: byId("journal-practitioner").value.trim(),
+    kind: byId("journal-kind").value,
     since: dayBoundary(byId("journal-since").value, false),
     until: dayBoundary(byId("journal-until").value, true),
     limit: byId("journal-limit").value.trim(),
@@ -78,7 +96,9 @@ async function checkIntegrity() {
 }
 
 function detailText(name, value) {
-  const shown = typeof value === "boolean" ? t(value ? "yes" : "no") : name === "mode" ? t(`mode.${value}`) : String(value);
+  let shown = String(value);
+  if (typeof value === "boolean") shown = t(value ? "yes" : "no");
+  else if (name in CODED_VALUES) shown = t(`${CODED_VALUES[name]}.${value}`);
   const label = DETAIL_ORDER.includes(name) ? t(`detail.${name}`) : name;
   return `${label}${t("separator")}${shown}`;
 }
@@ -122,6 +142,13 @@ export function renderJournal() {
       ...(report.ok ? [] : [h("ul", {}, ...report.problems.map((problem) => h("li", {}, problem)))]),
     );
   }
+}
+
+/** Show the records of one patient (as the journal names them). */
+export async function showPatientHistory(journalKey) {
+  byId("journal-patient").value = journalKey;
+  await loadJournal();
+  byId("journal-status").focus();
 }
 
 export function initJournal() {
