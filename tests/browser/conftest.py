@@ -1,7 +1,8 @@
 """The status page in a real browser: Debian's headless Chromium driven by Playwright, on
 the API served over in-process emulated readers that the tests fill and empty.
 
-One browser for the session; each test gets a fresh bridge (new cards, new access
+One browser for these tests (package scope: Playwright's event loop must be gone before
+other tests run ``asyncio.run``); each test gets a fresh bridge (new cards, new access
 journal, the session's test PKI) and a fresh browser context (no storage left over).
 Screenshots are kept in ``test-artifacts/``: the states the tests name, and the page of
 any test that failed.
@@ -57,7 +58,7 @@ class Bridge:
         return self.live.url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (Debian package chromium)")

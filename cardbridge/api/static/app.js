@@ -13,7 +13,14 @@ import { refresh, subscribe, update } from "./state.js";
 import { loadVitale, renderVitale } from "./vitale.js";
 
 // Events after which the cards are read again (once for a burst of events).
-const CARD_EVENTS = new Set(["state", "card_inserted", "card_removed", "reader_removed", "pcsc_available"]);
+const CARD_EVENTS = new Set([
+  "state",
+  "card_inserted",
+  "card_removed",
+  "reader_removed",
+  "pcsc_unavailable",
+  "pcsc_available",
+]);
 const CARD_RELOAD_DELAY_MS = 100;
 let cardReload = null;
 
