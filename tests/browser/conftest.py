@@ -71,7 +71,7 @@ def chromium() -> Iterator[Browser]:
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir()
+    ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
 
 
@@ -139,8 +139,9 @@ def page(
     page = context.new_page()
     page.on("pageerror", lambda error: page_errors.errors.append(str(error)))
     page.on("console", page_errors.on_console)
-    page.goto(f"{bridge.url}/")
-    expect(page.locator("#connection")).to_have_attribute("data-state", "open")
+    page.goto(f"{bridge.url}/", wait_until="domcontentloaded")
+    # Not expect(): its polling backs off to 500 ms steps; this checks at each frame.
+    page.wait_for_function("document.getElementById('connection').dataset.state === 'open'")
     try:
         yield page
         call = getattr(request.node, "report_call", None)

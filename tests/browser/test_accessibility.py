@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import unlock, wrong_pin
+from tests.browser.conftest import shot, unlock, wrong_pin
 
 # In-page checks, each a JavaScript function that returns the failures it finds.
 CHECKS = Path(__file__).parent / "checks"
@@ -29,6 +29,14 @@ def test_controls_are_labelled(page: Page) -> None:
     expect(page.locator("#readers-live")).to_have_attribute("aria-live", "polite")
     expect(page.locator("#connection")).to_have_attribute("role", "status")
     expect(page.locator("h1")).to_have_count(1)
+
+
+def test_narrow_screen(page: Page) -> None:
+    """On a phone-sized window nothing scrolls sideways."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(page.locator("#cps-identity")).to_contain_text("PIERRE LE QUINIO")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "narrow")
 
 
 def test_contrast_in_every_state(page: Page) -> None:

@@ -109,11 +109,12 @@ def test_patient_by_ins_and_by_criteria(page: Page) -> None:
     page.fill("#patient-ins", "295109912611194")
     page.click("#patient-form button[type=submit]")
     expect(page.locator("#patient-ins-error")).to_have_text(
-        "Matricule INS invalide : 15 caractères, clé comprise."
+        "Matricule INS invalide : vérifiez les 13 caractères (2A ou 2B pour la Corse) et la "
+        "clé à 2 chiffres."
     )
     expect(page.locator("#patient-ins")).to_be_focused()
 
-    page.fill("#patient-ins", INS)
+    page.fill("#patient-ins", "2 95 10 99 126 111 93")  # spaces as on a paper form
     page.click("#patient-form button[type=submit]")
     expect(page.locator("#patient-facts")).to_contain_text(INS)
     expect(page.locator("#patient-ins-error")).to_be_empty()

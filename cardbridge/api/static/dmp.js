@@ -36,7 +36,7 @@ function patientSelector() {
     case "vitale":
       return { vitale: { beneficiary: Number(byId("patient-beneficiary").value || 0) } };
     case "ins":
-      return { ins: valueOf("patient-ins").replace(/\s+/g, "") };
+      return { ins: valueOf("patient-ins") };
     default: {
       const criteria = {
         last_name: valueOf("criteria-last-name"),

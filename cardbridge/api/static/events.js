@@ -2,7 +2,7 @@
 // after a dropped stream; when it gives up (bridge stopped, refused answer) or the stream
 // falls silent (no heartbeat), a new one is opened, waiting a little longer each time.
 
-export const EVENT_NAMES = [
+const EVENT_NAMES = [
   "state",
   "reader_added",
   "reader_removed",

@@ -3,7 +3,7 @@
 // API errors: the French text of their `code` when there is one, else the server's `detail`.
 
 const STORAGE_KEY = "cardbridge.language";
-export const LANGUAGES = ["fr", "en"];
+const LANGUAGES = ["fr", "en"];
 
 const STRINGS = {
   fr: {
@@ -113,7 +113,7 @@ const STRINGS = {
     "patient.beneficiary": "Bénéficiaire de la carte Vitale",
     "patient.no_vitale": "Aucune carte Vitale lue",
     "patient.ins": "Matricule INS",
-    "patient.ins_hint": "15 caractères : le NIR ou le NIA avec sa clé.",
+    "patient.ins_hint": "Le NIR ou le NIA : 13 caractères, ou 15 avec la clé.",
     "patient.submit": "Identifier le patient",
     "patient.result": "Patient identifié",
     "patient.name": "Nom",
@@ -233,8 +233,10 @@ const STRINGS = {
     "error.invalid_request.first_name": "Indiquez le prénom (lettres, espaces, traits d'union et apostrophes).",
     "error.invalid_request.sex": "Choisissez le sexe.",
     "error.invalid_request.birth_date": "Date de naissance attendue au format JJ/MM/AAAA.",
-    "error.invalid_request.ins": "Matricule INS invalide : 15 caractères, clé comprise.",
+    "error.invalid_request.ins": "Matricule INS invalide : vérifiez les 13 caractères (2A ou 2B pour la Corse) et la clé à 2 chiffres.",
     "error.invalid_request.beneficiary": "Choisissez un bénéficiaire de la carte Vitale.",
+    "error.journal_error": "L'historique des accès ne peut pas être écrit : vérifiez le dossier de données du pont.",
+    "error.card_communication_error": "La communication avec la carte a échoué. Retirez la carte, réinsérez-la et recommencez.",
     "error.internal_error": "Erreur interne du pont. Réessayez ; si elle se reproduit, lancez « cardbridge doctor ».",
   },
   en: {
@@ -344,7 +346,7 @@ const STRINGS = {
     "patient.beneficiary": "Beneficiary of the Vitale card",
     "patient.no_vitale": "No Vitale card read",
     "patient.ins": "INS number",
-    "patient.ins_hint": "15 characters: the NIR or NIA with its key.",
+    "patient.ins_hint": "The NIR or NIA: 13 characters, or 15 with its key.",
     "patient.submit": "Identify the patient",
     "patient.result": "Patient identified",
     "patient.name": "Name",
