@@ -140,8 +140,9 @@ def page(
     page.on("pageerror", lambda error: page_errors.errors.append(str(error)))
     page.on("console", page_errors.on_console)
     page.goto(f"{bridge.url}/", wait_until="domcontentloaded")
-    # Not expect(): its polling backs off to 500 ms steps; this checks at each frame.
-    page.wait_for_function("document.getElementById('connection').dataset.state === 'open'")
+    # Not expect(): its polling backs off to 500 ms steps; this checks at each frame. A
+    # function, not an expression: the page's CSP forbids the eval an expression needs.
+    page.wait_for_function("() => document.getElementById('connection').dataset.state === 'open'")
     try:
         yield page
         call = getattr(request.node, "report_call", None)

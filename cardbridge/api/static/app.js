@@ -52,9 +52,8 @@ function start() {
     renderJournal();
   });
 
-  for (const render of [renderConnection, renderReaders, renderPractitioner, renderVitale, renderDmp]) {
-    subscribe(render);
-  }
+  const sections = [renderConnection, renderReaders, renderPractitioner, renderVitale, renderDmp];
+  for (const render of sections) subscribe(render);
   initPin();
   initAuth();
   initDmp(loadJournal, showPatientHistory);

@@ -3,7 +3,16 @@
 // patient's consent, or emergency / centre 15 with a reason — and get the signed VIHF.
 
 import { post } from "./api.js";
-import { byId, clearErrors, h, rawDate, renderFacts, setFieldError, setNotice, whileBusy } from "./dom.js";
+import {
+  byId,
+  clearErrors,
+  h,
+  rawDate,
+  renderFacts,
+  setFieldError,
+  setNotice,
+  whileBusy,
+} from "./dom.js";
 import { errorText, formatDateTime, t } from "./i18n.js";
 import { state } from "./state.js";
 import { beneficiaryName, birthDate } from "./vitale.js";
@@ -130,13 +139,17 @@ function setOptions(select, options) {
   if (options.some(([value]) => value === chosen)) select.value = chosen;
 }
 
+const fullName = (person) =>
+  [person.first_name, person.last_name].filter(Boolean).join(" ") || "—";
+
 function patientFacts(reference) {
   const birth = reference.birth_date;
-  const facts = [[t("patient.name"), [reference.first_name, reference.last_name].filter(Boolean).join(" ")]];
+  const ins = reference.ins;
+  const facts = [[t("patient.name"), fullName(reference)]];
   if (reference.sex) facts.push([t("patient.sex"), t(`sex.${reference.sex}`)]);
   if (birth) facts.push([t("patient.birth_date"), /^\d{8}$/.test(birth) ? rawDate(birth) : birth]);
   facts.push(
-    [t("patient.ins_value"), reference.ins ? `${reference.ins.value} (OID ${reference.ins.oid})` : "—"],
+    [t("patient.ins_value"), ins ? `${ins.value} (OID ${ins.oid})` : "—"],
     [t("patient.source_value"), t(`source.${reference.source}`)],
   );
   return facts;
@@ -154,10 +167,14 @@ function vihfFacts(g) {
     [t("vihf.consent"), consent],
     [t("vihf.structure"), `${g.structure_id} (${g.sector})`],
     [t("vihf.issuer"), g.issuer],
-    [t("vihf.patient_name"), `${g.patient.first_name ?? ""} ${g.patient.last_name ?? ""}`.trim() || "—"],
+    [t("vihf.patient_name"), fullName(g.patient)],
     [t("vihf.patient"), h("span", { className: "mono" }, g.patient.ins.cx)],
     [t("vihf.journal"), `${t("journal.col_seq")} ${g.journal_seq}`],
   ];
+}
+
+function beneficiaryChoice(b) {
+  return `${beneficiaryName(b)} — ${birthDate(b)} (${b.quality.label ?? b.quality.code})`;
 }
 
 /** A patient chosen on a Vitale card is forgotten when that card leaves. */
@@ -175,7 +192,7 @@ export function renderDmp(s) {
     setOptions(
       byId("patient-beneficiary"),
       beneficiaries.length
-        ? beneficiaries.map((b) => [String(b.index), `${beneficiaryName(b)} — ${birthDate(b)} (${b.quality.label ?? b.quality.code})`])
+        ? beneficiaries.map((b) => [String(b.index), beneficiaryChoice(b)])
         : [["", t("patient.no_vitale")]],
     );
     const situations = s.practitioner?.situations ?? [];
@@ -185,7 +202,9 @@ export function renderDmp(s) {
         ? situations.map((x) => [String(x.index), `${x.index} — ${x.name} (${x.structure_id})`])
         : [["", "—"]],
     );
-    byId("access-situation-hint").textContent = situations.length ? "" : t("access.situation_locked");
+    byId("access-situation-hint").textContent = situations.length
+      ? ""
+      : t("access.situation_locked");
   }
   byId("patient-result").hidden = !patient;
   if (patient) {
@@ -207,11 +226,16 @@ export function renderDmp(s) {
  */
 export function initDmp(accessed, showHistory) {
   onAccess = accessed;
-  byId("patient-history").addEventListener("click", () => showHistory(patient.reference.journal_key));
+  byId("patient-history").addEventListener("click", () =>
+    showHistory(patient.reference.journal_key),
+  );
   byId("patient-form").addEventListener("submit", identifyPatient);
   byId("access-form").addEventListener("submit", openAccess);
-  for (const radio of document.querySelectorAll('input[name="source"]')) radio.addEventListener("change", showSource);
-  for (const radio of document.querySelectorAll('input[name="mode"]')) radio.addEventListener("change", showMode);
+  for (const [name, show] of [["source", showSource], ["mode", showMode]]) {
+    for (const radio of document.querySelectorAll(`input[name="${name}"]`)) {
+      radio.addEventListener("change", show);
+    }
+  }
   showSource();
   showMode();
 }

@@ -50,6 +50,9 @@ export async function whileBusy(form, action) {
   }
 }
 
+/** "Label (code)", or the code alone when it has no label. */
+export const coded = (label, code) => (label ? `${label} (${code})` : code);
+
 /** "20150235" (as on a Vitale card) → "35/02/2015". */
 export function rawDate(raw) {
   return `${raw.slice(6, 8)}/${raw.slice(4, 6)}/${raw.slice(0, 4)}`;

@@ -40,7 +40,9 @@ let report = null;
 function dayBoundary(value, end) {
   if (!value) return null;
   const [year, month, day] = value.split("-").map(Number);
-  const moment = end ? new Date(year, month - 1, day, 23, 59, 59, 999) : new Date(year, month - 1, day);
+  const moment = end
+    ? new Date(year, month - 1, day, 23, 59, 59, 999)
+    : new Date(year, month - 1, day);
   return moment.toISOString();
 }
 
@@ -104,9 +106,12 @@ function detailText(name, value) {
 }
 
 function details(record) {
-  const entries = Object.entries(record.details).filter(([, value]) => value !== null && value !== "");
+  const entries = Object.entries(record.details).filter(
+    ([, value]) => value !== null && value !== "",
+  );
   entries.sort(([a], [b]) => rank(a) - rank(b));
-  return h("ul", { className: "details" }, ...entries.map(([name, value]) => h("li", {}, detailText(name, value))));
+  const items = entries.map(([name, value]) => h("li", {}, detailText(name, value)));
+  return h("ul", { className: "details" }, ...items);
 }
 
 function rank(name) {
@@ -131,15 +136,22 @@ export function renderJournal() {
   const shown = records ?? [];
   byId("journal-table").hidden = !shown.length;
   byId("journal-body").replaceChildren(...shown.map(recordRow));
-  byId("journal-status").textContent =
-    records === null ? "" : shown.length ? t("journal.count", { count: shown.length }) : t("journal.empty");
+  let status = "";
+  if (records !== null) {
+    status = shown.length ? t("journal.count", { count: shown.length }) : t("journal.empty");
+  }
+  byId("journal-status").textContent = status;
   const integrity = byId("journal-integrity");
   integrity.hidden = !report;
   if (report) {
     integrity.className = `notice ${report.ok ? "notice--success" : "notice--error"}`;
+    const verdict = report.ok
+      ? t("journal.ok", { count: report.records })
+      : t("journal.broken", { count: report.problems.length });
+    const problems = report.problems.map((problem) => h("li", {}, problem));
     integrity.replaceChildren(
-      h("p", {}, h("strong", {}, report.ok ? t("journal.ok", { count: report.records }) : t("journal.broken", { count: report.problems.length }))),
-      ...(report.ok ? [] : [h("ul", {}, ...report.problems.map((problem) => h("li", {}, problem)))]),
+      h("p", {}, h("strong", {}, verdict)),
+      ...(problems.length ? [h("ul", {}, ...problems)] : []),
     );
   }
 }

@@ -3,7 +3,7 @@
 // URL (no native form submission, see the page's CSP), storage, state or console.
 
 import { get, post } from "./api.js";
-import { byId, clearErrors, h, renderFacts, setFieldError, whileBusy } from "./dom.js";
+import { byId, clearErrors, coded, h, renderFacts, setFieldError, whileBusy } from "./dom.js";
 import { errorText, formatDate, t } from "./i18n.js";
 import { state, update } from "./state.js";
 
@@ -47,13 +47,14 @@ function identity(p) {
 }
 
 function situationRow(situation) {
+  const idType = situation.structure_id_type ?? "?";
   return h(
     "tr",
     {},
     h("td", {}, String(situation.index)),
     h("th", { scope: "row" }, situation.name),
-    h("td", { className: "mono" }, `${situation.structure_id} (${situation.structure_id_type ?? "?"})`),
-    h("td", {}, situation.sector_label ? `${situation.sector_label} (${situation.sector})` : situation.sector),
+    h("td", { className: "mono" }, `${situation.structure_id} (${idType})`),
+    h("td", {}, coded(situation.sector_label, situation.sector)),
   );
 }
 
@@ -61,7 +62,8 @@ export function renderPractitioner(s) {
   const p = s.practitioner;
   const pin = s.pin;
   const unlocked = Boolean(p?.situations);
-  byId("cps-empty").textContent = p ? "" : s.cpsError ? errorText(s.cpsError, "cps") : t("cps.loading");
+  const why = s.cpsError ? errorText(s.cpsError, "cps") : t("cps.loading");
+  byId("cps-empty").textContent = p ? "" : why;
   byId("cps-card").hidden = !p;
   if (!p) {
     clearErrors(byId("pin-form"));
@@ -69,9 +71,10 @@ export function renderPractitioner(s) {
   }
   renderFacts(byId("cps-identity"), identity(p));
   byId("pin-verified").hidden = !unlocked;
-  byId("pin-tries").hidden = unlocked || !pin;
-  byId("pin-tries").textContent = pin ? t("pin.tries", { left: pin.tries_left, max: pin.max_tries }) : "";
-  byId("pin-tries").classList.toggle("warning-text", Boolean(pin) && pin.tries_left < pin.max_tries);
+  const tries = byId("pin-tries");
+  tries.hidden = unlocked || !pin;
+  tries.textContent = pin ? t("pin.tries", { left: pin.tries_left, max: pin.max_tries }) : "";
+  tries.classList.toggle("warning-text", Boolean(pin) && pin.tries_left < pin.max_tries);
   byId("pin-blocked").hidden = unlocked || !pin?.blocked;
   byId("pin-form").hidden = unlocked || !pin || pin.blocked;
   const last = !unlocked && lastTry(pin);
@@ -99,15 +102,16 @@ async function submitPin(event) {
   try {
     await whileBusy(form, () => post("/v1/cps/pin/verify", body));
   } catch (error) {
-    await showPinError(error);
+    showPinError(error);
     return;
   }
   await loadPractitioner();
   byId("situations-title").focus();
 }
 
-async function showPinError(error) {
-  const blocked = error.code === "pin_blocked" || (error.code === "pin_invalid" && error.tries_left === 0);
+function showPinError(error) {
+  const blocked =
+    error.code === "pin_blocked" || (error.code === "pin_invalid" && error.tries_left === 0);
   if (blocked) {
     update({ pin: { ...state.pin, tries_left: 0, blocked: true } });
     byId("pin-blocked").focus();

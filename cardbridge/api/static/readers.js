@@ -80,14 +80,15 @@ export function renderReaders(s) {
   byId("readers-empty").hidden = !(s.connection === "open" && s.pcsc === "up" && !readers.length);
   byId("readers-table").hidden = !readers.length;
   byId("readers-body").replaceChildren(
-    ...readers.map((reader) =>
-      h(
+    ...readers.map((reader) => {
+      const badge = reader.card_present ? (reader.card_type ?? "unknown") : "none";
+      return h(
         "tr",
         {},
         h("th", { scope: "row" }, reader.name),
-        h("td", {}, h("span", { className: `badge badge--${reader.card_type ?? "none"}` }, cardLabel(reader))),
+        h("td", {}, h("span", { className: `badge badge--${badge}` }, cardLabel(reader))),
         h("td", { className: "mono" }, reader.atr ?? "—"),
-      ),
-    ),
+      );
+    }),
   );
 }

@@ -1,7 +1,7 @@
 // The patient's Vitale card: the insured person and the beneficiaries.
 
 import { get } from "./api.js";
-import { byId, h, rawDate, renderFacts } from "./dom.js";
+import { byId, coded, h, rawDate, renderFacts } from "./dom.js";
 import { errorText, formatDate, t } from "./i18n.js";
 import { update } from "./state.js";
 
@@ -41,12 +41,14 @@ function insCell(beneficiary) {
 }
 
 function beneficiaryRow(b) {
-  const birthName =
-    b.birth_name && b.birth_name !== b.last_name ? t("vitale.birth_name", { name: b.birth_name }) : null;
+  const name = [beneficiaryName(b)];
+  if (b.birth_name && b.birth_name !== b.last_name) {
+    name.push(h("br"), h("small", {}, t("vitale.birth_name", { name: b.birth_name })));
+  }
   return h(
     "tr",
     {},
-    h("th", { scope: "row" }, beneficiaryName(b), birthName && h("br"), birthName && h("small", {}, birthName)),
+    h("th", { scope: "row" }, ...name),
     h("td", {}, birthDate(b)),
     h("td", {}, String(b.birth_rank)),
     h("td", {}, b.quality.label ?? b.quality.code),
@@ -56,7 +58,8 @@ function beneficiaryRow(b) {
 
 export function renderVitale(s) {
   const v = s.vitale;
-  byId("vitale-empty").textContent = v ? "" : s.vitaleError ? errorText(s.vitaleError, "vitale") : t("vitale.loading");
+  const why = s.vitaleError ? errorText(s.vitaleError, "vitale") : t("vitale.loading");
+  byId("vitale-empty").textContent = v ? "" : why;
   byId("vitale-card").hidden = !v;
   if (!v) return;
   const cardText = t("vitale.card_value", { generation: v.card.generation, serial: v.card.serial });
@@ -64,7 +67,7 @@ export function renderVitale(s) {
   renderFacts(byId("vitale-insured"), [
     [t("vitale.card"), v.card.test ? `${cardText} — ${t("card.test")}` : cardText],
     [t("vitale.insured"), h("span", { className: "mono" }, `${insured.nir} ${insured.nir_key}`)],
-    [t("vitale.regime"), insured.regime_label ? `${insured.regime_label} (${insured.regime})` : insured.regime],
+    [t("vitale.regime"), coded(insured.regime_label, insured.regime)],
     [t("vitale.caisse"), `${insured.caisse} / ${insured.centre}`],
   ]);
   byId("beneficiaries-body").replaceChildren(...v.beneficiaries.map(beneficiaryRow));
