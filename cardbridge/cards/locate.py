@@ -1,36 +1,51 @@
-"""Finding the reader that holds the card a command needs."""
+"""Finding the reader that holds the card an operation needs: one rule for the command
+line (readers asked now) and the server (the monitor's snapshot)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from cardbridge.errors import CardAbsentError, ReaderNotFoundError, WrongCardTypeError
 from cardbridge.pcsc.atr import CardFamily
 from cardbridge.pcsc.readers import ReaderBackend, ReaderState
 
-_CARD_NAMES = {CardFamily.CPS: "CPS card", CardFamily.VITALE: "Vitale card"}
+_CARD_NAMES = {CardFamily.CPS: "CPS", CardFamily.VITALE: "Vitale"}
+
+
+def choose_reader(
+    readers: Sequence[ReaderState], family: CardFamily, reader: str | None = None
+) -> ReaderState:
+    """The reader holding a card of ``family``: ``reader`` if named (it must hold one),
+    else a reader whose card the ATR recognised, else one with an unrecognised card (its
+    session will tell). Raise what tells the clinician what to do."""
+    what = _CARD_NAMES.get(family, "")
+    if reader is not None:
+        state = next((s for s in readers if s.name == reader), None)
+        if state is None:
+            known = ", ".join(f"“{r.name}”" for r in readers) or "none"
+            raise ReaderNotFoundError(
+                f"There is no card reader named “{reader}” (readers: {known})."
+            )
+        if not state.card_present:
+            raise CardAbsentError(f"No card in this reader. Insert the {what} card.", reader=reader)
+        # A card with no readable ATR is not refused here: talking to it tells.
+        if state.card_type not in (family, CardFamily.UNKNOWN, None):
+            raise WrongCardTypeError(
+                f"The card in this reader is not a {what} card: insert the {what} card there.",
+                reader=reader,
+            )
+        return state
+    if not readers:
+        raise ReaderNotFoundError
+    for wanted in (family, CardFamily.UNKNOWN):
+        for state in readers:
+            if state.card_type is wanted:
+                return state
+    raise CardAbsentError(f"No {what} card in the readers. Insert the {what} card in a reader.")
 
 
 def find_reader(
     backend: ReaderBackend, family: CardFamily, reader: str | None = None
 ) -> ReaderState:
-    """The reader holding a card of ``family``: ``reader`` if given (it must hold one),
-    else the first such reader by name. Raise what tells the clinician what to do."""
-    readers = backend.list_readers()
-    card = _CARD_NAMES.get(family, "card")
-    if reader is not None:
-        state = next((r for r in readers if r.name == reader), None)
-        if state is None:
-            known = ", ".join(r.name for r in readers) or "none"
-            raise ReaderNotFoundError(f"No reader named {reader!r}. Readers: {known}.")
-        if not state.card_present:
-            raise CardAbsentError(f"Insert the {card} in the reader {reader!r}.", reader=reader)
-        if state.card_type is not family:
-            raise WrongCardTypeError(
-                f"The card in {reader!r} is not a {card}: insert the {card} there.", reader=reader
-            )
-        return state
-    if not readers:
-        raise ReaderNotFoundError
-    for state in readers:
-        if state.card_present and state.card_type is family:
-            return state
-    raise CardAbsentError(f"Insert the {card} in a reader.")
+    """:func:`choose_reader` over the readers the backend reports now."""
+    return choose_reader(backend.list_readers(), family, reader)

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from cardbridge.cards.locate import choose_reader
 from cardbridge.errors import (
     CardAbsentError,
     CardBridgeError,
@@ -34,7 +35,6 @@ from cardbridge.errors import (
     PcscUnavailableError,
     PinError,
     ReaderNotFoundError,
-    WrongCardTypeError,
 )
 from cardbridge.pcsc.atr import CardFamily
 from cardbridge.pcsc.connection import Connection
@@ -54,7 +54,6 @@ REMOVAL_CONFIRMATION = 1.0
 # At start, how long to wait for the monitor to report the readers pcscd already has.
 START_SYNC_TIMEOUT = 2.0
 _START_SYNC_POLL = 0.02
-_FAMILY_NAMES = {CardFamily.CPS: "CPS", CardFamily.VITALE: "Vitale"}
 
 _REMOVALS = frozenset({EventKind.CARD_REMOVED, EventKind.READER_REMOVED})
 
@@ -270,29 +269,7 @@ class ReaderPool:
         """
         if not self.available:
             raise PcscUnavailableError
-        readers = self.snapshot()
-        what = _FAMILY_NAMES.get(family, "card")
-        if reader is not None:
-            state = next((s for s in readers if s.name == reader), None)
-            if state is None:
-                raise ReaderNotFoundError(f"There is no card reader named “{reader}”.")
-            if not state.card_present:
-                raise CardAbsentError(
-                    f"No card in this reader. Insert the {what} card.", reader=reader
-                )
-            # A card with no readable ATR is not refused here: talking to it tells.
-            if state.card_type not in (family, CardFamily.UNKNOWN, None):
-                raise WrongCardTypeError(
-                    f"The card in this reader is not a {what} card.", reader=reader
-                )
-            return self.slot(reader)
-        if not readers:
-            raise ReaderNotFoundError
-        for wanted in (family, CardFamily.UNKNOWN):
-            for state in readers:
-                if state.card_type is wanted:
-                    return self.slot(state.name)
-        raise CardAbsentError(f"No {what} card in the readers. Insert the {what} card.")
+        return self.slot(choose_reader(self.snapshot(), family, reader).name)
 
     def _on_event(self, event: ReaderEvent) -> None:
         """Runs on the monitor's thread: forget what a removal makes stale, at once."""

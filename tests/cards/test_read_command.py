@@ -52,7 +52,7 @@ def test_read_vitale_json() -> None:
 def test_unknown_reader_and_wrong_card() -> None:
     unknown = run("read", "cps", "--reader", "nope")
     assert unknown.returncode == 3
-    assert "No reader named 'nope'" in unknown.stderr
+    assert "no card reader named “nope”" in unknown.stderr
     readers = json.loads(run("readers", "--json").stdout)
     vitale_reader = next(r["name"] for r in readers if r["card_type"] == "vitale")
     wrong = run("read", "cps", "--reader", vitale_reader)
