@@ -14,7 +14,7 @@ from cardbridge.api import problems
 from cardbridge.api.access_log import AccessLogMiddleware
 from cardbridge.api.deps import known_query_only
 from cardbridge.api.openapi import build_openapi
-from cardbridge.api.routes import ROUTERS, dmp
+from cardbridge.api.routes import ROUTERS, dmp, docs
 from cardbridge.api.security import SecurityMiddleware, SecurityPolicy
 from cardbridge.config import Settings, ensure_api_token
 from cardbridge.dmp.journal import Journal
@@ -70,6 +70,7 @@ def create_app(
         title="cardbridge",
         version=__version__,
         lifespan=lifespan,
+        docs_url=None,  # served offline by routes/docs.py
         redoc_url=None,
         dependencies=[Depends(known_query_only)],
         openapi_tags=[
@@ -86,6 +87,7 @@ def create_app(
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.mount(docs.ASSETS_PREFIX, docs.assets, name="docs-assets")
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

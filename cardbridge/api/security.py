@@ -43,7 +43,7 @@ class SecurityPolicy:
     api_token: str
     allowed_origins: frozenset[str] = frozenset()
     open_paths: frozenset[str] = frozenset({"/", "/v1/health", "/docs", "/openapi.json"})
-    open_prefixes: tuple[str, ...] = ("/static/",)
+    open_prefixes: tuple[str, ...] = ("/static/", "/docs-assets/")
     body_limits: dict[str, int] = field(default_factory=dict)
 
     @property

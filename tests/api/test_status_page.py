@@ -151,3 +151,14 @@ def test_every_text_in_both_languages() -> None:
             text = STATIC_DIR.joinpath(name).read_text(encoding="utf-8")
             used |= set(re.findall(r'\bt\("([\w.]+)"', text))
     assert used - french == set()
+
+
+def test_api_documentation_is_served_offline(live: LiveServer) -> None:
+    """``/docs`` loads Swagger UI from the bridge itself, not from a CDN."""
+    with live.client(token=False) as client:
+        page = client.get("/docs")
+        assert page.status_code == 200
+        assert not re.findall(r"""(?:src|href)=["']https?://""", page.text)
+        for asset in ("/docs-assets/swagger-ui-bundle.js", "/docs-assets/swagger-ui.css"):
+            assert asset in page.text
+            assert client.get(asset).status_code == 200

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from cardbridge.api.routes import auth, cps, dmp, events, health, readers, status, vitale
+from cardbridge.api.routes import auth, cps, dmp, docs, events, health, readers, status, vitale
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -19,4 +19,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     vitale.router,
     dmp.router,
     status.router,
+    docs.router,
 )
