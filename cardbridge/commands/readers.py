@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from cardbridge.backends import open_backend
 from cardbridge.cards.models import ReaderInfo
@@ -21,12 +22,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     readers = open_backend(load_settings()).list_readers()
+    if args.json:
+        # Exactly GET /v1/readers: no reader is an empty list, with the advice on stderr.
+        if not readers:
+            print(ReaderNotFoundError().message, file=sys.stderr)
+        print(json.dumps([ReaderInfo.from_state(state).model_dump() for state in readers]))
+        return 0
     if not readers:
         raise ReaderNotFoundError()
-    if args.json:
-        print(json.dumps([ReaderInfo.from_state(state).model_dump() for state in readers]))
-    else:
-        print(_table(readers))
+    print(_table(readers))
     return 0
 
 

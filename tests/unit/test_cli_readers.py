@@ -31,9 +31,19 @@ def test_no_reader_is_an_error_with_advice(
     stub: type[StubBackend], capsys: pytest.CaptureFixture[str]
 ) -> None:
     stub.states = []
-    assert cli.main(["readers", "--json"]) == cli.EXIT_CARD
+    assert cli.main(["readers"]) == cli.EXIT_CARD
     out, err = capsys.readouterr()
     assert out == ""
+    assert "No card reader found" in err
+
+
+def test_no_reader_in_json_is_the_api_empty_list(
+    stub: type[StubBackend], capsys: pytest.CaptureFixture[str]
+) -> None:
+    stub.states = []
+    assert cli.main(["readers", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out) == []
     assert "No card reader found" in err
 
 
