@@ -17,12 +17,12 @@ bench: system-test $(STAMP)
 	scripts/run-bench
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check cardbridge tests bench scripts
+	$(VENV)/bin/ruff check cardbridge tests bench scripts/pcscd-harness
 	$(VENV)/bin/mypy
 
 format: $(STAMP)
-	$(VENV)/bin/ruff format cardbridge tests bench
-	$(VENV)/bin/ruff check --fix cardbridge tests bench scripts
+	$(VENV)/bin/ruff format cardbridge tests bench scripts/pcscd-harness
+	$(VENV)/bin/ruff check --fix cardbridge tests bench scripts/pcscd-harness
 
 system-run:
 	@scripts/ensure-system-packages run
