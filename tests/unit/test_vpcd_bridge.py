@@ -167,3 +167,48 @@ def test_loopback_hosts_are_accepted(host: str, card: ScriptedCard) -> None:
 def test_other_hosts_are_refused(host: str, card: ScriptedCard) -> None:
     with pytest.raises(InvalidInputError, match="host"):
         VpcdBridge(card, host=host)
+
+
+class RecordingSocket(socket.socket):
+    """A real socket that notes the options set on it and when it receives."""
+
+    calls: list[str]
+
+    def setsockopt(self, level: int, option: int, value: object, *args: object) -> None:  # type: ignore[override]
+        if level == socket.IPPROTO_TCP:
+            self.calls.append(
+                {socket.TCP_NODELAY: "nodelay", socket.TCP_QUICKACK: "quickack"}[option]
+            )
+        super().setsockopt(level, option, value, *args)  # type: ignore[call-overload]
+
+    def recv_into(self, *args: object, **kwargs: object) -> int:  # type: ignore[override]
+        self.calls.append("recv")
+        return super().recv_into(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def test_no_nagle_and_quick_acks_on_the_card_socket(
+    server: FakeVpcd, card: ScriptedCard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """vpcd writes a frame in two pieces: without these options each APDU waits ~40 ms."""
+    sockets: list[RecordingSocket] = []
+    real_connect = socket.create_connection
+
+    def recording_connection(*args: object, **kwargs: object) -> socket.socket:
+        plain = real_connect(*args, **kwargs)  # type: ignore[arg-type]
+        recording = RecordingSocket(fileno=plain.detach())
+        recording.calls = []
+        sockets.append(recording)
+        return recording
+
+    monkeypatch.setattr(vpcd.socket, "create_connection", recording_connection)
+    with VpcdBridge(card, port=server.port) as bridge:
+        server.accept()
+        assert bridge.wait_connected(5.0)
+        for _ in range(3):
+            assert server.exchange(bytes.fromhex("00B0000004"))[-2:] == b"\x90\x00"
+    calls = sockets[0].calls
+    assert calls[0] == "nodelay"
+    assert calls.count("nodelay") == 1
+    receives = [i for i, call in enumerate(calls) if call == "recv"]
+    assert len(receives) >= 6  # a header and a payload per APDU
+    assert all(calls[i - 1] == "quickack" for i in receives)
