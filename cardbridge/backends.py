@@ -16,4 +16,4 @@ def open_backend(settings: Settings, *, emulator: bool = False) -> ReaderBackend
     """The emulated demo readers when asked (``emulator`` or the setting), else PC/SC."""
     if emulator or settings.emulator:
         return demo_backend(data_dir=settings.data_dir)
-    return PcscBackend()
+    return PcscBackend(busy_timeout=settings.card_busy_timeout)

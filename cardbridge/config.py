@@ -26,6 +26,7 @@ from pydantic_settings import (
 )
 
 from cardbridge.errors import ConfigError
+from cardbridge.pcsc.holdup import BUSY_TIMEOUT
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,15 @@ class Settings(BaseSettings):
     )
     vihf_validity_minutes: int = Field(
         30, ge=1, le=24 * 60, description="How long a signed VIHF assertion is valid."
+    )
+    card_busy_timeout: float = Field(
+        BUSY_TIMEOUT,
+        ge=0.1,
+        le=300,
+        description=(
+            "Seconds a card operation waits while another program holds the card (a PC/SC "
+            "transaction), before answering card_busy. Raise it for PIN-pad readers."
+        ),
     )
 
     @field_validator("allowed_origins", "trust_anchors", "intermediates", mode="before")

@@ -13,7 +13,9 @@ the PC/SC calls, so that every flag is ours to choose:
 
 A connection is meant for one thread at a time. Each connection owns its PC/SC
 context: pcsc-lite serialises calls per context, so sharing one would make a slow
-card block every other reader.
+card block every other reader. Connecting and beginning a transaction wait for any
+transaction another program holds on the card; they are given up after a deadline
+(:mod:`cardbridge.pcsc.holdup`), so that no request hangs behind such a program.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from typing import Literal, NoReturn
 
 from smartcard import scard
 
-from cardbridge.errors import CardCommunicationError, CardResetError
+from cardbridge.errors import CardBusyError, CardCommunicationError, CardResetError
 from cardbridge.pcsc.codes import ScardCode, StateFlag, describe_code, pcsc_error, reader_state
+from cardbridge.pcsc.holdup import HELD_MESSAGE, HeldUpCalls
 from cardbridge.pcsc.monitor import PcscMonitor
 from cardbridge.pcsc.readers import EventHub, ReaderState
 
@@ -96,13 +99,18 @@ class PcscConnection:
     starts its operation again from the beginning.
     """
 
-    def __init__(self, reader: str) -> None:
+    def __init__(self, reader: str, held_up: HeldUpCalls | None = None) -> None:
         self._reader = reader
+        self._held_up = held_up or HeldUpCalls()
+        self._held_up.check(reader)
         self._transaction_depth = 0
+        self._given_up = False  # a call on this connection was given up: it is unusable
         self._context = ScardContext()
         try:
             card, self._protocol = self._connect()
             self._atr = self._read_atr(card)
+        except CardBusyError:
+            raise  # the context is released when the late SCardConnect returns
         except BaseException:
             self._context.release()
             raise
@@ -140,7 +148,15 @@ class PcscConnection:
                 self._transaction_depth -= 1
             return
         card = self._handle()
-        code = scard.SCardBeginTransaction(card)
+        try:
+            code = self._held_up.call(
+                self._reader,
+                lambda: scard.SCardBeginTransaction(card),
+                lambda late: self._undo_late_begin(card, late),
+            )
+        except CardBusyError:
+            self._given_up = True  # the context is busy until SCardBeginTransaction returns
+            raise
         if code != ScardCode.S_SUCCESS:
             self._raise_for(code)
         self._transaction_depth = 1
@@ -158,11 +174,26 @@ class PcscConnection:
     def close(self) -> None:
         """Disconnect, leaving the card powered and its state as it is (idempotent)."""
         card, self._card = self._card, None
-        if card is None:
-            return
+        if card is None or self._given_up:
+            return  # a call given up disconnects when it returns
+        self._disconnect(card)
+
+    def _disconnect(self, card: int) -> None:
         code = scard.SCardDisconnect(card, scard.SCARD_LEAVE_CARD)
         if code != ScardCode.S_SUCCESS:
             log.debug("disconnecting from %s: %s", self._reader, describe_code(code))
+        self._context.release()
+
+    def _undo_late_begin(self, card: int, code: int) -> None:
+        """A transaction obtained after the caller gave up: end it and disconnect."""
+        if code == ScardCode.S_SUCCESS:
+            scard.SCardEndTransaction(card, scard.SCARD_LEAVE_CARD)
+        self._disconnect(card)
+
+    def _undo_late_connect(self, result: tuple[int, int, int]) -> None:
+        code, card, _protocol = result
+        if code == ScardCode.S_SUCCESS:
+            scard.SCardDisconnect(card, scard.SCARD_LEAVE_CARD)
         self._context.release()
 
     def __enter__(self) -> PcscConnection:
@@ -172,6 +203,8 @@ class PcscConnection:
         self.close()
 
     def _handle(self) -> int:
+        if self._given_up:
+            raise CardBusyError(HELD_MESSAGE, reader=self._reader)
         if self._card is None:
             raise CardCommunicationError(
                 "The connection to the card is closed.", reader=self._reader
@@ -180,8 +213,12 @@ class PcscConnection:
 
     def _connect(self) -> tuple[int, int]:
         """The card handle and the protocol chosen (T=0 or T=1)."""
-        code, card, protocol = scard.SCardConnect(
-            self._context.handle, self._reader, scard.SCARD_SHARE_SHARED, _PROTOCOLS
+        code, card, protocol = self._held_up.call(
+            self._reader,
+            lambda: scard.SCardConnect(
+                self._context.handle, self._reader, scard.SCARD_SHARE_SHARED, _PROTOCOLS
+            ),
+            self._undo_late_connect,
         )
         if code != ScardCode.S_SUCCESS:
             raise pcsc_error(code, reader=self._reader)
@@ -220,9 +257,10 @@ class PcscConnection:
 class PcscBackend:
     """Readers of pcscd; implements ``ReaderBackend`` (``kind`` is ``"pcsc"``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, busy_timeout: float | None = None) -> None:
         self._events = EventHub()
         self._monitor: PcscMonitor | None = None
+        self._held_up = HeldUpCalls() if busy_timeout is None else HeldUpCalls(busy_timeout)
 
     @property
     def kind(self) -> Literal["pcsc"]:
@@ -251,4 +289,4 @@ class PcscBackend:
 
     def connect(self, reader: str) -> PcscConnection:
         """Connect to the card in ``reader`` (shared; the card is left as found on close)."""
-        return PcscConnection(reader)
+        return PcscConnection(reader, self._held_up)

@@ -29,7 +29,7 @@ def choose_backend(settings: Settings, *, keys: KeySource = generate_key) -> Bac
     """
     if settings.emulator:
         return BackendChoice(_demo(settings, keys), "emulated readers (demo CPS and Vitale cards)")
-    pcsc = PcscBackend()
+    pcsc = PcscBackend(busy_timeout=settings.card_busy_timeout)
     try:
         readers = pcsc.list_readers()
     except PcscError:

@@ -63,6 +63,10 @@ class CardMemory:
             self._sessions[kind] = found
         return found
 
+    def forget_sessions(self) -> None:
+        """The connection was closed: sessions are opened again on the next one."""
+        self._sessions.clear()
+
     def forget_pin(self) -> None:
         """The card lost its verified PIN (reset by another program): hide the situations."""
         self.pin_verified = False

@@ -140,6 +140,11 @@ class ReaderSlot:
                 raise
             except PinError:
                 raise  # the card's own verdict, never a side effect of a removal
+            except CardBusyError:
+                # Another program holds the card: this connection may be unusable now
+                # (a call given up on it is still waiting); the next operation reconnects.
+                self._drop_connection(access.generation)
+                raise
             except CardBridgeError as error:
                 # A card pulled out mid-command gives a garbled or truncated answer before
                 # pcscd notices it is gone: if the removal follows shortly, that is what
@@ -170,6 +175,16 @@ class ReaderSlot:
                 return connection
         connection.close()
         raise CardRemovedError(reader=self.name)
+
+    def _drop_connection(self, generation: int) -> None:
+        """Close the connection of ``generation``'s card, keeping what is known of the card
+        (worker thread only)."""
+        with self._lock:
+            if generation != self._generation or self._connection is None:
+                return
+            connection, self._connection = self._connection, None
+            self._memory.forget_sessions()
+        connection.close()
 
     def invalidate(self, generation: int | None = None) -> None:
         """Forget the card (of ``generation`` only, if given); safe from any thread."""

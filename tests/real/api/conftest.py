@@ -80,16 +80,25 @@ def trust_files(tmp_path: Path, test_pki: TestPki) -> dict[str, list[Path]]:
 
 
 @pytest.fixture
+def busy_timeout() -> float | None:
+    """How long the server's card operations wait for another program (None: the default).
+    Override this fixture in a test module to shorten it."""
+    return None
+
+
+@pytest.fixture
 def stack(
     vpcd_pair: list[VpcdSlot],
     key_pool: KeyPool,
     issuer: PkiIssuer,
     trust_files: dict[str, list[Path]],
+    busy_timeout: float | None,
 ) -> Iterator[RealStack]:
     def make(profile: str) -> IsoCard:
         return build_card(load_profile(profile), keys=key_pool, issuer=issuer)
 
-    with serve_backend(PcscBackend(), heartbeat=HEARTBEAT, **trust_files) as live:
+    backend = PcscBackend(busy_timeout=busy_timeout)
+    with serve_backend(backend, heartbeat=HEARTBEAT, **trust_files) as live:
         yield RealStack(live, vpcd_pair[0], vpcd_pair[1], make)
 
 
