@@ -58,7 +58,11 @@ def gather_local() -> local.LocalFacts:
         config=config,
         data_dir=dir_facts(settings.data_dir) if settings else None,
         token=token_facts(settings) if settings else None,
-        trust=trust_facts(settings.data_dir) if settings else None,
+        trust=(
+            trust_facts(settings.data_dir, settings.trust_anchors, settings.intermediates)
+            if settings
+            else None
+        ),
         port=port_facts(settings.host, settings.port) if settings else None,
         unit=user_unit(),
     )

@@ -106,6 +106,8 @@ def check_trust(facts: LocalFacts) -> CheckResult:
     trust = facts.trust
     if trust is None:
         return TRUST_ANCHORS.skipped(INVALID_CONFIG)
+    if trust.configured:
+        return _check_configured_trust(trust, facts.now)
     recreate = f"rm -r {trust.directory} ; a new test PKI is made the next time it is needed."
     if trust.error is not None:
         return TRUST_ANCHORS.error(trust.error, recreate)
@@ -121,6 +123,25 @@ def check_trust(facts: LocalFacts) -> CheckResult:
         return TRUST_ANCHORS.error(f"expired: {names}", recreate)
     valid = ", ".join(f"“{a.name}” until {a.not_after:%Y-%m-%d}" for a in trust.anchors)
     return TRUST_ANCHORS.ok(f"emulator test PKI (emulated cards only): {valid}")
+
+
+def _check_configured_trust(trust: TrustFacts, now: datetime) -> CheckResult:
+    files = ", ".join(str(path) for path in trust.configured)
+    replace_them = (
+        f"Check trust_anchors and intermediates ({files}): readable PEM files of the CA "
+        f"certificates, the roots in trust_anchors (for real cards, the IGC-Santé CAs "
+        f"published by the ANS)."
+    )
+    if trust.error is not None:
+        return TRUST_ANCHORS.error(trust.error, replace_them)
+    expired = [anchor for anchor in trust.anchors if anchor.not_after < now]
+    if expired:
+        names = ", ".join(f"“{a.name}” on {a.not_after:%Y-%m-%d}" for a in expired)
+        return TRUST_ANCHORS.error(
+            f"expired: {names}", "Download the current CA certificates and configure them."
+        )
+    valid = ", ".join(f"“{a.name}” until {a.not_after:%Y-%m-%d}" for a in trust.anchors)
+    return TRUST_ANCHORS.ok(f"configured: {valid}")
 
 
 def check_port(facts: LocalFacts, version: str) -> CheckResult:

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from cryptography import x509
 
+from cardbridge.auth.trust import TrustStore
 from cardbridge.config import Settings, api_token_path, config_file_path, load_settings
 from cardbridge.emulator.pki import PKI_DIRNAME, TestPki
 from cardbridge.errors import ConfigError
@@ -63,12 +65,14 @@ class Anchor:
 
 @dataclass(frozen=True, slots=True)
 class TrustFacts:
-    """The trust anchors found: today, those of the emulator's test PKI."""
+    """The CA certificates tokens are verified with: the configured PEM files
+    (``configured``, e.g. the IGC-Santé CAs), or else the emulator's test PKI."""
 
-    directory: Path
+    directory: Path  # the test PKI's
     exists: bool
     anchors: tuple[Anchor, ...] = ()
     error: str | None = None
+    configured: tuple[Path, ...] = ()  # the trust_anchors and intermediates files, when set
 
 
 def config_facts() -> ConfigFacts:
@@ -122,20 +126,34 @@ def token_facts(settings: Settings) -> TokenFacts:
     )
 
 
-def trust_facts(data_dir: Path) -> TrustFacts:
-    """The CA certificates of the test PKI in ``data_dir``, if it exists."""
+def trust_facts(
+    data_dir: Path, anchors: Sequence[Path] = (), intermediates: Sequence[Path] = ()
+) -> TrustFacts:
+    """The configured CA files (``anchors``, ``intermediates``) when there are any, else
+    the CA certificates of the test PKI in ``data_dir``, if it exists."""
     directory = data_dir / PKI_DIRNAME
+    configured = (*anchors, *intermediates)
+    if configured:
+        try:
+            store = TrustStore.from_pem_files(anchors, intermediates)
+        except ConfigError as error:
+            return TrustFacts(directory, True, error=error.message, configured=configured)
+        found = tuple(
+            Anchor(_common_name(ca), ca.not_valid_after_utc)
+            for ca in (*store.anchors, *store.intermediates)
+        )
+        return TrustFacts(directory, True, anchors=found, configured=configured)
     if not directory.is_dir():
         return TrustFacts(directory, exists=False)
     try:
         pki = TestPki.load_or_create(data_dir)  # loads only: the directory exists
     except ConfigError as error:
         return TrustFacts(directory, exists=True, error=error.message)
-    anchors = tuple(
+    test_cas = tuple(
         Anchor(_common_name(certified.certificate), certified.certificate.not_valid_after_utc)
         for certified in (pki.root, pki.issuing_ca)
     )
-    return TrustFacts(directory, exists=True, anchors=anchors)
+    return TrustFacts(directory, exists=True, anchors=test_cas)
 
 
 def _common_name(certificate: x509.Certificate) -> str:

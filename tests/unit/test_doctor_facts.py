@@ -344,3 +344,24 @@ def test_user_unit(bin_dir: Path) -> None:
         bin_dir, "systemctl", "echo 'Failed to connect to bus: No medium found' >&2; exit 1"
     )
     assert user_unit() is None
+
+
+def test_configured_trust_facts(test_pki: TestPki, tmp_path: Path) -> None:
+    roots, issuing = tmp_path / "roots.pem", tmp_path / "issuing.pem"
+    roots.write_bytes(test_pki.trust_anchors_pem())
+    issuing.write_bytes(test_pki.intermediates_pem())
+    facts = trust_facts(tmp_path, [roots], [issuing])
+    assert facts.error is None
+    assert facts.configured == (roots, issuing)
+    assert [a.not_after for a in facts.anchors] == [
+        test_pki.root.certificate.not_valid_after_utc,
+        test_pki.issuing_ca.certificate.not_valid_after_utc,
+    ]
+    missing = trust_facts(tmp_path, [tmp_path / "nowhere.pem"])
+    assert missing.error is not None
+    assert "nowhere.pem" in missing.error
+    assert missing.configured == (tmp_path / "nowhere.pem",)
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_text("not a certificate")
+    assert trust_facts(tmp_path, [garbage]).error is not None
+    assert trust_facts(tmp_path, [], [issuing]).error is not None  # intermediates, no root

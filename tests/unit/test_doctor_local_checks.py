@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -182,3 +183,32 @@ def test_service_fixes_name_the_commands() -> None:
     failed = check_service(replace(HEALTHY, unit=UserUnit("loaded", "failed", "enabled")))
     assert failed.fix is not None
     assert "journalctl --user -u cardbridge" in failed.fix
+
+
+def test_configured_trust_anchors() -> None:
+    files = (Path("/etc/cardbridge/igc-sante.pem"),)
+    roots = (Anchor("AC RACINE IGC-SANTE FORT", datetime(2036, 1, 1, tzinfo=UTC)),)
+    good = check_trust(
+        replace(HEALTHY, trust=TrustFacts(DATA, True, anchors=roots, configured=files))
+    )
+    assert (good.status, good.message) == (
+        Status.OK,
+        "configured: “AC RACINE IGC-SANTE FORT” until 2036-01-01",
+    )
+    unreadable = check_trust(
+        replace(
+            HEALTHY,
+            trust=TrustFacts(DATA, True, error="cannot read it (No such file)", configured=files),
+        )
+    )
+    assert unreadable.status is Status.ERROR
+    assert unreadable.fix is not None
+    assert "/etc/cardbridge/igc-sante.pem" in unreadable.fix
+    old = (Anchor("AC RACINE IGC-SANTE FORT", datetime(2020, 1, 1, tzinfo=UTC)),)
+    expired = check_trust(
+        replace(HEALTHY, trust=TrustFacts(DATA, True, anchors=old, configured=files))
+    )
+    assert (expired.status, expired.message) == (
+        Status.ERROR,
+        "expired: “AC RACINE IGC-SANTE FORT” on 2020-01-01",
+    )
