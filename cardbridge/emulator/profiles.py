@@ -78,6 +78,12 @@ def _nir(value: str) -> str:
 
 def _national_id(value: str) -> str:
     if practitioner_id_type(value) is None:
+        rpps = value[1:]
+        if value[:1] == "8" and len(rpps) == 11 and rpps.isdigit():
+            raise ValueError(
+                f"the RPPS {rpps} has a wrong check digit (its last digit is a Luhn key, as in "
+                f"every real and test RPPS)"
+            )
         raise ValueError("expected 8 + RPPS (11 digits, valid key) or 0 + ADELI (9 characters)")
     return value
 

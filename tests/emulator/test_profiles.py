@@ -146,6 +146,13 @@ def test_refused_with_the_field_named(name: str, path: str, value: Any, field: s
     assert caught.value.message.startswith(f"{field}: ")
 
 
+def test_an_rpps_with_a_wrong_key_says_so() -> None:
+    """DESIGN.md's example RPPS (10001234567) fails the Luhn check of every real RPPS."""
+    with pytest.raises(ProfileError) as caught:
+        parse_profile(mutate("demo-cps", "holder.national_id", "810001234567"))
+    assert "the RPPS 10001234567 has a wrong check digit" in caught.value.message
+
+
 def test_structure_staff_cards() -> None:
     data = mutate("cps-adeli-nurse", "card_type", 2)
     data["holder"]["national_id"] = "3339172288100052"
@@ -219,3 +226,11 @@ def test_unreadable_files(tmp_path: Path, content: str, suffix: str) -> None:
 def test_unknown_name() -> None:
     with pytest.raises(ProfileError, match="demo-cps"):
         load_profile("no-such-card")
+
+
+def test_the_readme_profiles_are_valid() -> None:
+    """The profile examples users copy from the README load as they are."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    examples = [block.split("```")[0] for block in readme.split("```yaml\n")[1:]]
+    kinds = [parse_profile(yaml.safe_load(example)).kind for example in examples]
+    assert kinds == ["cps", "vitale"]
