@@ -8,6 +8,8 @@ in its own process so that the load generator does not share its interpreter.
 from __future__ import annotations
 
 import sys
+import tempfile
+from pathlib import Path
 
 from cardbridge.api.app import create_app
 from cardbridge.api.server import BridgeServer, server_config
@@ -20,14 +22,17 @@ BARE_PATH = "/bench/bare"
 
 def main() -> None:
     port, token = int(sys.argv[1]), sys.argv[2]
-    settings = Settings(port=port, api_token=token)
-    app = create_app(settings, backend=demo_backend(data_dir=settings.data_dir, keys=KeyPool(2)))
+    # A data dir of its own: the test PKI and the journal never go to the user's.
+    with tempfile.TemporaryDirectory(prefix="cardbridge-bench-") as data_dir:
+        settings = Settings(port=port, api_token=token, data_dir=Path(data_dir))
+        backend = demo_backend(data_dir=settings.data_dir, keys=KeyPool(2))
+        app = create_app(settings, backend=backend)
 
-    @app.get(BARE_PATH)
-    async def bare() -> dict[str, str]:
-        return {"status": "ok"}
+        @app.get(BARE_PATH)
+        async def bare() -> dict[str, str]:
+            return {"status": "ok"}
 
-    BridgeServer(app, server_config(app, "127.0.0.1", port)).run()
+        BridgeServer(app, server_config(app, "127.0.0.1", port)).run()
 
 
 if __name__ == "__main__":
