@@ -174,6 +174,12 @@ class CpsSession(CardSession):
                 signature=self._read(cps.EF_CERT_SIGNATURE),
             )
 
+    def authentication_certificate(self) -> bytes:
+        """The authentication certificate (DER) alone: what a token carries."""
+        with self._operation():
+            select_aid(self._protocol, cps.PKCS15_AID)
+            return self._read(cps.EF_CERT_AUTHENTICATION)
+
     # --- PIN --------------------------------------------------------------------------
 
     def pin_status(self) -> PinStatus:

@@ -30,6 +30,23 @@ def connected(card: VirtualCard) -> Iterator[EmulatedConnection]:
         yield connection
 
 
+@contextmanager
+def recorded(card: IsoCard) -> Iterator[list[bytes]]:
+    """The raw APDUs that reach ``card`` inside the block, in order."""
+    sent: list[bytes] = []
+    process = card.process
+
+    def recording(apdu: bytes) -> bytes:
+        sent.append(apdu)
+        return process(apdu)
+
+    card.process = recording  # type: ignore[method-assign]
+    try:
+        yield sent
+    finally:
+        del card.process
+
+
 @pytest.fixture
 def make_card(key_pool: KeyPool, issuer: PkiIssuer) -> Callable[[object], IsoCard]:
     """Build a card from a packaged profile name or a profile mapping (shared keys)."""
