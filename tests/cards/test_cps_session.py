@@ -95,9 +95,12 @@ def test_situations_need_the_pin_and_no_try_is_spent(make_card: MakeCard) -> Non
 
 def test_cold_read_uses_the_minimum_of_apdus(make_card: MakeCard) -> None:
     card = make_card("demo-cps")
-    certificate = ef(card, cps.DF_KEYS, cps.EF_CERT_AUTHENTICATION.fid).data
-    # SELECT + READ (EF.SN.ICC), SELECT AID, three data objects, the certificate in chunks.
-    minimum = 2 + 1 + 3 + math.ceil(len(certificate) / READ_BINARY_MAX)
+    certificates = (
+        ef(card, cps.DF_KEYS, ref.fid).data
+        for ref in (cps.EF_CERT_AUTHENTICATION, cps.EF_CERT_SIGNATURE)
+    )
+    # SELECT + READ (EF.SN.ICC), SELECT AID, three data objects, both certificates in chunks.
+    minimum = 2 + 1 + 3 + sum(math.ceil(len(der) / READ_BINARY_MAX) for der in certificates)
     with connected(card) as connection:
         session = CpsSession(connection)
         session.read_practitioner()
@@ -175,6 +178,24 @@ def test_holder_data_must_match_the_certificate(make_card: MakeCard) -> None:
     name = ef(card, cps.DF_KEYS, cps.EF_NAME_PS.fid)
     name.data = cps.HolderName("810002813839", "M", "DOE", "JOHN").to_bytes()
     with connected(card) as connection, pytest.raises(CardDataError, match="different"):
+        CpsSession(connection).read_practitioner()
+
+
+def test_the_signature_certificate_must_name_the_same_practitioner(make_card: MakeCard) -> None:
+    card = make_card("demo-cps")
+    other = ef(make_card("cps-adeli-nurse"), cps.DF_KEYS, cps.EF_CERT_SIGNATURE.fid).data
+    ef(card, cps.DF_KEYS, cps.EF_CERT_SIGNATURE.fid).data = other
+    with connected(card) as connection, pytest.raises(CardDataError, match="signature"):
+        CpsSession(connection).read_practitioner()
+
+
+def test_swapped_certificates_are_refused(make_card: MakeCard) -> None:
+    """The authentication certificate in the signature file has no nonRepudiation."""
+    card = make_card("demo-cps")
+    authentication = ef(card, cps.DF_KEYS, cps.EF_CERT_AUTHENTICATION.fid)
+    signature = ef(card, cps.DF_KEYS, cps.EF_CERT_SIGNATURE.fid)
+    authentication.data, signature.data = signature.data, authentication.data
+    with connected(card) as connection, pytest.raises(CardDataError, match="non-repudiation"):
         CpsSession(connection).read_practitioner()
 
 
