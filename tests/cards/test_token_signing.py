@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 
@@ -19,6 +20,7 @@ from cardbridge.layouts import cps
 from cardbridge.layouts.iasecc import READ_BINARY_MAX
 from cardbridge.pcsc.apdu import Ins
 from tests.cards.conftest import connected, recorded
+from tests.support.tokens import independently_valid
 
 MakeCard = Callable[[object], IsoCard]
 
@@ -38,6 +40,12 @@ def test_card_token_verifies(make_card: MakeCard, test_pki: TestPki) -> None:
     practitioner = verifier.verify(token.to_json(), nonce, "https://dmp.example")
     assert practitioner.national_id == "899700735741"
     assert token.app_version.startswith("cardbridge/")
+    # The second opinion, from the format description alone: the card signed the
+    # normalised origin and this nonce, and nothing else verifies.
+    token_json = json.dumps(token.to_json())
+    assert independently_valid(token_json, "https://dmp.example", nonce)
+    assert not independently_valid(token_json, "https://DMP.example:443", nonce)
+    assert not independently_valid(token_json, "https://dmp.example", nonce + "A")
 
 
 def test_a_token_reads_the_authentication_certificate_only(make_card: MakeCard) -> None:
