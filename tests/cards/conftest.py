@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from cardbridge.dmp.journal import Journal
+from cardbridge.dmp.vihf import LpsInfo
+from cardbridge.dmp.workflow import DmpWorkflow
 from cardbridge.emulator.card import VirtualCard
 from cardbridge.emulator.engine import IsoCard
 from cardbridge.emulator.factory import build_card
@@ -56,3 +60,11 @@ def make_card(key_pool: KeyPool, issuer: PkiIssuer) -> Callable[[object], IsoCar
         return build_card(parsed, keys=key_pool, issuer=issuer)
 
     return make
+
+
+@pytest.fixture(scope="module")
+def dmp_workflow(tmp_path_factory: pytest.TempPathFactory) -> DmpWorkflow:
+    """A DMP workflow with a journal of its own (one per test module)."""
+    journal = Journal.open(tmp_path_factory.mktemp("journal"))
+    lps = LpsInfo("cardbridge-test", "cardbridge", "0.1.0")
+    return DmpWorkflow(journal, lps, vihf_validity=timedelta(minutes=30))

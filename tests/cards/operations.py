@@ -180,6 +180,14 @@ OPERATIONS = [
 ]
 
 
+def command_name(apdu: bytes) -> str:
+    """The instruction of a raw command APDU, for failure messages."""
+    try:
+        return Ins(apdu[1]).name
+    except ValueError:
+        return f"INS {apdu[1]:02X}"
+
+
 @dataclass(frozen=True)
 class Exchange:
     """What a clean run of an operation sends: ``prepared`` APDUs, then ``sent``; and

@@ -17,23 +17,25 @@ reaches it or after it ran (its answer lost). Every time:
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from cardbridge.cards.cps import CpsSession
 from cardbridge.cards.vitale import VitaleSession
-from cardbridge.dmp.journal import Journal
-from cardbridge.dmp.vihf import LpsInfo
 from cardbridge.dmp.workflow import DmpWorkflow
 from cardbridge.emulator.engine import IsoCard
 from cardbridge.emulator.faults import FaultPlan, FaultyCard
 from cardbridge.emulator.inprocess import EmulatedBackend
 from cardbridge.errors import CardBridgeError, CardRemovedError, PinRequiredError
-from cardbridge.pcsc.apdu import Ins
 from tests.cards.conftest import READER
-from tests.cards.operations import OPERATIONS, Call, Operation, PinState, clean_exchange
+from tests.cards.operations import (
+    OPERATIONS,
+    Call,
+    Operation,
+    PinState,
+    clean_exchange,
+    command_name,
+)
 
 MakeCard = Callable[[object], IsoCard]
 # Pulled out before the APDU reaches the card, or after it ran (its answer lost).
@@ -43,26 +45,12 @@ REMOVALS: dict[str, Callable[[int], FaultPlan]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def workflow(tmp_path_factory: pytest.TempPathFactory) -> DmpWorkflow:
-    journal = Journal.open(Path(tmp_path_factory.mktemp("journal")))
-    lps = LpsInfo("cardbridge-test", "cardbridge", "0.1.0")
-    return DmpWorkflow(journal, lps, vihf_validity=timedelta(minutes=30))
-
-
-def command_name(apdu: bytes) -> str:
-    try:
-        return Ins(apdu[1]).name
-    except ValueError:
-        return f"INS {apdu[1]:02X}"
-
-
 @pytest.mark.timeout(60)  # a hang fails the operation, not the whole run
 @pytest.mark.parametrize("operation", OPERATIONS, ids=str)
 def test_removal_at_every_apdu(
-    make_card: MakeCard, workflow: DmpWorkflow, operation: Operation
+    make_card: MakeCard, dmp_workflow: DmpWorkflow, operation: Operation
 ) -> None:
-    exchange = clean_exchange(operation, make_card(operation.profile), workflow)
+    exchange = clean_exchange(operation, make_card(operation.profile), dmp_workflow)
     assert exchange.sent
     for when, removal in REMOVALS.items():
         for number, apdu in enumerate(exchange.sent, start=1):
@@ -72,9 +60,9 @@ def test_removal_at_every_apdu(
                 operation.start.put(card)
             backend = EmulatedBackend([READER])
             backend.insert(READER, FaultyCard(card, removal(exchange.prepared + number)))
-            records = len(workflow.journal.query())
+            records = len(dmp_workflow.journal.query())
             with backend.connect(READER) as connection:
-                call = Call(operation.session(connection), workflow)
+                call = Call(operation.session(connection), dmp_workflow)
                 operation.prepare(call)
                 before = PinState.of(card) if operation.start is not None else None
                 with pytest.raises(CardBridgeError) as caught:
@@ -84,7 +72,7 @@ def test_removal_at_every_apdu(
                 backend.insert(READER, card)
                 with pytest.raises(CardRemovedError):  # never the card put back since
                     call.session.pin_status() if before else call.session.read()
-            assert len(workflow.journal.query()) == records, where
+            assert len(dmp_workflow.journal.query()) == records, where
             with backend.connect(READER) as connection:
                 if before is None:
                     assert VitaleSession(connection).read() == exchange.result, where
