@@ -92,7 +92,7 @@ class CpsSession(CardSession):
 
     @contextmanager
     def _operation(self) -> Iterator[ApduProtocol]:
-        with self._connection.transaction():
+        with self._transaction():
             if not self._confirmed:
                 self._confirm_issuer()
             yield self._protocol
