@@ -2,8 +2,9 @@
 
 A cold read is a new session (the CPS issuer check included) on the demo cards. The
 minimum is what the layout allows: for the CPS, SELECT and READ of EF.SN.ICC, SELECT of
-the application, the three data objects and the authentication certificate in chunks
-of at most 231 bytes; for the Vitale card, two SELECTs and each file in 256-byte chunks.
+the application, the three data objects and both certificates (each checked against the
+holder data) in chunks of at most 231 bytes; for the Vitale card, two SELECTs and each
+file in 256-byte chunks.
 Target: no more than that minimum + 2.
 """
 
@@ -44,8 +45,11 @@ def _file_size(card: IsoCard, *path: int | bytes) -> int:
 
 
 def _minimum_cps(card: IsoCard) -> int:
-    certificate = _file_size(card, cps.DF_KEYS, cps.EF_CERT_AUTHENTICATION.fid)
-    return 2 + 1 + 3 + math.ceil(certificate / READ_BINARY_MAX)
+    certificates = (
+        _file_size(card, cps.DF_KEYS, ref.fid)
+        for ref in (cps.EF_CERT_AUTHENTICATION, cps.EF_CERT_SIGNATURE)
+    )
+    return 2 + 1 + 3 + sum(math.ceil(size / READ_BINARY_MAX) for size in certificates)
 
 
 def _chunks(size: int) -> int:

@@ -21,5 +21,5 @@ def sign_challenge(
     message = signed_message(normalize_origin(origin), nonce)
     if pin is not None:
         session.verify_pin(pin)
-    certificate = session.certificates().authentication
+    certificate = session.authentication_certificate()
     return AuthToken(certificate, "RS256", session.authenticate(message), APP_VERSION)

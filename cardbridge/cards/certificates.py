@@ -8,21 +8,25 @@ Forms handled:
 
 - ``CN`` is an idNat_PS (RPPS or ADELI based, or bound to a structure);
 - CPA/CPE cards: ``CN=<Struct_IdNat>/<internal id>``, no personal national id [spec/field];
-- the profession is ``title``, or on older GIP-CPS certificates ``OU`` (else ``O``) [field,
-  not checked against a real card yet].
+- the profession is ``title``; on older GIP-CPS certificates, which have no ``title``, it is
+  an ``OU`` (see :func:`_older_form_profession`) [field, not checked against a real card yet].
+  ``O`` is never taken for it: it names the organisation (the structure, or GIP-CPS).
 
 Any certificate that cannot be read this way raises :class:`CardDataError` naming what is
-wrong; messages never repeat names or identifiers.
+wrong; messages never repeat names or identifiers. :func:`check_card_certificates` checks
+that a card's two certificates and its holder data name the same practitioner.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from asn1crypto import x509 as asn1_x509
 
+from cardbridge.domain.codes import PROFESSIONS
 from cardbridge.domain.identifiers import (
     PractitionerIdType,
     StructureIdType,
@@ -33,6 +37,15 @@ from cardbridge.errors import CardDataError
 
 # What asn1crypto's parser raises on malformed input, lazily, at first access to a field.
 _ASN1_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError)
+
+
+def _label_key(text: str) -> str:
+    """A profession label compared without case or accents (``MEDECIN`` is ``Médecin``)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+_PROFESSION_LABELS = frozenset(_label_key(label) for label in PROFESSIONS.values())
 
 
 @dataclass(frozen=True)
@@ -155,6 +168,21 @@ def _single(attributes: dict[str, list[str]], kind: str, where: str) -> str | No
     return values[0] if values else None
 
 
+def _older_form_profession(units: list[str]) -> str | None:
+    """The profession of an older GIP-CPS certificate (no ``title``): one of its ``OU``.
+
+    A single ``OU`` is the profession. With several, the ``OU`` may also name the
+    structure or a unit of the issuer (as in the IGC-Santé issuer names,
+    ``OU=0002 187512751``), so their order proves nothing: the profession is the one
+    ``OU`` that is a G15 profession label; when none or several are, there is no telling
+    which is the profession and ``None`` is answered rather than a guess.
+    """
+    if len(units) == 1:
+        return units[0]
+    professions = {unit for unit in units if _label_key(unit) in _PROFESSION_LABELS}
+    return professions.pop() if len(professions) == 1 else None
+
+
 def _holder(subject: dict[str, list[str]]) -> CertificateHolder:
     common_name = _single(subject, "common_name", "subject")
     last_name = _single(subject, "surname", "subject")
@@ -165,9 +193,7 @@ def _holder(subject: dict[str, list[str]]) -> CertificateHolder:
         )
     profession = _single(subject, "title", "subject")
     if profession is None:
-        # Older GIP-CPS certificates: the profession is an OU (else O) instead of title.
-        older_form = subject.get("organizational_unit_name") or subject.get("organization_name")
-        profession = older_form[0] if older_form else None
+        profession = _older_form_profession(subject.get("organizational_unit_name", []))
     national_id = structure_id = internal_id = None
     id_type = structure_type = None
     if "/" in common_name:
@@ -195,3 +221,42 @@ def _holder(subject: dict[str, list[str]]) -> CertificateHolder:
         first_name=first_name,
         profession=profession,
     )
+
+
+def _named(holder: CertificateHolder) -> tuple[str | None, str | None, str | None]:
+    return holder.national_id, holder.structure_id, holder.internal_id
+
+
+def check_card_certificates(
+    national_id: str,
+    authentication: PractitionerCertificate,
+    signature: PractitionerCertificate,
+    *,
+    reader: str | None = None,
+) -> None:
+    """Check that a CPS's holder data (``national_id``, the idNat_PS of its data objects)
+    and both its certificates name the same practitioner, and that the signature
+    certificate is one (key usage nonRepudiation); raise :class:`CardDataError` otherwise.
+
+    On CPA/CPE cards the certificates name ``<structure>/<internal id>`` and the data
+    objects' national id is the internal id.
+    """
+    named = authentication.holder.national_id or authentication.holder.internal_id
+    if named != national_id:
+        raise CardDataError(
+            "The card's holder data and its authentication certificate name different "
+            "practitioners. The card may be damaged: contact your card manager.",
+            reader=reader,
+        )
+    if _named(signature.holder) != _named(authentication.holder):
+        raise CardDataError(
+            "The card's signature certificate names another practitioner than its "
+            "authentication certificate. The card may be damaged: contact your card manager.",
+            reader=reader,
+        )
+    if not signature.for_signature:
+        raise CardDataError(
+            "The card's signature certificate is not made for signatures (no non-repudiation "
+            "key usage), so what it signs would be refused. Contact your card manager.",
+            reader=reader,
+        )

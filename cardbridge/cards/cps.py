@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from cardbridge.cards.certificates import parse_practitioner_certificate
+from cardbridge.cards.certificates import check_card_certificates, parse_practitioner_certificate
 from cardbridge.cards.files import read_object_file, select_aid, select_ef, select_path
 from cardbridge.cards.models import Coded, CpsCardInfo, PinStatus, Practitioner, Situation
 from cardbridge.cards.session import CardSession
@@ -92,7 +92,7 @@ class CpsSession(CardSession):
 
     @contextmanager
     def _operation(self) -> Iterator[ApduProtocol]:
-        with self._connection.transaction():
+        with self._transaction():
             if not self._confirmed:
                 self._confirm_issuer()
             yield self._protocol
@@ -117,21 +117,21 @@ class CpsSession(CardSession):
 
     def read_practitioner(self, *, with_situations: bool = False) -> Practitioner:
         """The holder and the card; with ``with_situations``, also the practice situations
-        (the PIN must have been verified on the card: :class:`PinRequiredError`)."""
+        (the PIN must have been verified on the card: :class:`PinRequiredError`).
+
+        Both certificates are read and checked against the holder data
+        (:func:`~cardbridge.cards.certificates.check_card_certificates`): a card whose
+        parts name different practitioners is refused (:class:`CardDataError`).
+        """
         with self._operation():
             select_aid(self._protocol, cps.PKCS15_AID)
             identity = cps.CardIdentity.from_bytes(self._read(cps.EF_ID_CARD))
             holder = cps.HolderName.from_bytes(self._read(cps.EF_NAME_PS))
             info = cps.ProfessionalInfo.from_bytes(self._read(cps.EF_INFO_PS))
-            certificate = parse_practitioner_certificate(self._read(cps.EF_CERT_AUTHENTICATION))
+            authentication = parse_practitioner_certificate(self._read(cps.EF_CERT_AUTHENTICATION))
+            signature = parse_practitioner_certificate(self._read(cps.EF_CERT_SIGNATURE))
             situations = self._situations() if with_situations else None
-        named = certificate.holder.national_id or certificate.holder.internal_id
-        if named != holder.national_id:
-            raise CardDataError(
-                "The card's holder data and its authentication certificate name different "
-                "practitioners. The card may be damaged: contact your card manager.",
-                reader=self.reader,
-            )
+        check_card_certificates(holder.national_id, authentication, signature, reader=self.reader)
         return _practitioner(
             self.reader,
             self.generation,
@@ -173,6 +173,12 @@ class CpsSession(CardSession):
                 authentication=self._read(cps.EF_CERT_AUTHENTICATION),
                 signature=self._read(cps.EF_CERT_SIGNATURE),
             )
+
+    def authentication_certificate(self) -> bytes:
+        """The authentication certificate (DER) alone: what a token carries."""
+        with self._operation():
+            select_aid(self._protocol, cps.PKCS15_AID)
+            return self._read(cps.EF_CERT_AUTHENTICATION)
 
     # --- PIN --------------------------------------------------------------------------
 

@@ -20,7 +20,9 @@ SELECT_BY_NAME = 0x04
 SELECT_BY_PATH = 0x09
 NO_RESPONSE_DATA = 0x0C
 READ_BY_SFI = 0x80
-# A file larger than this is not one of ours: stop rather than read forever.
+# READ BINARY (B0) gives the offset in 15 bits of P1-P2: with bit 8 of P1 set, P1 names a
+# short file identifier instead (ISO 7816-4 §11.3.3). So no read starts at 0x8000 or
+# beyond, and a file is read up to that size; none of ours comes near it.
 MAX_FILE_SIZE = 0x8000
 
 
@@ -45,6 +47,8 @@ def select_ef(protocol: ApduProtocol, fid: int) -> None:
 
 def _read(protocol: ApduProtocol, offset: int, le: int, sfi: int | None) -> tuple[bytes, bool]:
     """One READ BINARY; returns the data and whether the card said the file ended."""
+    if not 0 <= offset < MAX_FILE_SIZE:
+        raise ValueError(f"READ BINARY offset {offset:#x} does not fit in 15 bits")
     if sfi is not None and offset == 0:
         p1, p2 = READ_BY_SFI | sfi, 0
     else:
@@ -107,12 +111,19 @@ def read_object_file(protocol: ApduProtocol, ref: FileRef | None = None, *, chun
 
 
 def read_padded_file(protocol: ApduProtocol, ref: FileRef) -> bytes:
-    """Read a whole file by its SFI, chunk after chunk of up to 256 bytes, until its end."""
+    """Read a whole file by its SFI, chunk after chunk of up to 256 bytes, until its end.
+
+    A file that has not ended at :data:`MAX_FILE_SIZE` bytes is refused: its end cannot
+    be asked for without an offset that READ BINARY cannot carry.
+    """
     sfi = _sfi(ref)
     data = b""
-    while len(data) <= MAX_FILE_SIZE:
+    while len(data) < MAX_FILE_SIZE:
         more, ended = _read(protocol, len(data), SHORT_MAX_LE, sfi)
         data += more
         if ended or len(more) < SHORT_MAX_LE:
             return data
-    raise CardDataError("The card's file is larger than any cardbridge reads.")
+    raise CardDataError(
+        "The card's file is larger than any cardbridge reads (32 KiB): the card may be "
+        "damaged. Contact the card issuer."
+    )

@@ -78,7 +78,7 @@ class VitaleSession(CardSession):
 
     def read(self) -> VitaleCard:
         """The card, the insured and every beneficiary, in card order."""
-        with self._connection.transaction():
+        with self._transaction():
             self._select(SELECT_BY_FID, vitale.MF.to_bytes(2, "big"))
             bearers = vitale.decode_identity_file(
                 read_padded_file(self._protocol, vitale.EF_IDENTITY)

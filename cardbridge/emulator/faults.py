@@ -10,6 +10,14 @@ Once the card is "removed" it answers every APDU with an empty response, and cal
 - through vpcd, pass the bridge's ``stop`` as ``on_removed``: closing the connection
   ejects the card from pcscd's reader (the bridge itself never sends empty replies).
   A truncation to zero bytes reads as a removal too.
+
+A reset (another program resetting the card, or the reader after a glitch) erases the
+card's volatile state (verified PIN, current file) and the host is told instead of the
+answer: :meth:`FaultyCard.process` raises :class:`~cardbridge.errors.CardResetError`, as
+:class:`~cardbridge.pcsc.backend.PcscConnection` does when PC/SC reports
+``SCARD_W_RESET_CARD``, and the card goes on answering afterwards. This is for in-process
+connections, which pass the error on; through vpcd a card cannot announce a reset, so
+tests there reset it from another PC/SC connection (``SCARD_RESET_CARD``).
 """
 
 from __future__ import annotations
@@ -18,8 +26,10 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from cardbridge.emulator.card import VirtualCard
+from cardbridge.errors import CardResetError
 
 
 @dataclass(frozen=True)
@@ -29,6 +39,8 @@ class FaultPlan:
     - ``remove_before``: that APDU never reaches the card; the card is gone.
     - ``remove_after``: that APDU runs on the card (a VERIFY counts), then the card is
       pulled out before its response gets back.
+    - ``reset_before`` / ``reset_after``: the card is reset before that APDU (which never
+      runs) or after it ran (its answer is lost); the host gets ``CardResetError``.
     - ``delay``: seconds the card takes before each answer.
     - ``status_at`` / ``status_for_ins``: APDU number, or INS byte, answered with that
       status word instead of running the command.
@@ -37,6 +49,8 @@ class FaultPlan:
 
     remove_before: int | None = None
     remove_after: int | None = None
+    reset_before: int | None = None
+    reset_after: int | None = None
     delay: float = 0.0
     status_at: Mapping[int, int] = field(default_factory=dict)
     status_for_ins: Mapping[int, int] = field(default_factory=dict)
@@ -92,8 +106,15 @@ class FaultyCard:
             self.on_removed()
         return b""
 
+    def _reset(self) -> NoReturn:
+        self.card.reset()
+        raise CardResetError
+
     def process(self, apdu: bytes) -> bytes:
-        """The card's answer, or what the plan makes of it (``b""`` once removed)."""
+        """The card's answer, or what the plan makes of it (``b""`` once removed).
+
+        Raises :class:`CardResetError` where the plan resets the card.
+        """
         with self._lock:
             self._count += 1
             number = self._count
@@ -104,12 +125,16 @@ class FaultyCard:
             time.sleep(plan.delay)
         if plan.remove_before == number:
             return self._remove()
+        if plan.reset_before == number:
+            self._reset()
         forced = plan.status_at.get(number)
         if forced is None and len(apdu) > 1:
             forced = plan.status_for_ins.get(apdu[1])
         response = forced.to_bytes(2, "big") if forced is not None else self.card.process(apdu)
         if plan.remove_after == number:
             return self._remove()
+        if plan.reset_after == number:
+            self._reset()
         if number in plan.truncate_at:
             return response[: plan.truncate_at[number]]
         return response

@@ -206,6 +206,15 @@ class EmulatedConnection:
             raise CardCommunicationError(reader=self._reader)
         return response[:-2], int.from_bytes(response[-2:], "big")
 
+    def card_removed(self) -> bool:
+        """Whether the card of this connection has left the reader (even if another
+        was inserted since)."""
+        try:
+            self._backend._card_for(self._reader, self._slot, self._insertion)
+        except CardRemovedError:
+            return True
+        return False
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Exclusive use of the reader; fails at once if the card has left."""

@@ -27,7 +27,14 @@ from typing import Literal, NoReturn
 
 from smartcard import scard
 
-from cardbridge.errors import CardBusyError, CardCommunicationError, CardResetError
+from cardbridge.errors import (
+    CardAbsentError,
+    CardBusyError,
+    CardCommunicationError,
+    CardRemovedError,
+    CardResetError,
+    ReaderNotFoundError,
+)
 from cardbridge.pcsc.codes import ScardCode, StateFlag, describe_code, pcsc_error, reader_state
 from cardbridge.pcsc.holdup import HELD_MESSAGE, HeldUpCalls
 from cardbridge.pcsc.monitor import PcscMonitor
@@ -170,6 +177,24 @@ class PcscConnection:
                 log.info(
                     "ending the PC/SC transaction on %s: %s", self._reader, describe_code(code)
                 )
+
+    def card_removed(self) -> bool:
+        """Whether pcscd already reports this connection's card gone (``SCardStatus``,
+        which sends nothing to the card): removed, or its reader unplugged.
+
+        Only the return code is read: the meaning of the state word differs between
+        pcsc-lite (bit flags) and Windows (an enumeration).
+        """
+        card = self._card
+        if card is None or self._given_up:
+            return False  # a given-up call still holds the context: asking would wait
+        code = scard.SCardStatus(card)[0]
+        if code == ScardCode.S_SUCCESS:
+            return False
+        error = pcsc_error(code, reader=self._reader)
+        return type(error) is CardRemovedError or isinstance(
+            error, CardAbsentError | ReaderNotFoundError
+        )
 
     def close(self) -> None:
         """Disconnect, leaving the card powered and its state as it is (idempotent)."""

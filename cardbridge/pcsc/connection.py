@@ -46,3 +46,17 @@ class Connection(Transmitter, Protocol):
     def __enter__(self) -> Connection: ...
 
     def __exit__(self, *exc_info: object) -> None: ...
+
+
+@runtime_checkable
+class RemovalAware(Protocol):
+    """A connection that can tell, without a word to the card, whether its card left.
+
+    Optional: card sessions ask it when an exchange failed in a way that a removal can
+    explain (see :class:`~cardbridge.cards.session.CardSession`).
+    """
+
+    def card_removed(self) -> bool:
+        """Whether the transport already knows that the card of this connection left
+        (pulled out, or its reader unplugged); ``False`` when it is there or unknown."""
+        ...

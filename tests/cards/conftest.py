@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from cardbridge.dmp.journal import Journal
+from cardbridge.dmp.vihf import LpsInfo
+from cardbridge.dmp.workflow import DmpWorkflow
 from cardbridge.emulator.card import VirtualCard
 from cardbridge.emulator.engine import IsoCard
 from cardbridge.emulator.factory import build_card
@@ -30,6 +34,23 @@ def connected(card: VirtualCard) -> Iterator[EmulatedConnection]:
         yield connection
 
 
+@contextmanager
+def recorded(card: IsoCard) -> Iterator[list[bytes]]:
+    """The raw APDUs that reach ``card`` inside the block, in order."""
+    sent: list[bytes] = []
+    process = card.process
+
+    def recording(apdu: bytes) -> bytes:
+        sent.append(apdu)
+        return process(apdu)
+
+    card.process = recording  # type: ignore[method-assign]
+    try:
+        yield sent
+    finally:
+        del card.process
+
+
 @pytest.fixture
 def make_card(key_pool: KeyPool, issuer: PkiIssuer) -> Callable[[object], IsoCard]:
     """Build a card from a packaged profile name or a profile mapping (shared keys)."""
@@ -39,3 +60,11 @@ def make_card(key_pool: KeyPool, issuer: PkiIssuer) -> Callable[[object], IsoCar
         return build_card(parsed, keys=key_pool, issuer=issuer)
 
     return make
+
+
+@pytest.fixture(scope="module")
+def dmp_workflow(tmp_path_factory: pytest.TempPathFactory) -> DmpWorkflow:
+    """A DMP workflow with a journal of its own (one per test module)."""
+    journal = Journal.open(tmp_path_factory.mktemp("journal"))
+    lps = LpsInfo("cardbridge-test", "cardbridge", "0.1.0")
+    return DmpWorkflow(journal, lps, vihf_validity=timedelta(minutes=30))

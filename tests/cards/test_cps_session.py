@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from hypothesis import HealthCheck, given, settings
 
+from cardbridge.cards.certificates import parse_practitioner_certificate
 from cardbridge.cards.cps import CpsSession
 from cardbridge.domain import codes
 from cardbridge.domain.identifiers import structure_id_type
@@ -51,10 +52,24 @@ def test_model_equals_profile(make_card: MakeCard, profile: dict[str, Any]) -> N
         session = CpsSession(connection)
         session.verify_pin(profile["pin"])
         practitioner = session.read_practitioner(with_situations=True)
+        named = parse_practitioner_certificate(session.certificates().signature).holder
     holder = profile["holder"]
-    assert practitioner.national_id == holder["national_id"]
-    assert practitioner.id_type == ("RPPS" if holder["national_id"][0] == "8" else "ADELI")
-    assert (practitioner.rpps or practitioner.adeli) == holder["national_id"][1:]
+    national_id = holder["national_id"]
+    assert practitioner.national_id == national_id
+    id_type = {"8": "RPPS", "0": "ADELI"}.get(national_id[0], "STRUCTURE")
+    assert practitioner.id_type == id_type
+    assert practitioner.rpps == (national_id[1:] if id_type == "RPPS" else None)
+    assert practitioner.adeli == (national_id[1:] if id_type == "ADELI" else None)
+    if profile["card_type"] in (2, 3):  # CPE, CPA: CN=<structure>/<id>
+        structure = profile["situations"][0]["structure_id"]
+        assert (named.national_id, named.structure_id, named.internal_id) == (
+            None,
+            structure,
+            national_id,
+        )
+        assert named.structure_id_type is structure_id_type(structure)
+    else:
+        assert (named.national_id, named.structure_id) == (national_id, None)
     assert (practitioner.last_name, practitioner.first_name) == (
         holder["last_name"],
         holder["first_name"],
@@ -82,6 +97,37 @@ def test_model_equals_profile(make_card: MakeCard, profile: dict[str, Any]) -> N
         assert situation.structure_id_type == (kind.value if kind else None)
 
 
+@pytest.mark.parametrize(("card_type", "name"), [(2, "CPE"), (3, "CPA")])
+def test_structure_staff_card(make_card: MakeCard, card_type: int, name: str) -> None:
+    profile = {
+        "kind": "cps",
+        "serial": "0000000042",
+        "card_type": card_type,
+        "pin": "1234",
+        "puk": "12345678",
+        "expires": "2030-01-31",
+        "holder": {
+            "national_id": "310B0307377A17",
+            "civility": "MME",
+            "last_name": "MARTIN",
+            "first_name": "CLAIRE",
+            "profession": "40",
+        },
+        "situations": [{"structure_id": "10B0307377", "name": "CHU", "sector": "SA01"}],
+    }
+    with connected(make_card(profile)) as connection:
+        session = CpsSession(connection)
+        session.verify_pin("1234")
+        practitioner = session.read_practitioner(with_situations=True)
+        named = parse_practitioner_certificate(session.certificates().authentication).holder
+    assert practitioner.card.type == name
+    assert (practitioner.national_id, practitioner.id_type) == ("310B0307377A17", "STRUCTURE")
+    assert (practitioner.rpps, practitioner.adeli) == (None, None)
+    assert (named.structure_id, named.internal_id) == ("10B0307377", "310B0307377A17")
+    assert practitioner.situations is not None
+    assert practitioner.situations[0].structure_id_type == "FINESS"
+
+
 def test_situations_need_the_pin_and_no_try_is_spent(make_card: MakeCard) -> None:
     with connected(make_card("demo-cps")) as connection:
         session = CpsSession(connection)
@@ -95,9 +141,12 @@ def test_situations_need_the_pin_and_no_try_is_spent(make_card: MakeCard) -> Non
 
 def test_cold_read_uses_the_minimum_of_apdus(make_card: MakeCard) -> None:
     card = make_card("demo-cps")
-    certificate = ef(card, cps.DF_KEYS, cps.EF_CERT_AUTHENTICATION.fid).data
-    # SELECT + READ (EF.SN.ICC), SELECT AID, three data objects, the certificate in chunks.
-    minimum = 2 + 1 + 3 + math.ceil(len(certificate) / READ_BINARY_MAX)
+    certificates = (
+        ef(card, cps.DF_KEYS, ref.fid).data
+        for ref in (cps.EF_CERT_AUTHENTICATION, cps.EF_CERT_SIGNATURE)
+    )
+    # SELECT + READ (EF.SN.ICC), SELECT AID, three data objects, both certificates in chunks.
+    minimum = 2 + 1 + 3 + sum(math.ceil(len(der) / READ_BINARY_MAX) for der in certificates)
     with connected(card) as connection:
         session = CpsSession(connection)
         session.read_practitioner()
@@ -175,6 +224,24 @@ def test_holder_data_must_match_the_certificate(make_card: MakeCard) -> None:
     name = ef(card, cps.DF_KEYS, cps.EF_NAME_PS.fid)
     name.data = cps.HolderName("810002813839", "M", "DOE", "JOHN").to_bytes()
     with connected(card) as connection, pytest.raises(CardDataError, match="different"):
+        CpsSession(connection).read_practitioner()
+
+
+def test_the_signature_certificate_must_name_the_same_practitioner(make_card: MakeCard) -> None:
+    card = make_card("demo-cps")
+    other = ef(make_card("cps-adeli-nurse"), cps.DF_KEYS, cps.EF_CERT_SIGNATURE.fid).data
+    ef(card, cps.DF_KEYS, cps.EF_CERT_SIGNATURE.fid).data = other
+    with connected(card) as connection, pytest.raises(CardDataError, match="signature"):
+        CpsSession(connection).read_practitioner()
+
+
+def test_swapped_certificates_are_refused(make_card: MakeCard) -> None:
+    """The authentication certificate in the signature file has no nonRepudiation."""
+    card = make_card("demo-cps")
+    authentication = ef(card, cps.DF_KEYS, cps.EF_CERT_AUTHENTICATION.fid)
+    signature = ef(card, cps.DF_KEYS, cps.EF_CERT_SIGNATURE.fid)
+    authentication.data, signature.data = signature.data, authentication.data
+    with connected(card) as connection, pytest.raises(CardDataError, match="non-repudiation"):
         CpsSession(connection).read_practitioner()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Callable
 
 import pytest
@@ -14,7 +16,11 @@ from cardbridge.cards.cps import CpsSession
 from cardbridge.emulator.engine import IsoCard
 from cardbridge.emulator.pki import TestPki
 from cardbridge.errors import PinRequiredError
-from tests.cards.conftest import connected
+from cardbridge.layouts import cps
+from cardbridge.layouts.iasecc import READ_BINARY_MAX
+from cardbridge.pcsc.apdu import Ins
+from tests.cards.conftest import connected, recorded
+from tests.support.tokens import independently_valid
 
 MakeCard = Callable[[object], IsoCard]
 
@@ -34,3 +40,27 @@ def test_card_token_verifies(make_card: MakeCard, test_pki: TestPki) -> None:
     practitioner = verifier.verify(token.to_json(), nonce, "https://dmp.example")
     assert practitioner.national_id == "899700735741"
     assert token.app_version.startswith("cardbridge/")
+    # The second opinion, from the format description alone: the card signed the
+    # normalised origin and this nonce, and nothing else verifies.
+    token_json = json.dumps(token.to_json())
+    assert independently_valid(token_json, "https://dmp.example", nonce)
+    assert not independently_valid(token_json, "https://DMP.example:443", nonce)
+    assert not independently_valid(token_json, "https://dmp.example", nonce + "A")
+
+
+def test_a_token_reads_the_authentication_certificate_only(make_card: MakeCard) -> None:
+    card = make_card("demo-cps")
+    with connected(card) as connection:
+        session = CpsSession(connection)
+        session.verify_pin("1234")
+        certificate = session.certificates().authentication
+        with recorded(card) as sent:
+            token = sign_challenge(session, "https://dmp.example", "bm9uY2U=")
+    assert token.certificate_der == certificate
+    reads = [apdu for apdu in sent if apdu[1] == Ins.READ_BINARY]
+    assert cps.EF_CERT_SIGNATURE.sfi is not None
+    assert all(apdu[2] != 0x80 | cps.EF_CERT_SIGNATURE.sfi for apdu in reads)
+    # SELECT of the application and the certificate, then SELECT, MSE SET and INTERNAL
+    # AUTHENTICATE: nothing else.
+    assert len(reads) == math.ceil(len(certificate) / READ_BINARY_MAX)
+    assert len(sent) == 1 + len(reads) + 3

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from cardbridge.emulator.engine import IsoCard
 from cardbridge.emulator.faults import FaultPlan, FaultyCard
+from cardbridge.errors import CardResetError
 from tests.support.apdu import sw
 
 RIGHT = "0020000104 31323334"
@@ -37,6 +40,28 @@ def test_removal_powers_the_card_off(cps: IsoCard) -> None:
     card.process(bytes.fromhex(STATUS))
     card.power_on()  # ignored: the card is gone
     assert sw(cps, STATUS) == 0x63C3
+
+
+def test_reset_before_an_apdu_it_never_runs(cps: IsoCard) -> None:
+    card = FaultyCard(cps, FaultPlan(reset_before=3))
+    assert card.process(bytes.fromhex(RIGHT)) == bytes.fromhex("9000")
+    assert sw(card, STATUS) == 0x9000
+    with pytest.raises(CardResetError):
+        card.process(bytes.fromhex(WRONG))
+    assert not card.removed
+    assert sw(card, STATUS) == 0x63C3  # the wrong PIN never ran; the verified PIN is gone
+
+
+def test_reset_after_an_apdu_it_ran(cps: IsoCard) -> None:
+    card = FaultyCard(cps, FaultPlan(reset_after=1))
+    with pytest.raises(CardResetError):
+        card.process(bytes.fromhex(RIGHT))
+    assert sw(card, STATUS) == 0x63C3  # verified, then reset: no longer verified
+    card = FaultyCard(cps, FaultPlan(reset_after=1))
+    with pytest.raises(CardResetError):
+        card.process(bytes.fromhex(WRONG))
+    assert sw(card, STATUS) == 0x63C2  # the try was spent, the answer lost
+    assert card.apdu_count == 2
 
 
 def test_forced_status_words(cps: IsoCard) -> None:

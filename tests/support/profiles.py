@@ -40,9 +40,18 @@ digits = lambda n: st.text("0123456789", min_size=n, max_size=n)  # noqa: E731
 
 @st.composite
 def national_ids(draw: st.DrawFn) -> str:
+    """A personal idNat_PS: 8 + RPPS or 0 + ADELI."""
     if draw(st.booleans()):
         return "8" + draw(rpps())
     return "0" + draw(st.sampled_from(["75", "13", "2A", "2B", "69"])) + draw(digits(7))
+
+
+@st.composite
+def structure_bound_ids(draw: st.DrawFn) -> str:
+    """The idNat_PS of structure staff (CPE, CPA cards): prefix 1, 3, 4, 5 or 6."""
+    return draw(st.sampled_from("13456")) + draw(
+        st.text("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=16)
+    )
 
 
 @st.composite
@@ -85,8 +94,11 @@ def cps_profiles(draw: st.DrawFn) -> dict[str, Any]:
             max_size=16,
         )
     )
+    # 0 CPS, 1 CPF: personal ids; 2 CPE, 3 CPA: structure staff, whose certificates name
+    # ``<structure>/<id>`` (the emulator takes the first situation's structure).
+    card_type = draw(st.sampled_from([0, 1, 2, 3]))
     holder: dict[str, Any] = {
-        "national_id": draw(national_ids()),
+        "national_id": draw(structure_bound_ids() if card_type in (2, 3) else national_ids()),
         "civility": draw(st.sampled_from(["M", "MME", "DR", "PR"])),
         "last_name": draw(names()),
         "first_name": draw(names()),
@@ -99,7 +111,7 @@ def cps_profiles(draw: st.DrawFn) -> dict[str, Any]:
         "generation": draw(st.sampled_from(["cps3", "cps4"])),
         "test": draw(st.booleans()),
         "serial": draw(digits(10)),
-        "card_type": draw(st.sampled_from([0, 1])),
+        "card_type": card_type,
         "pin": draw(digits(4)),
         "puk": draw(digits(8)),
         "expires": str(draw(st.dates(dt.date(2027, 1, 1), dt.date(2040, 12, 31)))),
@@ -110,10 +122,13 @@ def cps_profiles(draw: st.DrawFn) -> dict[str, Any]:
 
 @st.composite
 def nirs(draw: st.DrawFn) -> str:
+    """NIRs with their key: sex 1/2, or 7/8 for temporary numbers; months 01-12, or the
+    20-42 and 50+ of unknown months; Corsican departments."""
+    month = draw(st.one_of(st.integers(1, 12), st.integers(20, 42), st.integers(50, 99)))
     body = (
-        draw(st.sampled_from("12"))
+        draw(st.sampled_from("1278"))
         + draw(digits(2))
-        + f"{draw(st.integers(1, 12)):02d}"
+        + f"{month:02d}"
         + draw(st.sampled_from(["75", "13", "2A", "2B", "69", "01"]))
         + draw(digits(6))
     )

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import secrets
 from datetime import datetime
 from typing import Any
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    decode_dss_signature,
+    encode_dss_signature,
+)
 
 from cardbridge.emulator.pki import CardHolderIdentity, TestPki
 from cardbridge.emulator.pki_profiles import (
@@ -99,3 +104,33 @@ def issue_authentication_certificate(
         validity=validity,
         extensions=authentication_extensions(holder, ocsp_url),
     )
+
+
+def independently_valid(token_json: str, origin: str, nonce: str) -> bool:
+    """Whether the token's signature verifies, from the format description alone."""
+    token = json.loads(token_json)
+    certificate = x509.load_der_x509_certificate(base64.b64decode(token["unverifiedCertificate"]))
+    signature = base64.b64decode(token["signature"])
+    signed = hashlib.sha256(origin.encode()).digest() + hashlib.sha256(nonce.encode()).digest()
+    key = certificate.public_key()
+    try:
+        if token["algorithm"] == "RS256":
+            assert isinstance(key, rsa.RSAPublicKey)
+            key.verify(signature, signed, padding.PKCS1v15(), hashes.SHA256())
+        elif token["algorithm"] == "PS256":
+            assert isinstance(key, rsa.RSAPublicKey)
+            key.verify(
+                signature, signed, padding.PSS(padding.MGF1(hashes.SHA256()), 32), hashes.SHA256()
+            )
+        else:
+            assert token["algorithm"] == "ES256"
+            assert isinstance(key, ec.EllipticCurvePublicKey)
+            if len(signature) != 64:
+                return False
+            der = encode_dss_signature(
+                int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+            )
+            key.verify(der, signed, ec.ECDSA(hashes.SHA256()))
+    except InvalidSignature:
+        return False
+    return True

@@ -204,11 +204,34 @@ def test_older_gip_cps_form_profession_in_ou() -> None:
     assert holder.national_id == "810002813839"
 
 
-def test_older_form_profession_in_o_when_no_ou() -> None:
+def test_older_form_o_is_never_the_profession() -> None:
+    """O names the organisation, even when its text looks like a profession."""
     der = hand_built(
         COUNTRY, single(NameOID.ORGANIZATION_NAME, "Pharmacien"), person_rdn("0751234567")
     )
-    assert parse_practitioner_certificate(der).holder.profession == "Pharmacien"
+    assert parse_practitioner_certificate(der).holder.profession is None
+
+
+@pytest.mark.parametrize(
+    ("units", "profession"),
+    [
+        (["Sage-femme"], "Sage-femme"),
+        (["Service de radiologie"], "Service de radiologie"),  # the only OU: the profession
+        (["0002 187512751", "Médecin"], "Médecin"),
+        (["Médecin", "0002 187512751"], "Médecin"),  # order proves nothing
+        (["CABINET DU PORT", "INFIRMIER", "GIP-CPS"], "INFIRMIER"),  # case, accents aside
+        (["CABINET DU PORT", "GIP-CPS"], None),  # no profession among them: no guess
+        (["Médecin", "Pharmacien"], None),  # two professions: no telling which
+    ],
+)
+def test_older_form_profession_chosen_among_ous(units: list[str], profession: str | None) -> None:
+    der = hand_built(
+        COUNTRY,
+        single(NameOID.ORGANIZATION_NAME, "GIP-CPS"),
+        *(single(NameOID.ORGANIZATIONAL_UNIT_NAME, unit) for unit in units),
+        person_rdn("810002813839"),
+    )
+    assert parse_practitioner_certificate(der).holder.profession == profession
 
 
 def test_title_wins_over_ou() -> None:

@@ -1,9 +1,10 @@
 """A second, independent check of token signatures, and a fuzz of parsing and verification.
 
-The independent check reads a token as the Web eID format description says — base64
-fields, ``SHA-256(origin) || SHA-256(nonce)`` signed with the algorithm's scheme, ES256 as
-``r || s`` — using only ``json``, ``base64``, ``hashlib`` and ``cryptography`` primitives,
-and must agree with the library on which tokens carry a valid signature.
+The independent check (``tests.support.tokens.independently_valid``) reads a token as the
+Web eID format description says — base64 fields, ``SHA-256(origin) || SHA-256(nonce)``
+signed with the algorithm's scheme, ES256 as ``r || s`` — using only ``json``, ``base64``,
+``hashlib`` and ``cryptography`` primitives, and must agree with the library on which
+tokens carry a valid signature.
 """
 
 from __future__ import annotations
@@ -17,10 +18,7 @@ from typing import Any
 
 import pytest
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,39 +28,15 @@ from cardbridge.auth.token import parse_token, signed_message
 from cardbridge.auth.trust import TrustStore
 from cardbridge.auth.verifier import TokenVerifier, verify
 from cardbridge.emulator.pki import TestPki
-from tests.support.tokens import HOLDER, ORIGIN, issue_authentication_certificate, make_token
+from tests.support.tokens import (
+    HOLDER,
+    ORIGIN,
+    independently_valid,
+    issue_authentication_certificate,
+    make_token,
+)
 
 Keys = tuple[rsa.RSAPrivateKey, rsa.RSAPrivateKey]
-
-
-def independently_valid(token_json: str, origin: str, nonce: str) -> bool:
-    """Whether the token's signature verifies, from the format description alone."""
-    token = json.loads(token_json)
-    certificate = x509.load_der_x509_certificate(base64.b64decode(token["unverifiedCertificate"]))
-    signature = base64.b64decode(token["signature"])
-    signed = hashlib.sha256(origin.encode()).digest() + hashlib.sha256(nonce.encode()).digest()
-    key = certificate.public_key()
-    try:
-        if token["algorithm"] == "RS256":
-            assert isinstance(key, rsa.RSAPublicKey)
-            key.verify(signature, signed, padding.PKCS1v15(), hashes.SHA256())
-        elif token["algorithm"] == "PS256":
-            assert isinstance(key, rsa.RSAPublicKey)
-            key.verify(
-                signature, signed, padding.PSS(padding.MGF1(hashes.SHA256()), 32), hashes.SHA256()
-            )
-        else:
-            assert token["algorithm"] == "ES256"
-            assert isinstance(key, ec.EllipticCurvePublicKey)
-            if len(signature) != 64:
-                return False
-            der = encode_dss_signature(
-                int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
-            )
-            key.verify(der, signed, ec.ECDSA(hashes.SHA256()))
-    except InvalidSignature:
-        return False
-    return True
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from cardbridge.emulator.faults import FaultPlan, FaultyCard
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile, parse_profile
-from cardbridge.errors import CardCommunicationError, CardRemovedError
+from cardbridge.errors import CardBridgeError, CardRemovedError
 from cardbridge.pcsc.backend import PcscBackend
 from tests.cards.conftest import connected
 from tests.support.pcscd import VpcdSlot
@@ -93,8 +93,9 @@ def test_signatures_over_pcscd(make_card: MakeCard, vpcd_slot: VpcdSlot) -> None
 def test_removal_during_pin_verification_through_vpcd(
     make_card: MakeCard, vpcd_slot: VpcdSlot
 ) -> None:
-    """Pulled before, during or after the VERIFY: never pin_invalid, a try spent only when
-    the VERIFY reached the card."""
+    """Pulled out at each APDU up to the VERIFY, which never reaches the card: always
+    card_removed (pcscd may first report a failed exchange; the session confirms the
+    removal with pcscd), never pin_invalid or card_communication_error, no try spent."""
     for plan in (FaultPlan(remove_before=n) for n in (1, 2, 3)):
         card = make_card("demo-cps")
         with card_in_reader(vpcd_slot, card) as bridge:
@@ -102,9 +103,10 @@ def test_removal_during_pin_verification_through_vpcd(
             bridge.card = faulty
             with (
                 PcscBackend().connect(vpcd_slot.reader) as connection,
-                pytest.raises((CardRemovedError, CardCommunicationError)),
+                pytest.raises(CardBridgeError) as caught,
             ):
                 CpsSession(connection).verify_pin("9999")
+            assert type(caught.value) is CardRemovedError, plan
         card.power_off()
         with connected(card) as connection:
             assert CpsSession(connection).pin_status().tries_left == 3
