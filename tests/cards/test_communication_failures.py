@@ -169,6 +169,7 @@ def test_pcsc_connections_ask_scardstatus(
     monkeypatch.setattr(scard, "SCardStatus", status)
     connection = PcscConnection.__new__(PcscConnection)
     connection._reader, connection._card = "Virtual PCD 00 00", 42
+    connection._given_up = False
     assert connection.card_removed() is removed
     assert asked == [42]
     connection._card = None  # closed: nothing to ask
