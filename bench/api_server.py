@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from cardbridge.api.app import create_app
-from cardbridge.api.server import BridgeServer, server_config
+from cardbridge.api.server import BridgeServer, listening_socket, server_config
 from cardbridge.config import Settings
 from cardbridge.emulator.inprocess import demo_backend
 from cardbridge.emulator.keys import KeyPool
@@ -32,7 +32,9 @@ def main() -> None:
         async def bare() -> dict[str, str]:
             return {"status": "ok"}
 
-        BridgeServer(app, server_config(app, "127.0.0.1", port)).run()
+        # The listening socket `cardbridge serve` makes: the figures are what users get.
+        listening = listening_socket("127.0.0.1", port)
+        BridgeServer(app, server_config(app, "127.0.0.1", port)).run(sockets=[listening])
 
 
 if __name__ == "__main__":

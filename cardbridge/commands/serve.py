@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import errno
 import logging
 import signal
-import socket
 from collections.abc import Iterator
 from types import FrameType
 
 from cardbridge import __version__
 from cardbridge.api.app import create_app
-from cardbridge.api.server import BridgeServer, require_loopback, server_config
+from cardbridge.api.server import (
+    BridgeServer,
+    listening_socket,
+    require_loopback,
+    server_config,
+)
 from cardbridge.config import api_token_path, ensure_api_token, load_settings
-from cardbridge.errors import ConfigError
 from cardbridge.service.backends import choose_backend
 
 
@@ -55,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     if not getattr(args, "verbose", 0):
         logging.getLogger().setLevel(settings.log_level.upper())
     token = ensure_api_token(settings)
-    listening = _listen(settings.host, settings.port)
+    listening = listening_socket(settings.host, settings.port)
     choice = choose_backend(settings)
     app = create_app(settings, backend=choice.backend, api_token=token)
     server = BridgeServer(app, server_config(app, settings.host, settings.port))
@@ -72,29 +74,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
-
-
-def _listen(host: str, port: int) -> socket.socket:
-    """The listening socket, bound here to say clearly when the port is taken.
-
-    Its protocol is named: asyncio disables Nagle's algorithm only on connections whose
-    socket says TCP, and with ``proto`` 0 every answer written in two parts (headers,
-    then body) would wait for the client's delayed ACK, about 40 ms.
-    """
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host.strip("[]"), port))
-    except OSError as error:
-        sock.close()
-        if error.errno == errno.EADDRINUSE:
-            raise ConfigError(
-                f"Port {port} is already in use: is cardbridge already running? "
-                "Check with `cardbridge doctor`, or choose another with --port."
-            ) from None
-        raise ConfigError(f"Cannot listen on {host}:{port}: {error.strerror}.") from None
-    return sock
 
 
 @contextlib.contextmanager

@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import socket
 
-from cardbridge.commands.serve import _listen
+from cardbridge.api.server import listening_socket
 
 
 def test_connections_of_the_listening_socket_have_no_nagle() -> None:
     """Without TCP_NODELAY every answer written in two parts waits ~40 ms for an ACK."""
 
     async def accepted_nodelay() -> int:
-        sock = _listen("127.0.0.1", 0)
+        sock = listening_socket("127.0.0.1", 0)
         port = sock.getsockname()[1]
         seen: asyncio.Future[int] = asyncio.get_running_loop().create_future()
 
