@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 
 from cardbridge.dmp.access import MAX_REASON_LENGTH, AccessMode
 from cardbridge.dmp.catalogue import DocumentType
 from cardbridge.dmp.documents import DocumentMetadata
 from cardbridge.dmp.journal import JournalRecord
 from cardbridge.dmp.patients import PatientReference, PatientSelector, Sex
+from cardbridge.dmp.period import MOMENT_EXAMPLES, MOMENT_PATTERN, parse_moment
+
+# A journal filter's date or date-time, read strictly (never a number as a timestamp).
+Moment = Annotated[
+    date | datetime,
+    PlainValidator(parse_moment),
+    WithJsonSchema(
+        {"type": "string", "pattern": MOMENT_PATTERN, "examples": list(MOMENT_EXAMPLES)}
+    ),
+]
 
 
 class _Strict(BaseModel):

@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 import uuid
 from datetime import date, datetime
-from typing import Self
+from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from cardbridge.dmp.catalogue import (
     CLASS_OID,
@@ -27,10 +27,13 @@ from cardbridge.dmp.catalogue import (
     DocumentType,
     Visibility,
 )
+from cardbridge.dmp.period import strict_date
 from cardbridge.errors import InvalidInputError
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 MAX_COMMENT = 1000
+# A date of the form: YYYY-MM-DD only (pydantic alone would read "0" as 1970-01-01).
+FormDate = Annotated[date, BeforeValidator(strict_date)]
 # Control characters allowed in a plain-text document.
 _TEXT_CONTROLS = frozenset(b"\t\n\r\f")
 
@@ -107,10 +110,12 @@ class DepositForm(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     title: str = Field(min_length=1, max_length=255, examples=["Compte rendu de consultation"])
-    document_date: date = Field(description="Date of the document, not in the future")
+    document_date: FormDate = Field(description="Date of the document, not in the future")
     type: str = Field(description="Type code (LOINC or TRE_A05)", examples=["11488-4"])
-    event_start: date = Field(description="Start of the care event (mandatory)")
-    event_end: date | None = Field(None, description="End of the care event, not before its start")
+    event_start: FormDate = Field(description="Start of the care event (mandatory)")
+    event_end: FormDate | None = Field(
+        None, description="End of the care event, not before its start"
+    )
     comment: str | None = Field(None, max_length=MAX_COMMENT)
     visibility: Visibility = Visibility.NORMAL
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
 
 from cardbridge.cards.models import VitaleCard
 from cardbridge.domain.nir import INS_OIDS, ins_cx, ins_kind, parse_nir
@@ -21,8 +21,13 @@ from cardbridge.errors import InvalidInputError
 
 # Letters (French accents included), spaces, hyphens, apostrophes; as civil registers write.
 _NAME = re.compile(r"[^\W\d_]+(?:[ '\-’][^\W\d_]+)*")
-_DEPARTMENT = re.compile(r"0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6]|99")
+# [0-9], not \d: Python's \d matches the digits of every script.
+_DEPARTMENT = re.compile(r"0[1-9]|[1-8][0-9]|9[0-5]|2[AB]|97[1-6]|99")
+_DAY = re.compile(r"[0-9]{2}/[0-9]{2}/[0-9]{4}")
+_YEAR = re.compile(r"[0-9]{4}")
 MAX_AGE = 130
+# Given in the OpenAPI document; checked by the validators, whose messages say more.
+_DAY_SCHEMA: dict[str, JsonValue] = {"pattern": f"^{_DAY.pattern}$"}
 
 
 class Sex(StrEnum):
@@ -52,10 +57,13 @@ def _check_name(value: str) -> str:
 
 
 def _parse_day(value: str) -> date:
+    wrong = ValueError("expected a real date written JJ/MM/AAAA")
+    if not _DAY.fullmatch(value):  # strptime alone takes 1/6/1955
+        raise wrong
     try:
         day = datetime.strptime(value, "%d/%m/%Y").date()
     except ValueError:
-        raise ValueError("expected a real date written JJ/MM/AAAA") from None
+        raise wrong from None
     if day > date.today():
         raise ValueError("the birth date is in the future")
     return day
@@ -71,10 +79,18 @@ class IdentityCriteria(BaseModel):
     )
     first_name: str = Field(min_length=1, max_length=100, examples=["Léa"])
     sex: Sex
-    birth_date: str | None = Field(None, description="JJ/MM/AAAA", examples=["15/06/1955"])
-    birth_year: str | None = Field(None, description="AAAA", examples=["1955"])
-    birth_date_from: str | None = Field(None, description="JJ/MM/AAAA, with birth_date_to")
-    birth_date_to: str | None = Field(None, description="JJ/MM/AAAA, with birth_date_from")
+    birth_date: str | None = Field(
+        None, description="JJ/MM/AAAA", examples=["15/06/1955"], json_schema_extra=_DAY_SCHEMA
+    )
+    birth_year: str | None = Field(
+        None, description="AAAA", examples=["1955"], json_schema_extra={"pattern": "^[0-9]{4}$"}
+    )
+    birth_date_from: str | None = Field(
+        None, description="JJ/MM/AAAA, with birth_date_to", json_schema_extra=_DAY_SCHEMA
+    )
+    birth_date_to: str | None = Field(
+        None, description="JJ/MM/AAAA, with birth_date_from", json_schema_extra=_DAY_SCHEMA
+    )
     age: int | None = Field(None, ge=0, le=MAX_AGE)
     age_min: int | None = Field(None, ge=0, le=MAX_AGE)
     age_max: int | None = Field(None, ge=0, le=MAX_AGE)
@@ -93,7 +109,7 @@ class IdentityCriteria(BaseModel):
     @classmethod
     def _year(cls, value: str | None) -> str | None:
         if value is not None and (
-            not re.fullmatch(r"\d{4}", value) or not 1880 <= int(value) <= date.today().year
+            not _YEAR.fullmatch(value) or not 1880 <= int(value) <= date.today().year
         ):
             raise ValueError("expected a year written AAAA, not in the future")
         return value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -135,6 +136,50 @@ def test_access_workflow(dmp: httpx.Client) -> None:
     assert dmp.get("/v1/dmp/journal", params={"kind": "deposit"}).json() == []
     check = dmp.get("/v1/dmp/journal/verify").json()
     assert check == {"ok": True, "records": 4, "problems": []}
+
+
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [
+        ("until", "0.0"),
+        ("since", "0"),
+        ("since", "1700000000"),
+        ("until", "20261126"),
+        ("since", "2026-11-26 09:30"),
+        ("until", "2026-02-30"),
+    ],
+)
+def test_journal_period_is_iso_text_only(dmp: httpx.Client, param: str, value: str) -> None:
+    answer = dmp.get("/v1/dmp/journal", params={param: value})
+    assert answer.status_code == 422, answer.text
+    problem = answer.json()
+    assert (problem["code"], problem["field"]) == ("invalid_request", param)
+    assert "ISO 8601" in problem["detail"]
+
+
+def test_journal_period_of_whole_days(dmp: httpx.Client) -> None:
+    dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
+    assert access(dmp, consent=True).status_code == 200
+    today = datetime.now().astimezone().date()
+    # A date includes its whole day, also as the end of the period.
+    assert len(dmp.get("/v1/dmp/journal", params={"until": str(today)}).json()) == 1
+    assert len(dmp.get("/v1/dmp/journal", params={"since": str(today)}).json()) == 1
+    tomorrow = str(today + timedelta(days=1))
+    assert dmp.get("/v1/dmp/journal", params={"since": tomorrow}).json() == []
+    yesterday = str(today - timedelta(days=1))
+    assert dmp.get("/v1/dmp/journal", params={"until": yesterday}).json() == []
+    in_an_hour = (datetime.now(UTC) + timedelta(hours=1)).isoformat(timespec="seconds")
+    assert len(dmp.get("/v1/dmp/journal", params={"until": in_an_hour}).json()) == 1
+
+
+@pytest.mark.parametrize("field", ["document_date", "event_start", "event_end"])
+@pytest.mark.parametrize("value", ["0", "0.0", "20261120", "2026-11-20T00:00:00"])
+def test_deposit_dates_are_iso_dates_only(dmp: httpx.Client, field: str, value: str) -> None:
+    dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
+    answer = deposit(dmp, **{field: value})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == field
+    assert "YYYY-MM-DD" in answer.json()["detail"]
 
 
 def test_a_patient_without_ins_cannot_be_opened(dmp: httpx.Client) -> None:

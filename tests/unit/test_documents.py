@@ -69,13 +69,16 @@ def test_extensions_are_case_insensitive_and_aliases_work() -> None:
     ("change", "field", "message"),
     [
         ({"title": "  "}, "title", "mandatory"),
-        ({"document_date": None}, "document_date", "valid date"),
+        ({"document_date": None}, "document_date", "YYYY-MM-DD"),
+        ({"document_date": "0"}, "document_date", "YYYY-MM-DD"),
+        ({"event_start": 0}, "event_start", "YYYY-MM-DD"),
+        ({"document_date": "2026-02-30"}, "document_date", "valid date"),
         ({"document_date": str(date.today() + timedelta(days=2))}, "document_date", "future"),
         ({"comment": "x" * 1001}, "comment", "at most 1000"),
         ({"type": "00000-0"}, "type", "not a document type"),
         ({"type": "Bilan psychologique"}, "type", "official code of 'Bilan psychologique'"),
         ({"visibility": "SECRET"}, "visibility", "Input should be"),
-        ({"event_start": None}, "event_start", "valid date"),
+        ({"event_start": None}, "event_start", "YYYY-MM-DD"),
     ],
 )
 def test_form_refusals_name_the_field(change: dict[str, Any], field: str, message: str) -> None:

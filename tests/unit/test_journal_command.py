@@ -45,3 +45,13 @@ def test_verify_and_list(tmp_path: Path) -> None:
     report = json.loads(tampered.stdout)
     assert not report["ok"]
     assert report["problems"]
+
+
+def test_list_period_is_iso_text_only(tmp_path: Path) -> None:
+    Journal.open(tmp_path)
+    for argument in ("--since", "--until"):
+        refused = run(tmp_path, "list", argument, "0")
+        assert refused.returncode == 2
+        assert "ISO 8601" in refused.stderr
+    day = run(tmp_path, "list", "--until", "2026-11-26", "--json")
+    assert day.returncode == 0, day.stderr

@@ -51,8 +51,12 @@ def test_criteria_normalised() -> None:
         ({"sex": "X"}, "sex", "'M' or 'F'"),
         ({"birth_date": "31/02/2015"}, "birth_date", "real date"),
         ({"birth_date": "2015-02-01"}, "birth_date", "JJ/MM/AAAA"),
+        ({"birth_date": "1/2/2015"}, "birth_date", "JJ/MM/AAAA"),
+        ({"birth_date_from": "01/2/2015"}, "birth_date_from", "JJ/MM/AAAA"),
         ({"birth_date": "01/01/2999"}, "birth_date", "future"),
         ({"birth_year": "15"}, "birth_year", "AAAA"),
+        ({"birth_year": "١٩٨٠"}, "birth_year", "AAAA"),  # digits of another script
+        ({"birth_department": "٧٥"}, "birth_department", "department"),
         ({"birth_department": "96"}, "birth_department", "department"),
         ({"age": 200}, "age", "less than or equal"),
         ({"unknown": 1}, "unknown", "Extra inputs"),

@@ -7,7 +7,6 @@ through the bridge), and traced in the journal before the VIHF is returned.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Self
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
@@ -22,6 +21,7 @@ from cardbridge.api.dmp_models import (
     DocumentTypeInfo,
     JournalCheck,
     JournalEntryModel,
+    Moment,
     Patient,
 )
 from cardbridge.api.routes.common import BODY_CODES, CARD_CODES, responses
@@ -29,6 +29,7 @@ from cardbridge.dmp.catalogue import DOCUMENT_TYPES
 from cardbridge.dmp.documents import DepositForm
 from cardbridge.dmp.journal import JournalKind
 from cardbridge.dmp.patients import PatientSelector, VitaleBeneficiary
+from cardbridge.dmp.period import period_end, period_start
 from cardbridge.errors import InvalidInputError
 from cardbridge.service.dmp import JournalFilter
 
@@ -105,13 +106,29 @@ async def journal(  # noqa: PLR0917 - one argument per query parameter
         str | None, Query(max_length=512, description="As recorded: INS in CX form, or traits")
     ] = None,
     practitioner: Annotated[str | None, Query(max_length=64, description="idNat_PS")] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Annotated[
+        Moment | None,
+        Query(
+            description="From this date (its first instant) or date-time; without an "
+            "offset, the workstation's local time"
+        ),
+    ] = None,
+    until: Annotated[
+        Moment | None,
+        Query(description="Up to this date (included: to its last instant) or date-time"),
+    ] = None,
     kind: JournalKind | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[JournalEntryModel]:
     records = await bridge.dmp.journal(
-        JournalFilter(patient, practitioner, since, until, kind, limit)
+        JournalFilter(
+            patient,
+            practitioner,
+            period_start(since) if since is not None else None,
+            period_end(until) if until is not None else None,
+            kind,
+            limit,
+        )
     )
     return [JournalEntryModel.of(record) for record in records]
 
