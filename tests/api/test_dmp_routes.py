@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,6 +11,7 @@ import httpx
 import pytest
 from signxml import SignatureConfiguration, XMLVerifier
 
+from cardbridge.dmp.journal import DATABASE_NAME
 from tests.api.conftest import APP_ORIGIN, PIN, Demo
 from tests.support.server import LiveServer, serve_backend
 
@@ -180,6 +182,67 @@ def test_deposit_dates_are_iso_dates_only(dmp: httpx.Client, field: str, value: 
     assert answer.status_code == 422, answer.text
     assert answer.json()["field"] == field
     assert "YYYY-MM-DD" in answer.json()["detail"]
+
+
+def tamper(data_dir: Path, *statements: str) -> None:
+    """Edit the journal behind the bridge's back, as someone with file access would."""
+    db = sqlite3.connect(data_dir / DATABASE_NAME, isolation_level=None)
+    db.execute("DROP TRIGGER IF EXISTS records_no_delete")
+    for statement in statements:
+        db.execute(statement)
+    db.close()
+
+
+def test_journal_check_reports_a_truncated_end(dmp: httpx.Client, tmp_path: Path) -> None:
+    dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
+    first = access(dmp, consent=True).json()
+    assert access(dmp).status_code == 200
+    assert dmp.get("/v1/dmp/journal/verify").json()["ok"] is True
+    mac = (
+        sqlite3.connect(tmp_path / DATABASE_NAME)
+        .execute("SELECT mac FROM records WHERE seq = ?", (first["journal_seq"],))
+        .fetchone()[0]
+    )
+    tamper(
+        tmp_path,
+        "DELETE FROM records WHERE seq = 2",
+        f"UPDATE head SET seq = 1, mac = '{mac}', count = 1",
+    )
+    assert dmp.get("/v1/dmp/journal/verify").json() == {
+        "ok": False,
+        "records": 1,
+        "problems": ["the journal head was modified: the last records may have been deleted"],
+    }
+    refused = access(dmp)
+    assert refused.json()["code"] == "journal_error"
+    assert "tampered with" in refused.json()["detail"]
+
+
+def test_journal_check_reports_a_wiped_journal(dmp: httpx.Client, tmp_path: Path) -> None:
+    dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
+    assert access(dmp, consent=True).status_code == 200
+    tamper(tmp_path, "DELETE FROM records", "DELETE FROM head")
+    check = dmp.get("/v1/dmp/journal/verify").json()
+    assert check["problems"] == ["the journal is empty and its head is gone: the journal was wiped"]
+    # Without its trace the earlier access does not count: consent is asked again, and
+    # even with it the access is refused, as nothing can be added to a wiped journal.
+    assert access(dmp).json()["code"] == "consent_required"
+    assert access(dmp, consent=True).json()["code"] == "journal_error"
+
+
+def test_journal_check_reports_a_deleted_database(dmp: httpx.Client, tmp_path: Path) -> None:
+    dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
+    assert access(dmp, consent=True).status_code == 200
+    for path in tmp_path.glob(f"{DATABASE_NAME}*"):
+        path.unlink()
+    check = dmp.get("/v1/dmp/journal/verify").json()
+    assert (check["ok"], check["records"]) == (False, 0)
+    assert "is missing although its key is there" in check["problems"][0]
+    refused = access(dmp, consent=True).json()
+    assert refused["code"] == "journal_error"
+    assert "is missing" in refused["detail"]
+    assert dmp.get("/v1/dmp/journal").json()["code"] == "journal_error"
+    assert not (tmp_path / DATABASE_NAME).exists()
 
 
 def test_a_patient_without_ins_cannot_be_opened(dmp: httpx.Client) -> None:
