@@ -65,6 +65,8 @@ STATUS_BY_CODE: dict[str, int] = {
     "ocsp_unavailable": 502,
     "pcsc_unavailable": 503,
     "pcsc_access_denied": 503,
+    # The journal is on this workstation, but DMP access waits until it works again.
+    "journal_error": 503,
 }
 
 TITLES: dict[int, str] = {

@@ -214,7 +214,7 @@ def test_journal_check_reports_a_truncated_end(dmp: httpx.Client, tmp_path: Path
         "problems": ["the journal head was modified: the last records may have been deleted"],
     }
     refused = access(dmp)
-    assert refused.json()["code"] == "journal_error"
+    assert (refused.status_code, refused.json()["code"]) == (503, "journal_error")
     assert "tampered with" in refused.json()["detail"]
 
 
@@ -238,10 +238,13 @@ def test_journal_check_reports_a_deleted_database(dmp: httpx.Client, tmp_path: P
     check = dmp.get("/v1/dmp/journal/verify").json()
     assert (check["ok"], check["records"]) == (False, 0)
     assert "is missing although its key is there" in check["problems"][0]
-    refused = access(dmp, consent=True).json()
-    assert refused["code"] == "journal_error"
-    assert "is missing" in refused["detail"]
-    assert dmp.get("/v1/dmp/journal").json()["code"] == "journal_error"
+    refused = access(dmp, consent=True)
+    assert refused.status_code == 503
+    assert refused.json()["code"] == "journal_error"
+    assert "is missing" in refused.json()["detail"]
+    assert "Ask your administrator" in refused.json()["detail"]
+    listing = dmp.get("/v1/dmp/journal")
+    assert (listing.status_code, listing.json()["code"]) == (503, "journal_error")
     assert not (tmp_path / DATABASE_NAME).exists()
 
 
@@ -300,6 +303,20 @@ def test_deposit(dmp: httpx.Client) -> None:
     assert both.status_code == 422
     too_big = deposit(dmp, content=b"%PDF-" + bytes(6 * 1024 * 1024))
     assert too_big.status_code == 413
+
+
+def test_no_route_documents_a_server_fault(dmp: httpx.Client) -> None:
+    document = dmp.get("/openapi.json").json()
+    statuses = {
+        (path, method): set(operation["responses"])
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+    }
+    assert all("500" not in answered for answered in statuses.values())
+    journal_503 = document["paths"]["/v1/dmp/access"]["post"]["responses"]["503"]
+    example = journal_503["content"]["application/problem+json"]["examples"]["journal_error"]
+    assert example["value"]["status"] == 503
+    assert "cardbridge journal verify" in example["value"]["detail"]
 
 
 def test_allowed_web_application_uses_the_dmp_routes(dmp_live: LiveServer) -> None:
