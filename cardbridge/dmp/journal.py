@@ -273,12 +273,9 @@ class Journal:
             for seq, at, kind_, who, whom, details, mac in rows
         ]
 
-    def last_access(self, practitioner: str, patient: str) -> JournalRecord | None:
-        """The latest access of ``practitioner`` to ``patient``'s DMP, if any."""
-        found = self.query(
-            practitioner=practitioner, patient=patient, kind=JournalKind.ACCESS, limit=1
-        )
-        return found[0] if found else None
+    def records_of(self, practitioner: str, patient: str) -> list[JournalRecord]:
+        """Every record of ``practitioner`` about ``patient``, oldest first."""
+        return self.query(practitioner=practitioner, patient=patient, limit=-1)[::-1]
 
     def verify(self) -> VerifyReport:
         """Check the whole chain and its head: edited, deleted (anywhere, the last ones

@@ -125,9 +125,7 @@ class DmpWorkflow:
             request.mode,
             consent_attested=request.consent_attested,
             reason=request.reason,
-            last_access=self.journal.last_access(
-                practitioner.national_id, request.patient.journal_key
-            ),
+            history=self.journal.records_of(practitioner.national_id, request.patient.journal_key),
             now=now,
         )
         certificate = session.certificates().signature

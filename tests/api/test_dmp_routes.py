@@ -184,6 +184,27 @@ def test_deposit_dates_are_iso_dates_only(dmp: httpx.Client, field: str, value: 
     assert "YYYY-MM-DD" in answer.json()["detail"]
 
 
+@pytest.mark.parametrize("mode", ["bris_de_glace", "centre_15"])
+def test_emergency_access_gives_no_consent(dmp: httpx.Client, mode: str) -> None:
+    dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
+    emergency = access(dmp, mode=mode, reason="Patient inconscient aux urgences")
+    assert emergency.status_code == 200, emergency.text
+    normal = access(dmp)
+    assert normal.status_code == 403
+    assert normal.json()["code"] == "consent_required"
+    assert "emergency or centre 15" in normal.json()["detail"]
+    assert access(dmp, consent=True).status_code == 200
+    assert access(dmp).status_code == 200  # now within six months of a consented access
+
+
+def test_a_deposit_is_not_an_access(dmp: httpx.Client) -> None:
+    dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
+    assert deposit(dmp).status_code == 200
+    normal = access(dmp)
+    assert normal.status_code == 403
+    assert normal.json()["consent_reason"] == "first access by you to this patient's DMP"
+
+
 def tamper(data_dir: Path, *statements: str) -> None:
     """Edit the journal behind the bridge's back, as someone with file access would."""
     db = sqlite3.connect(data_dir / DATABASE_NAME, isolation_level=None)

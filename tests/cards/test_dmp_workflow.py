@@ -66,6 +66,29 @@ def test_access_with_consent_then_without(make_card: MakeCard, workflow: DmpWork
     assert workflow.journal.verify().ok
 
 
+def test_emergency_access_does_not_extend_consent(
+    make_card: MakeCard, workflow: DmpWorkflow
+) -> None:
+    patient = patient_from_ins("295109912611193", test=True)
+    with connected(make_card("demo-cps")) as connection:
+        session = CpsSession(connection)
+        session.verify_pin("1234")
+        practitioner = session.read_practitioner(with_situations=True)
+
+        def open_at(moment: datetime, request: AccessRequest) -> None:
+            workflow.open_access(session, practitioner, request, now=moment)
+
+        open_at(NOW, AccessRequest(0, patient, AccessMode.NORMAL, consent_attested=True))
+        emergency = AccessRequest(
+            0, patient, AccessMode.EMERGENCY, reason="Patient inconscient aux urgences"
+        )
+        open_at(NOW + timedelta(days=150), emergency)
+        # Seven months after the consented access, one month after the emergency one.
+        with pytest.raises(ConsentRequiredError, match="more than six months"):
+            open_at(NOW + timedelta(days=213), AccessRequest(0, patient, AccessMode.NORMAL))
+    assert [r.details["mode"] for r in workflow.journal.query()] == ["bris_de_glace", "normal"]
+
+
 def test_emergency_access_is_traced_with_its_reason(
     make_card: MakeCard, workflow: DmpWorkflow
 ) -> None:

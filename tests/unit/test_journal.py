@@ -211,10 +211,9 @@ def test_query_filters(journal: Journal) -> None:
     window = journal.query(since=T0 + timedelta(days=1), until=T0 + timedelta(days=3))
     assert [r.seq for r in window] == [4, 3, 2]
     assert journal.query(kind=JournalKind.DEPOSIT) == []
-    last = journal.last_access("810001234567", "P1")
-    assert last is not None
-    assert last.recorded_at == T0 + timedelta(days=4)
-    assert journal.last_access("810001234567", "P3") is None
+    history = journal.records_of("810001234567", "P1")
+    assert [r.details["n"] for r in history] == [0, 1, 2, 3, 4]  # oldest first
+    assert journal.records_of("810001234567", "P3") == []
 
 
 def test_key_is_private_and_stable(tmp_path: Path) -> None:

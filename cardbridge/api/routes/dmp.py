@@ -69,8 +69,9 @@ async def patient(body: PatientSelector, bridge: BridgeDep) -> Patient:
 )
 async def access(body: AccessBody, bridge: BridgeDep, reader: ReaderQuery = None) -> AccessAnswer:
     """`normal` access needs `consent: true` at the first access by this practitioner
-    and when the last recorded access is more than six months old (403
-    `consent_required` otherwise); `bris_de_glace` and `centre_15` need a `reason`. The
+    and when the last access is more than six months old (403 `consent_required`
+    otherwise); only consented normal access counts (an emergency or centre 15 access
+    never restarts the six months). `bris_de_glace` and `centre_15` need a `reason`. The
     patient must have an INS. The CPS PIN must have been verified (403 `pin_required`)."""
     grant, reference = await bridge.dmp.open_access(
         situation=body.situation,
