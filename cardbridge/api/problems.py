@@ -207,7 +207,10 @@ def install(app: FastAPI) -> None:
         problems = [
             {
                 "field": ".".join(str(part) for part in e["loc"] if part not in ("body", "query")),
-                "message": e["msg"],
+                # A validator's own words, without pydantic's "Value error, " before them.
+                "message": str(e.get("ctx", {}).get("error", e["msg"]))
+                if e["type"] == "value_error"
+                else e["msg"],
             }
             for e in error.errors()
         ]

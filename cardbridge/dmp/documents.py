@@ -27,6 +27,7 @@ from cardbridge.dmp.catalogue import (
     DocumentType,
     Visibility,
 )
+from cardbridge.dmp.fields import field_error
 from cardbridge.dmp.period import strict_date
 from cardbridge.errors import InvalidInputError
 
@@ -145,7 +146,7 @@ class DepositForm(BaseModel):
     @model_validator(mode="after")
     def _event_dates(self) -> Self:
         if self.event_end is not None and self.event_end < self.event_start:
-            raise ValueError("event_end is before event_start")
+            raise field_error(self, "event_end", "the event ends before it starts (event_start)")
         return self
 
 

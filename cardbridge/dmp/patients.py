@@ -16,6 +16,7 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
 
 from cardbridge.cards.models import VitaleCard
+from cardbridge.dmp.fields import field_error
 from cardbridge.domain.nir import INS_OIDS, ins_cx, ins_kind, parse_nir
 from cardbridge.errors import InvalidInputError
 
@@ -124,24 +125,40 @@ class IdentityCriteria(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         birth_ways = [
-            self.birth_date is not None,
-            self.birth_year is not None,
-            self.birth_date_from is not None or self.birth_date_to is not None,
+            name
+            for name, given in (
+                ("birth_date", self.birth_date is not None),
+                ("birth_year", self.birth_year is not None),
+                (
+                    "birth_date_from" if self.birth_date_from is not None else "birth_date_to",
+                    self.birth_date_from is not None or self.birth_date_to is not None,
+                ),
+            )
+            if given
         ]
-        if sum(birth_ways) > 1:
-            raise ValueError("give a birth date, a birth year or a range of dates, not several")
+        if len(birth_ways) > 1:
+            raise field_error(
+                self,
+                birth_ways[1],
+                f"give a birth date, a birth year or a range of dates, not several "
+                f"({' and '.join(birth_ways)})",
+            )
         if (self.birth_date_from is None) != (self.birth_date_to is None):
-            raise ValueError("a range of birth dates needs birth_date_from and birth_date_to")
+            missing = "birth_date_to" if self.birth_date_to is None else "birth_date_from"
+            raise field_error(
+                self, missing, "a range of birth dates needs birth_date_from and birth_date_to"
+            )
         if (
             self.birth_date_from
             and self.birth_date_to
             and (_parse_day(self.birth_date_from) > _parse_day(self.birth_date_to))
         ):
-            raise ValueError("birth_date_from is after birth_date_to")
+            raise field_error(self, "birth_date_to", "birth_date_to is before birth_date_from")
         if self.age is not None and (self.age_min is not None or self.age_max is not None):
-            raise ValueError("give an age or an age range, not both")
+            range_field = "age_min" if self.age_min is not None else "age_max"
+            raise field_error(self, range_field, "give an age or an age range, not both")
         if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
-            raise ValueError("age_min is greater than age_max")
+            raise field_error(self, "age_max", "age_max is less than age_min")
         return self
 
 
@@ -228,9 +245,13 @@ class PatientSelector(BaseModel):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Self:
-        given = [name for name in ("vitale", "ins", "criteria") if getattr(self, name) is not None]
+        ways = ("vitale", "ins", "criteria")
+        given = [name for name in ways if getattr(self, name) is not None]
         if len(given) != 1:
-            raise ValueError(
-                "choose the patient one way: a Vitale beneficiary, an INS, or identity criteria"
+            raise field_error(
+                self,
+                given[1] if given else ways[0],
+                "choose the patient one way: a Vitale beneficiary (vitale), an INS (ins) or "
+                "identity criteria (criteria)" + (f", not {' and '.join(given)}" if given else ""),
             )
         return self

@@ -88,6 +88,53 @@ def test_patient_selection(dmp: httpx.Client) -> None:
     assert bad_date.json()["field"] == "criteria.birth_date"
 
 
+CRITERIA = {"last_name": "Martin", "first_name": "Léa", "sex": "F"}
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"ins": INS, "vitale": {"beneficiary": 0}}, "ins"),
+        ({"vitale": {"beneficiary": 0}, "criteria": CRITERIA}, "criteria"),
+        ({}, "vitale"),
+        ({"criteria": {**CRITERIA, "age": 40, "age_min": 30}}, "criteria.age_min"),
+        ({"criteria": {**CRITERIA, "age_min": 50, "age_max": 30}}, "criteria.age_max"),
+        (
+            {
+                "criteria": {
+                    **CRITERIA,
+                    "birth_date_from": "01/02/1990",
+                    "birth_date_to": "01/01/1990",
+                }
+            },
+            "criteria.birth_date_to",
+        ),
+        ({"criteria": {**CRITERIA, "birth_date_from": "01/02/1990"}}, "criteria.birth_date_to"),
+        (
+            {"criteria": {**CRITERIA, "birth_date": "01/02/1990", "birth_year": "1990"}},
+            "criteria.birth_year",
+        ),
+    ],
+)
+def test_patient_refusals_name_the_field(
+    dmp: httpx.Client, body: dict[str, object], field: str
+) -> None:
+    answer = dmp.post("/v1/dmp/patient", json=body)
+    assert answer.status_code == 422
+    problem = answer.json()
+    assert problem["field"] == field
+    assert problem["detail"].startswith(f"{field}: ")
+    assert "Value error" not in problem["detail"]
+
+
+def test_access_refusals_name_the_field_inside_the_patient(dmp: httpx.Client) -> None:
+    criteria = {**CRITERIA, "birth_year": "1990", "birth_date_from": "01/01/1990"}
+    answer = access(dmp, patient={"criteria": criteria})
+    assert answer.json()["field"] == "patient.criteria.birth_date_from"
+    both = access(dmp, patient={"ins": INS, "criteria": CRITERIA})
+    assert both.json()["field"] == "patient.criteria"
+
+
 def test_access_workflow(dmp: httpx.Client) -> None:
     before_pin = access(dmp, consent=True)
     assert before_pin.status_code == 403
@@ -322,6 +369,16 @@ def test_deposit(dmp: httpx.Client) -> None:
     assert typo.json()["field"] == "coment"
     both = deposit(dmp, beneficiary="0")
     assert both.status_code == 422
+    assert both.json()["field"] == "beneficiary"
+    neither = deposit(dmp, ins="")
+    assert neither.status_code == 422
+    assert neither.json()["field"] == "ins"
+    ends_before_start = deposit(dmp, event_start="2026-11-20", event_end="2026-11-19")
+    assert ends_before_start.status_code == 422
+    assert ends_before_start.json()["field"] == "event_end"
+    assert ends_before_start.json()["detail"] == (
+        "event_end: the event ends before it starts (event_start)"
+    )
     too_big = deposit(dmp, content=b"%PDF-" + bytes(6 * 1024 * 1024))
     assert too_big.status_code == 413
 

@@ -90,8 +90,11 @@ def test_form_refusals_name_the_field(change: dict[str, Any], field: str, messag
 
 
 def test_event_end_not_before_start() -> None:
-    with pytest.raises(ValidationError, match="event_end is before event_start"):
+    with pytest.raises(ValidationError) as caught:
         DepositForm(**FORM, event_end="2026-11-19")
+    (error,) = caught.value.errors()
+    assert error["loc"] == ("event_end",)
+    assert error["msg"] == "the event ends before it starts (event_start)"
     assert DepositForm(**FORM, event_end="2026-11-20").event_end == date(2026, 11, 20)
 
 

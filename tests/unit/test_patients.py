@@ -7,7 +7,12 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from cardbridge.dmp.patients import IdentityCriteria, patient_from_criteria, patient_from_ins
+from cardbridge.dmp.patients import (
+    IdentityCriteria,
+    PatientSelector,
+    patient_from_criteria,
+    patient_from_ins,
+)
 from cardbridge.errors import InvalidInputError
 
 BASE: dict[str, Any] = {"last_name": "Le Quinio", "first_name": "Léa-Marie", "sex": "F"}
@@ -71,18 +76,55 @@ def test_criteria_refusals_name_the_field(extra: dict[str, Any], field: str, mes
 
 
 @pytest.mark.parametrize(
-    ("extra", "message"),
+    ("extra", "field", "message"),
     [
-        ({"birth_date": "01/02/2015", "birth_year": "2015"}, "not several"),
-        ({"birth_date_from": "01/02/2015"}, "needs birth_date_from and birth_date_to"),
-        ({"birth_date_from": "01/02/2016", "birth_date_to": "01/02/2015"}, "after"),
-        ({"age": 30, "age_min": 20}, "not both"),
-        ({"age_min": 40, "age_max": 20}, "greater"),
+        ({"birth_date": "01/02/2015", "birth_year": "2015"}, "birth_year", "not several"),
+        (
+            {"birth_year": "2015", "birth_date_to": "01/02/2016", "birth_date_from": "01/02/2015"},
+            "birth_date_from",
+            "not several (birth_year and birth_date_from)",
+        ),
+        (
+            {"birth_date": "01/02/2015", "birth_date_to": "01/02/2016"},
+            "birth_date_to",
+            "not several",
+        ),
+        ({"birth_date_from": "01/02/2015"}, "birth_date_to", "needs birth_date_from and"),
+        ({"birth_date_to": "01/02/2015"}, "birth_date_from", "needs birth_date_from and"),
+        (
+            {"birth_date_from": "01/02/2016", "birth_date_to": "01/02/2015"},
+            "birth_date_to",
+            "before birth_date_from",
+        ),
+        ({"age": 30, "age_min": 20}, "age_min", "not both"),
+        ({"age": 30, "age_max": 40}, "age_max", "not both"),
+        ({"age_min": 40, "age_max": 20}, "age_max", "less than age_min"),
     ],
 )
-def test_inconsistent_criteria(extra: dict[str, Any], message: str) -> None:
-    with pytest.raises(ValidationError, match=message):
+def test_inconsistent_criteria_name_the_field_to_correct(
+    extra: dict[str, Any], field: str, message: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
         IdentityCriteria(**{**BASE, **extra})
+    (error,) = caught.value.errors()
+    assert error["loc"] == (field,)
+    assert message in error["msg"]
+
+
+@pytest.mark.parametrize(
+    ("ways", "field"),
+    [
+        ({"ins": "295109912611193", "vitale": {"beneficiary": 0}}, "ins"),
+        ({"ins": "295109912611193", "criteria": BASE}, "criteria"),
+        ({}, "vitale"),
+    ],
+)
+def test_patient_chosen_one_way_only(ways: dict[str, Any], field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        PatientSelector(**ways)
+    (error,) = caught.value.errors()
+    assert error["loc"] == (field,)
+    assert "choose the patient one way" in error["msg"]
 
 
 def test_mandatory_fields() -> None:

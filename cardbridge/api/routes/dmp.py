@@ -27,6 +27,7 @@ from cardbridge.api.dmp_models import (
 from cardbridge.api.routes.common import BODY_CODES, CARD_CODES, responses
 from cardbridge.dmp.catalogue import DOCUMENT_TYPES
 from cardbridge.dmp.documents import DepositForm
+from cardbridge.dmp.fields import field_error
 from cardbridge.dmp.journal import JournalKind
 from cardbridge.dmp.patients import PatientSelector, VitaleBeneficiary
 from cardbridge.dmp.period import period_end, period_start
@@ -162,7 +163,12 @@ class DepositFields(DepositForm):
     @model_validator(mode="after")
     def _one_patient(self) -> Self:
         if (self.ins is None) == (self.beneficiary is None):
-            raise ValueError("give the patient's ins, or the beneficiary of the Vitale card")
+            raise field_error(
+                self,
+                "ins" if self.ins is None else "beneficiary",
+                "give the patient one way: the INS (ins) or a beneficiary of the Vitale card "
+                "(beneficiary)" + (", not both" if self.ins is not None else ""),
+            )
         return self
 
     def form(self) -> DepositForm:
