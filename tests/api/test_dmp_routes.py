@@ -397,6 +397,33 @@ def test_no_route_documents_a_server_fault(dmp: httpx.Client) -> None:
     assert "cardbridge journal verify" in example["value"]["detail"]
 
 
+def test_body_cap_of_a_chunked_deposit(dmp: httpx.Client) -> None:
+    dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
+    boundary = "cardbridge-test-boundary"
+    head = (
+        f"--{boundary}\r\n"
+        'Content-Disposition: form-data; name="file"; filename="cr.pdf"\r\n'
+        "Content-Type: application/pdf\r\n\r\n%PDF-1.7\n"
+    ).encode()
+
+    def body() -> Iterator[bytes]:
+        yield head
+        for _ in range(7 * 16):  # 7 MiB, over the 6 MiB cap of deposits
+            yield bytes(64 * 1024)
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    answer = dmp.post(
+        "/v1/dmp/documents",
+        content=body(),
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert "content-length" not in answer.request.headers
+    assert answer.status_code == 413
+    assert answer.json()["code"] == "payload_too_large"
+    assert answer.json()["detail"] == "The request body is larger than 6 MiB."
+    assert dmp.get("/v1/dmp/journal").json() == []
+
+
 def test_allowed_web_application_uses_the_dmp_routes(dmp_live: LiveServer) -> None:
     with dmp_live.client(token=False, headers={"Origin": APP_ORIGIN}) as page:
         answer = page.get("/v1/dmp/document-types")
