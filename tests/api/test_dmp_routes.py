@@ -359,8 +359,26 @@ def test_deposit(dmp: httpx.Client) -> None:
     )
 
     misnamed = deposit(dmp, name="cr.txt")
-    assert misnamed.status_code == 422
-    assert misnamed.json()["field"] == "file"
+    assert misnamed.status_code == 200, misnamed.text
+    misnamed_metadata = misnamed.json()["metadata"]
+    assert (misnamed_metadata["detected_format"], misnamed_metadata["named_format"]) == (
+        "pdf",
+        "txt",
+    )
+    windows_text = "Compte rendu : tension élevée, à revoir.\r\n".encode("cp1252")
+    unnamed = deposit(dmp, content=windows_text, name="compte-rendu")
+    assert unnamed.status_code == 200, unnamed.text
+    text_metadata = unnamed.json()["metadata"]
+    assert text_metadata["format_code"]["code"] == "urn:ihe:iti:xds-sd:text:2008"
+    assert (text_metadata["detected_format"], text_metadata["text_encoding"]) == (
+        "txt",
+        "windows-1252",
+    )
+    assert text_metadata["named_format"] is None
+    page = deposit(dmp, content=b"<html><script>alert(1)</script></html>", name="cr.txt")
+    assert page.status_code == 422
+    assert page.json()["field"] == "file"
+    assert "web markup" in page.json()["detail"]
     unknown_type = deposit(dmp, type="Bilan psychologique")
     assert unknown_type.status_code == 422
     assert unknown_type.json()["field"] == "type"

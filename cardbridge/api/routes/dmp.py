@@ -194,13 +194,21 @@ def _known_fields_only(form: FormData) -> None:
 )
 async def deposit(
     fields: Annotated[DepositFields, Form()],
-    file: Annotated[UploadFile, File(description="PDF, JPEG, TIFF, RTF or text; 5 MB at most")],
+    file: Annotated[
+        UploadFile,
+        File(
+            description="PDF, JPEG, TIFF, RTF or plain text (UTF-8 or Windows-1252); 5 MB at "
+            "most; the content decides the format, whatever the name"
+        ),
+    ],
     bridge: BridgeDep,
     request: Request,
     reader: ReaderQuery = None,
 ) -> DepositAnswer:
-    """The file's format is recognised by its content, not its name. Every refusal
-    names its field (`file`, `title`, `type`, `event_end`…)."""
+    """The file's format is recognised by its content, not its name: the metadata say
+    which format was detected (`detected_format`), what the name suggested
+    (`named_format`) and, for text, its encoding. HTML, SVG or XML markup and scripts
+    are refused. Every refusal names its field (`file`, `title`, `type`, `event_end`…)."""
     _known_fields_only(await request.form())
     content = await file.read()
     metadata, record = await bridge.dmp.prepare_deposit(
