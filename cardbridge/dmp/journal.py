@@ -235,14 +235,22 @@ class Journal:
         until: datetime | None = None,
         kind: JournalKind | None = None,
         limit: int = 1000,
+        patient_prefix: str | None = None,
     ) -> list[JournalRecord]:
-        """Records matching every given filter, newest first."""
+        """Records matching every given filter, newest first; ``patient`` is the patient
+        as recorded, ``patient_prefix`` how it starts (an INS matricule and ``^^^&``)."""
         clauses: list[str] = []
         params: list[object] = []
         for column, value in (("patient", patient), ("practitioner", practitioner), ("kind", kind)):
             if value is not None:
                 clauses.append(f"{column} = ?")
                 params.append(str(value))
+        if patient_prefix:
+            # A range rather than LIKE, so that the patient index is used: every text
+            # starting with the prefix sorts between it and the prefix with its last
+            # character raised by one.
+            clauses.append("patient >= ? AND patient < ?")
+            params += [patient_prefix, patient_prefix[:-1] + chr(ord(patient_prefix[-1]) + 1)]
         if since is not None:
             clauses.append("recorded_at >= ?")
             params.append(since.astimezone(UTC).isoformat(timespec="microseconds"))

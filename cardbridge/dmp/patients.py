@@ -9,6 +9,7 @@ OID when known, the identity traits otherwise. Every refusal names its field.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal, Self
@@ -26,6 +27,8 @@ _NAME = re.compile(r"[^\W\d_]+(?:[ '\-’][^\W\d_]+)*")
 _DEPARTMENT = re.compile(r"0[1-9]|[1-8][0-9]|9[0-5]|2[AB]|97[1-6]|99")
 _DAY = re.compile(r"[0-9]{2}/[0-9]{2}/[0-9]{4}")
 _YEAR = re.compile(r"[0-9]{4}")
+# An INS in HL7 CX form, as the journal records it (cardbridge.domain.nir.ins_cx).
+_CX = re.compile(r"[0-9AB]{15}\^\^\^&[0-9.]+&ISO\^NH")
 MAX_AGE = 130
 # Given in the OpenAPI document; checked by the validators, whose messages say more.
 _DAY_SCHEMA: dict[str, JsonValue] = {"pattern": f"^{_DAY.pattern}$"}
@@ -183,7 +186,40 @@ class PatientReference(BaseModel):
         if self.ins is not None:
             return self.ins.cx
         traits = (self.last_name, self.first_name, self.sex, self.birth_date)
-        return "traits:" + "|".join(value or "" for value in traits)
+        return TRAITS_PREFIX + "|".join(value or "" for value in traits)
+
+
+TRAITS_PREFIX = "traits:"
+
+
+@dataclass(frozen=True, slots=True)
+class JournalPatient:
+    """A patient as a journal filter names them: ``key``, a journal key exactly as
+    recorded (INS in CX form, or traits), or ``key_prefix``, how the keys of an INS
+    matricule start whatever the OID it was recorded with."""
+
+    key: str | None = None
+    key_prefix: str | None = None
+
+
+def journal_patient(text: str) -> JournalPatient:
+    """Read a journal filter's patient: ``295109912611193`` (spaces allowed, 13 characters
+    with the key computed), ``295109912611193^^^&1.2.250.1.213.1.4.8&ISO^NH``, or
+    ``traits:NAME|FIRST NAME|SEX|BIRTH`` as recorded."""
+    text = text.strip()
+    if text.startswith(TRAITS_PREFIX):
+        return JournalPatient(key=text)
+    if _CX.fullmatch(text):
+        parse_nir(text.split("^", 1)[0], field="patient")  # a wrong key finds nothing: say so
+        return JournalPatient(key=text)
+    if re.fullmatch(r"[0-9A-Za-z ]+", text):
+        matricule = parse_nir(text, field="patient").value
+        return JournalPatient(key_prefix=f"{matricule}^^^&")  # as ins_cx writes it
+    raise InvalidInputError(
+        "expected an INS (15 characters, spaces allowed), an INS in CX form "
+        f"(…^^^&OID&ISO^NH) or traits as recorded ({TRAITS_PREFIX}NAME|FIRST NAME|SEX|BIRTH)",
+        field="patient",
+    )
 
 
 def patient_from_ins(matricule: str, *, test: bool = False) -> PatientReference:

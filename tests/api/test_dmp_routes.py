@@ -206,6 +206,28 @@ def test_journal_period_is_iso_text_only(dmp: httpx.Client, param: str, value: s
     assert "ISO 8601" in problem["detail"]
 
 
+def test_journal_patient_filter(dmp: httpx.Client) -> None:
+    dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
+    assert access(dmp, consent=True).status_code == 200
+    insured = dmp.post(
+        "/v1/dmp/access",
+        json={"situation": 0, "patient": {"vitale": {"beneficiary": 0}}, "consent": True},
+    )
+    assert insured.status_code == 200
+    criteria = {"last_name": "Martin", "first_name": "Léa", "sex": "F", "birth_year": "1980"}
+    traits = dmp.post("/v1/dmp/patient", json={"criteria": criteria}).json()["journal_key"]
+    cx = f"{INS}^^^&1.2.250.1.213.1.4.10&ISO^NH"
+    for given in (INS, "2 95 10 99 126 111 93", cx):
+        found = dmp.get("/v1/dmp/journal", params={"patient": given}).json()
+        assert [r["patient"] for r in found] == [cx], given
+    assert dmp.get("/v1/dmp/journal", params={"patient": traits}).json() == []
+    assert len(dmp.get("/v1/dmp/journal").json()) == 2
+    wrong = dmp.get("/v1/dmp/journal", params={"patient": "295109912611194"})
+    assert wrong.status_code == 422
+    assert (wrong.json()["field"], wrong.json()["code"]) == ("patient", "invalid_request")
+    assert "key does not match" in wrong.json()["detail"]
+
+
 def test_journal_period_of_whole_days(dmp: httpx.Client) -> None:
     dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
     assert access(dmp, consent=True).status_code == 200

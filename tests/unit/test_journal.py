@@ -216,6 +216,20 @@ def test_query_filters(journal: Journal) -> None:
     assert journal.records_of("810001234567", "P3") == []
 
 
+def test_query_by_key_prefix(tmp_path: Path) -> None:
+    journal = Journal.open(tmp_path)
+    for patient in (
+        "295109912611193^^^&1.2.250.1.213.1.4.8&ISO^NH",
+        "295109912611193^^^&1.2.250.1.213.1.4.10&ISO^NH",
+        "2951099126111930^^^&1.2.250.1.213.1.4.8&ISO^NH",  # not the same matricule
+        "295109912611192^^^&1.2.250.1.213.1.4.8&ISO^NH",
+        "295109912611194^^^&1.2.250.1.213.1.4.8&ISO^NH",
+    ):
+        journal.append(entry(0, patient=patient))
+    found = journal.query(patient_prefix="295109912611193^^^&")
+    assert [r.seq for r in found] == [2, 1]
+
+
 def test_key_is_private_and_stable(tmp_path: Path) -> None:
     first = Journal.open(tmp_path)
     first.append(entry(1))

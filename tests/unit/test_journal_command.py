@@ -11,6 +11,12 @@ from pathlib import Path
 
 from cardbridge.dmp.journal import DATABASE_NAME, Journal, JournalEntry, JournalKind
 
+PATIENTS = (
+    "155067200010159^^^&1.2.250.1.213.1.4.10&ISO^NH",
+    "295109912611193^^^&1.2.250.1.213.1.4.10&ISO^NH",
+    "traits:MARTIN|LÉA|F|1980",
+)
+
 
 def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CARDBRIDGE_DATA_DIR": str(data_dir)}
@@ -26,15 +32,21 @@ def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_verify_and_list(tmp_path: Path) -> None:
     journal = Journal.open(tmp_path)
-    for n in range(3):
+    for patient in PATIENTS:
         journal.append(
-            JournalEntry(JournalKind.ACCESS, "899700735741", f"P{n}", {"mode": "normal"})
+            JournalEntry(JournalKind.ACCESS, "899700735741", patient, {"mode": "normal"})
         )
     ok = run(tmp_path, "verify")
     assert ok.returncode == 0, ok.stderr
     assert "intact: 3 records" in ok.stdout
-    listed = json.loads(run(tmp_path, "list", "--patient", "P1", "--json").stdout)
-    assert [r["patient"] for r in listed] == ["P1"]
+    for given in ("2 95 10 99 126 111 93", PATIENTS[1]):
+        listed = json.loads(run(tmp_path, "list", "--patient", given, "--json").stdout)
+        assert [r["patient"] for r in listed] == [PATIENTS[1]]
+    by_traits = json.loads(run(tmp_path, "list", "--patient", PATIENTS[2], "--json").stdout)
+    assert [r["patient"] for r in by_traits] == [PATIENTS[2]]
+    wrong_key = run(tmp_path, "list", "--patient", "295109912611194")
+    assert wrong_key.returncode == 2
+    assert "patient: the NIR key does not match" in wrong_key.stderr
 
     db = sqlite3.connect(journal.database, isolation_level=None)
     db.execute("DROP TRIGGER records_no_delete")

@@ -9,7 +9,9 @@ from pydantic import ValidationError
 
 from cardbridge.dmp.patients import (
     IdentityCriteria,
+    JournalPatient,
     PatientSelector,
+    journal_patient,
     patient_from_criteria,
     patient_from_ins,
 )
@@ -131,3 +133,37 @@ def test_mandatory_fields() -> None:
     with pytest.raises(ValidationError) as caught:
         IdentityCriteria(last_name="X")  # type: ignore[call-arg]
     assert {e["loc"][0] for e in caught.value.errors()} == {"first_name", "sex"}
+
+
+CX = "295109912611193^^^&1.2.250.1.213.1.4.8&ISO^NH"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("295109912611193", JournalPatient(key_prefix="295109912611193^^^&")),
+        ("2 95 10 99 126 111 93", JournalPatient(key_prefix="295109912611193^^^&")),
+        (" 2951099126111 ", JournalPatient(key_prefix="295109912611193^^^&")),  # key computed
+        ("253072b07300470", JournalPatient(key_prefix="253072B07300470^^^&")),
+        (CX, JournalPatient(key=CX)),
+        ("traits:MARTIN|LÉA|F|1980", JournalPatient(key="traits:MARTIN|LÉA|F|1980")),
+    ],
+)
+def test_journal_patient(text: str, expected: JournalPatient) -> None:
+    assert journal_patient(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("295109912611194", "key does not match"),
+        (CX.replace("193^", "194^"), "key does not match"),
+        ("29510991", "13 characters"),
+        ("MARTIN Léa", "expected an INS"),
+        ("295109912611193^^^&1.2.250.1.213.1.4.8", "expected an INS"),
+    ],
+)
+def test_journal_patient_refusals_name_the_parameter(text: str, message: str) -> None:
+    with pytest.raises(InvalidInputError, match=message) as caught:
+        journal_patient(text)
+    assert caught.value.field == "patient"

@@ -29,7 +29,12 @@ from cardbridge.dmp.catalogue import DOCUMENT_TYPES
 from cardbridge.dmp.documents import DepositForm
 from cardbridge.dmp.fields import field_error
 from cardbridge.dmp.journal import JournalKind
-from cardbridge.dmp.patients import PatientSelector, VitaleBeneficiary
+from cardbridge.dmp.patients import (
+    JournalPatient,
+    PatientSelector,
+    VitaleBeneficiary,
+    journal_patient,
+)
 from cardbridge.dmp.period import period_end, period_start
 from cardbridge.errors import InvalidInputError
 from cardbridge.service.dmp import JournalFilter
@@ -105,7 +110,13 @@ async def access(body: AccessBody, bridge: BridgeDep, reader: ReaderQuery = None
 async def journal(  # noqa: PLR0917 - one argument per query parameter
     bridge: BridgeDep,
     patient: Annotated[
-        str | None, Query(max_length=512, description="As recorded: INS in CX form, or traits")
+        str | None,
+        Query(
+            max_length=512,
+            description="An INS (15 characters, spaces allowed), whatever the OID it was "
+            "recorded with; or as recorded: an INS in CX form, or traits (`traits:…`)",
+            examples=["2 95 10 99 126 111 93", "295109912611193^^^&1.2.250.1.213.1.4.10&ISO^NH"],
+        ),
     ] = None,
     practitioner: Annotated[str | None, Query(max_length=64, description="idNat_PS")] = None,
     since: Annotated[
@@ -122,14 +133,16 @@ async def journal(  # noqa: PLR0917 - one argument per query parameter
     kind: JournalKind | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[JournalEntryModel]:
+    whom = journal_patient(patient) if patient is not None else JournalPatient()
     records = await bridge.dmp.journal(
         JournalFilter(
-            patient,
+            whom.key,
             practitioner,
             period_start(since) if since is not None else None,
             period_end(until) if until is not None else None,
             kind,
             limit,
+            whom.key_prefix,
         )
     )
     return [JournalEntryModel.of(record) for record in records]
