@@ -44,8 +44,9 @@ class InsReference(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    value: str = Field(min_length=15, max_length=15, examples=["279035121518989"])
-    oid: str = Field(examples=["1.2.250.1.213.1.4.8"])
+    # The demo Vitale card's insured, with the OID of test data.
+    value: str = Field(min_length=15, max_length=15, examples=["155067200010159"])
+    oid: str = Field(examples=["1.2.250.1.213.1.4.10"])
 
     @property
     def cx(self) -> str:
@@ -79,15 +80,15 @@ class IdentityCriteria(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     last_name: str = Field(
-        min_length=1, max_length=100, description="Usage or birth name.", examples=["MARTIN"]
+        min_length=1, max_length=100, description="Usage or birth name.", examples=["LE QUINIO"]
     )
-    first_name: str = Field(min_length=1, max_length=100, examples=["Léa"])
+    first_name: str = Field(min_length=1, max_length=100, examples=["Louise"])
     sex: Sex
     birth_date: str | None = Field(
-        None, description="JJ/MM/AAAA", examples=["15/06/1955"], json_schema_extra=_DAY_SCHEMA
+        None, description="JJ/MM/AAAA", examples=["28/02/2015"], json_schema_extra=_DAY_SCHEMA
     )
     birth_year: str | None = Field(
-        None, description="AAAA", examples=["1955"], json_schema_extra={"pattern": "^[0-9]{4}$"}
+        None, description="AAAA", examples=["2015"], json_schema_extra={"pattern": "^[0-9]{4}$"}
     )
     birth_date_from: str | None = Field(
         None, description="JJ/MM/AAAA, with birth_date_to", json_schema_extra=_DAY_SCHEMA
@@ -275,7 +276,10 @@ class PatientSelector(BaseModel):
 
     vitale: VitaleBeneficiary | None = None
     ins: str | None = Field(
-        None, max_length=32, description="INS matricule: NIR or NIA with its key (15 characters)"
+        None,
+        max_length=32,
+        description="INS matricule: NIR or NIA with its key (15 characters)",
+        examples=["1 55 06 72 000 101 59"],
     )
     criteria: IdentityCriteria | None = None
 

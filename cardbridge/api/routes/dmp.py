@@ -13,6 +13,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from pydantic import ConfigDict, Field, model_validator
 from starlette.datastructures import FormData
 
+from cardbridge.api import dmp_examples as demo
 from cardbridge.api.deps import BridgeDep, ReaderQuery
 from cardbridge.api.dmp_models import (
     AccessAnswer,
@@ -115,7 +116,7 @@ async def journal(  # noqa: PLR0917 - one argument per query parameter
             max_length=512,
             description="An INS (15 characters, spaces allowed), whatever the OID it was "
             "recorded with; or as recorded: an INS in CX form, or traits (`traits:…`)",
-            examples=["2 95 10 99 126 111 93", "295109912611193^^^&1.2.250.1.213.1.4.10&ISO^NH"],
+            examples=["1 55 06 72 000 101 59", demo.DEMO_INS_CX],
         ),
     ] = None,
     practitioner: Annotated[str | None, Query(max_length=64, description="idNat_PS")] = None,
