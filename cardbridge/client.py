@@ -7,6 +7,7 @@
     with CardBridgeClient() as bridge:          # token from the config dir
         practitioner = bridge.practitioner()
         bridge.verify_pin("1234")
+        grant = bridge.dmp_access(0, PatientSelector(ins="295109912611193"), consent=True)
         for event in bridge.events():           # until the bridge stops
             print(event.name, event.data)
 
@@ -20,12 +21,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 import cardbridge.auth.errors  # noqa: F401 - registers the auth error codes
+from cardbridge.api.dmp_models import (
+    AccessAnswer,
+    DepositAnswer,
+    DocumentTypeInfo,
+    JournalCheck,
+    JournalEntryModel,
+    Patient,
+)
 from cardbridge.api.models import (
     Challenge,
     Health,
@@ -37,6 +47,10 @@ from cardbridge.api.models import (
 )
 from cardbridge.cards.models import PinStatus, Practitioner, ReaderInfo, VitaleCard
 from cardbridge.config import DEFAULT_PORT, load_settings, read_api_token
+from cardbridge.dmp.access import AccessMode, ConsentRequiredError
+from cardbridge.dmp.documents import DepositForm
+from cardbridge.dmp.journal import JournalKind
+from cardbridge.dmp.patients import PatientSelector
 from cardbridge.errors import (
     CardBridgeError,
     ConfigError,
@@ -48,6 +62,7 @@ from cardbridge.errors import (
 from cardbridge.service.models import CertificateBundle
 
 Model = TypeVar("Model", bound=BaseModel)
+Parsed = TypeVar("Parsed")
 
 DEFAULT_URL = f"http://127.0.0.1:{DEFAULT_PORT}"
 # Card operations take well under a second; a PIN pad or a slow reader may take longer.
@@ -56,6 +71,8 @@ DEFAULT_TIMEOUT = 30.0
 EVENTS_READ_TIMEOUT = 60.0
 
 _READERS = TypeAdapter(list[ReaderInfo])
+_DOCUMENT_TYPES = TypeAdapter(list[DocumentTypeInfo])
+_JOURNAL = TypeAdapter(list[JournalEntryModel])
 _EVENT_DATA: dict[str, type[BaseModel]] = {"state": StateData, "heartbeat": HeartbeatData}
 
 
@@ -95,6 +112,8 @@ def error_from_problem(status: int, document: dict[str, Any]) -> CardBridgeError
     if isinstance(error, InvalidInputError):
         field = document.get("field")
         error.field = field if isinstance(field, str) and field else None
+    if isinstance(error, ConsentRequiredError):
+        error.reason = str(document.get("consent_reason") or "")
     return error
 
 
@@ -141,7 +160,7 @@ class CardBridgeClient:
         return self._get(Health, "/v1/health")
 
     def readers(self) -> list[ReaderInfo]:
-        return _READERS.validate_json(self._request("GET", "/v1/readers").content)
+        return _parse_as(_READERS, self._request("GET", "/v1/readers"))
 
     def events(self, *, heartbeats: bool = False) -> Iterator[Event]:
         """Events as they come, starting with ``state``; ends when the bridge stops.
@@ -207,19 +226,115 @@ class CardBridgeClient:
     def vitale(self, reader: str | None = None) -> VitaleCard:
         return self._get(VitaleCard, "/v1/vitale", reader)
 
+    # --- DMP -----------------------------------------------------------------------------
+
+    def document_types(self) -> list[DocumentTypeInfo]:
+        """The deposit form's types; ``known: False`` ones are refused on deposit."""
+        return _parse_as(_DOCUMENT_TYPES, self._request("GET", "/v1/dmp/document-types"))
+
+    def select_patient(self, patient: PatientSelector) -> Patient:
+        """The patient ``patient`` designates, checked as an access would check it."""
+        body = patient.model_dump(mode="json", exclude_none=True)
+        return self._post(Patient, "/v1/dmp/patient", body)
+
+    def dmp_access(
+        self,
+        situation: int,
+        patient: PatientSelector,
+        *,
+        mode: AccessMode = AccessMode.NORMAL,
+        consent: bool = False,
+        reason: str | None = None,
+        reader: str | None = None,
+    ) -> AccessAnswer:
+        """Open the patient's DMP: a VIHF signed by the CPS, traced in the journal.
+
+        Raises ``ConsentRequiredError`` (its ``reason`` says why) when a normal access
+        needs the patient's consent and ``consent`` is not given.
+        """
+        body = {
+            "situation": situation,
+            "patient": patient.model_dump(mode="json", exclude_none=True),
+            "mode": mode.value,
+            "consent": consent,
+            **({"reason": reason} if reason is not None else {}),
+        }
+        return self._post(AccessAnswer, "/v1/dmp/access", body, reader)
+
+    def journal(
+        self,
+        *,
+        patient: str | None = None,
+        practitioner: str | None = None,
+        since: date | datetime | None = None,
+        until: date | datetime | None = None,
+        kind: JournalKind | None = None,
+        limit: int | None = None,
+    ) -> list[JournalEntryModel]:
+        """The access journal, newest first. ``patient``: an INS, or as recorded; a
+        ``date`` covers its whole day, a naive ``datetime`` is the bridge's local time."""
+        filters: dict[str, str | int | None] = {
+            "patient": patient,
+            "practitioner": practitioner,
+            "since": since.isoformat() if since is not None else None,
+            "until": until.isoformat() if until is not None else None,
+            "kind": kind.value if kind is not None else None,
+            "limit": limit,
+        }
+        params = {name: value for name, value in filters.items() if value is not None}
+        return _parse_as(_JOURNAL, self._http_request("GET", "/v1/dmp/journal", params=params))
+
+    def verify_journal(self) -> JournalCheck:
+        """The journal's integrity check: ``ok``, and the problems found."""
+        return self._get(JournalCheck, "/v1/dmp/journal/verify")
+
+    def deposit_document(
+        self,
+        situation: int,
+        form: DepositForm,
+        content: bytes,
+        filename: str,
+        *,
+        ins: str | None = None,
+        beneficiary: int | None = None,
+        reader: str | None = None,
+    ) -> DepositAnswer:
+        """Prepare a document for the DMP of the patient ``ins`` (or the Vitale card's
+        ``beneficiary``): the bridge checks it by content and returns its metadata."""
+        fields = {
+            "situation": situation,
+            "ins": ins,
+            "beneficiary": beneficiary,
+            **form.model_dump(mode="json"),
+        }
+        data = {name: str(value) for name, value in fields.items() if value is not None}
+        response = self._http_request(
+            "POST",
+            "/v1/dmp/documents",
+            params={"reader": reader} if reader is not None else None,
+            data=data,
+            files={"file": (filename, content)},
+        )
+        return _parse(DepositAnswer, response)
+
     # --- HTTP -------------------------------------------------------------------------
 
     def _get(self, model: type[Model], path: str, reader: str | None = None) -> Model:
-        try:
-            return model.model_validate_json(self._request("GET", path, reader).content)
-        except ValidationError:
-            raise UnexpectedAnswerError(f"The answer of {path} is not what it should be.") from None
+        return _parse(model, self._request("GET", path, reader))
+
+    def _post(
+        self, model: type[Model], path: str, body: dict[str, Any], reader: str | None = None
+    ) -> Model:
+        return _parse(model, self._request("POST", path, reader, json=body))
 
     def _request(
         self, method: str, path: str, reader: str | None = None, **options: Any
     ) -> httpx.Response:
         params = {"reader": reader} if reader is not None else None
-        response = self._http.request(method, path, params=params, **options)
+        return self._http_request(method, path, params=params, **options)
+
+    def _http_request(self, method: str, path: str, **options: Any) -> httpx.Response:
+        response = self._http.request(method, path, **options)
         if response.is_error:
             raise self._error(response)
         return response
@@ -233,6 +348,19 @@ class CardBridgeClient:
         if not isinstance(document, dict):
             return UnexpectedAnswerError(f"HTTP {response.status_code} without a problem document.")
         return error_from_problem(response.status_code, document)
+
+
+def _parse(model: type[Model], response: httpx.Response) -> Model:
+    """The answer read as ``model``; :class:`UnexpectedAnswerError` if it is not one."""
+    return _parse_as(TypeAdapter(model), response)
+
+
+def _parse_as(adapter: TypeAdapter[Parsed], response: httpx.Response) -> Parsed:
+    try:
+        return adapter.validate_json(response.content)
+    except ValidationError:
+        path = response.request.url.path
+        raise UnexpectedAnswerError(f"The answer of {path} is not what it should be.") from None
 
 
 def _server_sent_events(lines: Iterator[str]) -> Iterator[tuple[str, str]]:

@@ -2,24 +2,42 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 
+from cardbridge.api import dmp_examples as demo
 from cardbridge.dmp.access import MAX_REASON_LENGTH, AccessMode
 from cardbridge.dmp.catalogue import DocumentType
 from cardbridge.dmp.documents import DocumentMetadata
 from cardbridge.dmp.journal import JournalRecord
 from cardbridge.dmp.patients import PatientReference, PatientSelector, Sex
+from cardbridge.dmp.period import MOMENT_EXAMPLES, MOMENT_PATTERN, parse_moment
+
+# A journal filter's date or date-time, read strictly (never a number as a timestamp).
+Moment = Annotated[
+    date | datetime,
+    PlainValidator(parse_moment),
+    WithJsonSchema(
+        {"type": "string", "pattern": MOMENT_PATTERN, "examples": list(MOMENT_EXAMPLES)}
+    ),
+]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _examples(*examples: dict[str, Any]) -> ConfigDict:
+    """A strict model's configuration, with whole examples for the OpenAPI document."""
+    return ConfigDict(extra="forbid", frozen=True, json_schema_extra={"examples": list(examples)})
+
+
 class DocumentTypeInfo(_Strict):
     """An entry of the deposit form's list; ``known: false`` entries are refused."""
+
+    model_config = _examples(demo.DOCUMENT_TYPE)
 
     label: str = Field(examples=["CR de consultation"])
     code: str | None = Field(examples=["11488-4"])
@@ -39,13 +57,19 @@ class DocumentTypeInfo(_Strict):
 
 
 class InsInfo(_Strict):
-    value: str = Field(examples=["295109912611193"])
-    oid: str = Field(examples=["1.2.250.1.213.1.4.8"])
-    cx: str = Field(examples=["295109912611193^^^&1.2.250.1.213.1.4.8&ISO^NH"])
+    """An INS: matricule, OID of its registry, and both in CX form."""
+
+    model_config = _examples(demo.INS)
+
+    value: str
+    oid: str
+    cx: str
 
 
 class Patient(_Strict):
     """The patient an access or deposit is about."""
+
+    model_config = _examples(demo.PATIENT)
 
     source: Literal["vitale", "ins", "criteria"]
     ins: InsInfo | None = Field(description="null when the patient has no INS at hand")
@@ -72,6 +96,8 @@ class Patient(_Strict):
 class AccessBody(_Strict):
     """Opening a patient's DMP."""
 
+    model_config = _examples(*demo.ACCESS_BODIES)
+
     situation: int = Field(ge=0, le=15, description="Index of the CPS practice situation")
     patient: PatientSelector
     mode: AccessMode = AccessMode.NORMAL
@@ -89,6 +115,8 @@ class AccessBody(_Strict):
 class AccessAnswer(_Strict):
     """An allowed, signed and traced access."""
 
+    model_config = _examples(demo.ACCESS_ANSWER)
+
     assertion_id: str
     not_on_or_after: datetime
     mode: AccessMode
@@ -104,6 +132,8 @@ class AccessAnswer(_Strict):
 
 class JournalEntryModel(_Strict):
     """A record of the DMP access journal."""
+
+    model_config = _examples(demo.JOURNAL_ENTRY)
 
     seq: int
     recorded_at: datetime
@@ -125,6 +155,10 @@ class JournalEntryModel(_Strict):
 
 
 class JournalCheck(_Strict):
+    """The journal's integrity check: ``problems`` says what was tampered with."""
+
+    model_config = _examples(*demo.JOURNAL_CHECKS)
+
     ok: bool
     records: int
     problems: list[str]
@@ -132,6 +166,8 @@ class JournalCheck(_Strict):
 
 class DepositAnswer(_Strict):
     """A document ready for submission, and its journal record."""
+
+    model_config = _examples(demo.DEPOSIT_ANSWER)
 
     metadata: DocumentMetadata
     journal_seq: int

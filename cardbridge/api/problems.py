@@ -65,6 +65,8 @@ STATUS_BY_CODE: dict[str, int] = {
     "ocsp_unavailable": 502,
     "pcsc_unavailable": 503,
     "pcsc_access_denied": 503,
+    # The journal is on this workstation, but DMP access waits until it works again.
+    "journal_error": 503,
 }
 
 TITLES: dict[int, str] = {
@@ -205,7 +207,10 @@ def install(app: FastAPI) -> None:
         problems = [
             {
                 "field": ".".join(str(part) for part in e["loc"] if part not in ("body", "query")),
-                "message": e["msg"],
+                # A validator's own words, without pydantic's "Value error, " before them.
+                "message": str(e.get("ctx", {}).get("error", e["msg"]))
+                if e["type"] == "value_error"
+                else e["msg"],
             }
             for e in error.errors()
         ]

@@ -9,7 +9,8 @@
    except the open paths (health, status page, API docs). A same-origin request of the
    status page (``Sec-Fetch-Site: same-origin``, which browsers send and pages cannot
    forge) counts as the bridge's own origin.
-4. Bodies are capped (larger JSON is refused with 413 before it is read).
+4. Bodies are capped: 413 ``payload_too_large`` before a body is read when its
+   Content-Length says it is too large, or as soon as a chunked one goes over.
 
 The validated origin is put in ``scope["state"]["origin"]`` for the routes: it is
 what an authentication token signs for a browser, never a body field.
@@ -23,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cardbridge.api.problems import PROBLEM_MEDIA_TYPE, problem_body
@@ -99,8 +101,20 @@ def _cors_headers(origin: str) -> list[tuple[bytes, bytes]]:
     return [(b"access-control-allow-origin", origin.encode()), (b"vary", b"Origin")]
 
 
-class BodyTooLargeError(Exception):
-    """Raised from ``receive`` when a body exceeds its cap."""
+def too_large(limit: int) -> str:
+    """What a client is told when its body exceeds ``limit`` bytes."""
+    size = f"{limit // 1048576} MiB" if limit % 1048576 == 0 else f"{limit // 1024} KiB"
+    return f"The request body is larger than {size}."
+
+
+class BodyTooLargeError(HTTPException):
+    """Raised from ``receive`` when a body sent without Content-Length (chunked) exceeds
+    its cap. An HTTP 413 error, so that FastAPI lets it through while it parses a body
+    (it turns any other error there into "There was an error parsing the body") and the
+    app's handler answers ``payload_too_large``."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, too_large(limit))
 
 
 class SecurityMiddleware:
@@ -164,9 +178,7 @@ class SecurityMiddleware:
         limit = policy.body_limit(scope["path"])
         length = headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
-            await _problem(
-                send, "payload_too_large", f"The request body is larger than {limit // 1024} KiB."
-            )
+            await _problem(send, "payload_too_large", too_large(limit))
             return
 
         send_wrapped = send if origin is None else self._with_cors(send, origin)
@@ -178,17 +190,13 @@ class SecurityMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise BodyTooLargeError
+                    raise BodyTooLargeError(limit)
             return message
 
         try:
             await self.app(scope, capped_receive, send_wrapped)
-        except BodyTooLargeError:
-            await _problem(
-                send_wrapped,
-                "payload_too_large",
-                f"The request body is larger than {limit // 1024} KiB.",
-            )
+        except BodyTooLargeError as error:  # read outside FastAPI's handlers
+            await _problem(send_wrapped, "payload_too_large", str(error.detail))
 
     def _token_ok(self, headers: Headers) -> bool:
         scheme, _, token = headers.get("authorization", "").partition(" ")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import UTC, datetime
+from datetime import date, datetime
 
 from cardbridge.config import load_settings
 from cardbridge.dmp.journal import Journal, JournalRecord
+from cardbridge.dmp.patients import JournalPatient, journal_patient
+from cardbridge.dmp.period import parse_moment, period_end, period_start
 from cardbridge.errors import InvalidInputError
 
 EXIT_TAMPERED = 6
@@ -22,21 +24,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(func=run_verify)
     listing = actions.add_parser("list", help="records, newest first")
-    listing.add_argument("--patient", help="INS in CX form, or the traits key, as recorded")
+    listing.add_argument(
+        "--patient", help="INS (15 characters), or as recorded: INS in CX form, traits:…"
+    )
     listing.add_argument("--practitioner", help="national id (idNat_PS)")
-    listing.add_argument("--since", type=_moment, help="ISO date or date-time")
-    listing.add_argument("--until", type=_moment, help="ISO date or date-time")
+    listing.add_argument(
+        "--since", type=_moment, help="ISO date or date-time (local time without an offset)"
+    )
+    listing.add_argument(
+        "--until", type=_moment, help="ISO date (included) or date-time (local time without offset)"
+    )
     listing.add_argument("--limit", type=int, default=100)
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(func=run_list)
 
 
-def _moment(text: str) -> datetime:
+def _moment(text: str) -> date | datetime:
     try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date (2026-11-26)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return parse_moment(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _journal() -> Journal:
@@ -71,11 +78,13 @@ def _as_json(record: JournalRecord) -> dict[str, object]:
 def run_list(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise InvalidInputError("must be at least 1", field="--limit")
+    whom = journal_patient(args.patient) if args.patient is not None else JournalPatient()
     records = _journal().query(
-        patient=args.patient,
+        patient=whom.key,
+        patient_prefix=whom.key_prefix,
         practitioner=args.practitioner,
-        since=args.since,
-        until=args.until,
+        since=period_start(args.since) if args.since is not None else None,
+        until=period_end(args.until) if args.until is not None else None,
         limit=args.limit,
     )
     if args.json:

@@ -1,21 +1,25 @@
 """DMP access modes and the consent rule.
 
 - ``normal``: the patient's consent must be attested at the first access by this
-  practitioner and when the last recorded access is more than six months old;
-  otherwise the request is refused with ``consent_required``.
+  practitioner and when the last access is more than six months old; otherwise the
+  request is refused with ``consent_required``.
 - ``bris_de_glace`` (emergency) and ``centre_15`` (medical regulation): explicit, with
   a reason, and always traced in the journal.
 
-The journal (:mod:`cardbridge.dmp.journal`) is where "the last recorded access" is read.
+"The last access" is read in the journal (:mod:`cardbridge.dmp.journal`), and only
+consented access counts: a normal access with the patient's consent, or one within
+six months of such an access. An emergency or centre 15 access is made without
+consent, so it never restarts the six months; a document deposit is not an access.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from cardbridge.dmp.journal import JournalRecord
+from cardbridge.dmp.journal import JournalKind, JournalRecord
 from cardbridge.errors import CardBridgeError, InvalidInputError
 
 PURPOSE_OF_USE_OID = "1.2.250.1.213.1.1.4.248"
@@ -79,22 +83,54 @@ def months_before(moment: datetime, months: int) -> datetime:
             day -= 1
 
 
+def _within_validity(earlier: datetime, moment: datetime) -> bool:
+    """Whether consent given at ``earlier`` still covers an access at ``moment``."""
+    return earlier >= months_before(moment, CONSENT_VALIDITY_MONTHS)
+
+
+def consent_basis(history: Iterable[JournalRecord]) -> JournalRecord | None:
+    """The last access that counts for the consent rule, among a practitioner's records
+    for one patient: a normal access that was consented, or that was itself within six
+    months of an earlier one that counts."""
+    basis: JournalRecord | None = None
+    for record in sorted(history, key=lambda r: r.seq):
+        if record.kind is not JournalKind.ACCESS or record.details.get("mode") != AccessMode.NORMAL:
+            continue
+        if record.details.get("consent_attested") is True or (
+            basis is not None and _within_validity(basis.recorded_at, record.recorded_at)
+        ):
+            basis = record
+    return basis
+
+
+def _consent_needed_because(history: list[JournalRecord], now: datetime) -> str | None:
+    basis = consent_basis(history)
+    if basis is not None:
+        if _within_validity(basis.recorded_at, now):
+            return None
+        return "your last access to this DMP is more than six months old"
+    if any(record.kind is JournalKind.ACCESS for record in history):
+        return (
+            "your earlier accesses to this DMP were emergency or centre 15 accesses, "
+            "made without the patient's consent"
+        )
+    return "first access by you to this patient's DMP"
+
+
 def decide_access(
     mode: AccessMode,
     *,
     consent_attested: bool,
     reason: str | None,
-    last_access: JournalRecord | None,
+    history: Iterable[JournalRecord],
     now: datetime,
 ) -> AccessDecision:
-    """Allow the access or raise :class:`ConsentRequiredError` / :class:`InvalidInputError`."""
+    """Allow the access or raise :class:`ConsentRequiredError` / :class:`InvalidInputError`.
+
+    ``history`` is what the journal holds of this practitioner and this patient.
+    """
     if mode is AccessMode.NORMAL:
-        if last_access is None:
-            needed_because = "first access by you to this patient's DMP"
-        elif last_access.recorded_at < months_before(now, CONSENT_VALIDITY_MONTHS):
-            needed_because = "your last access to this DMP is more than six months old"
-        else:
-            needed_because = None
+        needed_because = _consent_needed_because(list(history), now)
         if needed_because and not consent_attested:
             raise ConsentRequiredError(needed_because)
         return AccessDecision(mode, consent_attested, needed_because is not None, reason)

@@ -1,10 +1,11 @@
 """Preparing a document for deposit in a patient's DMP.
 
 Checks what the deposit form checks (DOMAIN.md §4) — file of at most 5 MB in an
-accepted format *recognised by its content*, title and document date, comment of at
-most 1000 characters, event start date (and end date not before it), a type of the
-catalogue with a known code, a visibility — then returns the XDS-style metadata ready
-for submission. Every refusal names its field.
+accepted format *recognised by its content* (:mod:`cardbridge.dmp.formats`; the file
+name does not decide it), title and document date, comment of at most 1000
+characters, event start date (and end date not before it), a type of the catalogue
+with a known code, a visibility — then returns the XDS-style metadata ready for
+submission. Every refusal names its field.
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ from __future__ import annotations
 import hashlib
 import uuid
 from datetime import date, datetime
-from typing import Self
+from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from cardbridge.dmp.catalogue import (
     CLASS_OID,
     CLASSES,
-    EXTENSIONS,
     TYPES_BY_CODE,
     TYPES_BY_LABEL,
     VISIBILITY_OID,
@@ -27,39 +27,19 @@ from cardbridge.dmp.catalogue import (
     DocumentType,
     Visibility,
 )
+from cardbridge.dmp.fields import field_error
+from cardbridge.dmp.formats import DetectedFormat, TextEncoding, detect_format, named_format
+from cardbridge.dmp.period import strict_date
 from cardbridge.errors import InvalidInputError
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 MAX_COMMENT = 1000
-# Control characters allowed in a plain-text document.
-_TEXT_CONTROLS = frozenset(b"\t\n\r\f")
+# A date of the form: YYYY-MM-DD only (pydantic alone would read "0" as 1970-01-01).
+FormDate = Annotated[date, BeforeValidator(strict_date)]
 
 
-def detect_format(content: bytes) -> DocumentFormat | None:
-    """The accepted format of ``content`` from its first bytes, or ``None``."""
-    if content.startswith(b"%PDF-"):
-        return DocumentFormat.PDF
-    if content.startswith(b"\xff\xd8\xff"):
-        return DocumentFormat.JPEG
-    if content.startswith((b"II*\x00", b"MM\x00*")):
-        return DocumentFormat.TIFF
-    if content.startswith(b"{\\rtf"):
-        return DocumentFormat.RTF
-    if _is_text(content):
-        return DocumentFormat.TEXT
-    return None
-
-
-def _is_text(content: bytes) -> bool:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return False
-    return bool(text) and all(ch >= " " or ord(ch) in _TEXT_CONTROLS for ch in text)
-
-
-def check_file(filename: str, content: bytes) -> DocumentFormat:
-    """The file's format; refuse empty, too large, unknown or misnamed files."""
+def check_file(content: bytes) -> DetectedFormat:
+    """The format of the file, from its content; refuse empty, too large or unknown ones."""
     if not content:
         raise InvalidInputError("the file is empty", field="file")
     if len(content) > MAX_DOCUMENT_BYTES:
@@ -67,24 +47,7 @@ def check_file(filename: str, content: bytes) -> DocumentFormat:
             f"the file is {len(content) / 1048576:.1f} MB; the DMP accepts at most 5 MB",
             field="file",
         )
-    detected = detect_format(content)
-    if detected is None:
-        raise InvalidInputError(
-            "the file is not a PDF, JPEG, TIFF, RTF or plain-text document", field="file"
-        )
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    named = EXTENSIONS.get(extension)
-    if named is None:
-        raise InvalidInputError(
-            f"the file name must end in {', '.join('.' + e for e in EXTENSIONS)}", field="file"
-        )
-    if named is not detected:
-        raise InvalidInputError(
-            f"the file is named .{extension} but its content is {detected.value.upper()}: "
-            "choose the right file or rename it",
-            field="file",
-        )
-    return detected
+    return detect_format(content)
 
 
 def document_type(code: str) -> DocumentType:
@@ -107,10 +70,12 @@ class DepositForm(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     title: str = Field(min_length=1, max_length=255, examples=["Compte rendu de consultation"])
-    document_date: date = Field(description="Date of the document, not in the future")
+    document_date: FormDate = Field(description="Date of the document, not in the future")
     type: str = Field(description="Type code (LOINC or TRE_A05)", examples=["11488-4"])
-    event_start: date = Field(description="Start of the care event (mandatory)")
-    event_end: date | None = Field(None, description="End of the care event, not before its start")
+    event_start: FormDate = Field(description="Start of the care event (mandatory)")
+    event_end: FormDate | None = Field(
+        None, description="End of the care event, not before its start"
+    )
     comment: str | None = Field(None, max_length=MAX_COMMENT)
     visibility: Visibility = Visibility.NORMAL
 
@@ -140,7 +105,7 @@ class DepositForm(BaseModel):
     @model_validator(mode="after")
     def _event_dates(self) -> Self:
         if self.event_end is not None and self.event_end < self.event_start:
-            raise ValueError("event_end is before event_start")
+            raise field_error(self, "event_end", "the event ends before it starts (event_start)")
         return self
 
 
@@ -180,6 +145,16 @@ class DocumentMetadata(BaseModel):
     format_code: CodedValue
     confidentiality_codes: list[CodedValue]
     mime_type: str
+    detected_format: DocumentFormat = Field(
+        description="The format recognised from the content, which alone decides it"
+    )
+    named_format: DocumentFormat | None = Field(
+        description="The format the file name's extension suggests (null: none); when it "
+        "differs from detected_format, the file is misnamed"
+    )
+    text_encoding: TextEncoding | None = Field(
+        description="How a plain-text document is encoded (utf-8 or windows-1252)"
+    )
     language: str = "fr-FR"
     patient_id: str = Field(description="The patient's INS in CX form")
     author: DocumentAuthor
@@ -198,7 +173,8 @@ def prepare_metadata(
     now: datetime,
 ) -> DocumentMetadata:
     """Check the file and build the metadata of the deposit."""
-    file_format = check_file(filename, content)
+    detected = check_file(content)
+    file_format = detected.format
     doc_type = document_type(form.type)
     assert doc_type.code is not None  # document_type() refuses unknown codes
     return DocumentMetadata(
@@ -222,6 +198,9 @@ def prepare_metadata(
             )
         ],
         mime_type=file_format.mime_type,
+        detected_format=file_format,
+        named_format=named_format(filename),
+        text_encoding=detected.text_encoding,
         patient_id=patient_cx,
         author=author,
         # XDS DocumentEntry.hash is SHA-1 by the standard; SHA-256 is given beside it.

@@ -9,20 +9,29 @@ OID when known, the identity traits otherwise. Every refusal names its field.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
 
 from cardbridge.cards.models import VitaleCard
+from cardbridge.dmp.fields import field_error
 from cardbridge.domain.nir import INS_OIDS, ins_cx, ins_kind, parse_nir
 from cardbridge.errors import InvalidInputError
 
 # Letters (French accents included), spaces, hyphens, apostrophes; as civil registers write.
 _NAME = re.compile(r"[^\W\d_]+(?:[ '\-’][^\W\d_]+)*")
-_DEPARTMENT = re.compile(r"0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6]|99")
+# [0-9], not \d: Python's \d matches the digits of every script.
+_DEPARTMENT = re.compile(r"0[1-9]|[1-8][0-9]|9[0-5]|2[AB]|97[1-6]|99")
+_DAY = re.compile(r"[0-9]{2}/[0-9]{2}/[0-9]{4}")
+_YEAR = re.compile(r"[0-9]{4}")
+# An INS in HL7 CX form, as the journal records it (cardbridge.domain.nir.ins_cx).
+_CX = re.compile(r"[0-9AB]{15}\^\^\^&[0-9.]+&ISO\^NH")
 MAX_AGE = 130
+# Given in the OpenAPI document; checked by the validators, whose messages say more.
+_DAY_SCHEMA: dict[str, JsonValue] = {"pattern": f"^{_DAY.pattern}$"}
 
 
 class Sex(StrEnum):
@@ -35,8 +44,9 @@ class InsReference(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    value: str = Field(min_length=15, max_length=15, examples=["279035121518989"])
-    oid: str = Field(examples=["1.2.250.1.213.1.4.8"])
+    # The demo Vitale card's insured, with the OID of test data.
+    value: str = Field(min_length=15, max_length=15, examples=["155067200010159"])
+    oid: str = Field(examples=["1.2.250.1.213.1.4.10"])
 
     @property
     def cx(self) -> str:
@@ -52,10 +62,13 @@ def _check_name(value: str) -> str:
 
 
 def _parse_day(value: str) -> date:
+    wrong = ValueError("expected a real date written JJ/MM/AAAA")
+    if not _DAY.fullmatch(value):  # strptime alone takes 1/6/1955
+        raise wrong
     try:
         day = datetime.strptime(value, "%d/%m/%Y").date()
     except ValueError:
-        raise ValueError("expected a real date written JJ/MM/AAAA") from None
+        raise wrong from None
     if day > date.today():
         raise ValueError("the birth date is in the future")
     return day
@@ -67,14 +80,22 @@ class IdentityCriteria(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     last_name: str = Field(
-        min_length=1, max_length=100, description="Usage or birth name.", examples=["MARTIN"]
+        min_length=1, max_length=100, description="Usage or birth name.", examples=["LE QUINIO"]
     )
-    first_name: str = Field(min_length=1, max_length=100, examples=["Léa"])
+    first_name: str = Field(min_length=1, max_length=100, examples=["Louise"])
     sex: Sex
-    birth_date: str | None = Field(None, description="JJ/MM/AAAA", examples=["15/06/1955"])
-    birth_year: str | None = Field(None, description="AAAA", examples=["1955"])
-    birth_date_from: str | None = Field(None, description="JJ/MM/AAAA, with birth_date_to")
-    birth_date_to: str | None = Field(None, description="JJ/MM/AAAA, with birth_date_from")
+    birth_date: str | None = Field(
+        None, description="JJ/MM/AAAA", examples=["28/02/2015"], json_schema_extra=_DAY_SCHEMA
+    )
+    birth_year: str | None = Field(
+        None, description="AAAA", examples=["2015"], json_schema_extra={"pattern": "^[0-9]{4}$"}
+    )
+    birth_date_from: str | None = Field(
+        None, description="JJ/MM/AAAA, with birth_date_to", json_schema_extra=_DAY_SCHEMA
+    )
+    birth_date_to: str | None = Field(
+        None, description="JJ/MM/AAAA, with birth_date_from", json_schema_extra=_DAY_SCHEMA
+    )
     age: int | None = Field(None, ge=0, le=MAX_AGE)
     age_min: int | None = Field(None, ge=0, le=MAX_AGE)
     age_max: int | None = Field(None, ge=0, le=MAX_AGE)
@@ -93,7 +114,7 @@ class IdentityCriteria(BaseModel):
     @classmethod
     def _year(cls, value: str | None) -> str | None:
         if value is not None and (
-            not re.fullmatch(r"\d{4}", value) or not 1880 <= int(value) <= date.today().year
+            not _YEAR.fullmatch(value) or not 1880 <= int(value) <= date.today().year
         ):
             raise ValueError("expected a year written AAAA, not in the future")
         return value
@@ -108,24 +129,40 @@ class IdentityCriteria(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         birth_ways = [
-            self.birth_date is not None,
-            self.birth_year is not None,
-            self.birth_date_from is not None or self.birth_date_to is not None,
+            name
+            for name, given in (
+                ("birth_date", self.birth_date is not None),
+                ("birth_year", self.birth_year is not None),
+                (
+                    "birth_date_from" if self.birth_date_from is not None else "birth_date_to",
+                    self.birth_date_from is not None or self.birth_date_to is not None,
+                ),
+            )
+            if given
         ]
-        if sum(birth_ways) > 1:
-            raise ValueError("give a birth date, a birth year or a range of dates, not several")
+        if len(birth_ways) > 1:
+            raise field_error(
+                self,
+                birth_ways[1],
+                f"give a birth date, a birth year or a range of dates, not several "
+                f"({' and '.join(birth_ways)})",
+            )
         if (self.birth_date_from is None) != (self.birth_date_to is None):
-            raise ValueError("a range of birth dates needs birth_date_from and birth_date_to")
+            missing = "birth_date_to" if self.birth_date_to is None else "birth_date_from"
+            raise field_error(
+                self, missing, "a range of birth dates needs birth_date_from and birth_date_to"
+            )
         if (
             self.birth_date_from
             and self.birth_date_to
             and (_parse_day(self.birth_date_from) > _parse_day(self.birth_date_to))
         ):
-            raise ValueError("birth_date_from is after birth_date_to")
+            raise field_error(self, "birth_date_to", "birth_date_to is before birth_date_from")
         if self.age is not None and (self.age_min is not None or self.age_max is not None):
-            raise ValueError("give an age or an age range, not both")
+            range_field = "age_min" if self.age_min is not None else "age_max"
+            raise field_error(self, range_field, "give an age or an age range, not both")
         if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
-            raise ValueError("age_min is greater than age_max")
+            raise field_error(self, "age_max", "age_max is less than age_min")
         return self
 
 
@@ -150,7 +187,40 @@ class PatientReference(BaseModel):
         if self.ins is not None:
             return self.ins.cx
         traits = (self.last_name, self.first_name, self.sex, self.birth_date)
-        return "traits:" + "|".join(value or "" for value in traits)
+        return TRAITS_PREFIX + "|".join(value or "" for value in traits)
+
+
+TRAITS_PREFIX = "traits:"
+
+
+@dataclass(frozen=True, slots=True)
+class JournalPatient:
+    """A patient as a journal filter names them: ``key``, a journal key exactly as
+    recorded (INS in CX form, or traits), or ``key_prefix``, how the keys of an INS
+    matricule start whatever the OID it was recorded with."""
+
+    key: str | None = None
+    key_prefix: str | None = None
+
+
+def journal_patient(text: str) -> JournalPatient:
+    """Read a journal filter's patient: ``295109912611193`` (spaces allowed, 13 characters
+    with the key computed), ``295109912611193^^^&1.2.250.1.213.1.4.8&ISO^NH``, or
+    ``traits:NAME|FIRST NAME|SEX|BIRTH`` as recorded."""
+    text = text.strip()
+    if text.startswith(TRAITS_PREFIX):
+        return JournalPatient(key=text)
+    if _CX.fullmatch(text):
+        parse_nir(text.split("^", 1)[0], field="patient")  # a wrong key finds nothing: say so
+        return JournalPatient(key=text)
+    if re.fullmatch(r"[0-9A-Za-z ]+", text):
+        matricule = parse_nir(text, field="patient").value
+        return JournalPatient(key_prefix=f"{matricule}^^^&")  # as ins_cx writes it
+    raise InvalidInputError(
+        "expected an INS (15 characters, spaces allowed), an INS in CX form "
+        f"(…^^^&OID&ISO^NH) or traits as recorded ({TRAITS_PREFIX}NAME|FIRST NAME|SEX|BIRTH)",
+        field="patient",
+    )
 
 
 def patient_from_ins(matricule: str, *, test: bool = False) -> PatientReference:
@@ -206,15 +276,22 @@ class PatientSelector(BaseModel):
 
     vitale: VitaleBeneficiary | None = None
     ins: str | None = Field(
-        None, max_length=32, description="INS matricule: NIR or NIA with its key (15 characters)"
+        None,
+        max_length=32,
+        description="INS matricule: NIR or NIA with its key (15 characters)",
+        examples=["1 55 06 72 000 101 59"],
     )
     criteria: IdentityCriteria | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Self:
-        given = [name for name in ("vitale", "ins", "criteria") if getattr(self, name) is not None]
+        ways = ("vitale", "ins", "criteria")
+        given = [name for name in ways if getattr(self, name) is not None]
         if len(given) != 1:
-            raise ValueError(
-                "choose the patient one way: a Vitale beneficiary, an INS, or identity criteria"
+            raise field_error(
+                self,
+                given[1] if given else ways[0],
+                "choose the patient one way: a Vitale beneficiary (vitale), an INS (ins) or "
+                "identity criteria (criteria)" + (f", not {' and '.join(given)}" if given else ""),
             )
         return self

@@ -95,9 +95,10 @@ def _check_specialty(practitioner: Practitioner) -> None:
     if practitioner.profession.code in PROFESSIONS_REQUIRING_SPECIALTY and not (
         practitioner.specialty
     ):
+        profession = practitioner.profession.label or practitioner.profession.code
         raise CardDataError(
-            "The CPS gives no speciality, which the DMP requires for doctors and pharmacists: "
-            "contact your card manager."
+            f"This CPS ({profession}) gives no speciality, which the DMP requires for doctors "
+            "and pharmacists: contact your card manager to have the card replaced."
         )
 
 
@@ -125,9 +126,7 @@ class DmpWorkflow:
             request.mode,
             consent_attested=request.consent_attested,
             reason=request.reason,
-            last_access=self.journal.last_access(
-                practitioner.national_id, request.patient.journal_key
-            ),
+            history=self.journal.records_of(practitioner.national_id, request.patient.journal_key),
             now=now,
         )
         certificate = session.certificates().signature

@@ -34,6 +34,7 @@ class JournalFilter:
     until: datetime | None = None
     kind: JournalKind | None = None
     limit: int = 100
+    patient_prefix: str | None = None
 
 
 class DmpService:
@@ -122,6 +123,7 @@ class DmpService:
             until=query.until,
             kind=query.kind,
             limit=query.limit,
+            patient_prefix=query.patient_prefix,
         )
 
     async def verify_journal(self) -> VerifyReport:

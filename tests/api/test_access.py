@@ -4,6 +4,7 @@ nobody through another Host (DNS rebinding); and what a browser's token is for."
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -171,3 +172,33 @@ def test_body_caps(api: httpx.Client) -> None:
     assert big.status_code == 413
     assert big.json()["code"] == "payload_too_large"
     assert api.get("/v1/cps/pin").json()["tries_left"] == 3
+
+
+def chunked(size: int, prefix: bytes = b"", chunk: int = 8192) -> Iterator[bytes]:
+    """A body of ``size`` bytes sent without Content-Length (Transfer-Encoding: chunked)."""
+    yield prefix
+    sent = len(prefix)
+    while sent < size:
+        piece = min(chunk, size - sent)
+        yield b"1" * piece
+        sent += piece
+
+
+def test_body_cap_of_a_chunked_json_body(api: httpx.Client) -> None:
+    big = api.post(
+        "/v1/cps/pin/verify",
+        content=chunked(70_000, b'{"pin": "'),
+        headers={"Content-Type": "application/json"},
+    )
+    assert "content-length" not in big.request.headers
+    assert big.request.headers["transfer-encoding"] == "chunked"
+    assert big.status_code == 413
+    assert big.json()["code"] == "payload_too_large"
+    assert big.json()["detail"] == "The request body is larger than 64 KiB."
+    assert api.get("/v1/cps/pin").json()["tries_left"] == 3  # nothing reached the card
+    small = api.post(
+        "/v1/cps/pin/verify",
+        content=iter([b'{"pin"', b': "1234"}']),
+        headers={"Content-Type": "application/json"},
+    )
+    assert small.json() == {"verified": True}

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from cardbridge.api.dmp_models import JournalCheck
 from cardbridge.auth.errors import AuthError, NonceInvalidError, OriginMismatchError
 from cardbridge.client import CardBridgeClient
 from cardbridge.config import Settings, api_token_path, ensure_api_token
+from cardbridge.dmp.access import AccessMode, ConsentRequiredError
+from cardbridge.dmp.catalogue import Visibility
+from cardbridge.dmp.documents import DepositForm
+from cardbridge.dmp.journal import JournalKind
+from cardbridge.dmp.patients import PatientSelector, VitaleBeneficiary
 from cardbridge.errors import (
     CardAbsentError,
     ConfigError,
@@ -21,7 +28,7 @@ from cardbridge.errors import (
     WrongCardTypeError,
 )
 from tests.api.conftest import CPS, PIN, VITALE, Demo
-from tests.support.server import LiveServer
+from tests.support.server import LiveServer, serve_backend
 from tests.support.sse import EventFollower, named
 
 ORIGIN = "https://dmp.example"
@@ -107,3 +114,84 @@ def test_token_from_the_config_dir(
     api_token_path().write_text(live.token)
     with CardBridgeClient(live.url) as client:
         assert len(client.readers()) == 2
+
+
+INS = "295109912611193"
+PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+
+
+@pytest.fixture
+def dmp_bridge(demo: Demo, tmp_path: Path) -> Iterator[CardBridgeClient]:
+    """A client of a server with a journal of its own."""
+    with (
+        serve_backend(demo.backend, data_dir=tmp_path) as server,
+        CardBridgeClient(server.url, token=server.token) as client,
+    ):
+        yield client
+
+
+def test_dmp_methods(dmp_bridge: CardBridgeClient) -> None:
+    bridge = dmp_bridge
+    types = bridge.document_types()
+    assert any(t.code == "11488-4" and t.known for t in types)
+    by_ins = bridge.select_patient(PatientSelector(ins="2 95 10 99 126 111 93"))
+    assert by_ins.ins is not None
+    assert by_ins.ins.value == INS
+    insured = bridge.select_patient(PatientSelector(vitale=VitaleBeneficiary(beneficiary=0)))
+    assert insured.source == "vitale"
+
+    bridge.verify_pin(PIN)
+    with pytest.raises(ConsentRequiredError) as refused:
+        bridge.dmp_access(0, PatientSelector(ins=INS))
+    assert refused.value.reason == "first access by you to this patient's DMP"
+    grant = bridge.dmp_access(0, PatientSelector(ins=INS), consent=True)
+    assert (grant.mode, grant.consent_needed) == (AccessMode.NORMAL, True)
+    assert grant.vihf.startswith("<?xml")
+    emergency = bridge.dmp_access(
+        0, PatientSelector(ins=INS), mode=AccessMode.EMERGENCY, reason="Patient inconscient"
+    )
+    assert emergency.mode is AccessMode.EMERGENCY
+
+    form = DepositForm(
+        title="CR de consultation",
+        document_date=date(2026, 11, 20),
+        type="11488-4",
+        event_start=date(2026, 11, 20),
+        visibility=Visibility.HIDDEN_FROM_PROFESSIONALS,
+    )
+    deposited = bridge.deposit_document(0, form, PDF, "cr.pdf", ins=INS)
+    assert deposited.metadata.format_code.code == "urn:ihe:iti:xds-sd:pdf:2008"
+    assert deposited.metadata.confidentiality_codes[0].code == "MASQUE_PS"
+
+    records = bridge.journal(patient=INS)
+    assert [r.kind for r in records] == ["deposit", "access", "access"]
+    assert records[1].seq == emergency.journal_seq
+    today = datetime.now().astimezone().date()
+    assert len(bridge.journal(since=today, kind=JournalKind.ACCESS, limit=1)) == 1
+    assert bridge.journal(until=today - timedelta(days=1)) == []
+    assert bridge.journal(practitioner="899999999999") == []
+    assert bridge.verify_journal() == JournalCheck(ok=True, records=3, problems=[])
+
+
+def test_dmp_errors_name_the_field(dmp_bridge: CardBridgeClient) -> None:
+    with pytest.raises(InvalidInputError) as wrong_key:
+        dmp_bridge.select_patient(PatientSelector(ins="295109912611194"))
+    assert wrong_key.value.field == "ins"
+    with pytest.raises(PinRequiredError):
+        dmp_bridge.dmp_access(0, PatientSelector(ins=INS), consent=True)
+    dmp_bridge.verify_pin(PIN)
+    with pytest.raises(InvalidInputError) as no_reason:
+        dmp_bridge.dmp_access(0, PatientSelector(ins=INS), mode=AccessMode.REGULATION)
+    assert no_reason.value.field == "reason"
+    form = DepositForm(
+        title="CR",
+        document_date=date(2026, 11, 20),
+        type="11488-4",
+        event_start=date(2026, 11, 20),
+    )
+    with pytest.raises(InvalidInputError) as not_a_document:
+        dmp_bridge.deposit_document(0, form, b"<html></html>", "cr.txt", ins=INS)
+    assert not_a_document.value.field == "file"
+    with pytest.raises(InvalidInputError) as bad_patient:
+        dmp_bridge.journal(patient="MARTIN")
+    assert bad_patient.value.field == "patient"

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
-from signxml import SignatureConfiguration, XMLVerifier
 
+from cardbridge.dmp.journal import DATABASE_NAME
 from tests.api.conftest import APP_ORIGIN, PIN, Demo
 from tests.support.server import LiveServer, serve_backend
+from tests.support.xmldsig import verify_signxml, verify_xmlsec1
 
 INS = "295109912611193"
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
@@ -85,6 +88,53 @@ def test_patient_selection(dmp: httpx.Client) -> None:
     assert bad_date.json()["field"] == "criteria.birth_date"
 
 
+CRITERIA = {"last_name": "Martin", "first_name": "Léa", "sex": "F"}
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"ins": INS, "vitale": {"beneficiary": 0}}, "ins"),
+        ({"vitale": {"beneficiary": 0}, "criteria": CRITERIA}, "criteria"),
+        ({}, "vitale"),
+        ({"criteria": {**CRITERIA, "age": 40, "age_min": 30}}, "criteria.age_min"),
+        ({"criteria": {**CRITERIA, "age_min": 50, "age_max": 30}}, "criteria.age_max"),
+        (
+            {
+                "criteria": {
+                    **CRITERIA,
+                    "birth_date_from": "01/02/1990",
+                    "birth_date_to": "01/01/1990",
+                }
+            },
+            "criteria.birth_date_to",
+        ),
+        ({"criteria": {**CRITERIA, "birth_date_from": "01/02/1990"}}, "criteria.birth_date_to"),
+        (
+            {"criteria": {**CRITERIA, "birth_date": "01/02/1990", "birth_year": "1990"}},
+            "criteria.birth_year",
+        ),
+    ],
+)
+def test_patient_refusals_name_the_field(
+    dmp: httpx.Client, body: dict[str, object], field: str
+) -> None:
+    answer = dmp.post("/v1/dmp/patient", json=body)
+    assert answer.status_code == 422
+    problem = answer.json()
+    assert problem["field"] == field
+    assert problem["detail"].startswith(f"{field}: ")
+    assert "Value error" not in problem["detail"]
+
+
+def test_access_refusals_name_the_field_inside_the_patient(dmp: httpx.Client) -> None:
+    criteria = {**CRITERIA, "birth_year": "1990", "birth_date_from": "01/01/1990"}
+    answer = access(dmp, patient={"criteria": criteria})
+    assert answer.json()["field"] == "patient.criteria.birth_date_from"
+    both = access(dmp, patient={"ins": INS, "criteria": CRITERIA})
+    assert both.json()["field"] == "patient.criteria"
+
+
 def test_access_workflow(dmp: httpx.Client) -> None:
     before_pin = access(dmp, consent=True)
     assert before_pin.status_code == 403
@@ -101,11 +151,8 @@ def test_access_workflow(dmp: httpx.Client) -> None:
     assert answer["patient"]["ins"]["value"] == INS
     assert answer["structure_id"] == "499700735741008"
     certificate = dmp.get("/v1/cps/certificates").json()["signature"]
-    XMLVerifier().verify(
-        answer["vihf"].encode(),
-        x509_cert=certificate,
-        expect_config=SignatureConfiguration(require_x509=True),
-    )
+    verify_signxml(answer["vihf"].encode(), certificate)
+    assert verify_xmlsec1(answer["vihf"].encode(), certificate)
     again = access(dmp).json()
     assert again["consent_needed"] is False
 
@@ -135,6 +182,157 @@ def test_access_workflow(dmp: httpx.Client) -> None:
     assert dmp.get("/v1/dmp/journal", params={"kind": "deposit"}).json() == []
     check = dmp.get("/v1/dmp/journal/verify").json()
     assert check == {"ok": True, "records": 4, "problems": []}
+
+
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [
+        ("until", "0.0"),
+        ("since", "0"),
+        ("since", "1700000000"),
+        ("until", "20261126"),
+        ("since", "2026-11-26 09:30"),
+        ("until", "2026-02-30"),
+    ],
+)
+def test_journal_period_is_iso_text_only(dmp: httpx.Client, param: str, value: str) -> None:
+    answer = dmp.get("/v1/dmp/journal", params={param: value})
+    assert answer.status_code == 422, answer.text
+    problem = answer.json()
+    assert (problem["code"], problem["field"]) == ("invalid_request", param)
+    assert "ISO 8601" in problem["detail"]
+
+
+def test_journal_patient_filter(dmp: httpx.Client) -> None:
+    dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
+    assert access(dmp, consent=True).status_code == 200
+    insured = dmp.post(
+        "/v1/dmp/access",
+        json={"situation": 0, "patient": {"vitale": {"beneficiary": 0}}, "consent": True},
+    )
+    assert insured.status_code == 200
+    criteria = {"last_name": "Martin", "first_name": "Léa", "sex": "F", "birth_year": "1980"}
+    traits = dmp.post("/v1/dmp/patient", json={"criteria": criteria}).json()["journal_key"]
+    cx = f"{INS}^^^&1.2.250.1.213.1.4.10&ISO^NH"
+    for given in (INS, "2 95 10 99 126 111 93", cx):
+        found = dmp.get("/v1/dmp/journal", params={"patient": given}).json()
+        assert [r["patient"] for r in found] == [cx], given
+    assert dmp.get("/v1/dmp/journal", params={"patient": traits}).json() == []
+    assert len(dmp.get("/v1/dmp/journal").json()) == 2
+    wrong = dmp.get("/v1/dmp/journal", params={"patient": "295109912611194"})
+    assert wrong.status_code == 422
+    assert (wrong.json()["field"], wrong.json()["code"]) == ("patient", "invalid_request")
+    assert "key does not match" in wrong.json()["detail"]
+
+
+def test_journal_period_of_whole_days(dmp: httpx.Client) -> None:
+    dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
+    assert access(dmp, consent=True).status_code == 200
+    today = datetime.now().astimezone().date()
+    # A date includes its whole day, also as the end of the period.
+    assert len(dmp.get("/v1/dmp/journal", params={"until": str(today)}).json()) == 1
+    assert len(dmp.get("/v1/dmp/journal", params={"since": str(today)}).json()) == 1
+    tomorrow = str(today + timedelta(days=1))
+    assert dmp.get("/v1/dmp/journal", params={"since": tomorrow}).json() == []
+    yesterday = str(today - timedelta(days=1))
+    assert dmp.get("/v1/dmp/journal", params={"until": yesterday}).json() == []
+    in_an_hour = (datetime.now(UTC) + timedelta(hours=1)).isoformat(timespec="seconds")
+    assert len(dmp.get("/v1/dmp/journal", params={"until": in_an_hour}).json()) == 1
+
+
+@pytest.mark.parametrize("field", ["document_date", "event_start", "event_end"])
+@pytest.mark.parametrize("value", ["0", "0.0", "20261120", "2026-11-20T00:00:00"])
+def test_deposit_dates_are_iso_dates_only(dmp: httpx.Client, field: str, value: str) -> None:
+    dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
+    answer = deposit(dmp, **{field: value})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == field
+    assert "YYYY-MM-DD" in answer.json()["detail"]
+
+
+@pytest.mark.parametrize("mode", ["bris_de_glace", "centre_15"])
+def test_emergency_access_gives_no_consent(dmp: httpx.Client, mode: str) -> None:
+    dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
+    emergency = access(dmp, mode=mode, reason="Patient inconscient aux urgences")
+    assert emergency.status_code == 200, emergency.text
+    normal = access(dmp)
+    assert normal.status_code == 403
+    assert normal.json()["code"] == "consent_required"
+    assert "emergency or centre 15" in normal.json()["detail"]
+    assert access(dmp, consent=True).status_code == 200
+    assert access(dmp).status_code == 200  # now within six months of a consented access
+
+
+def test_a_deposit_is_not_an_access(dmp: httpx.Client) -> None:
+    dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
+    assert deposit(dmp).status_code == 200
+    normal = access(dmp)
+    assert normal.status_code == 403
+    assert normal.json()["consent_reason"] == "first access by you to this patient's DMP"
+
+
+def tamper(data_dir: Path, *statements: str) -> None:
+    """Edit the journal behind the bridge's back, as someone with file access would."""
+    db = sqlite3.connect(data_dir / DATABASE_NAME, isolation_level=None)
+    db.execute("DROP TRIGGER IF EXISTS records_no_delete")
+    for statement in statements:
+        db.execute(statement)
+    db.close()
+
+
+def test_journal_check_reports_a_truncated_end(dmp: httpx.Client, tmp_path: Path) -> None:
+    dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
+    first = access(dmp, consent=True).json()
+    assert access(dmp).status_code == 200
+    assert dmp.get("/v1/dmp/journal/verify").json()["ok"] is True
+    mac = (
+        sqlite3.connect(tmp_path / DATABASE_NAME)
+        .execute("SELECT mac FROM records WHERE seq = ?", (first["journal_seq"],))
+        .fetchone()[0]
+    )
+    tamper(
+        tmp_path,
+        "DELETE FROM records WHERE seq = 2",
+        f"UPDATE head SET seq = 1, mac = '{mac}', count = 1",
+    )
+    assert dmp.get("/v1/dmp/journal/verify").json() == {
+        "ok": False,
+        "records": 1,
+        "problems": ["the journal head was modified: the last records may have been deleted"],
+    }
+    refused = access(dmp)
+    assert (refused.status_code, refused.json()["code"]) == (503, "journal_error")
+    assert "tampered with" in refused.json()["detail"]
+
+
+def test_journal_check_reports_a_wiped_journal(dmp: httpx.Client, tmp_path: Path) -> None:
+    dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
+    assert access(dmp, consent=True).status_code == 200
+    tamper(tmp_path, "DELETE FROM records", "DELETE FROM head")
+    check = dmp.get("/v1/dmp/journal/verify").json()
+    assert check["problems"] == ["the journal is empty and its head is gone: the journal was wiped"]
+    # Without its trace the earlier access does not count: consent is asked again, and
+    # even with it the access is refused, as nothing can be added to a wiped journal.
+    assert access(dmp).json()["code"] == "consent_required"
+    assert access(dmp, consent=True).json()["code"] == "journal_error"
+
+
+def test_journal_check_reports_a_deleted_database(dmp: httpx.Client, tmp_path: Path) -> None:
+    dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
+    assert access(dmp, consent=True).status_code == 200
+    for path in tmp_path.glob(f"{DATABASE_NAME}*"):
+        path.unlink()
+    check = dmp.get("/v1/dmp/journal/verify").json()
+    assert (check["ok"], check["records"]) == (False, 0)
+    assert "is missing although its key is there" in check["problems"][0]
+    refused = access(dmp, consent=True)
+    assert refused.status_code == 503
+    assert refused.json()["code"] == "journal_error"
+    assert "is missing" in refused.json()["detail"]
+    assert "Ask your administrator" in refused.json()["detail"]
+    listing = dmp.get("/v1/dmp/journal")
+    assert (listing.status_code, listing.json()["code"]) == (503, "journal_error")
+    assert not (tmp_path / DATABASE_NAME).exists()
 
 
 def test_a_patient_without_ins_cannot_be_opened(dmp: httpx.Client) -> None:
@@ -180,8 +378,26 @@ def test_deposit(dmp: httpx.Client) -> None:
     )
 
     misnamed = deposit(dmp, name="cr.txt")
-    assert misnamed.status_code == 422
-    assert misnamed.json()["field"] == "file"
+    assert misnamed.status_code == 200, misnamed.text
+    misnamed_metadata = misnamed.json()["metadata"]
+    assert (misnamed_metadata["detected_format"], misnamed_metadata["named_format"]) == (
+        "pdf",
+        "txt",
+    )
+    windows_text = "Compte rendu : tension élevée, à revoir.\r\n".encode("cp1252")
+    unnamed = deposit(dmp, content=windows_text, name="compte-rendu")
+    assert unnamed.status_code == 200, unnamed.text
+    text_metadata = unnamed.json()["metadata"]
+    assert text_metadata["format_code"]["code"] == "urn:ihe:iti:xds-sd:text:2008"
+    assert (text_metadata["detected_format"], text_metadata["text_encoding"]) == (
+        "txt",
+        "windows-1252",
+    )
+    assert text_metadata["named_format"] is None
+    page = deposit(dmp, content=b"<html><script>alert(1)</script></html>", name="cr.txt")
+    assert page.status_code == 422
+    assert page.json()["field"] == "file"
+    assert "web markup" in page.json()["detail"]
     unknown_type = deposit(dmp, type="Bilan psychologique")
     assert unknown_type.status_code == 422
     assert unknown_type.json()["field"] == "type"
@@ -190,8 +406,59 @@ def test_deposit(dmp: httpx.Client) -> None:
     assert typo.json()["field"] == "coment"
     both = deposit(dmp, beneficiary="0")
     assert both.status_code == 422
+    assert both.json()["field"] == "beneficiary"
+    neither = deposit(dmp, ins="")
+    assert neither.status_code == 422
+    assert neither.json()["field"] == "ins"
+    ends_before_start = deposit(dmp, event_start="2026-11-20", event_end="2026-11-19")
+    assert ends_before_start.status_code == 422
+    assert ends_before_start.json()["field"] == "event_end"
+    assert ends_before_start.json()["detail"] == (
+        "event_end: the event ends before it starts (event_start)"
+    )
     too_big = deposit(dmp, content=b"%PDF-" + bytes(6 * 1024 * 1024))
     assert too_big.status_code == 413
+
+
+def test_no_route_documents_a_server_fault(dmp: httpx.Client) -> None:
+    document = dmp.get("/openapi.json").json()
+    statuses = {
+        (path, method): set(operation["responses"])
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+    }
+    assert all("500" not in answered for answered in statuses.values())
+    journal_503 = document["paths"]["/v1/dmp/access"]["post"]["responses"]["503"]
+    example = journal_503["content"]["application/problem+json"]["examples"]["journal_error"]
+    assert example["value"]["status"] == 503
+    assert "cardbridge journal verify" in example["value"]["detail"]
+
+
+def test_body_cap_of_a_chunked_deposit(dmp: httpx.Client) -> None:
+    dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
+    boundary = "cardbridge-test-boundary"
+    head = (
+        f"--{boundary}\r\n"
+        'Content-Disposition: form-data; name="file"; filename="cr.pdf"\r\n'
+        "Content-Type: application/pdf\r\n\r\n%PDF-1.7\n"
+    ).encode()
+
+    def body() -> Iterator[bytes]:
+        yield head
+        for _ in range(7 * 16):  # 7 MiB, over the 6 MiB cap of deposits
+            yield bytes(64 * 1024)
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    answer = dmp.post(
+        "/v1/dmp/documents",
+        content=body(),
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert "content-length" not in answer.request.headers
+    assert answer.status_code == 413
+    assert answer.json()["code"] == "payload_too_large"
+    assert answer.json()["detail"] == "The request body is larger than 6 MiB."
+    assert dmp.get("/v1/dmp/journal").json() == []
 
 
 def test_allowed_web_application_uses_the_dmp_routes(dmp_live: LiveServer) -> None:

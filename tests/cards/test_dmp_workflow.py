@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from signxml import SignatureConfiguration, XMLVerifier
+from lxml import etree
+from signxml import InvalidSignature, SignatureConfiguration, XMLVerifier
 
 from cardbridge.cards.cps import CpsSession
 from cardbridge.cards.vitale import VitaleSession
@@ -17,11 +18,16 @@ from cardbridge.dmp.access import AccessMode, ConsentRequiredError
 from cardbridge.dmp.documents import DepositForm
 from cardbridge.dmp.journal import Journal, JournalKind
 from cardbridge.dmp.patients import patient_from_beneficiary, patient_from_ins
-from cardbridge.dmp.vihf import LpsInfo
+from cardbridge.dmp.vihf import NSMAP, LpsInfo
 from cardbridge.dmp.workflow import AccessRequest, DmpWorkflow
 from cardbridge.emulator.engine import IsoCard
-from cardbridge.errors import InvalidInputError, PinRequiredError
+from cardbridge.emulator.factory import build_card
+from cardbridge.emulator.issuance import PkiIssuer
+from cardbridge.emulator.keys import KeyPool
+from cardbridge.emulator.profiles import CpsProfile, load_profile
+from cardbridge.errors import CardDataError, InvalidInputError, PinRequiredError
 from tests.cards.conftest import connected
+from tests.support.xmldsig import attribute_texts, attribute_values, verify_signxml, verify_xmlsec1
 
 MakeCard = Callable[[object], IsoCard]
 NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
@@ -64,6 +70,29 @@ def test_access_with_consent_then_without(make_card: MakeCard, workflow: DmpWork
     assert records[1].details["consent_attested"] is True
     assert records[1].patient == patient.journal_key
     assert workflow.journal.verify().ok
+
+
+def test_emergency_access_does_not_extend_consent(
+    make_card: MakeCard, workflow: DmpWorkflow
+) -> None:
+    patient = patient_from_ins("295109912611193", test=True)
+    with connected(make_card("demo-cps")) as connection:
+        session = CpsSession(connection)
+        session.verify_pin("1234")
+        practitioner = session.read_practitioner(with_situations=True)
+
+        def open_at(moment: datetime, request: AccessRequest) -> None:
+            workflow.open_access(session, practitioner, request, now=moment)
+
+        open_at(NOW, AccessRequest(0, patient, AccessMode.NORMAL, consent_attested=True))
+        emergency = AccessRequest(
+            0, patient, AccessMode.EMERGENCY, reason="Patient inconscient aux urgences"
+        )
+        open_at(NOW + timedelta(days=150), emergency)
+        # Seven months after the consented access, one month after the emergency one.
+        with pytest.raises(ConsentRequiredError, match="more than six months"):
+            open_at(NOW + timedelta(days=213), AccessRequest(0, patient, AccessMode.NORMAL))
+    assert [r.details["mode"] for r in workflow.journal.query()] == ["bris_de_glace", "normal"]
 
 
 def test_emergency_access_is_traced_with_its_reason(
@@ -134,3 +163,108 @@ def test_deposit_is_prepared_and_traced(make_card: MakeCard, workflow: DmpWorkfl
     assert metadata.patient_id == patient.journal_key
     assert record.kind is JournalKind.DEPOSIT
     assert record.details["document_id"] == metadata.unique_id
+
+
+def card_vihf(
+    make_card: MakeCard, workflow: DmpWorkflow, mode: AccessMode = AccessMode.NORMAL
+) -> tuple[bytes, str, str, str]:
+    """A VIHF signed by the demo CPS through the card: XML, issuer, signature and
+    authentication certificates (PEM)."""
+    patient = patient_from_ins("295109912611193", test=True)
+    with connected(make_card("demo-cps")) as connection:
+        session = CpsSession(connection)
+        session.verify_pin("1234")
+        practitioner = session.read_practitioner(with_situations=True)
+        reason = None if mode is AccessMode.NORMAL else "Patient inconscient aux urgences"
+        grant = workflow.open_access(
+            session, practitioner, AccessRequest(0, patient, mode, True, reason), now=NOW
+        )
+        certificates = session.certificates()
+
+    def pem(der: bytes) -> str:
+        certificate = x509.load_der_x509_certificate(der)
+        return certificate.public_bytes(serialization.Encoding.PEM).decode()
+
+    return grant.vihf, grant.issuer, pem(certificates.signature), pem(certificates.authentication)
+
+
+@pytest.mark.parametrize("mode", list(AccessMode))
+def test_card_signed_vihf_verifies_with_xmlsec1_and_signxml(
+    make_card: MakeCard, workflow: DmpWorkflow, mode: AccessMode
+) -> None:
+    vihf, _, signature_pem, authentication_pem = card_vihf(make_card, workflow, mode)
+    verify_signxml(vihf, signature_pem)
+    assert verify_xmlsec1(vihf, signature_pem)
+    # Signed by the signature key, which the DMP requires, not the authentication key.
+    assert not verify_xmlsec1(vihf, authentication_pem)
+    with pytest.raises(InvalidSignature):
+        verify_signxml(vihf, authentication_pem)
+    tampered = vihf.replace(b"499700735741008", b"499700735741009", 1)
+    assert not verify_xmlsec1(tampered, signature_pem)
+    with pytest.raises(InvalidSignature):
+        verify_signxml(tampered, signature_pem)
+
+
+def test_card_signed_vihf_content(make_card: MakeCard, workflow: DmpWorkflow) -> None:
+    vihf, issuer, _, _ = card_vihf(make_card, workflow, AccessMode.REGULATION)
+    root = etree.fromstring(vihf)
+    assert root.findtext("saml2:Issuer", namespaces=NSMAP) == issuer
+    assert "CN=899700735741" in issuer
+    assert root.findtext("saml2:Subject/saml2:NameID", namespaces=NSMAP) == "899700735741"
+    assert root.findtext(".//saml2:AuthnContextClassRef", namespaces=NSMAP) == (
+        "urn:oasis:names:tc:SAML:2.0:ac:classes:SmartcardPKI"
+    )
+    assert attribute_texts(vihf, "urn:oasis:names:tc:xacml:2.0:resource:resource-id") == [
+        "295109912611193^^^&1.2.250.1.213.1.4.10&ISO^NH"
+    ]
+    assert attribute_texts(vihf, "Ressource_URN") == ["urn:dmp"]
+    assert attribute_texts(vihf, "Identifiant_Structure") == ["499700735741008"]
+    assert attribute_texts(vihf, "Secteur_Activite") == ["SA07^1.2.250.1.71.4.2.4"]
+    roles = attribute_values(vihf, "urn:oasis:names:tc:xacml:2.0:subject:role")
+    assert [(r[0].get("code"), r[0].get("codeSystem")) for r in roles] == [
+        ("10", "1.2.250.1.71.1.2.7"),
+        ("SM26", "1.2.250.1.71.4.2.5"),
+    ]
+    (purpose,) = attribute_values(vihf, "urn:oasis:names:tc:xspa:1.0:subject:purposeofuse")
+    assert (purpose[0].get("code"), purpose[0].get("codeSystem")) == (
+        "centre_15",
+        "1.2.250.1.213.1.1.4.248",
+    )
+    assert attribute_texts(vihf, "LPS_ID") == ["cardbridge-test"]
+    assert attribute_texts(vihf, "LPS_Nom") == ["cardbridge"]
+    assert attribute_texts(vihf, "LPS_Version") == ["0.1.0"]
+    assert attribute_values(vihf, "LPS_ID_HOMOLOGATION_DMP") == []  # none configured
+
+
+def test_card_signed_vihf_with_a_homologation(make_card: MakeCard, tmp_path: Path) -> None:
+    lps = LpsInfo("cardbridge-test", "cardbridge", "0.1.0", homologation_id="DMP-HOMOLOG-42")
+    homologated = DmpWorkflow(Journal.open(tmp_path), lps, vihf_validity=timedelta(minutes=30))
+    vihf, _, signature_pem, _ = card_vihf(make_card, homologated)
+    assert attribute_texts(vihf, "LPS_ID_HOMOLOGATION_DMP") == ["DMP-HOMOLOG-42"]
+    assert verify_xmlsec1(vihf, signature_pem)
+
+
+@pytest.mark.parametrize(("profession", "label"), [("10", "Médecin"), ("21", "Pharmacien")])
+def test_card_without_the_speciality_the_dmp_requires_is_refused(
+    key_pool: KeyPool, issuer: PkiIssuer, workflow: DmpWorkflow, profession: str, label: str
+) -> None:
+    demo = load_profile("demo-cps")
+    assert isinstance(demo, CpsProfile)
+    # What a card reads like when it lacks the speciality (profiles refuse to describe one).
+    holder = demo.holder.model_copy(update={"profession": profession, "specialty": None})
+    card = build_card(demo.model_copy(update={"holder": holder}), keys=key_pool, issuer=issuer)
+    patient = patient_from_ins("295109912611193", test=True)
+    with connected(card) as connection:
+        session = CpsSession(connection)
+        session.verify_pin("1234")
+        practitioner = session.read_practitioner(with_situations=True)
+        assert (practitioner.profession.code, practitioner.specialty) == (profession, None)
+        with pytest.raises(CardDataError) as caught:
+            workflow.open_access(
+                session, practitioner, AccessRequest(0, patient, AccessMode.NORMAL, True), now=NOW
+            )
+    assert caught.value.message == (
+        f"This CPS ({label}) gives no speciality, which the DMP requires for doctors and "
+        "pharmacists: contact your card manager to have the card replaced."
+    )
+    assert workflow.journal.query() == []  # refused before signing: nothing traced

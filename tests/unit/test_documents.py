@@ -16,9 +16,9 @@ from cardbridge.dmp.documents import (
     DepositForm,
     DocumentAuthor,
     check_file,
-    detect_format,
     prepare_metadata,
 )
+from cardbridge.dmp.formats import DetectedFormat, TextEncoding, detect_format, named_format
 from cardbridge.errors import InvalidInputError
 
 SAMPLES = {
@@ -38,44 +38,97 @@ FORM: dict[str, Any] = {
 
 @pytest.mark.parametrize(("fmt", "content"), SAMPLES.items())
 def test_formats_recognised_by_content(fmt: DocumentFormat, content: bytes) -> None:
-    assert detect_format(content) is fmt
+    assert detect_format(content).format is fmt
+
+
+FRENCH = "Compte rendu : tension élevée, à revoir ; coût 20 € (œdème).\r\n\tFin.\f"
 
 
 @pytest.mark.parametrize(
-    ("name", "content", "message"),
+    ("content", "encoding"),
     [
-        ("cr.pdf", b"", "empty"),
-        ("scan.png", b"\x89PNG\r\n\x1a\n" + bytes(20), "not a PDF, JPEG"),
-        ("cr.pdf", SAMPLES[DocumentFormat.JPEG], "named .pdf but its content is JPEG"),
-        ("cr.docx", SAMPLES[DocumentFormat.PDF], "must end in"),
-        ("notes", SAMPLES[DocumentFormat.TEXT], "must end in"),
-        ("binary.txt", b"abc\x00def", "not a PDF"),
-        ("big.pdf", b"%PDF-" + bytes(MAX_DOCUMENT_BYTES), "at most 5 MB"),
+        (FRENCH.encode("utf-8"), "utf-8"),
+        (b"\xef\xbb\xbf" + FRENCH.encode("utf-8"), "utf-8"),
+        (FRENCH.encode("cp1252"), "windows-1252"),
+        ("TA < 12/8, glycémie > 1,2 g/L".encode("cp1252"), "windows-1252"),
     ],
 )
-def test_refused_files_name_the_field(name: str, content: bytes, message: str) -> None:
+def test_plain_text_in_utf8_or_windows_1252(content: bytes, encoding: TextEncoding) -> None:
+    assert detect_format(content) == DetectedFormat(DocumentFormat.TEXT, encoding)
+
+
+def test_windows_1252_text_reads_back_as_written() -> None:
+    content = FRENCH.encode("cp1252")
+    detected = detect_format(content)
+    assert detected.text_encoding is not None
+    assert content.decode(detected.text_encoding) == FRENCH
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(20), "not a PDF, JPEG, TIFF, RTF or plain-text"),
+        (b"abc\x00def", "not a PDF"),
+        ("Résultat\x1b[31m".encode("cp1252"), "not a PDF"),  # an escape sequence
+        (b"R\xe9sultat \x81", "not a PDF"),  # a byte Windows-1252 leaves undefined
+        ("Résultat \u0085".encode(), "not a PDF"),  # a C1 control character
+        ("Compte rendu".encode("utf-16"), "UTF-16"),
+        (b"<!DOCTYPE html>\n<html><body>CR</body></html>", "web markup"),
+        (b"  \n<HTML>\n<p>CR</p>", "web markup"),
+        (b"<p>Compte rendu</p>", "web markup"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"/>', "web markup"),
+        (b'<?xml version="1.0"?><ClinicalDocument/>', "web markup"),
+        (b"<!-- note -->Compte rendu", "web markup"),
+        ("Compte rendu.\n<script>alert('x')</script>".encode("cp1252"), "web markup"),
+        (b"CR\n< iframe src='https://evil.example'>", "web markup"),
+        (b"#!/bin/sh\necho compte rendu\n", "a program"),
+    ],
+)
+def test_other_content_is_refused_with_its_reason(content: bytes, message: str) -> None:
     with pytest.raises(InvalidInputError, match=message) as caught:
-        check_file(name, content)
+        detect_format(content)
     assert caught.value.field == "file"
 
 
-def test_extensions_are_case_insensitive_and_aliases_work() -> None:
-    assert check_file("PHOTO.JPG", SAMPLES[DocumentFormat.JPEG]) is DocumentFormat.JPEG
-    assert check_file("scan.tif", SAMPLES[DocumentFormat.TIFF]) is DocumentFormat.TIFF
-    assert check_file("max.pdf", b"%PDF-" + bytes(MAX_DOCUMENT_BYTES - 5)) is DocumentFormat.PDF
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "empty"), (b"%PDF-" + bytes(MAX_DOCUMENT_BYTES), "at most 5 MB")],
+)
+def test_empty_or_too_large_files_are_refused(content: bytes, message: str) -> None:
+    with pytest.raises(InvalidInputError, match=message) as caught:
+        check_file(content)
+    assert caught.value.field == "file"
+    assert check_file(b"%PDF-" + bytes(MAX_DOCUMENT_BYTES - 5)).format is DocumentFormat.PDF
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("PHOTO.JPG", DocumentFormat.JPEG),
+        ("scan.tif", DocumentFormat.TIFF),
+        ("cr.docx", None),
+        ("notes", None),
+        ("archive.tar.pdf", DocumentFormat.PDF),
+    ],
+)
+def test_named_format_from_the_extension(name: str, expected: DocumentFormat | None) -> None:
+    assert named_format(name) is expected
 
 
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
         ({"title": "  "}, "title", "mandatory"),
-        ({"document_date": None}, "document_date", "valid date"),
+        ({"document_date": None}, "document_date", "YYYY-MM-DD"),
+        ({"document_date": "0"}, "document_date", "YYYY-MM-DD"),
+        ({"event_start": 0}, "event_start", "YYYY-MM-DD"),
+        ({"document_date": "2026-02-30"}, "document_date", "valid date"),
         ({"document_date": str(date.today() + timedelta(days=2))}, "document_date", "future"),
         ({"comment": "x" * 1001}, "comment", "at most 1000"),
         ({"type": "00000-0"}, "type", "not a document type"),
         ({"type": "Bilan psychologique"}, "type", "official code of 'Bilan psychologique'"),
         ({"visibility": "SECRET"}, "visibility", "Input should be"),
-        ({"event_start": None}, "event_start", "valid date"),
+        ({"event_start": None}, "event_start", "YYYY-MM-DD"),
     ],
 )
 def test_form_refusals_name_the_field(change: dict[str, Any], field: str, message: str) -> None:
@@ -87,8 +140,11 @@ def test_form_refusals_name_the_field(change: dict[str, Any], field: str, messag
 
 
 def test_event_end_not_before_start() -> None:
-    with pytest.raises(ValidationError, match="event_end is before event_start"):
+    with pytest.raises(ValidationError) as caught:
         DepositForm(**FORM, event_end="2026-11-19")
+    (error,) = caught.value.errors()
+    assert error["loc"] == ("event_end",)
+    assert error["msg"] == "the event ends before it starts (event_start)"
     assert DepositForm(**FORM, event_end="2026-11-20").event_end == date(2026, 11, 20)
 
 
@@ -101,17 +157,20 @@ def test_every_flagged_type_is_refused_and_every_known_type_accepted() -> None:
                 DepositForm(**{**FORM, "type": entry.label})
 
 
+AUTHOR = DocumentAuthor(
+    national_id="810001234567",
+    last_name="LE QUINIO",
+    first_name="PIERRE",
+    profession=CodedValue(code="10", system="1.2.250.1.71.1.2.7", display="Médecin"),
+    specialty=None,
+    structure_id="499700735741008",
+    structure_name="CABINET",
+    sector="SA07",
+)
+
+
 def test_metadata() -> None:
-    author = DocumentAuthor(
-        national_id="810001234567",
-        last_name="LE QUINIO",
-        first_name="PIERRE",
-        profession=CodedValue(code="10", system="1.2.250.1.71.1.2.7", display="Médecin"),
-        specialty=None,
-        structure_id="499700735741008",
-        structure_name="CABINET",
-        sector="SA07",
-    )
+    author = AUTHOR
     content = SAMPLES[DocumentFormat.PDF]
     now = datetime(2026, 11, 20, 10, tzinfo=UTC)
     metadata = prepare_metadata(
@@ -133,3 +192,31 @@ def test_metadata() -> None:
     assert metadata.sha256 == hashlib.sha256(content).hexdigest()
     assert metadata.creation_time == date(2026, 11, 20)
     assert metadata.unique_id.startswith("2.25.")
+    assert (metadata.detected_format, metadata.named_format) == ("pdf", "pdf")
+    assert metadata.text_encoding is None
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "detected", "named", "encoding"),
+    [
+        ("cr.txt", SAMPLES[DocumentFormat.PDF], "pdf", "txt", None),
+        ("scan", SAMPLES[DocumentFormat.JPEG], "jpeg", None, None),
+        ("cr.docx", FRENCH.encode("cp1252"), "txt", None, "windows-1252"),
+        ("cr.pdf", FRENCH.encode(), "txt", "pdf", "utf-8"),
+    ],
+)
+def test_the_content_decides_whatever_the_name(
+    name: str, content: bytes, detected: str, named: str | None, encoding: str | None
+) -> None:
+    metadata = prepare_metadata(
+        DepositForm(**FORM),
+        name,
+        content,
+        patient_cx="295109912611193^^^&1.2.250.1.213.1.4.8&ISO^NH",
+        author=AUTHOR,
+        now=datetime(2026, 11, 20, 10, tzinfo=UTC),
+    )
+    assert metadata.detected_format == detected
+    assert metadata.named_format == named
+    assert metadata.text_encoding == encoding
+    assert metadata.mime_type == DocumentFormat(detected).mime_type

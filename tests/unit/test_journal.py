@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from cardbridge.dmp.journal import DATABASE_NAME, Journal, JournalEntry, JournalKind
+from cardbridge.dmp.journal import (
+    DATABASE_NAME,
+    Journal,
+    JournalEntry,
+    JournalError,
+    JournalKind,
+    VerifyReport,
+)
 
 T0 = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
 
@@ -66,7 +73,122 @@ def test_deleted_record_is_detected(journal: Journal) -> None:
 
 def test_deleted_last_record_is_detected(journal: Journal) -> None:
     raw(journal, "DELETE FROM records WHERE seq = 5")
-    assert any("last records were deleted" in p for p in journal.verify().problems)
+    assert journal.verify().problems == ("records 5 to 5 are missing at the end (deleted)",)
+
+
+def last_mac(journal: Journal, seq: int) -> str:
+    return journal.query(limit=1000)[-seq].mac
+
+
+def test_tail_truncation_with_the_head_rewritten_is_detected(journal: Journal) -> None:
+    previous = last_mac(journal, 4)
+    raw(journal, "DELETE FROM records WHERE seq = 5")
+    raw(journal, "UPDATE head SET seq = 4, mac = ?, count = 4", previous)
+    assert journal.verify().problems == (
+        "the journal head was modified: the last records may have been deleted",
+    )
+    # Nothing is chained onto a tampered end (which would hide the deletion).
+    with pytest.raises(JournalError, match="tampered with"):
+        journal.append(entry(9))
+    assert journal.verify().records == 4
+
+
+def test_head_moved_back_without_deleting_is_detected(journal: Journal) -> None:
+    raw(journal, "UPDATE head SET seq = 4, mac = ?, count = 4", last_mac(journal, 4))
+    assert not journal.verify().ok
+
+
+@pytest.mark.parametrize(
+    ("statements", "problem"),
+    [
+        (
+            ["DELETE FROM records", "DELETE FROM head"],
+            "the journal is empty and its head is gone: the journal was wiped",
+        ),
+        (["DELETE FROM records"], "the journal is empty but 5 records were written: it was wiped"),
+        (
+            ["DROP TABLE records", "DROP TABLE head"],
+            "the journal is empty and its head is gone: the journal was wiped",
+        ),
+        (
+            ["DELETE FROM head"],
+            "the journal head was deleted: the last records may be missing too",
+        ),
+    ],
+)
+def test_wiped_journal_is_detected(
+    journal: Journal, tmp_path: Path, statements: list[str], problem: str
+) -> None:
+    for statement in statements:
+        raw(journal, statement)
+    reopened = Journal.open(tmp_path)
+    assert reopened.verify().problems == (problem,)
+    with pytest.raises(JournalError, match="tampered with"):
+        reopened.append(entry(9))
+
+
+def test_deleted_database_is_reported_not_replaced(journal: Journal, tmp_path: Path) -> None:
+    for path in tmp_path.glob(f"{DATABASE_NAME}*"):  # with its -wal and -shm files
+        path.unlink()
+    reopened = Journal.open(tmp_path)
+    (problem,) = reopened.verify().problems
+    assert "is missing although its key is there: it was deleted or moved" in problem
+    with pytest.raises(JournalError, match=r"no DMP access can be traced.*is missing"):
+        reopened.append(entry(9))
+    with pytest.raises(JournalError, match="is missing"):
+        reopened.query()
+    assert not (tmp_path / DATABASE_NAME).exists()
+
+
+def test_a_new_journal_verifies_with_no_record(tmp_path: Path) -> None:
+    report = Journal.open(tmp_path).verify()
+    assert (report.ok, report.records) == (True, 0)
+    assert Journal.open(tmp_path).verify().ok  # opened again: still the same journal
+
+
+def test_head_is_authenticated_by_the_key(journal: Journal) -> None:
+    assert Journal(journal.database, b"\x02" * 32).verify().problems[-1] == (
+        "the journal head was modified: the last records may have been deleted"
+    )
+
+
+LEGACY_HEAD = (
+    "CREATE TABLE head_v1 (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, "
+    "mac TEXT NOT NULL)"
+)
+
+
+def make_legacy(journal: Journal, *, with_head: bool = True) -> None:
+    """The journal as the first version wrote it: a head of seq and MAC only."""
+    raw(journal, LEGACY_HEAD)
+    if with_head:
+        raw(journal, "INSERT INTO head_v1 SELECT id, seq, mac FROM head")
+    raw(journal, "DROP TABLE head")
+    raw(journal, "ALTER TABLE head_v1 RENAME TO head")
+
+
+def test_journal_of_the_first_version_gets_its_head_signed(
+    journal: Journal, tmp_path: Path
+) -> None:
+    make_legacy(journal)
+    upgraded = Journal.open(tmp_path)
+    assert upgraded.verify().ok
+    upgraded.append(entry(5))
+    assert upgraded.verify() == VerifyReport(6, ())
+
+
+def test_empty_journal_of_the_first_version(tmp_path: Path) -> None:
+    journal = Journal.open(tmp_path)
+    make_legacy(journal, with_head=False)  # the first version wrote no head before a record
+    assert Journal.open(tmp_path).verify().ok
+
+
+def test_damaged_database_is_reported(journal: Journal, tmp_path: Path) -> None:
+    for path in tmp_path.glob(f"{DATABASE_NAME}-*"):
+        path.unlink()
+    (tmp_path / DATABASE_NAME).write_bytes(b"not a database at all" * 100)
+    (problem,) = journal.verify().problems
+    assert problem.startswith("the journal database cannot be read")
 
 
 def test_reordered_records_are_detected(journal: Journal) -> None:
@@ -89,10 +211,23 @@ def test_query_filters(journal: Journal) -> None:
     window = journal.query(since=T0 + timedelta(days=1), until=T0 + timedelta(days=3))
     assert [r.seq for r in window] == [4, 3, 2]
     assert journal.query(kind=JournalKind.DEPOSIT) == []
-    last = journal.last_access("810001234567", "P1")
-    assert last is not None
-    assert last.recorded_at == T0 + timedelta(days=4)
-    assert journal.last_access("810001234567", "P3") is None
+    history = journal.records_of("810001234567", "P1")
+    assert [r.details["n"] for r in history] == [0, 1, 2, 3, 4]  # oldest first
+    assert journal.records_of("810001234567", "P3") == []
+
+
+def test_query_by_key_prefix(tmp_path: Path) -> None:
+    journal = Journal.open(tmp_path)
+    for patient in (
+        "295109912611193^^^&1.2.250.1.213.1.4.8&ISO^NH",
+        "295109912611193^^^&1.2.250.1.213.1.4.10&ISO^NH",
+        "2951099126111930^^^&1.2.250.1.213.1.4.8&ISO^NH",  # not the same matricule
+        "295109912611192^^^&1.2.250.1.213.1.4.8&ISO^NH",
+        "295109912611194^^^&1.2.250.1.213.1.4.8&ISO^NH",
+    ):
+        journal.append(entry(0, patient=patient))
+    found = journal.query(patient_prefix="295109912611193^^^&")
+    assert [r.seq for r in found] == [2, 1]
 
 
 def test_key_is_private_and_stable(tmp_path: Path) -> None:

@@ -7,7 +7,14 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from cardbridge.dmp.patients import IdentityCriteria, patient_from_criteria, patient_from_ins
+from cardbridge.dmp.patients import (
+    IdentityCriteria,
+    JournalPatient,
+    PatientSelector,
+    journal_patient,
+    patient_from_criteria,
+    patient_from_ins,
+)
 from cardbridge.errors import InvalidInputError
 
 BASE: dict[str, Any] = {"last_name": "Le Quinio", "first_name": "Léa-Marie", "sex": "F"}
@@ -51,8 +58,12 @@ def test_criteria_normalised() -> None:
         ({"sex": "X"}, "sex", "'M' or 'F'"),
         ({"birth_date": "31/02/2015"}, "birth_date", "real date"),
         ({"birth_date": "2015-02-01"}, "birth_date", "JJ/MM/AAAA"),
+        ({"birth_date": "1/2/2015"}, "birth_date", "JJ/MM/AAAA"),
+        ({"birth_date_from": "01/2/2015"}, "birth_date_from", "JJ/MM/AAAA"),
         ({"birth_date": "01/01/2999"}, "birth_date", "future"),
         ({"birth_year": "15"}, "birth_year", "AAAA"),
+        ({"birth_year": "١٩٨٠"}, "birth_year", "AAAA"),  # digits of another script
+        ({"birth_department": "٧٥"}, "birth_department", "department"),
         ({"birth_department": "96"}, "birth_department", "department"),
         ({"age": 200}, "age", "less than or equal"),
         ({"unknown": 1}, "unknown", "Extra inputs"),
@@ -67,21 +78,92 @@ def test_criteria_refusals_name_the_field(extra: dict[str, Any], field: str, mes
 
 
 @pytest.mark.parametrize(
-    ("extra", "message"),
+    ("extra", "field", "message"),
     [
-        ({"birth_date": "01/02/2015", "birth_year": "2015"}, "not several"),
-        ({"birth_date_from": "01/02/2015"}, "needs birth_date_from and birth_date_to"),
-        ({"birth_date_from": "01/02/2016", "birth_date_to": "01/02/2015"}, "after"),
-        ({"age": 30, "age_min": 20}, "not both"),
-        ({"age_min": 40, "age_max": 20}, "greater"),
+        ({"birth_date": "01/02/2015", "birth_year": "2015"}, "birth_year", "not several"),
+        (
+            {"birth_year": "2015", "birth_date_to": "01/02/2016", "birth_date_from": "01/02/2015"},
+            "birth_date_from",
+            "not several (birth_year and birth_date_from)",
+        ),
+        (
+            {"birth_date": "01/02/2015", "birth_date_to": "01/02/2016"},
+            "birth_date_to",
+            "not several",
+        ),
+        ({"birth_date_from": "01/02/2015"}, "birth_date_to", "needs birth_date_from and"),
+        ({"birth_date_to": "01/02/2015"}, "birth_date_from", "needs birth_date_from and"),
+        (
+            {"birth_date_from": "01/02/2016", "birth_date_to": "01/02/2015"},
+            "birth_date_to",
+            "before birth_date_from",
+        ),
+        ({"age": 30, "age_min": 20}, "age_min", "not both"),
+        ({"age": 30, "age_max": 40}, "age_max", "not both"),
+        ({"age_min": 40, "age_max": 20}, "age_max", "less than age_min"),
     ],
 )
-def test_inconsistent_criteria(extra: dict[str, Any], message: str) -> None:
-    with pytest.raises(ValidationError, match=message):
+def test_inconsistent_criteria_name_the_field_to_correct(
+    extra: dict[str, Any], field: str, message: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
         IdentityCriteria(**{**BASE, **extra})
+    (error,) = caught.value.errors()
+    assert error["loc"] == (field,)
+    assert message in error["msg"]
+
+
+@pytest.mark.parametrize(
+    ("ways", "field"),
+    [
+        ({"ins": "295109912611193", "vitale": {"beneficiary": 0}}, "ins"),
+        ({"ins": "295109912611193", "criteria": BASE}, "criteria"),
+        ({}, "vitale"),
+    ],
+)
+def test_patient_chosen_one_way_only(ways: dict[str, Any], field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        PatientSelector(**ways)
+    (error,) = caught.value.errors()
+    assert error["loc"] == (field,)
+    assert "choose the patient one way" in error["msg"]
 
 
 def test_mandatory_fields() -> None:
     with pytest.raises(ValidationError) as caught:
         IdentityCriteria(last_name="X")  # type: ignore[call-arg]
     assert {e["loc"][0] for e in caught.value.errors()} == {"first_name", "sex"}
+
+
+CX = "295109912611193^^^&1.2.250.1.213.1.4.8&ISO^NH"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("295109912611193", JournalPatient(key_prefix="295109912611193^^^&")),
+        ("2 95 10 99 126 111 93", JournalPatient(key_prefix="295109912611193^^^&")),
+        (" 2951099126111 ", JournalPatient(key_prefix="295109912611193^^^&")),  # key computed
+        ("253072b07300470", JournalPatient(key_prefix="253072B07300470^^^&")),
+        (CX, JournalPatient(key=CX)),
+        ("traits:MARTIN|LÉA|F|1980", JournalPatient(key="traits:MARTIN|LÉA|F|1980")),
+    ],
+)
+def test_journal_patient(text: str, expected: JournalPatient) -> None:
+    assert journal_patient(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("295109912611194", "key does not match"),
+        (CX.replace("193^", "194^"), "key does not match"),
+        ("29510991", "13 characters"),
+        ("MARTIN Léa", "expected an INS"),
+        ("295109912611193^^^&1.2.250.1.213.1.4.8", "expected an INS"),
+    ],
+)
+def test_journal_patient_refusals_name_the_parameter(text: str, message: str) -> None:
+    with pytest.raises(InvalidInputError, match=message) as caught:
+        journal_patient(text)
+    assert caught.value.field == "patient"

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 from cryptography import x509
@@ -13,7 +10,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 from lxml import etree
-from signxml import InvalidSignature, SignatureConfiguration, XMLVerifier
+from signxml import InvalidSignature
 
 from cardbridge.dmp.access import AccessMode
 from cardbridge.dmp.vihf import (
@@ -25,6 +22,7 @@ from cardbridge.dmp.vihf import (
     issuer_from_certificate,
     sign_assertion,
 )
+from tests.support.xmldsig import attribute_texts, attribute_values, verify_signxml, verify_xmlsec1
 
 NOW = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
 
@@ -58,7 +56,11 @@ def signing_key() -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
     return key, cert
 
 
-def request(issuer: str, mode: AccessMode = AccessMode.NORMAL) -> VihfRequest:
+LPS = LpsInfo("cardbridge-test", "cardbridge", "0.1.0", "HOMOLOG-1")
+PATIENT_CX = "295109912611193^^^&1.2.250.1.213.1.4.10&ISO^NH"
+
+
+def request(issuer: str, mode: AccessMode = AccessMode.NORMAL, lps: LpsInfo = LPS) -> VihfRequest:
     return VihfRequest(
         national_id="810001234567",
         last_name="LE QUINIO",
@@ -67,16 +69,18 @@ def request(issuer: str, mode: AccessMode = AccessMode.NORMAL) -> VihfRequest:
         specialty=Coded("SM26", "Qualifié en Médecine générale (SM)"),
         structure_id="499700735741008",
         sector="SA07",
-        patient_cx="295109912611193^^^&1.2.250.1.213.1.4.10&ISO^NH",
+        patient_cx=PATIENT_CX,
         mode=mode,
         issuer=issuer,
-        lps=LpsInfo("cardbridge-test", "cardbridge", "0.1.0", "HOMOLOG-1"),
+        lps=lps,
     )
 
 
-def signed(key: rsa.RSAPrivateKey, cert: x509.Certificate, mode: AccessMode) -> bytes:
+def signed(
+    key: rsa.RSAPrivateKey, cert: x509.Certificate, mode: AccessMode, lps: LpsInfo = LPS
+) -> bytes:
     assertion = build_assertion(
-        request(issuer_from_certificate(cert.public_bytes(serialization.Encoding.DER)), mode),
+        request(issuer_from_certificate(cert.public_bytes(serialization.Encoding.DER)), mode, lps),
         now=NOW,
         validity=dt.timedelta(minutes=30),
         assertion_id="_vihf-1",
@@ -86,11 +90,6 @@ def signed(key: rsa.RSAPrivateKey, cert: x509.Certificate, mode: AccessMode) -> 
         lambda data: key.sign(data, padding.PKCS1v15(), hashes.SHA256()),
         cert.public_bytes(serialization.Encoding.DER),
     )
-
-
-def attribute_values(xml: bytes, name: str) -> list[etree._Element]:
-    root = etree.fromstring(xml)
-    return root.findall(f".//saml2:Attribute[@Name='{name}']/saml2:AttributeValue", NSMAP)
 
 
 def test_content(signing_key: tuple[rsa.RSAPrivateKey, x509.Certificate]) -> None:
@@ -116,49 +115,42 @@ def test_content(signing_key: tuple[rsa.RSAPrivateKey, x509.Certificate]) -> Non
     assert attribute_values(xml, "Secteur_Activite")[0].text == "SA07^1.2.250.1.71.4.2.4"
     assert attribute_values(xml, "Authentification_mode")[0].text == "DIRECTE"
     assert attribute_values(xml, "VIHF_Version")[0].text == "3.0"
+    assert attribute_texts(xml, "urn:oasis:names:tc:xacml:2.0:resource:resource-id") == [PATIENT_CX]
+    assert attribute_texts(xml, "Ressource_URN") == ["urn:dmp"]
+    assert root.findtext(".//saml2:AuthnContextClassRef", namespaces=NSMAP) == (
+        "urn:oasis:names:tc:SAML:2.0:ac:classes:SmartcardPKI"
+    )
+    assert attribute_texts(xml, "LPS_ID") == ["cardbridge-test"]
+    assert attribute_texts(xml, "LPS_Nom") == ["cardbridge"]
+    assert attribute_texts(xml, "LPS_Version") == ["0.1.0"]
+    assert attribute_texts(xml, "LPS_ID_HOMOLOGATION_DMP") == ["HOMOLOG-1"]
     conditions = root.find("saml2:Conditions", NSMAP)
     assert conditions is not None
     assert conditions.get("NotOnOrAfter") == "2026-11-26T10:00:00Z"
 
 
-def verify_signxml(xml: bytes, cert: x509.Certificate) -> None:
-    XMLVerifier().verify(
-        xml,
-        x509_cert=cert.public_bytes(serialization.Encoding.PEM).decode(),
-        expect_config=SignatureConfiguration(require_x509=True),
-    )
+def pem(cert: x509.Certificate) -> str:
+    return cert.public_bytes(serialization.Encoding.PEM).decode()
 
 
-def verify_xmlsec1(xml: bytes, cert: x509.Certificate, tmp_path: Path) -> bool:
-    xmlsec1 = shutil.which("xmlsec1")
-    assert xmlsec1, "xmlsec1 is installed by `make test` (Debian package xmlsec1)"
-    (tmp_path / "vihf.xml").write_bytes(xml)
-    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    result = subprocess.run(
-        [
-            xmlsec1,
-            "--verify",
-            "--pubkey-cert-pem",
-            str(tmp_path / "cert.pem"),
-            "--id-attr:ID",
-            "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
-            str(tmp_path / "vihf.xml"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return result.returncode == 0
+def test_no_homologation_attribute_without_a_homologation(
+    signing_key: tuple[rsa.RSAPrivateKey, x509.Certificate],
+) -> None:
+    key, cert = signing_key
+    xml = signed(key, cert, AccessMode.NORMAL, LpsInfo("cardbridge", "cardbridge", "1.2.3"))
+    assert attribute_values(xml, "LPS_ID_HOMOLOGATION_DMP") == []
+    assert attribute_texts(xml, "LPS_Version") == ["1.2.3"]
+    verify_signxml(xml, pem(cert))
 
 
 @pytest.mark.parametrize("mode", list(AccessMode))
 def test_signature_verifies_with_both_tools(
-    signing_key: tuple[rsa.RSAPrivateKey, x509.Certificate], mode: AccessMode, tmp_path: Path
+    signing_key: tuple[rsa.RSAPrivateKey, x509.Certificate], mode: AccessMode
 ) -> None:
     key, cert = signing_key
     xml = signed(key, cert, mode)
-    verify_signxml(xml, cert)
-    assert verify_xmlsec1(xml, cert, tmp_path)
+    verify_signxml(xml, pem(cert))
+    assert verify_xmlsec1(xml, pem(cert))
 
 
 @pytest.mark.parametrize(
@@ -176,12 +168,11 @@ def test_tampering_breaks_the_signature(
     signing_key: tuple[rsa.RSAPrivateKey, x509.Certificate],
     old: bytes,
     new: bytes,
-    tmp_path: Path,
 ) -> None:
     key, cert = signing_key
     xml = signed(key, cert, AccessMode.NORMAL)
     assert old in xml
     tampered = xml.replace(old, new, 1)
     with pytest.raises(InvalidSignature):
-        verify_signxml(tampered, cert)
-    assert not verify_xmlsec1(tampered, cert, tmp_path)
+        verify_signxml(tampered, pem(cert))
+    assert not verify_xmlsec1(tampered, pem(cert))

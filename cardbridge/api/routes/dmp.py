@@ -7,13 +7,13 @@ through the bridge), and traced in the journal before the VIHF is returned.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Self
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from pydantic import ConfigDict, Field, model_validator
 from starlette.datastructures import FormData
 
+from cardbridge.api import dmp_examples as demo
 from cardbridge.api.deps import BridgeDep, ReaderQuery
 from cardbridge.api.dmp_models import (
     AccessAnswer,
@@ -22,13 +22,21 @@ from cardbridge.api.dmp_models import (
     DocumentTypeInfo,
     JournalCheck,
     JournalEntryModel,
+    Moment,
     Patient,
 )
 from cardbridge.api.routes.common import BODY_CODES, CARD_CODES, responses
 from cardbridge.dmp.catalogue import DOCUMENT_TYPES
 from cardbridge.dmp.documents import DepositForm
+from cardbridge.dmp.fields import field_error
 from cardbridge.dmp.journal import JournalKind
-from cardbridge.dmp.patients import PatientSelector, VitaleBeneficiary
+from cardbridge.dmp.patients import (
+    JournalPatient,
+    PatientSelector,
+    VitaleBeneficiary,
+    journal_patient,
+)
+from cardbridge.dmp.period import period_end, period_start
 from cardbridge.errors import InvalidInputError
 from cardbridge.service.dmp import JournalFilter
 
@@ -68,8 +76,9 @@ async def patient(body: PatientSelector, bridge: BridgeDep) -> Patient:
 )
 async def access(body: AccessBody, bridge: BridgeDep, reader: ReaderQuery = None) -> AccessAnswer:
     """`normal` access needs `consent: true` at the first access by this practitioner
-    and when the last recorded access is more than six months old (403
-    `consent_required` otherwise); `bris_de_glace` and `centre_15` need a `reason`. The
+    and when the last access is more than six months old (403 `consent_required`
+    otherwise); only consented normal access counts (an emergency or centre 15 access
+    never restarts the six months). `bris_de_glace` and `centre_15` need a `reason`. The
     patient must have an INS. The CPS PIN must have been verified (403 `pin_required`)."""
     grant, reference = await bridge.dmp.open_access(
         situation=body.situation,
@@ -102,16 +111,40 @@ async def access(body: AccessBody, bridge: BridgeDep, reader: ReaderQuery = None
 async def journal(  # noqa: PLR0917 - one argument per query parameter
     bridge: BridgeDep,
     patient: Annotated[
-        str | None, Query(max_length=512, description="As recorded: INS in CX form, or traits")
+        str | None,
+        Query(
+            max_length=512,
+            description="An INS (15 characters, spaces allowed), whatever the OID it was "
+            "recorded with; or as recorded: an INS in CX form, or traits (`traits:…`)",
+            examples=["1 55 06 72 000 101 59", demo.DEMO_INS_CX],
+        ),
     ] = None,
     practitioner: Annotated[str | None, Query(max_length=64, description="idNat_PS")] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Annotated[
+        Moment | None,
+        Query(
+            description="From this date (its first instant) or date-time; without an "
+            "offset, the workstation's local time"
+        ),
+    ] = None,
+    until: Annotated[
+        Moment | None,
+        Query(description="Up to this date (included: to its last instant) or date-time"),
+    ] = None,
     kind: JournalKind | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[JournalEntryModel]:
+    whom = journal_patient(patient) if patient is not None else JournalPatient()
     records = await bridge.dmp.journal(
-        JournalFilter(patient, practitioner, since, until, kind, limit)
+        JournalFilter(
+            whom.key,
+            practitioner,
+            period_start(since) if since is not None else None,
+            period_end(until) if until is not None else None,
+            kind,
+            limit,
+            whom.key_prefix,
+        )
     )
     return [JournalEntryModel.of(record) for record in records]
 
@@ -144,7 +177,12 @@ class DepositFields(DepositForm):
     @model_validator(mode="after")
     def _one_patient(self) -> Self:
         if (self.ins is None) == (self.beneficiary is None):
-            raise ValueError("give the patient's ins, or the beneficiary of the Vitale card")
+            raise field_error(
+                self,
+                "ins" if self.ins is None else "beneficiary",
+                "give the patient one way: the INS (ins) or a beneficiary of the Vitale card "
+                "(beneficiary)" + (", not both" if self.ins is not None else ""),
+            )
         return self
 
     def form(self) -> DepositForm:
@@ -170,13 +208,21 @@ def _known_fields_only(form: FormData) -> None:
 )
 async def deposit(
     fields: Annotated[DepositFields, Form()],
-    file: Annotated[UploadFile, File(description="PDF, JPEG, TIFF, RTF or text; 5 MB at most")],
+    file: Annotated[
+        UploadFile,
+        File(
+            description="PDF, JPEG, TIFF, RTF or plain text (UTF-8 or Windows-1252); 5 MB at "
+            "most; the content decides the format, whatever the name"
+        ),
+    ],
     bridge: BridgeDep,
     request: Request,
     reader: ReaderQuery = None,
 ) -> DepositAnswer:
-    """The file's format is recognised by its content, not its name. Every refusal
-    names its field (`file`, `title`, `type`, `event_end`…)."""
+    """The file's format is recognised by its content, not its name: the metadata say
+    which format was detected (`detected_format`), what the name suggested
+    (`named_format`) and, for text, its encoding. HTML, SVG or XML markup and scripts
+    are refused. Every refusal names its field (`file`, `title`, `type`, `event_end`…)."""
     _known_fields_only(await request.form())
     content = await file.read()
     metadata, record = await bridge.dmp.prepare_deposit(
