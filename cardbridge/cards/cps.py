@@ -176,9 +176,16 @@ class CpsSession(CardSession):
 
     def authentication_certificate(self) -> bytes:
         """The authentication certificate (DER) alone: what a token carries."""
+        return self._certificate(cps.EF_CERT_AUTHENTICATION)
+
+    def signature_certificate(self) -> bytes:
+        """The signature certificate (DER) alone: what a VIHF's signature names."""
+        return self._certificate(cps.EF_CERT_SIGNATURE)
+
+    def _certificate(self, ref: FileRef) -> bytes:
         with self._operation():
             select_aid(self._protocol, cps.PKCS15_AID)
-            return self._read(cps.EF_CERT_AUTHENTICATION)
+            return self._read(ref)
 
     # --- PIN --------------------------------------------------------------------------
 

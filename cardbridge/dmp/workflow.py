@@ -129,7 +129,7 @@ class DmpWorkflow:
             history=self.journal.records_of(practitioner.national_id, request.patient.journal_key),
             now=now,
         )
-        certificate = session.certificates().signature
+        certificate = session.signature_certificate()
         issuer = issuer_from_certificate(certificate)
         assertion = build_assertion(
             VihfRequest(

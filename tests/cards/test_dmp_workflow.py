@@ -26,7 +26,9 @@ from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import CpsProfile, load_profile
 from cardbridge.errors import CardDataError, InvalidInputError, PinRequiredError
-from tests.cards.conftest import connected
+from cardbridge.layouts import cps
+from cardbridge.pcsc.apdu import Ins
+from tests.cards.conftest import connected, recorded
 from tests.support.xmldsig import attribute_texts, attribute_values, verify_signxml, verify_xmlsec1
 
 MakeCard = Callable[[object], IsoCard]
@@ -268,3 +270,22 @@ def test_card_without_the_speciality_the_dmp_requires_is_refused(
         "pharmacists: contact your card manager to have the card replaced."
     )
     assert workflow.journal.query() == []  # refused before signing: nothing traced
+
+
+def test_an_access_reads_the_signature_certificate_only(
+    make_card: MakeCard, workflow: DmpWorkflow
+) -> None:
+    """The VIHF names the signature certificate's subject; the other one is not read."""
+    card = make_card("demo-cps")
+    patient = patient_from_ins("295109912611193", test=True)
+    with connected(card) as connection:
+        session = CpsSession(connection)
+        session.verify_pin("1234")
+        practitioner = session.read_practitioner(with_situations=True)
+        request = AccessRequest(0, patient, AccessMode.NORMAL, True)
+        with recorded(card) as sent:
+            workflow.open_access(session, practitioner, request, now=NOW)
+    reads = [apdu for apdu in sent if apdu[1] == Ins.READ_BINARY]
+    assert cps.EF_CERT_AUTHENTICATION.sfi is not None
+    assert reads
+    assert all(apdu[2] != 0x80 | cps.EF_CERT_AUTHENTICATION.sfi for apdu in reads)
