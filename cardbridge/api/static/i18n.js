@@ -235,7 +235,7 @@ const STRINGS = {
     "error.invalid_request.birth_date": "Date de naissance attendue au format JJ/MM/AAAA.",
     "error.invalid_request.ins": "Matricule INS invalide : vérifiez les 13 caractères (2A ou 2B pour la Corse) et la clé à 2 chiffres.",
     "error.invalid_request.beneficiary": "Choisissez un bénéficiaire de la carte Vitale.",
-    "error.journal_error": "L'historique des accès ne peut pas être écrit : vérifiez le dossier de données du pont.",
+    "error.journal_error": "L'historique des accès est inutilisable : aucun accès au DMP ne peut être ouvert. Lancez « cardbridge journal verify » et montrez sa réponse à votre administrateur.",
     "error.card_communication_error": "La communication avec la carte a échoué. Retirez la carte, réinsérez-la et recommencez.",
     "error.internal_error": "Erreur interne du pont. Réessayez ; si elle se reproduit, lancez « cardbridge doctor ».",
   },
