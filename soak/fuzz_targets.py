@@ -69,7 +69,7 @@ DECODERS: tuple[Callable[[bytes], object], ...] = (
 
 @dataclass(frozen=True)
 class FuzzTarget:
-    """A fuzz target, and valid inputs for a fuzzer to start from."""
+    """A fuzz target, and valid inputs for a fuzzer to start from (the same each time)."""
 
     name: str
     run: Callable[[bytes], None]
@@ -129,10 +129,11 @@ def _verifier() -> TokenVerifier:
     return TokenVerifier(TrustStore.from_pem(pki.trust_anchors_pem(), pki.intermediates_pem()))
 
 
-def _certificates() -> list[bytes]:
+@cache
+def _certificates() -> tuple[bytes, bytes]:
     with _session() as session:
         certificates = session.certificates()
-    return [certificates.authentication, certificates.signature]
+    return certificates.authentication, certificates.signature
 
 
 # --- The targets ---------------------------------------------------------------------
@@ -223,7 +224,7 @@ TARGETS: dict[str, FuzzTarget] = {
         ),
         FuzzTarget("apdu", apdu, lambda: [bytes.fromhex(c) for c in VALID_COMMANDS]),
         FuzzTarget("card-data", card_data, lambda: [bytes((i,)) for i in range(len(DECODERS))]),
-        FuzzTarget("certificate", certificate, _certificates),
+        FuzzTarget("certificate", certificate, lambda: list(_certificates())),
         FuzzTarget("token", token, lambda: [_valid_token()]),
         FuzzTarget(
             "origin",

@@ -54,7 +54,7 @@ class SoakConfig:
 
     seconds: float = 600.0
     clients_per_scenario: int = 1
-    pause: tuple[float, float] = (0.005, 0.05)  # before each call of a client
+    pause: tuple[float, float] = (0.01, 0.1)  # before each call of a client
     seed: int = 9
     sample_every: float = 1.0
     warmup: float | None = None  # default: a tenth of the run, 3 to 60 s
