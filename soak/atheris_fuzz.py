@@ -22,6 +22,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "fuzz"
 DEFAULT_SECONDS = 60
 _EXECUTED = re.compile(r"stat::number_of_executed_units:\s*(\d+)")
 _GRACE = 60  # beyond the fuzzing time: start-up, seeds, final statistics
+_UNCAUGHT = "Uncaught Python exception"
 
 
 def fuzz_one(name: str, seconds: int) -> None:
@@ -55,13 +56,17 @@ def run_child(name: str, seconds: int) -> tuple[bool, int, float, str]:
     start = time.monotonic()
     child = subprocess.run(
         [sys.executable, "-m", "soak.atheris_fuzz", "--child", name, "--seconds", str(seconds)],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,  # atheris prints the Python exception on stdout
         text=True,
         timeout=seconds + _GRACE,
         check=False,
     )
-    executed = _EXECUTED.search(child.stderr)
-    tail = "\n".join(child.stderr.strip().splitlines()[-25:])
+    executed = _EXECUTED.search(child.stdout)
+    lines = child.stdout.strip().splitlines()
+    # What to show of a crash: the Python exception and the input's file, else the end.
+    first = next((i for i, line in enumerate(lines) if _UNCAUGHT in line), len(lines) - 25)
+    tail = "\n".join(lines[max(first, 0) :][:60])
     return (
         child.returncode == 0,
         int(executed.group(1)) if executed else 0,
