@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint format clean system-run system-test
+.PHONY: run test bench soak fuzz lint format clean system-run system-test
 
 run: system-run $(STAMP)
 	CARDBRIDGE_EMULATOR_FALLBACK=true $(VENV)/bin/cardbridge serve
@@ -15,6 +15,25 @@ test: system-test $(STAMP)
 
 bench: system-test $(STAMP)
 	scripts/run-bench
+
+# Not part of `make test` (nor CI): minutes of API load while cards come and go, then the
+# long fuzz runs. `make soak SOAK_MINUTES=2` for a shorter soak; `make fuzz` alone.
+SOAK_MINUTES ?= 10
+FUZZ_SECONDS ?= 30
+ATHERIS := $(VENV)/.atheris-installed
+
+soak: system-run $(STAMP)
+	$(VENV)/bin/python -m soak --minutes $(SOAK_MINUTES)
+	@$(MAKE) --no-print-directory fuzz
+
+fuzz: system-run $(STAMP) $(ATHERIS)
+	CARDBRIDGE_HYPOTHESIS_PROFILE=soak $(VENV)/bin/python -m pytest -p no:cacheprovider -q \
+		--timeout 3600 -m hypothesis tests/unit tests/cards tests/emulator tests/api tests/soak
+	$(VENV)/bin/python -m soak.atheris_fuzz --seconds $(FUZZ_SECONDS)
+
+$(ATHERIS): $(STAMP)
+	$(VENV)/bin/pip install --quiet atheris
+	touch $@
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check cardbridge tests bench scripts/pcscd-harness

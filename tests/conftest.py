@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.pki import TestPki
+from tests.support import fuzzing  # noqa: F401 - loads the Hypothesis profile
 
 
 @pytest.fixture(scope="session", autouse=True)

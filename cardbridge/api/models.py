@@ -25,6 +25,35 @@ _B64_MAX = 16 * 1024
 
 _ORIGIN_EXAMPLE = "https://dmp.example.fr"
 _NONCE_EXAMPLE = "q5SY8vYzWmxmJXc8zbDjd1cYqXdUFEjHHjHkLnC9YHE="
+# Answers as the bridge gives them for the demo cards (demo-cps, demo-vitale), in a
+# two-slot reader, so that /docs shows real-looking documents.
+_TIME_EXAMPLE = "2026-01-05T09:30:00Z"
+_READER_EXAMPLE = "Gemalto PC Twin Reader 00 00"
+_CPS_ATR_EXAMPLE = "3B AC 00 40 2A 00 12 25 00 64 80 00 03 10 00 90 00"
+_VITALE_ATR_EXAMPLE = "3B 75 13 00 00 43 09 EA 90 00"
+_PRACTITIONER_EXAMPLE = {
+    "national_id": "899700735741",
+    "id_type": "RPPS",
+    "rpps": "99700735741",
+    "adeli": None,
+    "last_name": "LE QUINIO",
+    "first_name": "PIERRE",
+    "title": "Médecin",
+    "profession": {"code": "10", "label": "Médecin"},
+    "structure_id": None,
+    "structure_id_type": None,
+    "internal_id": None,
+    "certificate": {
+        "serial": "64d8762147c50d2f5f4c720e6f357faeb9ab68e2",
+        "expires": "2029-12-31T23:59:59Z",
+        "issuer": "TEST AC IGC-SANTE ELEMENTAIRE PERSONNES",
+    },
+}
+
+
+def _examples(*documents: dict[str, Any]) -> ConfigDict:
+    """The configuration that shows ``documents`` as the model's examples in /docs."""
+    return ConfigDict(json_schema_extra={"examples": list(documents)})
 
 
 class _Strict(BaseModel):
@@ -33,6 +62,11 @@ class _Strict(BaseModel):
 
 class Health(_Strict):
     """``GET /v1/health``: open, no token needed."""
+
+    model_config = _examples(
+        {"status": "ok", "version": "0.1.0", "backend": "pcsc", "pcsc": "up"},
+        {"status": "degraded", "version": "0.1.0", "backend": "pcsc", "pcsc": "down"},
+    )
 
     status: Literal["ok", "degraded"] = Field(
         description="`degraded` while the reader service is down"
@@ -62,6 +96,8 @@ class PinRequest(_Strict):
 
 
 class PinVerified(_Strict):
+    model_config = _examples({"verified": True})
+
     verified: Literal[True] = True
 
 
@@ -71,6 +107,8 @@ class PinChangeRequest(_Strict):
 
 
 class PinChanged(_Strict):
+    model_config = _examples({"changed": True})
+
     changed: Literal[True] = True
 
 
@@ -86,6 +124,8 @@ class PinUnblockRequest(_Strict):
 
 
 class PinUnblocked(_Strict):
+    model_config = _examples({"unblocked": True})
+
     unblocked: Literal[True] = True
 
 
@@ -101,6 +141,8 @@ class ChallengeRequest(_Strict):
 
 class Challenge(_Strict):
     """A nonce to have signed: single use, bound to one origin."""
+
+    model_config = _examples({"nonce": _NONCE_EXAMPLE, "expires_at": "2026-01-05T09:35:00Z"})
 
     nonce: str = Field(description="32 random bytes, base64", examples=[_NONCE_EXAMPLE])
     expires_at: datetime = Field(description="When the nonce stops being accepted (UTC)")
@@ -128,7 +170,22 @@ class TokenRequest(_Strict):
 class WebEidToken(BaseModel):
     """A Web eID 1.0 authentication token (what ``POST /v1/auth/token`` returns)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "format": TOKEN_FORMAT,
+                    "unverifiedCertificate": "MIIEkDCCA3igAwIBAgIUZNh2IUfFDS9fTHIObzV/rqtmjiMw"
+                    "DQYJKoZIhvcNAQELBQAwVDELMAkGA1UEBhMCRlIx",
+                    "algorithm": "RS256",
+                    "signature": "B2R6Wnpuh3liLI7kmeKe5cBV0eGGVFM95I9KAA6pX0o2tRgq5Wc8"
+                    "Lx0QF1r0Vt7m9yUeJ3HhZk4bS2aD8nP6cQ==",
+                    "appVersion": "cardbridge/0.1.0",
+                }
+            ]
+        },
+    )
 
     format: str = Field(TOKEN_FORMAT, max_length=64, examples=[TOKEN_FORMAT])
     unverifiedCertificate: str = Field(  # noqa: N815 - the Web eID format's field names
@@ -157,6 +214,16 @@ class VerifyRequest(_Strict):
 class TokenCheck(TokenVerification):
     """The verdict of ``POST /v1/auth/verify``; ``code`` and ``detail`` say why not valid."""
 
+    model_config = _examples(
+        {"valid": True, "practitioner": _PRACTITIONER_EXAMPLE, "code": None, "detail": None},
+        {
+            "valid": False,
+            "practitioner": None,
+            "code": "signature_invalid",
+            "detail": "The token's signature does not match.",
+        },
+    )
+
     code: str | None = Field(
         None, description="The failed check, as a problem code", examples=["signature_invalid"]
     )
@@ -169,20 +236,52 @@ class TokenCheck(TokenVerification):
 class ReaderEventData(_Strict):
     """``data`` of the reader events; ``reader`` is null for the reader service's events."""
 
-    reader: str | None = Field(examples=["Gemalto PC Twin Reader 00 00"])
+    model_config = _examples(
+        {
+            "reader": _READER_EXAMPLE,
+            "card_type": "cps",
+            "atr": _CPS_ATR_EXAMPLE,
+            "time": _TIME_EXAMPLE,
+        },
+        {"reader": _READER_EXAMPLE, "card_type": None, "atr": None, "time": _TIME_EXAMPLE},
+        {"reader": None, "card_type": None, "atr": None, "time": _TIME_EXAMPLE},
+    )
+
+    reader: str | None = Field(examples=[_READER_EXAMPLE])
     card_type: Literal["cps", "vitale", "unknown"] | None = Field(
         None, description="`card_inserted` only"
     )
     atr: str | None = Field(
         None,
         description="`card_inserted` only",
-        examples=["3B AC 00 40 2A 00 12 25 00 64 80 00 03 10 00 90 00"],
+        examples=[_CPS_ATR_EXAMPLE],
     )
     time: datetime
 
 
 class StateData(_Strict):
     """``data`` of the ``state`` event that starts every stream: the readers now."""
+
+    model_config = _examples(
+        {
+            "backend": "pcsc",
+            "pcsc": "up",
+            "readers": [
+                {
+                    "name": _READER_EXAMPLE,
+                    "card_present": True,
+                    "card_type": "cps",
+                    "atr": _CPS_ATR_EXAMPLE,
+                },
+                {
+                    "name": "Gemalto PC Twin Reader 01 00",
+                    "card_present": True,
+                    "card_type": "vitale",
+                    "atr": _VITALE_ATR_EXAMPLE,
+                },
+            ],
+        }
+    )
 
     backend: Backend
     pcsc: ServiceState
@@ -191,6 +290,8 @@ class StateData(_Strict):
 
 class HeartbeatData(_Strict):
     """``data`` of the ``heartbeat`` event, sent when nothing else happened for a while."""
+
+    model_config = _examples({"time": _TIME_EXAMPLE})
 
     time: datetime
 

@@ -1,5 +1,5 @@
-"""A whole session through ``cardbridge -vv serve``: no PIN, PUK, NIR, name or token in
-any line it writes, debug logs included."""
+"""A whole session through ``cardbridge -vv serve``, DMP workflows included: no PIN, PUK,
+NIR, INS, name, emergency reason or token in any line it writes, debug logs included."""
 
 from __future__ import annotations
 
@@ -18,6 +18,16 @@ from tests.support.serve_process import ServeProcess, free_port
 ORIGIN = "https://dmp.example"
 PIN, WRONG_PIN, NEW_PIN, PUK = "1234", "9876", "5790", "12345678"
 INSURED_NIR, CHILD_NIR = "1550672000101", "2150275123456"
+# Typed by the clinician in the DMP workflows (not on the demo cards).
+TYPED_INS = "295109912611193"
+CRITERIA = {
+    "last_name": "BERTHELOT",
+    "first_name": "Solène",
+    "sex": "F",
+    "birth_date": "03/09/1987",
+}
+WRONG_KEY = TYPED_INS[:-1] + "4"
+REASON = "Coma hypoglycémique, patiente inconsciente aux urgences"
 SECRETS = (PIN, WRONG_PIN, NEW_PIN, PUK)
 HEALTH_DATA = (
     INSURED_NIR,
@@ -28,8 +38,19 @@ HEALTH_DATA = (
     "LOUISE",
     "19550615",
     "20150235",
+    TYPED_INS,
+    TYPED_INS[:13],  # without its key
+    WRONG_KEY,
+    "BERTHELOT",
+    "Solène",
+    "SOLENE",
+    "03/09/1987",
+    "19870903",
+    REASON,
+    "inconsciente",
 )
 NEEDLES = SECRETS + HEALTH_DATA
+PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 
 
 @pytest.fixture
@@ -85,6 +106,65 @@ def full_session(server: ServeProcess, token: str) -> None:
     )
 
 
+def dmp_session(server: ServeProcess, token: str) -> None:
+    """Patient chosen three ways, accesses normal and in emergency with a reason, a
+    patient's history, a deposit; then the same with careless mistakes."""
+    with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}) as dmp:
+        assert dmp.post("/v1/cps/pin/verify", json={"pin": PIN}).status_code == 200
+        typed = dmp.post("/v1/dmp/patient", json={"ins": TYPED_INS})
+        assert typed.status_code == 200, typed.text
+        by_names = dmp.post("/v1/dmp/patient", json={"criteria": CRITERIA})
+        assert by_names.json()["last_name"] == "BERTHELOT"
+        child = dmp.post("/v1/dmp/patient", json={"vitale": {"beneficiary": 1}}).json()
+        assert child["first_name"] == "LOUISE"
+        normal = {"situation": 0, "patient": {"vitale": {"beneficiary": 0}}, "consent": True}
+        assert dmp.post("/v1/dmp/access", json=normal).status_code == 200
+        emergency = {
+            "situation": 0,
+            "patient": {"ins": TYPED_INS},
+            "mode": "bris_de_glace",
+            "reason": REASON,
+        }
+        granted = dmp.post("/v1/dmp/access", json=emergency)
+        assert granted.status_code == 200, granted.text
+        history = dmp.get("/v1/dmp/journal", params={"patient": typed.json()["journal_key"]})
+        assert history.json()[0]["details"]["mode"] == "bris_de_glace"
+        deposit = dmp.post(
+            "/v1/dmp/documents",
+            data={
+                "situation": "0",
+                "ins": TYPED_INS,
+                "title": "CR de consultation",
+                "document_date": "2026-01-05",
+                "type": "11488-4",
+                "event_start": "2026-01-05",
+                "comment": REASON,
+            },
+            files={"file": ("CR BERTHELOT Solène.pdf", PDF)},
+        )
+        assert deposit.status_code == 200, deposit.text
+        assert dmp.get("/v1/dmp/journal/verify").json()["ok"] is True
+        # Careless clients: names where an INS goes, the reason in a query, an access
+        # by names only (no INS: refused), a wrong INS key, a deposit for nobody.
+        mistakes = [
+            dmp.post("/v1/dmp/patient", json={"ins": "BERTHELOT Solène 03/09/1987"}),
+            dmp.get("/v1/dmp/journal", params={"patient": REASON, "kind": "BERTHELOT"}),
+            dmp.post("/v1/dmp/access", json={**emergency, "patient": {"criteria": CRITERIA}}),
+            dmp.post(
+                "/v1/dmp/access", json={**emergency, "patient": {"ins": TYPED_INS[:-1] + "4"}}
+            ),
+            dmp.post("/v1/dmp/access", json={**emergency, "mode": REASON}),
+            dmp.post(
+                "/v1/dmp/documents",
+                data={"situation": "0", "title": REASON},
+                files={"file": ("CR BERTHELOT.pdf", PDF)},
+            ),
+        ]
+        assert all(answer.status_code == 422 for answer in mistakes), [
+            answer.text for answer in mistakes
+        ]
+
+
 def test_no_secret_nor_health_data_in_the_logs(home: Path) -> None:
     port = free_port(avoid=NEEDLES)
     server = ServeProcess(home, port, "--emulator", options=("-vv",))
@@ -92,10 +172,13 @@ def test_no_secret_nor_health_data_in_the_logs(home: Path) -> None:
         server.wait_ready()
         token = (home / "config" / "cardbridge" / "api-token").read_text().strip()
         full_session(server, token)
+        dmp_session(server, token)
     finally:
         assert server.stop() == 0
     lines = server.lines
     assert any("POST /v1/cps/pin/verify 401" in line for line in lines)  # logging was on
     assert any("GET /v1/vitale 200" in line for line in lines)
+    assert any("POST /v1/dmp/access 200" in line for line in lines)
+    assert any("POST /v1/dmp/documents 422" in line for line in lines)
     leaks = [(needle, line) for line in lines for needle in (*NEEDLES, token) if needle in line]
     assert leaks == []

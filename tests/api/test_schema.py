@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
 
+from tests.support.fuzzing import examples
 from tests.support.server import LiveServer
 
-EXAMPLES = 30
+EXAMPLES = examples(30)
 ENDLESS = {"/v1/events"}
 # A request the schema allows may still be refused for what it means, not its shape:
 # an origin that is no origin (422), a PIN blocked by earlier examples (423); and any
@@ -34,6 +36,7 @@ CONFIG = SchemathesisConfig.from_dict(
 )
 
 
+@pytest.mark.hypothesis  # its @given functions are built inside
 def test_api_follows_its_schema(live: LiveServer) -> None:
     schema = schemathesis.openapi.from_url(f"{live.url}/openapi.json", config=CONFIG)
     failures: dict[str, str] = {}

@@ -30,6 +30,7 @@ from cardbridge.errors import (
 from cardbridge.layouts import cps
 from cardbridge.layouts.iasecc import READ_BINARY_MAX
 from tests.cards.conftest import connected
+from tests.support.fuzzing import examples
 from tests.support.profiles import cps_profiles
 
 MakeCard = Callable[[object], IsoCard]
@@ -43,7 +44,9 @@ def ef(card: IsoCard, *path: int) -> Any:
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(25),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(profile=cps_profiles())
 def test_model_equals_profile(make_card: MakeCard, profile: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ from cardbridge.emulator.engine import IsoCard
 from cardbridge.errors import CardDataError, WrongCardTypeError
 from cardbridge.layouts import vitale
 from tests.cards.conftest import connected
+from tests.support.fuzzing import examples
 from tests.support.profiles import vitale_profiles
 
 MakeCard = Callable[[object], IsoCard]
@@ -32,7 +33,9 @@ def real_date(raw: str) -> dt.date | None:
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(profile=vitale_profiles())
 def test_model_equals_profile(make_card: MakeCard, profile: dict[str, Any]) -> None:

@@ -51,8 +51,12 @@ class LiveServer:
 
 
 def free_socket() -> socket.socket:
-    """A listening-ready socket bound to a free loopback port (no race for the port)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    """A listening-ready socket bound to a free loopback port (no race for the port).
+
+    Its protocol is named: asyncio disables Nagle's algorithm only on sockets whose
+    ``proto`` is TCP, and accepted connections inherit it; with ``proto`` 0 every
+    answer written in two parts waits for the client's delayed ACK (~40 ms)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     return sock

@@ -18,6 +18,7 @@ from cardbridge.cards.certificates import parse_practitioner_certificate
 from cardbridge.domain.identifiers import PractitionerIdType, StructureIdType
 from cardbridge.emulator.pki import CardHolderIdentity, TestPki
 from cardbridge.errors import CardDataError
+from tests.support.fuzzing import examples
 
 Keys = tuple[rsa.RSAPrivateKey, rsa.RSAPrivateKey]
 
@@ -153,7 +154,7 @@ _NAMES = st.text(alphabet=_FRENCH_LETTERS + " '-", min_size=1, max_size=40).filt
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(last_name=_NAMES, first_name=_NAMES, profession=_NAMES)
 def test_any_french_names_round_trip(
     test_pki: TestPki, card_keys: Keys, last_name: str, first_name: str, profession: str
@@ -349,13 +350,13 @@ def _parse_or_card_data_error(data: bytes) -> None:
         parse_practitioner_certificate(data)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.binary(max_size=600))
 def test_fuzz_random_bytes(data: bytes) -> None:
     _parse_or_card_data_error(data)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(
     st.lists(
         st.tuples(st.integers(0, len(_VALID) - 1), st.integers(0, 255)), min_size=1, max_size=6
@@ -368,7 +369,7 @@ def test_fuzz_corrupted_certificate(changes: list[tuple[int, int]]) -> None:
     _parse_or_card_data_error(bytes(data))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.integers(0, len(_VALID)), st.integers(0, 16), st.binary(max_size=16))
 def test_fuzz_spliced_certificate(position: int, removed: int, inserted: bytes) -> None:
     _parse_or_card_data_error(_VALID[:position] + inserted + _VALID[position + removed :])

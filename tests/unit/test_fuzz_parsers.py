@@ -19,6 +19,7 @@ from cardbridge.emulator.profiles import parse_profile
 from cardbridge.errors import CardBridgeError
 from cardbridge.layouts import cps, iasecc, vitale
 from cardbridge.pcsc.tlv import Tlv
+from tests.support.fuzzing import examples
 
 DECODERS: list[Callable[[bytes], object]] = [
     cps.ChipSerial.from_bytes,
@@ -79,7 +80,7 @@ def tlv_like(draw: st.DrawFn, depth: int = 2) -> bytes:
 
 
 @pytest.mark.parametrize("decoder", DECODERS)
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(data=st.one_of(st.binary(max_size=80), tlv_like()))
 def test_decoders_raise_only_card_data_errors(
     decoder: Callable[[bytes], object], data: bytes
@@ -124,7 +125,7 @@ answers = st.lists(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(answers=answers)
 def test_cps_session_on_a_garbage_card(answers: list[tuple[bytes, int]]) -> None:
     session = CpsSession(GarbageCard(cps.ATR_CPS3, answers))  # type: ignore[arg-type]
@@ -139,7 +140,7 @@ def test_cps_session_on_a_garbage_card(answers: list[tuple[bytes, int]]) -> None
             operation()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(answers=answers)
 def test_vitale_session_on_a_garbage_card(answers: list[tuple[bytes, int]]) -> None:
     with contextlib.suppress(CardBridgeError):
@@ -155,7 +156,7 @@ yaml_values = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     data=st.one_of(
         yaml_values,

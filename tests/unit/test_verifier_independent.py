@@ -28,6 +28,7 @@ from cardbridge.auth.token import parse_token, signed_message
 from cardbridge.auth.trust import TrustStore
 from cardbridge.auth.verifier import TokenVerifier, verify
 from cardbridge.emulator.pki import TestPki
+from tests.support.fuzzing import examples
 from tests.support.tokens import (
     HOLDER,
     ORIGIN,
@@ -83,7 +84,9 @@ def test_both_accept_a_valid_token(
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     algorithm=st.sampled_from(["RS256", "PS256", "ES256"]),
@@ -152,6 +155,7 @@ def tokens(draw: st.DrawFn, valid_json: str) -> str | bytes | dict[str, object]:
     return draw(st.one_of(st.text(max_size=200), st.binary(max_size=200)))
 
 
+@pytest.mark.hypothesis  # its @given function is built inside
 def test_fuzz_parse_and_verify_raise_only_auth_errors(
     cards: dict[str, tuple[x509.Certificate, Any]], trust: TrustStore
 ) -> None:
@@ -163,7 +167,7 @@ def test_fuzz_parse_and_verify_raise_only_auth_errors(
     bare = TokenVerifier(trust)
     with_store = TokenVerifier(trust, challenges=Challenges(MemoryNonceStore()))
 
-    @settings(max_examples=400, deadline=None)
+    @settings(max_examples=examples(400), deadline=None)
     @given(
         token=tokens(valid_json),
         nonce=st.one_of(st.just(nonce), st.text(max_size=60)),
