@@ -36,12 +36,12 @@ $(ATHERIS): $(STAMP)
 	touch $@
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check cardbridge tests bench scripts/pcscd-harness
+	$(VENV)/bin/ruff check cardbridge tests bench soak scripts/pcscd-harness
 	$(VENV)/bin/mypy
 
 format: $(STAMP)
-	$(VENV)/bin/ruff format cardbridge tests bench scripts/pcscd-harness
-	$(VENV)/bin/ruff check --fix cardbridge tests bench scripts/pcscd-harness
+	$(VENV)/bin/ruff format cardbridge tests bench soak scripts/pcscd-harness
+	$(VENV)/bin/ruff check --fix cardbridge tests bench soak scripts/pcscd-harness
 
 system-run:
 	@scripts/ensure-system-packages run
