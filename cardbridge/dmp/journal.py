@@ -292,11 +292,15 @@ class Journal:
             return VerifyReport(0, (_missing_database(self.database),))
         try:
             with connect(self.database) as db:
+                # One read transaction: both reads see the same snapshot, so a record
+                # appended meanwhile is not mistaken for a head ahead of its records.
+                db.execute("BEGIN")
                 rows = db.execute(
                     "SELECT seq, recorded_at, kind, practitioner, patient, details, prev_mac, mac "
                     "FROM records ORDER BY seq"
                 ).fetchall()
                 head = db.execute("SELECT seq, mac, count, tag FROM head WHERE id = 1").fetchone()
+                db.execute("COMMIT")
         except sqlite3.DatabaseError as error:
             unreadable = (
                 f"the journal database cannot be read ({error}): it was damaged or replaced"

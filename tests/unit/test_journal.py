@@ -7,11 +7,14 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from cardbridge.dmp import journal as journal_module
 from cardbridge.dmp.journal import (
     DATABASE_NAME,
     Journal,
@@ -57,6 +60,45 @@ def test_append_only_by_triggers(journal: Journal) -> None:
         db.execute("UPDATE records SET patient = 'X' WHERE seq = 2")
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         db.execute("DELETE FROM records WHERE seq = 2")
+
+
+def test_a_record_appended_during_a_check_is_no_tampering(
+    journal: Journal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check reads the records, then the head: a record written in between (by the
+    server, while the check runs) must not look like a head ahead of its records."""
+    writer = Journal.open(tmp_path)
+    real_connect = journal_module.connect
+
+    @contextmanager
+    def connect_and_append_after_the_records(database: Path) -> Iterator[object]:
+        monkeypatch.undo()  # the writer's own connection is a plain one
+        with real_connect(database) as db:
+
+            class AppendsAfterRecords:
+                def execute(self, sql: str, *params: object) -> sqlite3.Cursor:
+                    cursor = db.execute(sql, *params)
+                    if "FROM records" in sql:
+                        rows = cursor.fetchall()
+                        writer.append(entry(99), now=T0 + timedelta(days=9))
+                        return _Rows(rows)  # type: ignore[return-value]
+                    return cursor
+
+            yield AppendsAfterRecords()
+
+    monkeypatch.setattr(journal_module, "connect", connect_and_append_after_the_records)
+    report = journal.verify()
+    assert report.ok, report.problems
+    assert report.records == 5  # the snapshot before the append
+    assert journal.verify().records == 6
+
+
+class _Rows:
+    def __init__(self, rows: list[object]) -> None:
+        self._rows = rows
+
+    def fetchall(self) -> list[object]:
+        return self._rows
 
 
 def test_edited_record_is_detected(journal: Journal) -> None:
