@@ -36,7 +36,8 @@ from cardbridge.domain.identifiers import (
 from cardbridge.errors import CardDataError
 
 # What asn1crypto's parser raises on malformed input, lazily, at first access to a field.
-_ASN1_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError)
+# AttributeError: asn1crypto reads `.native` of an attribute value it could not type.
+_ASN1_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError, AttributeError)
 
 
 def _label_key(text: str) -> str:

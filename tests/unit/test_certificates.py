@@ -344,6 +344,16 @@ def test_every_truncation_is_card_data_error() -> None:
             parse_practitioner_certificate(_VALID[:length])
 
 
+def test_an_attribute_of_unknown_type_and_odd_tag_is_card_data_error() -> None:
+    """Found by the long fuzz runs: countryName turned into an unknown OID whose value is an
+    ObjectDescriptor made asn1crypto raise AttributeError instead of a parse error."""
+    country = bytes.fromhex("0603550406") + bytes([0x13, 0x02]) + b"FR"
+    assert country in _VALID
+    odd = bytes.fromhex("060355047F") + bytes([0x07, 0x02]) + b"FR"
+    with pytest.raises(CardDataError):
+        parse_practitioner_certificate(_VALID.replace(country, odd))
+
+
 def _parse_or_card_data_error(data: bytes) -> None:
     """Parsing either succeeds or raises CardDataError: never another exception."""
     with contextlib.suppress(CardDataError):
