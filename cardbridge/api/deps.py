@@ -56,9 +56,15 @@ def _route_query_names(route: APIRoute) -> frozenset[str]:
 
 async def known_query_only(request: Request) -> None:
     """Refuse a query parameter the route does not know: a misspelt ``reader`` must not
-    silently mean "the first reader with a card" (an app-wide dependency)."""
+    silently mean "the first reader with a card" (an app-wide dependency). A parameter
+    given twice is refused too: which one would count is not for the bridge to guess
+    (no query parameter of the API is a list)."""
     route = request.scope.get("route")
     if isinstance(route, APIRoute) and request.query_params:
         unknown = sorted(set(request.query_params) - _route_query_names(route))
         if unknown:
             raise InvalidInputError("is not a parameter of this request", field=unknown[0])
+        names = [name for name, _ in request.query_params.multi_items()]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise InvalidInputError("is given more than once", field=repeated[0])

@@ -249,6 +249,13 @@ def test_reader_parameter(api: httpx.Client) -> None:
     problem(api.get("/v1/cps", params={"reader": "nope"}), 404, "reader_not_found")
     problem(api.get("/v1/cps", params={"reader": VITALE}), 409, "wrong_card_type")
     problem(api.get("/v1/vitale", params={"reader": CPS}), 409, "wrong_card_type")
+    misspelt = problem(api.get("/v1/cps", params={"raeder": CPS}), 422, "invalid_request")
+    assert misspelt["field"] == "raeder"
+    twice = problem(
+        api.get("/v1/cps", params=[("reader", CPS), ("reader", VITALE)]), 422, "invalid_request"
+    )
+    assert twice["field"] == "reader"
+    assert "more than once" in str(twice["detail"])
 
 
 def test_cards_absent(api: httpx.Client, demo: Demo) -> None:
