@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic import Field, PlainValidator, WithJsonSchema
 
 from cardbridge.api import dmp_examples as demo
+from cardbridge.api.models import StrictModel, with_examples
 from cardbridge.dmp.access import MAX_REASON_LENGTH, AccessMode
 from cardbridge.dmp.catalogue import DocumentType
 from cardbridge.dmp.documents import DocumentMetadata
@@ -25,19 +26,10 @@ Moment = Annotated[
 ]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _examples(*examples: dict[str, Any]) -> ConfigDict:
-    """A strict model's configuration, with whole examples for the OpenAPI document."""
-    return ConfigDict(extra="forbid", frozen=True, json_schema_extra={"examples": list(examples)})
-
-
-class DocumentTypeInfo(_Strict):
+class DocumentTypeInfo(StrictModel):
     """An entry of the deposit form's list; ``known: false`` entries are refused."""
 
-    model_config = _examples(demo.DOCUMENT_TYPE)
+    model_config = with_examples(demo.DOCUMENT_TYPE)
 
     label: str = Field(examples=["CR de consultation"])
     code: str | None = Field(examples=["11488-4"])
@@ -56,20 +48,20 @@ class DocumentTypeInfo(_Strict):
         )
 
 
-class InsInfo(_Strict):
+class InsInfo(StrictModel):
     """An INS: matricule, OID of its registry, and both in CX form."""
 
-    model_config = _examples(demo.INS)
+    model_config = with_examples(demo.INS)
 
     value: str
     oid: str
     cx: str
 
 
-class Patient(_Strict):
+class Patient(StrictModel):
     """The patient an access or deposit is about."""
 
-    model_config = _examples(demo.PATIENT)
+    model_config = with_examples(demo.PATIENT)
 
     source: Literal["vitale", "ins", "criteria"]
     ins: InsInfo | None = Field(description="null when the patient has no INS at hand")
@@ -93,10 +85,10 @@ class Patient(_Strict):
         )
 
 
-class AccessBody(_Strict):
+class AccessBody(StrictModel):
     """Opening a patient's DMP."""
 
-    model_config = _examples(*demo.ACCESS_BODIES)
+    model_config = with_examples(*demo.ACCESS_BODIES)
 
     situation: int = Field(ge=0, le=15, description="Index of the CPS practice situation")
     patient: PatientSelector
@@ -112,10 +104,10 @@ class AccessBody(_Strict):
     )
 
 
-class AccessAnswer(_Strict):
+class AccessAnswer(StrictModel):
     """An allowed, signed and traced access."""
 
-    model_config = _examples(demo.ACCESS_ANSWER)
+    model_config = with_examples(demo.ACCESS_ANSWER)
 
     assertion_id: str
     not_on_or_after: datetime
@@ -130,10 +122,10 @@ class AccessAnswer(_Strict):
     vihf: str = Field(description="The SAML 2.0 assertion, signed by the CPS signature key")
 
 
-class JournalEntryModel(_Strict):
+class JournalEntryModel(StrictModel):
     """A record of the DMP access journal."""
 
-    model_config = _examples(demo.JOURNAL_ENTRY)
+    model_config = with_examples(demo.JOURNAL_ENTRY)
 
     seq: int
     recorded_at: datetime
@@ -154,20 +146,20 @@ class JournalEntryModel(_Strict):
         )
 
 
-class JournalCheck(_Strict):
+class JournalCheck(StrictModel):
     """The journal's integrity check: ``problems`` says what was tampered with."""
 
-    model_config = _examples(*demo.JOURNAL_CHECKS)
+    model_config = with_examples(*demo.JOURNAL_CHECKS)
 
     ok: bool
     records: int
     problems: list[str]
 
 
-class DepositAnswer(_Strict):
+class DepositAnswer(StrictModel):
     """A document ready for submission, and its journal record."""
 
-    model_config = _examples(demo.DEPOSIT_ANSWER)
+    model_config = with_examples(demo.DEPOSIT_ANSWER)
 
     metadata: DocumentMetadata
     journal_seq: int

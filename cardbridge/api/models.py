@@ -51,19 +51,21 @@ _PRACTITIONER_EXAMPLE = {
 }
 
 
-def _examples(*documents: dict[str, Any]) -> ConfigDict:
+def with_examples(*documents: dict[str, Any]) -> ConfigDict:
     """The configuration that shows ``documents`` as the model's examples in /docs."""
     return ConfigDict(json_schema_extra={"examples": list(documents)})
 
 
-class _Strict(BaseModel):
+class StrictModel(BaseModel):
+    """An API body or answer: unknown fields refused, values immutable."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Health(_Strict):
+class Health(StrictModel):
     """``GET /v1/health``: open, no token needed."""
 
-    model_config = _examples(
+    model_config = with_examples(
         {"status": "ok", "version": "0.1.0", "backend": "pcsc", "pcsc": "up"},
         {"status": "degraded", "version": "0.1.0", "backend": "pcsc", "pcsc": "down"},
     )
@@ -91,28 +93,28 @@ def _pin(description: str, example: str = "1234") -> Any:
     )
 
 
-class PinRequest(_Strict):
+class PinRequest(StrictModel):
     pin: str = _pin(f"The CPS PIN ({cps.PIN_MIN_LENGTH} to {cps.PIN_MAX_LENGTH} digits)")
 
 
-class PinVerified(_Strict):
-    model_config = _examples({"verified": True})
+class PinVerified(StrictModel):
+    model_config = with_examples({"verified": True})
 
     verified: Literal[True] = True
 
 
-class PinChangeRequest(_Strict):
+class PinChangeRequest(StrictModel):
     old_pin: str = _pin("The current PIN")
     new_pin: str = _pin("The new PIN", "4321")
 
 
-class PinChanged(_Strict):
-    model_config = _examples({"changed": True})
+class PinChanged(StrictModel):
+    model_config = with_examples({"changed": True})
 
     changed: Literal[True] = True
 
 
-class PinUnblockRequest(_Strict):
+class PinUnblockRequest(StrictModel):
     puk: str = Field(
         pattern=_PUK_PATTERN,
         repr=False,
@@ -123,13 +125,13 @@ class PinUnblockRequest(_Strict):
     new_pin: str = _pin("The new PIN")
 
 
-class PinUnblocked(_Strict):
-    model_config = _examples({"unblocked": True})
+class PinUnblocked(StrictModel):
+    model_config = with_examples({"unblocked": True})
 
     unblocked: Literal[True] = True
 
 
-class ChallengeRequest(_Strict):
+class ChallengeRequest(StrictModel):
     origin: str | None = Field(
         None,
         max_length=_ORIGIN_MAX,
@@ -139,16 +141,16 @@ class ChallengeRequest(_Strict):
     )
 
 
-class Challenge(_Strict):
+class Challenge(StrictModel):
     """A nonce to have signed: single use, bound to one origin."""
 
-    model_config = _examples({"nonce": _NONCE_EXAMPLE, "expires_at": "2026-01-05T09:35:00Z"})
+    model_config = with_examples({"nonce": _NONCE_EXAMPLE, "expires_at": "2026-01-05T09:35:00Z"})
 
     nonce: str = Field(description="32 random bytes, base64", examples=[_NONCE_EXAMPLE])
     expires_at: datetime = Field(description="When the nonce stops being accepted (UTC)")
 
 
-class TokenRequest(_Strict):
+class TokenRequest(StrictModel):
     nonce: str = Field(max_length=_NONCE_MAX, examples=[_NONCE_EXAMPLE])
     pin: str | None = Field(
         None,
@@ -201,7 +203,7 @@ class WebEidToken(BaseModel):
     )
 
 
-class VerifyRequest(_Strict):
+class VerifyRequest(StrictModel):
     token: WebEidToken
     nonce: str = Field(max_length=_NONCE_MAX, examples=[_NONCE_EXAMPLE])
     origin: str = Field(
@@ -214,7 +216,7 @@ class VerifyRequest(_Strict):
 class TokenCheck(TokenVerification):
     """The verdict of ``POST /v1/auth/verify``; ``code`` and ``detail`` say why not valid."""
 
-    model_config = _examples(
+    model_config = with_examples(
         {"valid": True, "practitioner": _PRACTITIONER_EXAMPLE, "code": None, "detail": None},
         {
             "valid": False,
@@ -233,10 +235,10 @@ class TokenCheck(TokenVerification):
 # --- Events (GET /v1/events) ---------------------------------------------------------------
 
 
-class ReaderEventData(_Strict):
+class ReaderEventData(StrictModel):
     """``data`` of the reader events; ``reader`` is null for the reader service's events."""
 
-    model_config = _examples(
+    model_config = with_examples(
         {
             "reader": _READER_EXAMPLE,
             "card_type": "cps",
@@ -259,10 +261,10 @@ class ReaderEventData(_Strict):
     time: datetime
 
 
-class StateData(_Strict):
+class StateData(StrictModel):
     """``data`` of the ``state`` event that starts every stream: the readers now."""
 
-    model_config = _examples(
+    model_config = with_examples(
         {
             "backend": "pcsc",
             "pcsc": "up",
@@ -288,10 +290,10 @@ class StateData(_Strict):
     readers: list[ReaderInfo]
 
 
-class HeartbeatData(_Strict):
+class HeartbeatData(StrictModel):
     """``data`` of the ``heartbeat`` event, sent when nothing else happened for a while."""
 
-    model_config = _examples({"time": _TIME_EXAMPLE})
+    model_config = with_examples({"time": _TIME_EXAMPLE})
 
     time: datetime
 

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cardbridge.cards import examples
 from cardbridge.pcsc.atr import format_atr
 from cardbridge.pcsc.readers import ReaderState
 
@@ -14,7 +15,11 @@ from cardbridge.pcsc.readers import ReaderState
 class ReaderInfo(BaseModel):
     """A reader and the card in it (``GET /v1/readers``, ``cardbridge readers --json``)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        json_schema_extra={"examples": [examples.READERS[0], examples.READERS[1]]},
+    )
 
     name: str = Field(description="Reader name as PC/SC gives it.")
     card_present: bool
@@ -80,7 +85,10 @@ class Situation(BaseModel):
 class Practitioner(BaseModel):
     """The holder of a CPS (``GET /v1/cps``, ``cardbridge read cps --json``)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(
+        frozen=True,
+        json_schema_extra={"examples": [examples.PRACTITIONER, examples.PRACTITIONER_BEFORE_PIN]},
+    )
 
     reader: str
     card: CpsCardInfo
@@ -105,7 +113,7 @@ class Practitioner(BaseModel):
 class PinStatus(BaseModel):
     """The CPS PIN counter, read without spending a try (``GET /v1/cps/pin``)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, json_schema_extra={"examples": [examples.PIN_STATUS]})
 
     tries_left: int = Field(ge=0, examples=[3])
     max_tries: int = Field(ge=1, examples=[3])
@@ -167,7 +175,7 @@ class Beneficiary(BaseModel):
 class VitaleCard(BaseModel):
     """A Vitale card read (``GET /v1/vitale``, ``cardbridge read vitale --json``)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, json_schema_extra={"examples": [examples.VITALE_CARD]})
 
     reader: str
     card: VitaleCardInfo

@@ -11,7 +11,18 @@ class CertificateBundle(BaseModel):
     """The two certificates of a CPS and the CA certificates above them (``GET
     /v1/cps/certificates``), all PEM."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "authentication": _PEM_EXAMPLE,
+                    "signature": _PEM_EXAMPLE,
+                    "chain": _PEM_EXAMPLE + _PEM_EXAMPLE,
+                }
+            ]
+        },
+    )
 
     authentication: str = Field(
         description="Authentication certificate (key usage digitalSignature, EKU clientAuth)",
