@@ -120,8 +120,10 @@ def _per_card(build: Callable[[], IsoCard], count: int) -> tuple[float, float]:
     return (heap - heap_before) / count, (resident - resident_before) / count
 
 
-# A test run or a soak holds hundreds of emulated cards: each must stay small.
-MEMORY_PER_CARD = Target("<=", 256.0)
+# A test run or a soak holds hundreds of emulated cards: each must stay small. Measured
+# on the Python heap (tracemalloc): exact and repeatable, where the resident set's growth
+# depends on what the allocator had freed before. The RSA keys live in OpenSSL's memory.
+MEMORY_PER_CARD = Target("<=", 64.0)
 
 
 @benchmark("emulator-memory")
@@ -135,13 +137,20 @@ def emulator_memory(recorder: Recorder) -> None:
         ("Vitale card", lambda: build_card(vitale), VITALE_CARDS),
     ):
         heap, resident = _per_card(build, count)
-        recorder.record(Result(f"memory per emulated {label}, Python heap", heap / 1024, "KiB"))
+        recorder.record(
+            Result(
+                f"memory per emulated {label}, Python heap",
+                heap / 1024,
+                "KiB",
+                target=MEMORY_PER_CARD,
+                note=f"{count} cards",
+            )
+        )
         recorder.record(
             Result(
                 f"memory per emulated {label}, resident set",
                 resident / 1024,
                 "KiB",
-                target=MEMORY_PER_CARD,
-                note=f"{count} cards",
+                note="informative: the allocator reuses freed pages, often 0",
             )
         )
