@@ -42,29 +42,15 @@ from cardbridge.emulator.profiles import (
     parse_profile,
 )
 from cardbridge.errors import CardBridgeError
-from cardbridge.layouts import cps, iasecc, vitale
 from cardbridge.pcsc.apdu import CommandApdu, MalformedApduError, ResponseApdu
 from cardbridge.pcsc.tlv import TlvError, parse_all
 from tests.support.apdu import VALID_COMMANDS, check_answer
+from tests.support.decoders import DECODERS
 
 ORIGIN = "https://dmp.example.fr"
 NONCE = "q5SY8vYzWmxmJXc8zbDjd1cYqXdUFEjHHjHkLnC9YHE="
 PIN = "1234"
 _READER = "fuzz"
-
-DECODERS: tuple[Callable[[bytes], object], ...] = (
-    cps.ChipSerial.from_bytes,
-    cps.DataUpdate.from_bytes,
-    cps.CardIdentity.from_bytes,
-    cps.HolderName.from_bytes,
-    cps.ProfessionalInfo.from_bytes,
-    cps.Situation.from_bytes,
-    vitale.decode_identity_file,
-    vitale.decode_nir_file,
-    vitale.InsuranceData.from_bytes,
-    iasecc.PinStatus.from_bytes,
-    iasecc.SecurityEnvironment.from_bytes,
-)
 
 
 @dataclass(frozen=True)

@@ -40,11 +40,11 @@ from cardbridge.dmp.journal_store import (
     canonical,
     connect,
     create_key,
-    exclusive_lock,
     prepare,
     read_key,
 )
 from cardbridge.errors import CardBridgeError
+from cardbridge.filelock import exclusive_lock
 
 
 class JournalError(CardBridgeError):

@@ -8,7 +8,6 @@ deleted one.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import secrets
@@ -59,17 +58,6 @@ _HEAD_COLUMNS_ADDED = ("count INTEGER", "tag TEXT")
 def canonical(value: Any) -> bytes:
     """The bytes a MAC covers: JSON with sorted keys and no spaces."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-@contextmanager
-def exclusive_lock(path: Path) -> Iterator[None]:
-    """Held while the journal of a data dir is opened (and created if new)."""
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(descriptor)
 
 
 def read_key(path: Path) -> bytes:

@@ -9,13 +9,13 @@ builder, and the kernel releases it if that builder dies.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+
+from cardbridge.filelock import exclusive_lock
 
 FileContents = Mapping[str, tuple[bytes, int]]
 """File name → (content, permission bits)."""
@@ -31,7 +31,7 @@ def create_once(directory: Path, build: Callable[[], FileContents]) -> None:
         return
     parent = directory.parent
     parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive_lock(parent / f"{directory.name}.lock"):
+    with exclusive_lock(parent / f"{directory.name}.lock"):
         if directory.is_dir():
             return
         prefix = f".{directory.name}-"
@@ -48,16 +48,6 @@ def create_once(directory: Path, build: Callable[[], FileContents]) -> None:
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise
-
-
-@contextlib.contextmanager
-def _exclusive_lock(path: Path) -> Iterator[None]:
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(descriptor)
 
 
 def _write_new(path: Path, content: bytes, mode: int) -> None:

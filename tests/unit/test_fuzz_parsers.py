@@ -17,24 +17,10 @@ from cardbridge.cards.cps import CpsSession
 from cardbridge.cards.vitale import VitaleSession
 from cardbridge.emulator.profiles import parse_profile
 from cardbridge.errors import CardBridgeError
-from cardbridge.layouts import cps, iasecc, vitale
+from cardbridge.layouts import cps, vitale
 from cardbridge.pcsc.tlv import Tlv
+from tests.support.decoders import DECODERS
 from tests.support.fuzzing import examples
-
-DECODERS: list[Callable[[bytes], object]] = [
-    cps.ChipSerial.from_bytes,
-    cps.DataUpdate.from_bytes,
-    cps.CardIdentity.from_bytes,
-    cps.HolderName.from_bytes,
-    cps.ProfessionalInfo.from_bytes,
-    cps.Situation.from_bytes,
-    vitale.decode_identity_file,
-    vitale.decode_nir_file,
-    vitale.InsuranceData.from_bytes,
-    iasecc.PinStatus.from_bytes,
-    iasecc.SecurityEnvironment.from_bytes,
-    lambda data: iasecc.digest_from_hash_data(data, 32),
-]
 
 # Bytes that look like the real thing often enough to reach deep into the decoders.
 tags = st.sampled_from(
