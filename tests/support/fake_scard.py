@@ -35,6 +35,7 @@ class FakeScard:
         self._cancelled: set[int] = set()
         self._next_context = 1
         self.establish_attempts = 0
+        self.timeouts: list[int] = []  # of every SCardGetStatusChange, in order
 
     # --- what the test does -----------------------------------------------------------
 
@@ -119,6 +120,7 @@ class FakeScard:
         self, context: int, timeout: int, states: list[tuple[str, int]]
     ) -> tuple[int, list[tuple[str, int, list[int]]]]:
         with self._condition:
+            self.timeouts.append(timeout)
             if any(n != PNP_NOTIFICATION and n not in self._readers for n, _ in states):
                 return ScardCode.E_UNKNOWN_READER, []
             start_version = self._list_version

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from smartcard import scard
 
 from cardbridge.pcsc import monitor as monitor_module
 from cardbridge.pcsc.monitor import PcscMonitor, Tracked, reader_changes, removal_changes
@@ -115,6 +116,21 @@ def test_cards_in_and_out(fake: FakeScard, monitor: PcscMonitor, log: EventLog) 
     events = log.events
     assert [e.kind for e in events[:3]] == [ADDED, INSERTED, EJECTED]
     assert events[1].card_type == "cps"
+
+
+def test_the_monitor_waits_without_polling(
+    fake: FakeScard, monitor: PcscMonitor, log: EventLog
+) -> None:
+    """Its waits have no timeout (INFINITE): it wakes for a change or a cancel, never on a
+    clock (the fake treats any other non-zero timeout as endless, so look at them)."""
+    fake.add_reader("A")
+    monitor.start()
+    settle(log, 1)
+    fake.insert("A", CPS3)
+    settle(log, 2)
+    blocking = [timeout for timeout in fake.timeouts if timeout != 0]
+    assert blocking
+    assert set(blocking) == {scard.INFINITE}
 
 
 def test_swap_between_two_wakeups(fake: FakeScard, monitor: PcscMonitor, log: EventLog) -> None:
