@@ -268,18 +268,25 @@ class Journal:
                 rows = db.execute(sql, [*params, limit]).fetchall()
         except sqlite3.Error as error:
             raise self._unavailable(error, writing=False) from None
-        return [
-            JournalRecord(
-                seq,
-                datetime.fromisoformat(at),
-                JournalKind(kind_),
-                who,
-                whom,
-                json.loads(details),
-                mac,
-            )
-            for seq, at, kind_, who, whom, details, mac in rows
-        ]
+        try:
+            return [
+                JournalRecord(
+                    seq,
+                    datetime.fromisoformat(at),
+                    JournalKind(kind_),
+                    who,
+                    whom,
+                    json.loads(details),
+                    mac,
+                )
+                for seq, at, kind_, who, whom, details, mac in rows
+            ]
+        except (ValueError, TypeError):  # a record edited into something unreadable
+            raise JournalError(
+                "A record of the DMP access journal cannot be read: the journal was tampered "
+                "with. Run `cardbridge journal verify`, keep the journal files as evidence and "
+                "ask your administrator."
+            ) from None
 
     def records_of(self, practitioner: str, patient: str) -> list[JournalRecord]:
         """Every record of ``practitioner`` about ``patient``, oldest first."""
@@ -324,10 +331,10 @@ class Journal:
                 )
             try:
                 content = _content((seq, at, kind, who, whom, details))
-            except ValueError:
+            except (ValueError, TypeError):  # not JSON, or values of another type
                 problems.append(f"record {seq} is unreadable (modified)")
             else:
-                if not hmac.compare_digest(self._mac(prev_mac, content), str(mac)):
+                if not hmac.compare_digest(self._mac(str(prev_mac), content), str(mac)):
                     problems.append(f"record {seq} was modified")
             expected_prev, expected_seq = mac, seq + 1
         return problems
@@ -341,6 +348,12 @@ class Journal:
                 return ["the journal is empty and its head is gone: the journal was wiped"]
             return ["the journal head was deleted: the last records may be missing too"]
         seq, mac, written, tag = head
+        if tag is None:
+            return [
+                "the journal head is not authenticated (a journal of an older cardbridge, or "
+                "an edited head): its last records may have been deleted unnoticed; keep it "
+                "as evidence and start a new journal"
+            ]
         if not hmac.compare_digest(str(tag), self._head_tag(seq, mac, written)):
             return ["the journal head was modified: the last records may have been deleted"]
         if seq > last[0]:

@@ -51,7 +51,7 @@ BEGIN SELECT RAISE(ABORT, 'the DMP access journal is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS records_no_delete BEFORE DELETE ON records
 BEGIN SELECT RAISE(ABORT, 'the DMP access journal is append-only'); END;
 """
-# Journals written before the head was authenticated have a head without these columns.
+# Journals of the first versions have a head without these columns (never authenticated).
 _HEAD_COLUMNS_ADDED = ("count INTEGER", "tag TEXT")
 
 
@@ -88,25 +88,24 @@ def connect(database: Path, *, create: bool = False) -> Iterator[sqlite3.Connect
 def prepare(db: sqlite3.Connection, *, new: bool, sign: HeadSigner) -> None:
     """Create the tables (kept if present) and, for a ``new`` journal, its first head in
     the same transaction: a journal's head is only ever missing if someone deleted it.
-    A journal of a version before the head was authenticated gets its head signed as it
-    stands (what was done to it before cannot be told any more; what follows can)."""
+
+    A head is never signed here otherwise: anyone able to edit the database could then
+    cut records off the end, mark the head "unsigned" and have it signed at the next
+    start. A head without its tag (a journal of the first versions, before the head was
+    authenticated, or an edited one) stays unauthenticated and :meth:`Journal.verify`
+    reports it. Its columns are added so that the journal can still be read.
+    """
     db.execute("BEGIN IMMEDIATE")
     try:
         for statement in _statements(TABLES):
             db.execute(statement)
         present = {row[1] for row in db.execute("PRAGMA table_info(head)")}
-        added = [c for c in _HEAD_COLUMNS_ADDED if c.split()[0] not in present]
-        for column in added:
-            db.execute(f"ALTER TABLE head ADD COLUMN {column}")
-        empty = db.execute("SELECT NOT EXISTS (SELECT 1 FROM records)").fetchone()[0]
-        headless = db.execute("SELECT NOT EXISTS (SELECT 1 FROM head)").fetchone()[0]
-        if new or (added and empty and headless):
+        for column in _HEAD_COLUMNS_ADDED:
+            if column.split()[0] not in present:
+                db.execute(f"ALTER TABLE head ADD COLUMN {column}")
+        if new:
             db.execute(
                 "INSERT INTO head VALUES (1, 0, ?, 0, ?)", (GENESIS_MAC, sign(0, GENESIS_MAC, 0))
-            )
-        for seq, mac in db.execute("SELECT seq, mac FROM head WHERE tag IS NULL").fetchall():
-            db.execute(
-                "UPDATE head SET count = ?, tag = ? WHERE id = 1", (seq, sign(seq, mac, seq))
             )
         db.execute("COMMIT")
     except BaseException:

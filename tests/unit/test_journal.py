@@ -21,7 +21,6 @@ from cardbridge.dmp.journal import (
     JournalEntry,
     JournalError,
     JournalKind,
-    VerifyReport,
 )
 
 T0 = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
@@ -99,6 +98,29 @@ class _Rows:
 
     def fetchall(self) -> list[object]:
         return self._rows
+
+
+@pytest.mark.parametrize(
+    ("edit", "listed"),
+    [
+        ("UPDATE records SET recorded_at = x'00ff' WHERE seq = 2", False),
+        ("UPDATE records SET prev_mac = x'00ff' WHERE seq = 2", True),
+        ("UPDATE records SET kind = 7, details = '[1' WHERE seq = 2", False),
+    ],
+)
+def test_records_edited_into_other_types_are_reported(
+    journal: Journal, edit: str, listed: bool
+) -> None:
+    """Reported, never a crash (which the API would answer with a 500)."""
+    raw(journal, edit)
+    report = journal.verify()
+    assert not report.ok
+    assert any("record 2" in problem for problem in report.problems)
+    if listed:  # the listing does not show the edited column
+        assert len(journal.query()) == 5
+    else:
+        with pytest.raises(JournalError):
+            journal.query()
 
 
 def test_edited_record_is_detected(journal: Journal) -> None:
@@ -209,20 +231,34 @@ def make_legacy(journal: Journal, *, with_head: bool = True) -> None:
     raw(journal, "ALTER TABLE head_v1 RENAME TO head")
 
 
-def test_journal_of_the_first_version_gets_its_head_signed(
+def test_journal_of_the_first_version_is_reported_not_signed(
     journal: Journal, tmp_path: Path
 ) -> None:
+    """Signing an unsigned head at the next start would let anyone who can edit the
+    database cut its end off unnoticed: it stays unauthenticated, and nothing is added."""
     make_legacy(journal)
-    upgraded = Journal.open(tmp_path)
-    assert upgraded.verify().ok
-    upgraded.append(entry(5))
-    assert upgraded.verify() == VerifyReport(6, ())
+    reopened = Journal.open(tmp_path)
+    (problem,) = reopened.verify().problems
+    assert problem.startswith("the journal head is not authenticated")
+    with pytest.raises(JournalError):
+        reopened.append(entry(5))
+    assert Journal.open(tmp_path).verify().problems == (problem,)  # still, after a restart
 
 
-def test_empty_journal_of_the_first_version(tmp_path: Path) -> None:
+def test_truncation_with_the_head_marked_unsigned_is_detected(
+    journal: Journal, tmp_path: Path
+) -> None:
+    raw(journal, "DELETE FROM records WHERE seq = 5")
+    raw(journal, "UPDATE head SET seq = 4, mac = ?, count = NULL, tag = NULL", last_mac(journal, 4))
+    assert not Journal.open(tmp_path).verify().ok
+
+
+def test_wipe_into_the_first_versions_layout_is_detected(tmp_path: Path) -> None:
     journal = Journal.open(tmp_path)
-    make_legacy(journal, with_head=False)  # the first version wrote no head before a record
-    assert Journal.open(tmp_path).verify().ok
+    journal.append(entry(1))
+    raw(journal, "DELETE FROM records")
+    make_legacy(journal, with_head=False)  # no head at all, in the old layout
+    assert not Journal.open(tmp_path).verify().ok
 
 
 def test_damaged_database_is_reported(journal: Journal, tmp_path: Path) -> None:
