@@ -3,8 +3,9 @@
 PDF, JPEG, TIFF and RTF are recognised by their first bytes. Anything else must be
 plain text: UTF-8 (with or without BOM) or, as Windows editors still save it,
 Windows-1252 — accepted only when it decodes cleanly and holds no control character
-besides tab, CR, LF and form feed. Text that is really markup (an HTML page, an SVG or
-XML image, a ``<script>``) or a program (``#!``) is refused: a viewer could run it.
+besides tab, CR, LF and form feed, and not empty. Text that is really markup (an HTML
+page, an SVG or XML image, a ``<script>``, an event handler attribute) or a program
+(``#!``) is refused: a viewer could run it.
 The file name plays no part; what it suggested is only reported.
 """
 
@@ -37,9 +38,13 @@ _MARKUP_START = re.compile(
     r"|svg|\?xml)[\s>/]|<!--",
     re.IGNORECASE,
 )
-# Elements that run or pull in code, wherever they are.
+# Elements that run or pull in code, wherever they are, event handler attributes
+# (``<img src=x onerror=…>``) and XML processing instructions (``<?xml-stylesheet …?>``).
 _ACTIVE_MARKUP = re.compile(
-    r"<\s*(?:script|iframe|object|embed|svg|html|body|meta|link|form)\b", re.IGNORECASE
+    r"<\s*(?:script|iframe|object|embed|svg|html|body|meta|link|form|img|image)\b"
+    r"|<[a-z][^>]*\son[a-z]+\s*="
+    r"|<\?xml",
+    re.IGNORECASE,
 )
 _ACCEPTED = "PDF, JPEG, TIFF, RTF or plain-text document"
 
@@ -74,6 +79,8 @@ def detect_format(content: bytes) -> DetectedFormat:
         raise _refused(f"the file is not a {_ACCEPTED}")
     text, encoding = decoded
     start = text.lstrip()
+    if not start:
+        raise _refused("the file is empty (or holds only blank space)")
     if _MARKUP_START.match(start) or _ACTIVE_MARKUP.search(text):
         raise _refused(
             "the file is web markup (HTML, SVG or XML), not plain text: a viewer could run "

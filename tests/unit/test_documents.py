@@ -82,6 +82,11 @@ def test_windows_1252_text_reads_back_as_written() -> None:
         ("Compte rendu.\n<script>alert('x')</script>".encode("cp1252"), "web markup"),
         (b"CR\n< iframe src='https://evil.example'>", "web markup"),
         (b"#!/bin/sh\necho compte rendu\n", "a program"),
+        (b"Compte rendu <img src=x onerror=alert(1)>", "web markup"),
+        (b"CR <a href='#' onclick = 'x()'>ici</a>", "web markup"),
+        (b'Compte rendu\n<?xml-stylesheet href="x.xsl"?>', "web markup"),
+        (b"\xef\xbb\xbf", "empty"),  # a UTF-8 byte order mark alone
+        (b" \n\t\r\n", "empty"),
     ],
 )
 def test_other_content_is_refused_with_its_reason(content: bytes, message: str) -> None:
