@@ -94,6 +94,10 @@ class ScardContext:
         raise pcsc_error(ScardCode.E_UNKNOWN_READER)
 
 
+# The calls given up by connections made without a backend (one per process).
+_HELD_UP = HeldUpCalls()
+
+
 class PcscConnection:
     """A shared connection to the card in one reader; implements ``Connection``.
 
@@ -108,7 +112,7 @@ class PcscConnection:
 
     def __init__(self, reader: str, held_up: HeldUpCalls | None = None) -> None:
         self._reader = reader
-        self._held_up = held_up or HeldUpCalls()
+        self._held_up = held_up or _HELD_UP
         self._held_up.check(reader)
         self._transaction_depth = 0
         self._given_up = False  # a call on this connection was given up: it is unusable
@@ -209,16 +213,15 @@ class PcscConnection:
             log.debug("disconnecting from %s: %s", self._reader, describe_code(code))
         self._context.release()
 
-    def _undo_late_begin(self, card: int, code: int) -> None:
+    def _undo_late_begin(self, card: int, code: int | None) -> None:
         """A transaction obtained after the caller gave up: end it and disconnect."""
         if code == ScardCode.S_SUCCESS:
             scard.SCardEndTransaction(card, scard.SCARD_LEAVE_CARD)
         self._disconnect(card)
 
-    def _undo_late_connect(self, result: tuple[int, int, int]) -> None:
-        code, card, _protocol = result
-        if code == ScardCode.S_SUCCESS:
-            scard.SCardDisconnect(card, scard.SCARD_LEAVE_CARD)
+    def _undo_late_connect(self, result: tuple[int, int, int] | None) -> None:
+        if result is not None and result[0] == ScardCode.S_SUCCESS:
+            scard.SCardDisconnect(result[1], scard.SCARD_LEAVE_CARD)
         self._context.release()
 
     def __enter__(self) -> PcscConnection:
@@ -266,9 +269,18 @@ class PcscConnection:
         """Acknowledge a reset by another program, then raise :class:`CardResetError`."""
         card = self._handle()
         for _ in range(MAX_RESET_RECONNECTS):
-            code, protocol = scard.SCardReconnect(
-                card, scard.SCARD_SHARE_SHARED, _PROTOCOLS, scard.SCARD_LEAVE_CARD
-            )
+            try:
+                # Waits, like connecting, while another program holds a transaction.
+                code, protocol = self._held_up.call(
+                    self._reader,
+                    lambda: scard.SCardReconnect(
+                        card, scard.SCARD_SHARE_SHARED, _PROTOCOLS, scard.SCARD_LEAVE_CARD
+                    ),
+                    lambda _late: self._disconnect(card),
+                )
+            except CardBusyError:
+                self._given_up = True
+                raise
             if code == ScardCode.S_SUCCESS:
                 self._protocol = protocol
                 self._atr = self._read_atr(card)

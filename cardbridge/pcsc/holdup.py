@@ -55,11 +55,12 @@ class HeldUpCalls:
         if self.held_up(reader):
             raise CardBusyError(HELD_MESSAGE, reader=reader)
 
-    def call(self, reader: str, call: Callable[[], T], undo: Callable[[T], None]) -> T:
+    def call(self, reader: str, call: Callable[[], T], undo: Callable[[T | None], None]) -> T:
         """``call()``'s result, or :class:`CardBusyError` after the timeout.
 
-        ``undo`` receives the result of a call that returns after it was given up; it
-        runs on the helper thread and must release whatever the call obtained.
+        ``undo`` runs on the helper thread when a given-up call ends: with its result, or
+        with ``None`` if it failed. It must release whatever the call obtained, and the
+        PC/SC context the call held.
         """
         done = threading.Event()
         outcome: list[T] = []
@@ -76,7 +77,10 @@ class HeldUpCalls:
                     failure.append(error)
                 if late:
                     log.debug("a PC/SC call given up on %s failed later: %r", reader, error)
-                    self._returned(reader)
+                    try:
+                        undo(None)
+                    finally:
+                        self._returned(reader)
                 done.set()
                 return
             with lock:
@@ -109,4 +113,4 @@ class HeldUpCalls:
             self._pending[reader] -= 1
             if self._pending[reader] <= 0:
                 del self._pending[reader]
-        log.info("the card in %s was released by the other program", reader)
+        log.info("the PC/SC call given up on %s has ended", reader)

@@ -177,13 +177,15 @@ class ReaderSlot:
         raise CardRemovedError(reader=self.name)
 
     def _drop_connection(self, generation: int) -> None:
-        """Close the connection of ``generation``'s card, keeping what is known of the card
-        (worker thread only)."""
+        """Close the connection of ``generation``'s card, keeping its identity (worker
+        thread only). The PIN counts as not verified any more: without our connection we
+        would not see another program reset the card, or pcscd power it off."""
         with self._lock:
             if generation != self._generation or self._connection is None:
                 return
             connection, self._connection = self._connection, None
             self._memory.forget_sessions()
+            self._memory.forget_pin()
         connection.close()
 
     def invalidate(self, generation: int | None = None) -> None:

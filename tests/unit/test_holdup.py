@@ -32,7 +32,7 @@ def test_a_held_call_is_given_up_then_undone_when_it_returns() -> None:
     undone: list[int] = []
     finished = threading.Event()
 
-    def undo(result: int) -> None:
+    def undo(result: int | None) -> None:
         undone.append(result)
         finished.set()
 
@@ -56,19 +56,22 @@ def test_a_held_call_is_given_up_then_undone_when_it_returns() -> None:
     calls.check(READER)
 
 
-def test_a_given_up_call_that_fails_later_is_not_undone() -> None:
+def test_a_given_up_call_that_fails_later_is_undone_with_none() -> None:
+    """Its PC/SC context must still be released: ``undo`` learns it failed."""
     calls = HeldUpCalls(timeout=0.05)
     release = threading.Event()
+    undone: list[object] = []
 
     def fail_later() -> int:
         release.wait()
         raise OSError("card gone")
 
     with pytest.raises(CardBusyError):
-        calls.call(READER, fail_later, undo=pytest.fail)
+        calls.call(READER, fail_later, undo=undone.append)
     release.set()
     for _ in range(500):
         if not calls.held_up(READER):
             break
         threading.Event().wait(0.01)
     assert not calls.held_up(READER)
+    assert undone == [None]

@@ -41,7 +41,9 @@ def test_a_card_held_elsewhere_answers_card_busy_then_works(
             time.sleep(0.05)
         assert answer.status_code == 200
         assert answer.json()["tries_left"] == 3
-        # Still the same card, its PIN still verified: the situations are readable.
+        # The other program may have reset the card meanwhile: the PIN is asked again.
+        assert api.get("/v1/cps", params=stack.cps).json()["situations"] is None
+        assert api.post("/v1/cps/pin/verify", params=stack.cps, json={"pin": "1234"}).is_success
         assert api.get("/v1/cps", params=stack.cps).json()["situations"] is not None
 
 
