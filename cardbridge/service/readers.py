@@ -25,6 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from cardbridge.cards.locate import choose_reader
+from cardbridge.cards.session import REMOVAL_CONFIRMATION
 from cardbridge.errors import (
     CardAbsentError,
     CardBridgeError,
@@ -48,9 +49,6 @@ T = TypeVar("T")
 # Operations waiting for one reader; past this the reader answers card_busy rather than
 # queueing without bound behind a slow card.
 MAX_PENDING = 256
-# How long an error that a removal may explain waits for the monitor to report it:
-# pcscd looks at readers about every 0.4 s.
-REMOVAL_CONFIRMATION = 1.0
 # At start, how long to wait for the monitor to report the readers pcscd already has.
 START_SYNC_TIMEOUT = 2.0
 _START_SYNC_POLL = 0.02
