@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from lxml import etree
 from signxml import InvalidSignature, SignatureConfiguration, XMLVerifier
 
 from cardbridge.cards.cps import CpsSession
+from cardbridge.cards.models import Practitioner
 from cardbridge.cards.vitale import VitaleSession
 from cardbridge.dmp.access import AccessMode, ConsentRequiredError
 from cardbridge.dmp.documents import DepositForm
@@ -34,6 +36,15 @@ from tests.support.xmldsig import attribute_texts, attribute_values, verify_sign
 MakeCard = Callable[[object], IsoCard]
 NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
 LPS = LpsInfo("cardbridge-test", "cardbridge", "0.1.0")
+
+
+@contextmanager
+def unlocked_cps(card: IsoCard) -> Iterator[tuple[CpsSession, Practitioner]]:
+    """A session on ``card`` with its PIN verified, and its practitioner with situations."""
+    with connected(card) as connection:
+        session = CpsSession(connection)
+        session.verify_pin("1234")
+        yield session, session.read_practitioner(with_situations=True)
 
 
 @pytest.fixture
@@ -78,10 +89,7 @@ def test_emergency_access_does_not_extend_consent(
     make_card: MakeCard, workflow: DmpWorkflow
 ) -> None:
     patient = patient_from_ins("295109912611193", test=True)
-    with connected(make_card("demo-cps")) as connection:
-        session = CpsSession(connection)
-        session.verify_pin("1234")
-        practitioner = session.read_practitioner(with_situations=True)
+    with unlocked_cps(make_card("demo-cps")) as (session, practitioner):
 
         def open_at(moment: datetime, request: AccessRequest) -> None:
             workflow.open_access(session, practitioner, request, now=moment)
@@ -101,10 +109,7 @@ def test_emergency_access_is_traced_with_its_reason(
     make_card: MakeCard, workflow: DmpWorkflow
 ) -> None:
     patient = patient_from_ins("295109912611193", test=True)
-    with connected(make_card("demo-cps")) as connection:
-        session = CpsSession(connection)
-        session.verify_pin("1234")
-        practitioner = session.read_practitioner(with_situations=True)
+    with unlocked_cps(make_card("demo-cps")) as (session, practitioner):
         with pytest.raises(InvalidInputError, match="reason"):
             workflow.open_access(
                 session, practitioner, AccessRequest(0, patient, AccessMode.EMERGENCY), now=NOW
@@ -131,10 +136,7 @@ def test_patients_from_the_vitale_card(make_card: MakeCard, workflow: DmpWorkflo
     assert child.ins is None  # no certified NIR: no INS, never the parent's
     with pytest.raises(InvalidInputError, match="beneficiaries"):
         patient_from_beneficiary(card, 9)
-    with connected(make_card("demo-cps")) as connection:
-        session = CpsSession(connection)
-        session.verify_pin("1234")
-        practitioner = session.read_practitioner(with_situations=True)
+    with unlocked_cps(make_card("demo-cps")) as (session, practitioner):
         with pytest.raises(InvalidInputError, match="INS") as caught:
             workflow.open_access(
                 session, practitioner, AccessRequest(0, child, AccessMode.NORMAL, True), now=NOW
@@ -147,10 +149,8 @@ def test_patients_from_the_vitale_card(make_card: MakeCard, workflow: DmpWorkflo
 
 
 def test_deposit_is_prepared_and_traced(make_card: MakeCard, workflow: DmpWorkflow) -> None:
-    with connected(make_card("demo-cps")) as connection:
-        session = CpsSession(connection)
-        session.verify_pin("1234")
-        practitioner = session.read_practitioner(with_situations=True)
+    with unlocked_cps(make_card("demo-cps")) as (_, practitioner):
+        pass
     patient = patient_from_ins("295109912611193", test=True)
     form = DepositForm(
         title="CR de consultation",
@@ -173,10 +173,7 @@ def card_vihf(
     """A VIHF signed by the demo CPS through the card: XML, issuer, signature and
     authentication certificates (PEM)."""
     patient = patient_from_ins("295109912611193", test=True)
-    with connected(make_card("demo-cps")) as connection:
-        session = CpsSession(connection)
-        session.verify_pin("1234")
-        practitioner = session.read_practitioner(with_situations=True)
+    with unlocked_cps(make_card("demo-cps")) as (session, practitioner):
         reason = None if mode is AccessMode.NORMAL else "Patient inconscient aux urgences"
         grant = workflow.open_access(
             session, practitioner, AccessRequest(0, patient, mode, True, reason), now=NOW
@@ -256,10 +253,7 @@ def test_card_without_the_speciality_the_dmp_requires_is_refused(
     holder = demo.holder.model_copy(update={"profession": profession, "specialty": None})
     card = build_card(demo.model_copy(update={"holder": holder}), keys=key_pool, issuer=issuer)
     patient = patient_from_ins("295109912611193", test=True)
-    with connected(card) as connection:
-        session = CpsSession(connection)
-        session.verify_pin("1234")
-        practitioner = session.read_practitioner(with_situations=True)
+    with unlocked_cps(card) as (session, practitioner):
         assert (practitioner.profession.code, practitioner.specialty) == (profession, None)
         with pytest.raises(CardDataError) as caught:
             workflow.open_access(
@@ -278,10 +272,7 @@ def test_an_access_reads_the_signature_certificate_only(
     """The VIHF names the signature certificate's subject; the other one is not read."""
     card = make_card("demo-cps")
     patient = patient_from_ins("295109912611193", test=True)
-    with connected(card) as connection:
-        session = CpsSession(connection)
-        session.verify_pin("1234")
-        practitioner = session.read_practitioner(with_situations=True)
+    with unlocked_cps(card) as (session, practitioner):
         request = AccessRequest(0, patient, AccessMode.NORMAL, True)
         with recorded(card) as sent:
             workflow.open_access(session, practitioner, request, now=NOW)
