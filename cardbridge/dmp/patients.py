@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, m
 
 from cardbridge.cards.models import VitaleCard
 from cardbridge.dmp.fields import field_error
-from cardbridge.domain.nir import INS_OIDS, ins_cx, ins_kind, parse_nir
+from cardbridge.domain.nir import INS_CX, INS_OIDS, ins_cx, ins_cx_prefix, ins_kind, parse_nir
 from cardbridge.errors import InvalidInputError
 
 # Letters (French accents included), spaces, hyphens, apostrophes; as civil registers write.
@@ -27,8 +27,6 @@ _NAME = re.compile(r"[^\W\d_]+(?:[ '\-’][^\W\d_]+)*")
 _DEPARTMENT = re.compile(r"0[1-9]|[1-8][0-9]|9[0-5]|2[AB]|97[1-6]|99")
 _DAY = re.compile(r"[0-9]{2}/[0-9]{2}/[0-9]{4}")
 _YEAR = re.compile(r"[0-9]{4}")
-# An INS in HL7 CX form, as the journal records it (cardbridge.domain.nir.ins_cx).
-_CX = re.compile(r"[0-9AB]{15}\^\^\^&[0-9.]+&ISO\^NH")
 MAX_AGE = 130
 # Given in the OpenAPI document; checked by the validators, whose messages say more.
 _DAY_SCHEMA: dict[str, JsonValue] = {"pattern": f"^{_DAY.pattern}$"}
@@ -210,12 +208,12 @@ def journal_patient(text: str) -> JournalPatient:
     text = text.strip()
     if text.startswith(TRAITS_PREFIX):
         return JournalPatient(key=text)
-    if _CX.fullmatch(text):
+    if INS_CX.fullmatch(text):
         parse_nir(text.split("^", 1)[0], field="patient")  # a wrong key finds nothing: say so
         return JournalPatient(key=text)
     if re.fullmatch(r"[0-9A-Za-z ]+", text):
         matricule = parse_nir(text, field="patient").value
-        return JournalPatient(key_prefix=f"{matricule}^^^&")  # as ins_cx writes it
+        return JournalPatient(key_prefix=ins_cx_prefix(matricule))
     raise InvalidInputError(
         "expected an INS (15 characters, spaces allowed), an INS in CX form "
         f"(…^^^&OID&ISO^NH) or traits as recorded ({TRAITS_PREFIX}NAME|FIRST NAME|SEX|BIRTH)",

@@ -110,4 +110,13 @@ def ins_oid(kind: InsKind) -> str:
 
 def ins_cx(matricule: str, oid: str) -> str:
     """An INS in HL7 CX form, as the DMP expects it: ``<matricule>^^^&<oid>&ISO^NH``."""
-    return f"{matricule}^^^&{oid}&ISO^NH"
+    return f"{ins_cx_prefix(matricule)}{oid}&ISO^NH"
+
+
+def ins_cx_prefix(matricule: str) -> str:
+    """How the CX form of ``matricule`` starts, whatever the OID that follows."""
+    return f"{matricule}^^^&"
+
+
+# The CX form that :func:`ins_cx` writes, with any matricule and OID.
+INS_CX = re.compile(r"[0-9AB]{15}\^\^\^&[0-9.]+&ISO\^NH")
