@@ -96,6 +96,10 @@ class VerifyReport:
 
 
 _FIELDS = ("seq", "recorded_at", "kind", "practitioner", "patient", "details")
+_TAMPERED_ADVICE = (
+    "Run `cardbridge journal verify`, keep the journal files as evidence and ask your "
+    "administrator."
+)
 # Distinguishes a head's tag from a record's MAC (whose input starts with 64 hex digits).
 _HEAD_DOMAIN = b"cardbridge journal head\x00"
 
@@ -179,8 +183,7 @@ class Journal:
         ):
             raise JournalError(
                 "The DMP access journal was tampered with (its last records or its head), so "
-                "cardbridge adds nothing to it and no DMP access can be traced. Run `cardbridge "
-                "journal verify`, keep the journal files as evidence and ask your administrator."
+                f"cardbridge adds nothing to it and no DMP access can be traced. {_TAMPERED_ADVICE}"
             )
         return head[0], head[1], head[2]
 
@@ -284,8 +287,7 @@ class Journal:
         except (ValueError, TypeError):  # a record edited into something unreadable
             raise JournalError(
                 "A record of the DMP access journal cannot be read: the journal was tampered "
-                "with. Run `cardbridge journal verify`, keep the journal files as evidence and "
-                "ask your administrator."
+                f"with. {_TAMPERED_ADVICE}"
             ) from None
 
     def records_of(self, practitioner: str, patient: str) -> list[JournalRecord]:
