@@ -308,12 +308,8 @@ class CardBridgeClient:
             **form.model_dump(mode="json"),
         }
         data = {name: str(value) for name, value in fields.items() if value is not None}
-        response = self._http_request(
-            "POST",
-            "/v1/dmp/documents",
-            params={"reader": reader} if reader is not None else None,
-            data=data,
-            files={"file": (filename, content)},
+        response = self._request(
+            "POST", "/v1/dmp/documents", reader, data=data, files={"file": (filename, content)}
         )
         return _parse(DepositAnswer, response)
 
