@@ -6,7 +6,7 @@
 
     with CardBridgeClient() as bridge:          # token from the config dir
         practitioner = bridge.practitioner()
-        bridge.verify_pin("1234")
+        bridge.verify_pin("1234")                 # a PIN session of this client
         grant = bridge.dmp_access(0, PatientSelector(ins="295109912611193"), consent=True)
         for event in bridge.events():           # until the bridge stops
             print(event.name, event.data)
@@ -28,6 +28,7 @@ import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 import cardbridge.auth.errors  # noqa: F401 - registers the auth error codes
+from cardbridge.api.access_models import PairingLink
 from cardbridge.api.dmp_models import (
     AccessAnswer,
     DepositAnswer,
@@ -52,10 +53,13 @@ from cardbridge.dmp.documents import DepositForm
 from cardbridge.dmp.journal import JournalKind
 from cardbridge.dmp.patients import PatientSelector
 from cardbridge.errors import (
+    ApprovalRequiredError,
     CardBridgeError,
     ConfigError,
+    ConfirmationRequiredError,
     InvalidInputError,
     PinInvalidError,
+    PinRetryLaterError,
     PukInvalidError,
     errors_by_code,
 )
@@ -109,6 +113,15 @@ def error_from_problem(status: int, document: dict[str, Any]) -> CardBridgeError
     CardBridgeError.__init__(error, detail or None, reader=reader)
     if isinstance(error, PinInvalidError | PukInvalidError):
         error.tries_left = int(document.get("tries_left", 0))
+    if isinstance(error, ConfirmationRequiredError):
+        tries = document.get("tries_left")
+        error.tries_left = tries if isinstance(tries, int) else None
+    if isinstance(error, PinRetryLaterError):
+        wait = document.get("retry_after")
+        error.retry_after = wait if isinstance(wait, int) else 1
+    if isinstance(error, ApprovalRequiredError):
+        error.approval_id = str(document.get("approval_id") or "")
+        error.approval_url = str(document.get("approval_url") or "")
     if isinstance(error, InvalidInputError):
         field = document.get("field")
         error.field = field if isinstance(field, str) and field else None
@@ -190,16 +203,40 @@ class CardBridgeClient:
     def pin_status(self, reader: str | None = None) -> PinStatus:
         return self._get(PinStatus, "/v1/cps/pin", reader)
 
-    def verify_pin(self, pin: str, reader: str | None = None) -> None:
-        self._request("POST", "/v1/cps/pin/verify", reader, json={"pin": pin})
+    def verify_pin(
+        self, pin: str, reader: str | None = None, *, confirm_last_try: bool = False
+    ) -> None:
+        """Verify the PIN: a PIN session of this client for DMP work. The PIN's last try
+        needs ``confirm_last_try`` (``ConfirmationRequiredError`` otherwise)."""
+        body = {"pin": pin, "confirm_last_try": confirm_last_try}
+        self._request("POST", "/v1/cps/pin/verify", reader, json=body)
 
-    def change_pin(self, old_pin: str, new_pin: str, reader: str | None = None) -> None:
-        body = {"old_pin": old_pin, "new_pin": new_pin}
+    def end_pin_session(self, reader: str | None = None) -> None:
+        """End this client's PIN session: the card is locked again."""
+        self._request("DELETE", "/v1/cps/pin/session", reader)
+
+    def change_pin(
+        self,
+        old_pin: str,
+        new_pin: str,
+        reader: str | None = None,
+        *,
+        confirm_last_try: bool = False,
+    ) -> None:
+        body = {"old_pin": old_pin, "new_pin": new_pin, "confirm_last_try": confirm_last_try}
         self._request("POST", "/v1/cps/pin/change", reader, json=body)
 
-    def unblock_pin(self, puk: str, new_pin: str, reader: str | None = None) -> None:
-        body = {"puk": puk, "new_pin": new_pin}
+    def unblock_pin(
+        self, puk: str, new_pin: str, reader: str | None = None, *, confirm: bool = False
+    ) -> None:
+        """Unblock the PIN with the PUK: every PUK try needs ``confirm`` (a few wrong
+        PUKs block the card for good)."""
+        body = {"puk": puk, "new_pin": new_pin, "confirm_last_try": confirm}
         self._request("POST", "/v1/cps/pin/unblock", reader, json=body)
+
+    def pairing_link(self) -> PairingLink:
+        """A one-time link that pairs a browser's status page (what `cardbridge open` opens)."""
+        return self._post(PairingLink, "/v1/pairing", {})
 
     # --- Authentication -----------------------------------------------------------------
 
@@ -209,10 +246,17 @@ class CardBridgeClient:
         return Challenge.model_validate_json(response.content)
 
     def token(
-        self, nonce: str, origin: str, *, pin: str | None = None, reader: str | None = None
+        self,
+        nonce: str,
+        origin: str,
+        *,
+        pin: str,
+        reader: str | None = None,
+        confirm_last_try: bool = False,
     ) -> WebEidToken:
-        """The CPS signs ``nonce`` for ``origin`` (``pin`` if not verified yet)."""
-        body = {"nonce": nonce, "origin": origin, **({"pin": pin} if pin is not None else {})}
+        """The CPS signs ``nonce`` (the relying party's: base64 of at least 32 random
+        bytes) for ``origin``, after a VERIFY with ``pin``: every login needs the PIN."""
+        body = {"nonce": nonce, "origin": origin, "pin": pin, "confirm_last_try": confirm_last_try}
         response = self._request("POST", "/v1/auth/token", reader, json=body)
         return WebEidToken.model_validate_json(response.content)
 

@@ -109,6 +109,18 @@ class Settings(BaseSettings):
     vihf_validity_minutes: int = Field(
         30, ge=1, le=24 * 60, description="How long a signed VIHF assertion is valid."
     )
+    pin_session_minutes: float = Field(
+        10,
+        gt=0,
+        le=8 * 60,
+        description="Minutes a PIN session (DMP work) stays open without use; then the card "
+        "is locked again and the PIN is asked anew.",
+    )
+    state_dir: Path = Field(
+        default_factory=default_config_dir,
+        description="Where the bridge keeps the paired status pages and the web "
+        "applications the clinician approved (default: the config dir).",
+    )
     card_busy_timeout: float = Field(
         BUSY_TIMEOUT,
         ge=0.1,

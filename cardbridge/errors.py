@@ -27,6 +27,10 @@ class CardBridgeError(Exception):
         """Extra machine-readable fields for API answers (never secrets or health data)."""
         return {"reader": self.reader} if self.reader else {}
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers that go with the API's answer (``Retry-After``…)."""
+        return {}
+
 
 def errors_by_code() -> dict[str, type[CardBridgeError]]:
     """The class of each error code among those imported: the most general one when
@@ -222,6 +226,11 @@ class InvalidInputError(CardBridgeError):
         return {"field": self.field} if self.field else {}
 
 
+class NotFoundError(CardBridgeError):
+    code = "not_found"
+    default_message = "Nothing was found at this address."
+
+
 class ProfileError(InvalidInputError):
     """An emulator profile is refused."""
 
@@ -231,3 +240,98 @@ class ProfileError(InvalidInputError):
 class ConfigError(CardBridgeError):
     code = "config_invalid"
     default_message = "The cardbridge configuration is not valid."
+
+
+# --- Who may call, and when ------------------------------------------------------------
+
+
+class PairingRequiredError(CardBridgeError):
+    """The status page is not paired with the bridge yet (or its pairing was withdrawn)."""
+
+    code = "pairing_required"
+    default_message = (
+        "This page is not paired with the card bridge. Open the pairing link that "
+        "`cardbridge serve` printed, or run `cardbridge open`."
+    )
+
+
+class CallerForbiddenError(CardBridgeError):
+    """This kind of caller may not do that (a web page changing the PIN…)."""
+
+    code = "caller_forbidden"
+    default_message = "This is not allowed to this application."
+
+
+class OriginNotApprovedError(CardBridgeError):
+    """A configured web application that the clinician has not approved (yet)."""
+
+    code = "origin_not_approved"
+    default_message = (
+        "This web site may use the card bridge only once you have approved it: open the "
+        "bridge's status page (`cardbridge open`), section 'Web applications', and approve it."
+    )
+
+
+class ApprovalRequiredError(CardBridgeError):
+    """A web application asks for something that needs the PIN: the clinician answers in
+    the bridge's own approval window, at ``approval_url``."""
+
+    code = "approval_required"
+    default_message = (
+        "This needs your approval and your PIN in the card bridge's window: the site opens "
+        "it for you."
+    )
+
+    def __init__(self, approval_id: str, approval_url: str) -> None:
+        self.approval_id = approval_id
+        self.approval_url = approval_url
+        super().__init__()
+
+    def details(self) -> dict[str, object]:
+        return {"approval_id": self.approval_id, "approval_url": self.approval_url}
+
+
+class ConfirmationRequiredError(CardBridgeError):
+    """The next try could block the PIN (its last try) or spend a PUK try: the caller must
+    say it means it (``confirm_last_try: true``)."""
+
+    code = "confirmation_required"
+
+    def __init__(
+        self, tries_left: int | None, *, puk: bool = False, reader: str | None = None
+    ) -> None:
+        self.tries_left = tries_left
+        if puk:
+            text = (
+                "Each wrong PUK brings the card closer to being blocked for good: check the "
+                "unblocking code, then confirm (confirm_last_try)."
+            )
+        else:
+            text = (
+                "This is the PIN's last try: a wrong PIN blocks the card. Check the PIN, then "
+                "confirm (confirm_last_try)."
+            )
+        super().__init__(text, reader=reader)
+
+    def details(self) -> dict[str, object]:
+        return {**super().details(), "tries_left": self.tries_left}
+
+
+class PinRetryLaterError(CardBridgeError):
+    """A wrong PIN or PUK was given moments ago: the next try on that card waits."""
+
+    code = "pin_retry_later"
+
+    def __init__(self, retry_after: int, *, reader: str | None = None) -> None:
+        self.retry_after = retry_after
+        super().__init__(
+            f"A wrong code was just entered on this card: wait {retry_after} s before "
+            "trying again.",
+            reader=reader,
+        )
+
+    def details(self) -> dict[str, object]:
+        return {**super().details(), "retry_after": self.retry_after}
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}

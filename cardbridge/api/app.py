@@ -50,11 +50,15 @@ def create_app(
         backend,
         CertificateAuthorities.from_settings(settings, test_pki=test_pki),
         dmp_workflow(settings),
+        state_dir=settings.state_dir,
+        allowed_origins=settings.allowed_origins,
+        pin_session_minutes=settings.pin_session_minutes,
     )
-    policy = SecurityPolicy.build(
+    policy = SecurityPolicy(
         port=settings.port,
         api_token=api_token or ensure_api_token(settings),
-        allowed_origins=settings.allowed_origins,
+        pairings=bridge.pairings,
+        origins=bridge.origins,
         body_limits={dmp.DEPOSIT_PATH: dmp.DEPOSIT_BODY_LIMIT},
     )
 

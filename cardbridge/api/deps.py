@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, Query, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from cardbridge.errors import InvalidInputError
+from cardbridge.errors import CallerForbiddenError, InvalidInputError, PairingRequiredError
 from cardbridge.service.bridge import Bridge
+from cardbridge.service.callers import Caller, CallerKind
 
 
 async def get_bridge(request: Request) -> Bridge:
@@ -24,7 +25,38 @@ async def get_origin(request: Request) -> str | None:
     return cast(str | None, getattr(request.state, "origin", None))
 
 
+async def get_caller(request: Request) -> Caller:
+    """The caller the security middleware identified (an open path serves nobody in
+    particular: a route that needs a caller refuses then)."""
+    caller = getattr(request.state, "caller", None)
+    if not isinstance(caller, Caller):
+        raise PairingRequiredError
+    return caller
+
+
+_WHO = {
+    CallerKind.NATIVE: "the clinician's own software (API token)",
+    CallerKind.PAGE: "the bridge's status page",
+    CallerKind.ORIGIN: "an approved web application",
+}
+
+
+def only(*kinds: CallerKind, what: str) -> Any:
+    """A route dependency that refuses (``caller_forbidden``) any caller not of ``kinds``;
+    ``what`` names the action. Run before the body is validated, so a refused caller
+    learns nothing of the body's rules."""
+
+    async def allowed(request: Request) -> None:
+        caller = await get_caller(request)
+        if caller.kind not in kinds:
+            who = " or ".join(_WHO[kind] for kind in kinds)
+            raise CallerForbiddenError(f"{what} is for {who} only.")
+
+    return Depends(allowed)
+
+
 BridgeDep = Annotated[Bridge, Depends(get_bridge)]
+CallerDep = Annotated[Caller, Depends(get_caller)]
 OriginDep = Annotated[str | None, Depends(get_origin)]
 ReaderQuery = Annotated[
     str | None,

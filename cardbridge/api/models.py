@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from cardbridge.auth.practitioner import TokenVerification
 from cardbridge.auth.token import TOKEN_FORMAT
@@ -78,23 +78,29 @@ class Health(StrictModel):
     pcsc: ServiceState = Field(description="Whether the reader service (pcscd) is reachable")
 
 
-_PIN_PATTERN = rf"^[0-9]{{{cps.PIN_MIN_LENGTH},{cps.PIN_MAX_LENGTH}}}$"
+PIN_PATTERN = rf"^[0-9]{{{cps.PIN_MIN_LENGTH},{cps.PIN_MAX_LENGTH}}}$"
 _PUK_PATTERN = rf"^[0-9]{{{cps.PUK_LENGTH}}}$"
-_SECRET: dict[str, Any] = {"format": "password", "writeOnly": True}
+SECRET_FIELD: dict[str, Any] = {"format": "password", "writeOnly": True}
+CONFIRM_LAST_TRY: Any = Field(
+    False,
+    description="Send a try that could block the card: the PIN's last try, or any PUK try "
+    "(otherwise 409 `confirmation_required`). Only JSON `true` counts.",
+)
 
 
 def _pin(description: str, example: str = "1234") -> Any:
     return Field(
-        pattern=_PIN_PATTERN,
+        pattern=PIN_PATTERN,
         repr=False,
         description=description,
         examples=[example],
-        json_schema_extra=_SECRET,
+        json_schema_extra=SECRET_FIELD,
     )
 
 
 class PinRequest(StrictModel):
     pin: str = _pin(f"The CPS PIN ({cps.PIN_MIN_LENGTH} to {cps.PIN_MAX_LENGTH} digits)")
+    confirm_last_try: StrictBool = CONFIRM_LAST_TRY
 
 
 class PinVerified(StrictModel):
@@ -106,6 +112,7 @@ class PinVerified(StrictModel):
 class PinChangeRequest(StrictModel):
     old_pin: str = _pin("The current PIN")
     new_pin: str = _pin("The new PIN", "4321")
+    confirm_last_try: StrictBool = CONFIRM_LAST_TRY
 
 
 class PinChanged(StrictModel):
@@ -120,9 +127,10 @@ class PinUnblockRequest(StrictModel):
         repr=False,
         description=f"The PUK (unblocking code, {cps.PUK_LENGTH} digits) sent with the card",
         examples=["12345678"],
-        json_schema_extra=_SECRET,
+        json_schema_extra=SECRET_FIELD,
     )
     new_pin: str = _pin("The new PIN")
+    confirm_last_try: StrictBool = CONFIRM_LAST_TRY
 
 
 class PinUnblocked(StrictModel):
@@ -151,15 +159,22 @@ class Challenge(StrictModel):
 
 
 class TokenRequest(StrictModel):
-    nonce: str = Field(max_length=_NONCE_MAX, examples=[_NONCE_EXAMPLE])
+    nonce: str = Field(
+        max_length=_NONCE_MAX,
+        description="The relying party's nonce: base64 of at least 32 random bytes",
+        examples=[_NONCE_EXAMPLE],
+    )
     pin: str | None = Field(
         None,
-        pattern=_PIN_PATTERN,
+        pattern=PIN_PATTERN,
         repr=False,
-        description="The CPS PIN; may be left out once it was verified on this card",
+        description="The CPS PIN, needed for every login (native software and the status "
+        "page; a web application never sends it: the clinician types it in the bridge's "
+        "approval window)",
         examples=["1234"],
-        json_schema_extra=_SECRET,
+        json_schema_extra=SECRET_FIELD,
     )
+    confirm_last_try: StrictBool = CONFIRM_LAST_TRY
     origin: str | None = Field(
         None,
         max_length=_ORIGIN_MAX,

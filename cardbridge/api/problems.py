@@ -31,6 +31,13 @@ STATUS_BY_CODE: dict[str, int] = {
     "unauthorized": 401,
     "pin_invalid": 401,
     "pin_required": 403,
+    "pairing_required": 401,
+    "origin_not_approved": 403,
+    "caller_forbidden": 403,
+    "user_forbidden": 403,
+    "approval_required": 403,
+    "confirmation_required": 409,
+    "pin_retry_later": 429,
     "consent_required": 403,
     "host_forbidden": 403,
     "origin_forbidden": 403,
@@ -46,7 +53,8 @@ STATUS_BY_CODE: dict[str, int] = {
     "pin_blocked": 423,
     "puk_invalid": 401,
     "puk_blocked": 423,
-    "nonce_invalid": 401,
+    # A malformed nonce given to sign (a verification's unknown nonce is a verdict, 200).
+    "nonce_invalid": 422,
     "origin_mismatch": 401,
     "token_malformed": 401,
     "token_format_unsupported": 401,
@@ -79,6 +87,7 @@ TITLES: dict[int, str] = {
     415: "Unsupported media type",
     422: "Invalid request",
     423: "Locked",
+    429: "Too many requests",
     500: "Internal error",
     502: "Card error",
     503: "Service unavailable",
@@ -132,7 +141,9 @@ def problem_response(
 
 
 def problem_from_error(error: CardBridgeError) -> JSONResponse:
-    return problem_response(error.code, error.message, extra=error.details())
+    return problem_response(
+        error.code, error.message, extra=error.details(), headers=error.headers() or None
+    )
 
 
 PROBLEM_SCHEMA_REF = "#/components/schemas/Problem"
@@ -147,11 +158,20 @@ _FIXED_DETAILS = {
     "pin_invalid": "Wrong PIN. 2 tries left.",
     "puk_invalid": "Wrong PUK (unblocking code). 2 tries left before the card is "
     "permanently blocked.",
+    "confirmation_required": "This is the PIN's last try: a wrong PIN blocks the card. Check "
+    "the PIN, then confirm (confirm_last_try).",
+    "pin_retry_later": "A wrong code was just entered on this card: wait 2 s before trying again.",
 }
 _EXAMPLE_EXTRAS: dict[str, dict[str, Any]] = {
     "pin_invalid": {"tries_left": 2},
     "puk_invalid": {"tries_left": 2},
     "pin_blocked": {"tries_left": 0},
+    "confirmation_required": {"tries_left": 1},
+    "pin_retry_later": {"retry_after": 2},
+    "approval_required": {
+        "approval_id": "3f1c9a0e6b2d4c58",
+        "approval_url": "http://127.0.0.1:8470/approve?request=3f1c9a0e6b2d4c58",
+    },
     "invalid_request": {"field": "pin", "errors": [{"field": "pin", "message": "Field required"}]},
 }
 

@@ -2,26 +2,33 @@
 
 1. ``Host`` must be ``127.0.0.1:PORT``, ``localhost:PORT`` or ``[::1]:PORT``: a page
    that rebinds its DNS name to 127.0.0.1 is refused (``host_forbidden``).
-2. A request with an ``Origin`` is served only if that origin is allowed (configured,
-   or the bridge's own); CORS answers name that origin, never ``*``; preflights,
-   including Private/Local Network Access ones, are answered for allowed origins only.
-3. A request without ``Origin`` must carry ``Authorization: Bearer <local API token>``,
-   except the open paths (health, status page, API docs). A same-origin request of the
-   status page (``Sec-Fetch-Site: same-origin``, which browsers send and pages cannot
-   forge) counts as the bridge's own origin.
-4. Bodies are capped: 413 ``payload_too_large`` before a body is read when its
+2. Each request is from one of three callers (:mod:`cardbridge.service.callers`), each
+   proved by its own credential, never by a header a program can write:
+   - native software: ``Authorization: Bearer <local API token>``;
+   - the paired status page: its pairing cookie (``HttpOnly``, ``SameSite=Strict``),
+     not taken from a cross-site or same-site-other-origin request (``Sec-Fetch-Site``
+     may only make a request *less* trusted);
+   - a web application: an ``Origin`` that is configured AND approved by the clinician;
+     CORS answers name that origin, never ``*``; preflights, Private/Local Network
+     Access ones included, are answered for configured origins only. An ``Origin`` that
+     is not configured is ``origin_forbidden``; configured but not approved,
+     ``origin_not_approved``; two ``Origin`` headers, ``origin_forbidden``.
+   Without any, only the open paths are served (health, status page, pairing link,
+   approval window, API docs): else ``pairing_required`` for the page, ``unauthorized``.
+3. Bodies are capped: 413 ``payload_too_large`` before a body is read when its
    Content-Length says it is too large, or as soon as a chunked one goes over.
 
-The validated origin is put in ``scope["state"]["origin"]`` for the routes: it is
-what an authentication token signs for a browser, never a body field.
+The caller is put in ``scope["state"]["caller"]``, and the origin a browser's token is
+for in ``scope["state"]["origin"]``: what an authentication token signs for a browser,
+never a body field.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from http.cookies import CookieError, SimpleCookie
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -30,6 +37,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from cardbridge.api.problems import PROBLEM_MEDIA_TYPE, problem_body
 from cardbridge.auth.errors import OriginInvalidError
 from cardbridge.auth.origin import normalize_origin
+from cardbridge.errors import OriginNotApprovedError, PairingRequiredError
+from cardbridge.service.callers import NATIVE, Caller, page, web_origin
+from cardbridge.service.origins import OriginApprovals, OriginStatus
+from cardbridge.service.pairing import Pairings
 
 DEFAULT_BODY_LIMIT = 64 * 1024
 ALLOWED_METHODS = "GET, POST, DELETE, OPTIONS"
@@ -43,8 +54,11 @@ class SecurityPolicy:
 
     port: int
     api_token: str
-    allowed_origins: frozenset[str] = frozenset()
-    open_paths: frozenset[str] = frozenset({"/", "/v1/health", "/docs", "/openapi.json"})
+    pairings: Pairings
+    origins: OriginApprovals
+    open_paths: frozenset[str] = frozenset(
+        {"/", "/pair", "/approve", "/v1/health", "/docs", "/openapi.json"}
+    )
     open_prefixes: tuple[str, ...] = ("/static/", "/docs-assets/")
     body_limits: dict[str, int] = field(default_factory=dict)
 
@@ -54,10 +68,11 @@ class SecurityPolicy:
 
     @property
     def own_origins(self) -> frozenset[str]:
-        return frozenset(f"http://{host}" for host in self.hosts)
+        return frozenset(normalize_origin(f"http://{host}") for host in self.hosts)
 
-    def origin_allowed(self, origin: str) -> bool:
-        return origin in self.allowed_origins or origin in self.own_origins
+    @property
+    def cookie_name(self) -> str:
+        return cookie_name(self.port)
 
     def is_open(self, path: str) -> bool:
         return path in self.open_paths or path.startswith(self.open_prefixes)
@@ -65,21 +80,12 @@ class SecurityPolicy:
     def body_limit(self, path: str) -> int:
         return self.body_limits.get(path, DEFAULT_BODY_LIMIT)
 
-    @classmethod
-    def build(
-        cls, *, port: int, api_token: str, allowed_origins: Iterable[str], **kw: object
-    ) -> SecurityPolicy:
-        """A policy with ``allowed_origins`` normalised (an invalid one is an error)."""
-        return cls(
-            port=port,
-            api_token=api_token,
-            allowed_origins=frozenset(normalize_origin(o) for o in allowed_origins),
-            **kw,  # type: ignore[arg-type]
-        )
-
 
 async def _problem(
-    send: Send, code: str, detail: str, headers: list[tuple[bytes, bytes]] | None = None
+    send: Send,
+    code: str,
+    detail: str,
+    headers: list[tuple[bytes, bytes]] | None = None,
 ) -> None:
     document = problem_body(code, detail)
     body = json.dumps(document).encode()
@@ -95,6 +101,28 @@ async def _problem(
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+def cookie_name(port: int) -> str:
+    """The pairing cookie's name: with the port, since cookies are not kept apart by port,
+    and two bridges (two users) on one machine must not overwrite each other's."""
+    return f"cardbridge_page_{port}"
+
+
+def _normal(origin: str) -> str | None:
+    try:
+        return normalize_origin(origin)
+    except OriginInvalidError:
+        return None
+
+
+def _cookie(header: str, name: str) -> str | None:
+    try:
+        jar = SimpleCookie(header)
+    except CookieError:
+        return None
+    morsel = jar.get(name)
+    return morsel.value if morsel is not None else None
 
 
 def _cors_headers(origin: str) -> list[tuple[bytes, bytes]]:
@@ -139,41 +167,59 @@ class SecurityMiddleware:
             )
             return
 
-        origin_header = headers.get("origin")
-        origin: str | None = None
-        token_ok = False
-        if origin_header is not None:
-            try:
-                origin = normalize_origin(origin_header)
-            except OriginInvalidError:
-                origin = None
-            if origin is None or not policy.origin_allowed(origin):
+        origins = headers.getlist("origin")
+        if len(origins) > 1:
+            await _problem(
+                send, "origin_forbidden", "A request has one Origin header, not several."
+            )
+            return
+        caller: Caller | None = None
+        cors: str | None = None
+        if origins and (origin := _normal(origins[0])) not in policy.own_origins:
+            status = policy.origins.status(origin) if origin else OriginStatus.NOT_CONFIGURED
+            if status is OriginStatus.NOT_CONFIGURED:
                 await _problem(
                     send,
                     "origin_forbidden",
                     "This web site is not allowed to use the card bridge. Ask your "
-                    "administrator to add it to CARDBRIDGE_ALLOWED_ORIGINS.",
+                    "administrator to add it to allowed_origins.",
                 )
                 return
+            assert origin is not None
             if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
                 await self._preflight(send, origin, headers)
                 return
-        elif headers.get("sec-fetch-site") == "same-origin":
-            origin = f"http://{host}"
-        elif not (token_ok := self._token_ok(headers)) and not policy.is_open(scope["path"]):
-            await _problem(
-                send,
-                "unauthorized",
-                "Missing or wrong local API token: send 'Authorization: Bearer "
-                "<token>' (the token is in ~/.config/cardbridge/api-token).",
-                [(b"www-authenticate", b'Bearer realm="cardbridge"')],
-            )
+            if status is OriginStatus.NOT_APPROVED:
+                await _problem(
+                    send,
+                    OriginNotApprovedError.code,
+                    OriginNotApprovedError.default_message,
+                    _cors_headers(origin),
+                )
+                return
+            caller, cors = web_origin(origin), origin
+        else:
+            caller = self._native_or_page(headers, host)
+        if caller is None and not policy.is_open(scope["path"]):
+            if origins or headers.get("sec-fetch-site") == "same-origin":
+                # Only to word the refusal: the status page, not paired yet.
+                await _problem(
+                    send, PairingRequiredError.code, PairingRequiredError.default_message
+                )
+            else:
+                await _problem(
+                    send,
+                    "unauthorized",
+                    "Missing or wrong local API token: send 'Authorization: Bearer "
+                    "<token>' (the token is in ~/.config/cardbridge/api-token).",
+                    [(b"www-authenticate", b'Bearer realm="cardbridge"')],
+                )
             return
 
         state = scope.setdefault("state", {})
-        state["origin"] = origin
-        # Open paths are served without the token: only a checked token counts.
-        state["token_authenticated"] = token_ok
+        state["caller"] = caller
+        # The origin a token is for, when the caller is a browser's page.
+        state["origin"] = None if caller is None else caller.origin
 
         limit = policy.body_limit(scope["path"])
         length = headers.get("content-length")
@@ -181,7 +227,7 @@ class SecurityMiddleware:
             await _problem(send, "payload_too_large", too_large(limit))
             return
 
-        send_wrapped = send if origin is None else self._with_cors(send, origin)
+        send_wrapped = send if cors is None else self._with_cors(send, cors)
         received = 0
 
         async def capped_receive() -> Message:
@@ -198,11 +244,18 @@ class SecurityMiddleware:
         except BodyTooLargeError as error:  # read outside FastAPI's handlers
             await _problem(send_wrapped, "payload_too_large", str(error.detail))
 
-    def _token_ok(self, headers: Headers) -> bool:
+    def _native_or_page(self, headers: Headers, host: str) -> Caller | None:
+        """The token's native client, else the paired page of the cookie, else nobody."""
         scheme, _, token = headers.get("authorization", "").partition(" ")
-        return scheme.lower() == "bearer" and hmac.compare_digest(
+        if scheme.lower() == "bearer" and hmac.compare_digest(
             token.strip().encode(), self.policy.api_token.encode()
-        )
+        ):
+            return NATIVE
+        if headers.get("sec-fetch-site") in ("cross-site", "same-site"):
+            return None  # a page of another origin never acts with the status page's cookie
+        value = _cookie(headers.get("cookie", ""), self.policy.cookie_name)
+        pairing = self.policy.pairings.authenticate(value) if value else None
+        return None if pairing is None else page(pairing, normalize_origin(f"http://{host}"))
 
     @staticmethod
     def _with_cors(send: Send, origin: str) -> Send:

@@ -8,6 +8,7 @@ delete) or expire. :class:`MemoryNonceStore` serves one process (the bridge);
 from __future__ import annotations
 
 import base64
+import binascii
 import secrets
 import threading
 import time
@@ -24,8 +25,28 @@ if TYPE_CHECKING:
     import redis
 
 NONCE_BYTES = 32
+# What a login nonce may be, as the Web eID application accepts it: base64 text of at
+# most 128 characters carrying at least 32 bytes (256 bits from the relying party's CSPRNG).
+MIN_NONCE_BYTES = 32
+MAX_NONCE_CHARS = 128
 NONCE_LIFETIME = timedelta(minutes=5)
 MAX_MEMORY_NONCES = 10_000
+
+
+def check_nonce(nonce: str) -> None:
+    """Refuse (:class:`NonceInvalidError`) a nonce that cannot be a relying party's: not
+    standard base64, fewer than 32 bytes, or longer than 128 characters."""
+    if len(nonce) > MAX_NONCE_CHARS:
+        raise NonceInvalidError(f"The nonce is longer than {MAX_NONCE_CHARS} characters.")
+    try:
+        raw = base64.b64decode(nonce, validate=True)
+    except (binascii.Error, ValueError):
+        raise NonceInvalidError("The nonce must be base64 text (A-Z, a-z, 0-9, +, /, =).") from None
+    if len(raw) < MIN_NONCE_BYTES:
+        raise NonceInvalidError(
+            f"The nonce must carry at least {MIN_NONCE_BYTES} random bytes "
+            f"(it has {len(raw)}): generate it on the relying party's server."
+        )
 
 
 class NonceStore(Protocol):

@@ -214,6 +214,16 @@ class CpsSession(CardSession):
         with self._operation():
             self._pin_command(Ins.VERIFY, 0x00, cps.pin_block(pin))
 
+    def deauthenticate(self) -> bool:
+        """Clear the PIN's verified state (ISO 7816-4 VERIFY with P1 ``FF``), so that nothing
+        signs without the PIN again, without resetting the card that other programs share.
+        ``False`` when the card refuses the command (see docs/security.md)."""
+        with self._operation():
+            response = self._protocol.transceive(
+                CommandApdu(0x00, Ins.VERIFY, cps.VERIFY_RESET_STATUS, cps.PIN_REFERENCE)
+            )
+        return response.sw == SW.SUCCESS
+
     def change_pin(self, old: str, new: str) -> None:
         """Change the PIN (the old one is checked by the card: a wrong one spends a try)."""
         _check_pin_shape(old)

@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from types import FrameType
 
 from cardbridge import __version__
-from cardbridge.api.app import create_app
+from cardbridge.api.app import bridge_of, create_app
+from cardbridge.api.routes.pairing import pairing_url
 from cardbridge.api.server import (
     BridgeServer,
     listening_socket,
@@ -63,7 +64,12 @@ def run(args: argparse.Namespace) -> int:
     server = BridgeServer(app, server_config(app, settings.host, settings.port))
     address = f"http://{_url_host(settings.host)}:{settings.port}"
     print(f"cardbridge {__version__} serves {choice.reason}.")
+    link = bridge_of(app).pairings.issue_link()
     print(f"Status page: {address}/   API documentation: {address}/docs")
+    print(
+        "Pair your browser with the status page (follow once, within 10 minutes; later, "
+        f"`cardbridge open` does it): {pairing_url(address, link.code)}"
+    )
     token_source = "CARDBRIDGE_API_TOKEN" if settings.api_token else str(api_token_path())
     print(f"Native clients send the API token of {token_source}. Ctrl-C stops.", flush=True)
     with _signals_end_quietly():

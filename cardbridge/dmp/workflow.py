@@ -9,6 +9,8 @@ card signed its VIHF and before the VIHF is handed out: no access without a trac
 
 from __future__ import annotations
 
+import os
+import pwd
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -49,6 +51,8 @@ class AccessRequest:
     mode: AccessMode
     consent_attested: bool = False
     reason: str | None = None
+    # Who asked, for the journal: "native", "page" (the status page) or a web origin.
+    caller: str = "native"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,13 +106,30 @@ def _check_specialty(practitioner: Practitioner) -> None:
         )
 
 
+def _os_user() -> str:
+    uid = os.getuid()
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:  # an account without a name (containers)
+        return str(uid)
+
+
 class DmpWorkflow:
     """DMP access and deposit preparation, traced in ``journal``."""
 
-    def __init__(self, journal: Journal, lps: LpsInfo, *, vihf_validity: timedelta) -> None:
+    def __init__(
+        self,
+        journal: Journal,
+        lps: LpsInfo,
+        *,
+        vihf_validity: timedelta,
+        os_user: str | None = None,
+    ) -> None:
         self.journal = journal
         self.lps = lps
         self.vihf_validity = vihf_validity
+        # The OS account the bridge serves (it serves no other): recorded with each access.
+        self.os_user = os_user or _os_user()
 
     def open_access(
         self,
@@ -168,6 +189,8 @@ class DmpWorkflow:
                     "reason": decision.reason,
                     "vihf_id": assertion_id,
                     "patient_source": request.patient.source,
+                    "caller": request.caller,
+                    "os_user": self.os_user,
                 },
             ),
             now=now,
@@ -193,6 +216,7 @@ class DmpWorkflow:
         filename: str,
         content: bytes,
         now: datetime,
+        caller: str = "native",
     ) -> tuple[DocumentMetadata, JournalRecord]:
         """Check the document, build its metadata, trace the deposit."""
         situation = chosen_situation(practitioner, situation_index)
@@ -234,6 +258,8 @@ class DmpWorkflow:
                     "visibility": form.visibility.value,
                     "sha256": metadata.sha256,
                     "size": metadata.size,
+                    "caller": caller,
+                    "os_user": self.os_user,
                 },
             ),
             now=now,

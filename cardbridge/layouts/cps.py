@@ -94,6 +94,9 @@ def situation_path(index: int) -> FilePath:
 # --- PIN and keys [field] ----------------------------------------------------------
 
 PIN_REFERENCE = 0x01
+# VERIFY with this P1 and no data resets the PIN's verified state (ISO 7816-4 §11.5.6)
+# [official ISO; whether a real CPS accepts it: not seen, see docs/security.md].
+VERIFY_RESET_STATUS = 0xFF
 PIN_MIN_LENGTH = 4
 PIN_MAX_LENGTH = 8
 PUK_LENGTH = 8

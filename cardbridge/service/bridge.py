@@ -1,18 +1,30 @@
-"""The running bridge: a backend, its readers, the card service, events and challenges."""
+"""The running bridge: a backend, its readers, the card service, events and challenges,
+and who may use them (paired pages, approved origins, pending approvals)."""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from cardbridge.auth.nonces import Challenges, MemoryNonceStore
 from cardbridge.dmp.workflow import DmpWorkflow
 from cardbridge.pcsc.readers import ReaderBackend
+from cardbridge.service.approvals import Approvals
 from cardbridge.service.authorities import CertificateAuthorities
-from cardbridge.service.cards import CardService
+from cardbridge.service.cards import DEFAULT_PIN_SESSION_MINUTES, CardService
 from cardbridge.service.dmp import DmpService
 from cardbridge.service.events import EventBroadcaster
+from cardbridge.service.origins import OriginApprovals
+from cardbridge.service.pairing import Pairings
 from cardbridge.service.readers import ReaderPool
+
+log = logging.getLogger(__name__)
+
+# How often idle PIN sessions are looked for, at most (and a tenth of their timeout).
+SESSION_SWEEP_PERIOD = 30.0
 
 
 @dataclass
@@ -26,13 +38,26 @@ class Bridge:
     challenges: Challenges
     authorities: CertificateAuthorities
     dmp: DmpService
+    pairings: Pairings
+    origins: OriginApprovals
+    approvals: Approvals
+    _sweeper: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @classmethod
     def build(
-        cls, backend: ReaderBackend, authorities: CertificateAuthorities, workflow: DmpWorkflow
+        cls,
+        backend: ReaderBackend,
+        authorities: CertificateAuthorities,
+        workflow: DmpWorkflow,
+        *,
+        state_dir: Path,
+        allowed_origins: tuple[str, ...] | list[str] = (),
+        pin_session_minutes: float = DEFAULT_PIN_SESSION_MINUTES,
     ) -> Bridge:
+        """The bridge over ``backend``; paired pages and approved origins are kept in
+        ``state_dir``."""
         readers = ReaderPool(backend)
-        cards = CardService(readers, authorities)
+        cards = CardService(readers, authorities, pin_session_minutes=pin_session_minutes)
         return cls(
             backend=backend,
             readers=readers,
@@ -41,6 +66,9 @@ class Bridge:
             challenges=Challenges(MemoryNonceStore()),
             authorities=authorities,
             dmp=DmpService(cards, workflow, backend),
+            pairings=Pairings(state_dir),
+            origins=OriginApprovals(allowed_origins, state_dir),
+            approvals=Approvals(),
         )
 
     async def start(self) -> None:
@@ -51,6 +79,18 @@ class Bridge:
         """
         await asyncio.to_thread(self.readers.start)
         self.events.start(asyncio.get_running_loop())
+        self._sweeper = asyncio.create_task(self._end_idle_sessions())
+
+    async def _end_idle_sessions(self) -> None:
+        """Lock the cards whose PIN session was left unused too long, even when nobody
+        calls: nothing must sign without the PIN."""
+        period = min(SESSION_SWEEP_PERIOD, self.cards.pin_session_timeout / 10)
+        while True:
+            await asyncio.sleep(period)
+            try:
+                await self.cards.expire_idle_sessions()
+            except Exception:
+                log.exception("ending idle PIN sessions failed")
 
     def end_streams(self) -> None:
         """End the event streams, which would otherwise hold the server open."""
@@ -59,4 +99,8 @@ class Bridge:
     async def close(self) -> None:
         """End the streams, close every card connection, stop the backend's monitor."""
         self.end_streams()
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
         await asyncio.to_thread(self.readers.close)

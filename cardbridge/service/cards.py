@@ -6,11 +6,19 @@ insertion and then answered from memory, without a word to the card, until the c
 leaves (:mod:`cardbridge.service.readers` drops the memory then). The PIN status is
 always asked of the card: another program may have spent tries. The practice
 situations are shown once the PIN was verified through the bridge, and hidden again
-when another program resets the card (which un-verifies it).
+when another program resets the card (which un-verifies it) or the PIN session ends.
+
+A PIN verification opens a PIN session for its caller alone (:mod:`cardbridge.service.callers`):
+DMP work needs the caller's own session, which ends after ``pin_session_minutes``
+without use, at card removal or on request, and locks the card again when it ends. A
+login token needs the PIN every time. Wrong codes make the next try wait, and the PIN's
+last try and every PUK try need a confirmation (:mod:`cardbridge.service.pin_guard`).
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -22,18 +30,41 @@ from cardbridge.auth.token import AuthToken
 from cardbridge.cards.cps import CpsSession
 from cardbridge.cards.models import PinStatus, Practitioner, VitaleCard
 from cardbridge.cards.vitale import VitaleSession
-from cardbridge.errors import PinError, PinRequiredError
+from cardbridge.errors import (
+    CardBridgeError,
+    PinError,
+    PinInvalidError,
+    PinRequiredError,
+    PukInvalidError,
+)
 from cardbridge.pcsc.atr import CardFamily
 from cardbridge.service.authorities import CertificateAuthorities
+from cardbridge.service.callers import NATIVE, Caller
 from cardbridge.service.memory import Snapshot
 from cardbridge.service.models import CertificateBundle
+from cardbridge.service.pin_guard import PinBackoff, require_confirmation, require_puk_confirmation
 from cardbridge.service.readers import CardAccess, ReaderPool, ReaderSlot
 
+log = logging.getLogger(__name__)
+
 T = TypeVar("T")
+# Minutes a PIN session stays open without use (the setting pin_session_minutes).
+DEFAULT_PIN_SESSION_MINUTES = 10
 
 
 def _cps(access: CardAccess) -> CpsSession:
     return access.memory.session(CpsSession, lambda: CpsSession(access.connection))
+
+
+def _lock_card(access: CardAccess) -> None:
+    """Clear the card's verified PIN (worker thread). A card that refuses the
+    deauthentication command loses our connection instead: pcscd powers it down once no
+    other program holds it, and the bridge will not count on its verified state."""
+    memory = access.memory
+    memory.forget_pin()
+    if not _cps(access).deauthenticate():
+        log.warning("the CPS refused to clear its PIN state: closing the bridge's connection")
+        access.drop_connection()
 
 
 def _pem(der: bytes) -> str:
@@ -44,9 +75,19 @@ def _pem(der: bytes) -> str:
 class CardService:
     """The card operations of the API, over the readers of a :class:`ReaderPool`."""
 
-    def __init__(self, readers: ReaderPool, authorities: CertificateAuthorities) -> None:
+    def __init__(
+        self,
+        readers: ReaderPool,
+        authorities: CertificateAuthorities,
+        *,
+        pin_session_minutes: float = DEFAULT_PIN_SESSION_MINUTES,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.readers = readers
         self.authorities = authorities
+        self.pin_session_timeout = pin_session_minutes * 60
+        self.backoff = PinBackoff(clock=clock)
+        self._clock = clock
 
     def cps_reader(self, reader: str | None = None) -> ReaderSlot:
         """The reader holding the CPS (``reader`` if named)."""
@@ -117,50 +158,148 @@ class CardService:
         """Tries left, asked of the card (no try spent)."""
         return await self.run_cps(lambda session: session.pin_status(), reader, changes_card=False)
 
-    async def verify_pin(self, pin: str, reader: str | None = None) -> None:
-        """VERIFY once; then the situations are read, while the card is unlocked."""
+    def _try_pin(self, access: CardAccess, pin: str, *, confirmed: bool) -> None:
+        """One VERIFY with ``pin``, if the wait after a wrong code is over and, on the last
+        try, if the caller confirmed it (worker thread)."""
+        self.backoff.check(access.reader)
+        session = _cps(access)
+        require_confirmation(
+            session.pin_status().tries_left, confirmed=confirmed, reader=access.reader
+        )
+        try:
+            session.verify_pin(pin)
+        except PinError as error:
+            # A refused VERIFY leaves the card locked, whatever it was before.
+            access.memory.forget_pin()
+            if isinstance(error, PinInvalidError):
+                self.backoff.failed(access.reader)
+            raise
+        self.backoff.succeeded(access.reader)
+        access.memory.pin_verified = True
+
+    async def verify_pin(
+        self,
+        pin: str,
+        reader: str | None = None,
+        *,
+        caller: Caller = NATIVE,
+        confirm_last_try: bool = False,
+    ) -> None:
+        """VERIFY once and open a PIN session for ``caller`` alone (another caller's
+        session on that card ends); then the situations are read."""
 
         def verify(access: CardAccess) -> None:
-            try:
-                _cps(access).verify_pin(pin)
-            except PinError:
-                # A refused VERIFY leaves the card locked, whatever it was before.
-                access.memory.forget_pin()
-                raise
-            access.memory.pin_verified = True
+            self._try_pin(access, pin, confirmed=confirm_last_try)
+            access.memory.pin_owner = caller.id
+            access.memory.pin_used_at = self._clock()
             self._read_practitioner(access)
 
         await self.cps_reader(reader).run(verify, retry_reset=False)
 
-    async def change_pin(self, old: str, new: str, reader: str | None = None) -> None:
-        """Change the PIN (a wrong ``old`` spends a try)."""
-        await self.run_cps(lambda session: session.change_pin(old, new), reader, changes_card=True)
+    def require_session(self, caller: Caller, reader: str | None = None) -> None:
+        """Refuse (``pin_required``) a caller without an open PIN session on the CPS: the
+        PIN verified by another caller, or a session idle too long, does not count. A
+        session in use is kept open."""
+        memory = self.cps_reader(reader).memory
+        if not memory.pin_verified or memory.pin_owner != caller.id:
+            raise PinRequiredError(
+                "Enter the CPS PIN: this application has no PIN session open on the card."
+            )
+        now = self._clock()
+        if now - memory.pin_used_at > self.pin_session_timeout:
+            raise PinRequiredError(
+                "The PIN session ended after a while without use: enter the CPS PIN again."
+            )
+        memory.pin_used_at = now
 
-    async def unblock_pin(self, puk: str, new_pin: str, reader: str | None = None) -> None:
-        """Unblock the PIN with the PUK, setting ``new_pin``."""
-        await self.run_cps(
-            lambda session: session.unblock_pin(puk, new_pin), reader, changes_card=True
-        )
+    async def end_session(self, caller: Caller, reader: str | None = None) -> bool:
+        """End ``caller``'s PIN session on the CPS (the card is locked again); ``False``
+        when it had none."""
+        slot = self.cps_reader(reader)
+        if slot.memory.pin_owner != caller.id:
+            return False
+        await slot.run(self._end_session_on, retry_reset=False)
+        return True
+
+    async def expire_idle_sessions(self) -> int:
+        """End the PIN sessions left unused longer than the timeout; how many ended."""
+        now = self._clock()
+        ended = 0
+        for slot in self.readers.slots():
+            memory = slot.memory
+            if memory.pin_owner is not None and now - memory.pin_used_at > self.pin_session_timeout:
+                try:
+                    await slot.run(self._end_session_on, retry_reset=False)
+                except CardBridgeError:
+                    continue  # the card left or pcscd is away: no session is left either
+                ended += 1
+        return ended
+
+    @staticmethod
+    def _end_session_on(access: CardAccess) -> None:
+        _lock_card(access)
+
+    async def change_pin(
+        self, old: str, new: str, reader: str | None = None, *, confirm_last_try: bool = False
+    ) -> None:
+        """Change the PIN (a wrong ``old`` spends a try, so it is guarded like a VERIFY)."""
+
+        def change(access: CardAccess) -> None:
+            self.backoff.check(access.reader)
+            session = _cps(access)
+            require_confirmation(
+                session.pin_status().tries_left, confirmed=confirm_last_try, reader=access.reader
+            )
+            try:
+                session.change_pin(old, new)
+            except PinInvalidError:
+                access.memory.forget_pin()
+                self.backoff.failed(access.reader)
+                raise
+            self.backoff.succeeded(access.reader)
+
+        await self.cps_reader(reader).run(change, retry_reset=False)
+
+    async def unblock_pin(
+        self, puk: str, new_pin: str, reader: str | None = None, *, confirm: bool = False
+    ) -> None:
+        """Unblock the PIN with the PUK, setting ``new_pin``: every PUK try is confirmed
+        and waits after a wrong one."""
+
+        def unblock(access: CardAccess) -> None:
+            require_puk_confirmation(confirmed=confirm, reader=access.reader)
+            self.backoff.check(access.reader)
+            try:
+                _cps(access).unblock_pin(puk, new_pin)
+            except PukInvalidError:
+                self.backoff.failed(access.reader)
+                raise
+            self.backoff.succeeded(access.reader)
+
+        await self.cps_reader(reader).run(unblock, retry_reset=False)
 
     # --- Authentication -----------------------------------------------------------
 
-    def require_pin(self, reader: str | None, pin: str | None) -> None:
-        """Refuse early (before a nonce is spent) a token that the card would refuse:
-        no PIN given, and none verified through the bridge."""
-        if pin is None and not self.cps_reader(reader).memory.pin_verified:
-            raise PinRequiredError("Signing in needs the CPS PIN: enter the PIN of the card.")
-
     async def sign_challenge(
-        self, origin: str, nonce: str, *, pin: str | None = None, reader: str | None = None
+        self,
+        origin: str,
+        nonce: str,
+        *,
+        pin: str,
+        reader: str | None = None,
+        confirm_last_try: bool = False,
     ) -> AuthToken:
-        """A Web eID token for ``origin`` and ``nonce``, signed by the CPS."""
+        """A Web eID token for ``origin`` and ``nonce``, signed by the CPS after a VERIFY
+        with ``pin`` (a login needs the PIN every time). Unless a PIN session is open on
+        the card, the card is locked again right after signing."""
 
         def sign(access: CardAccess) -> AuthToken:
-            session = _cps(access)
-            if pin is not None:
-                session.verify_pin(pin)
-                access.memory.pin_verified = True
-            return sign_challenge(session, origin, nonce)
+            self._try_pin(access, pin, confirmed=confirm_last_try)
+            try:
+                return sign_challenge(_cps(access), origin, nonce)
+            finally:
+                if access.memory.pin_owner is None:
+                    _lock_card(access)
 
         return await self.cps_reader(reader).run(sign, retry_reset=False)
 

@@ -23,6 +23,7 @@ from cardbridge.dmp.patients import (
 from cardbridge.dmp.workflow import AccessGrant, AccessRequest, DmpWorkflow
 from cardbridge.errors import CardBridgeError
 from cardbridge.pcsc.readers import ReaderBackend
+from cardbridge.service.callers import NATIVE, Caller
 from cardbridge.service.cards import CardService
 
 
@@ -76,11 +77,14 @@ class DmpService:
         consent: bool,
         reason: str | None,
         reader: str | None,
+        caller: Caller = NATIVE,
     ) -> tuple[AccessGrant, PatientReference]:
-        """Allow, sign (CPS signature key) and trace an access to the patient's DMP."""
+        """Allow, sign (CPS signature key) and trace an access to the patient's DMP: the
+        caller's own PIN session must be open on the CPS."""
+        self.cards.require_session(caller, reader)
         reference = await self.resolve(patient, reader)
         practitioner = (await self.cards.practitioner(reader)).model
-        request = AccessRequest(situation, reference, mode, consent, reason)
+        request = AccessRequest(situation, reference, mode, consent, reason, caller.label)
         grant = await self.cards.run_cps(
             lambda session: self.workflow.open_access(
                 session, practitioner, request, now=datetime.now(UTC)
@@ -99,8 +103,11 @@ class DmpService:
         filename: str,
         content: bytes,
         reader: str | None,
+        caller: Caller = NATIVE,
     ) -> tuple[DocumentMetadata, JournalRecord]:
-        """Check and describe a document for deposit, and trace it."""
+        """Check and describe a document for deposit, and trace it (the caller's own PIN
+        session must be open on the CPS)."""
+        self.cards.require_session(caller, reader)
         reference = await self.resolve(patient, reader)
         practitioner = (await self.cards.practitioner(reader)).model
         return await asyncio.to_thread(
@@ -112,6 +119,7 @@ class DmpService:
             filename=filename,
             content=content,
             now=datetime.now(UTC),
+            caller=caller.label,
         )
 
     async def journal(self, query: JournalFilter) -> list[JournalRecord]:

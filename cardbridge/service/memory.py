@@ -45,6 +45,10 @@ class CardMemory:
     vitale: Snapshot[VitaleCard] | None = None
     # The PIN was verified through this bridge and the card was not reset since.
     pin_verified: bool = False
+    # The caller whose PIN session this is (Caller.id), and when it last used it
+    # (time.monotonic()); a login token alone opens no session.
+    pin_owner: str | None = None
+    pin_used_at: float = 0.0
     # Card sessions bound to the reader's connection, by class (CpsSession, VitaleSession).
     _sessions: dict[type, object] = field(default_factory=dict, repr=False)
 
@@ -68,8 +72,10 @@ class CardMemory:
         self._sessions.clear()
 
     def forget_pin(self) -> None:
-        """The card lost its verified PIN (reset by another program): hide the situations."""
+        """The card lost its verified PIN (reset by another program, or the session ended):
+        hide the situations."""
         self.pin_verified = False
+        self.pin_owner = None
         if self.practitioner is not None and self.practitioner.model.situations is not None:
             locked = self.practitioner.model.model_copy(update={"situations": None})
             self.practitioner = Snapshot(locked)

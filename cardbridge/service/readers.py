@@ -73,6 +73,11 @@ class CardAccess:
         """The reader's connection, opened on first use and kept until the card leaves."""
         return self._slot.connection(self.generation)
 
+    def drop_connection(self) -> None:
+        """Close the connection now (the next operation opens another); the card's PIN
+        counts as not verified."""
+        self._slot.drop_connection(self.generation)
+
 
 class ReaderSlot:
     """One reader: its worker thread, its connection and the memory of its card."""
@@ -141,7 +146,7 @@ class ReaderSlot:
             except CardBusyError:
                 # Another program holds the card: this connection may be unusable now
                 # (a call given up on it is still waiting); the next operation reconnects.
-                self._drop_connection(access.generation)
+                self.drop_connection(access.generation)
                 raise
             except CardBridgeError as error:
                 # A card pulled out mid-command gives a garbled or truncated answer before
@@ -174,7 +179,7 @@ class ReaderSlot:
         connection.close()
         raise CardRemovedError(reader=self.name)
 
-    def _drop_connection(self, generation: int) -> None:
+    def drop_connection(self, generation: int) -> None:
         """Close the connection of ``generation``'s card, keeping its identity (worker
         thread only). The PIN counts as not verified any more: without our connection we
         would not see another program reset the card, or pcscd power it off."""
@@ -266,6 +271,11 @@ class ReaderPool:
         for slot in slots:
             slot.close()
         self.backend.stop()
+
+    def slots(self) -> list[ReaderSlot]:
+        """The slots of the readers used so far."""
+        with self._lock:
+            return list(self._slots.values())
 
     def slot(self, name: str) -> ReaderSlot:
         """The slot of reader ``name`` (created at first use)."""

@@ -65,3 +65,10 @@ def browser(live: LiveServer) -> Iterator[httpx.Client]:
     """A page of the allowed web application: its ``Origin``, no token."""
     with live.client(token=False, headers={"Origin": APP_ORIGIN}) as client:
         yield client
+
+
+@pytest.fixture
+def no_backoff(live: LiveServer) -> None:
+    """No wait after a wrong PIN, for tests that spend several tries in a row (the wait
+    itself: ``test_pin_sessions``)."""
+    live.bridge.cards.backoff.first_delay = 0

@@ -1,6 +1,7 @@
-"""What an allowed caller may do with its access, on the real server: a browser's token
-is for its own origin, a wrong API token spends no PIN try, the status page's same-origin
-calls, body caps. Who gets in at all, route by route: ``test_security_matrix``."""
+"""What each caller may do with its access, on the real server: a web application's login
+goes through the approval window and is for its own origin, a page never sends the PIN,
+the status page needs its pairing, a wrong API token spends no PIN try, body caps. Who
+gets in at all, route by route: ``test_security_matrix``; PIN sessions: ``test_pin_sessions``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from tests.api.conftest import APP_ORIGIN, PIN
 from tests.support.server import LiveServer
 
 EVIL = "https://evil.example"
+NONCE = "q5SY8vYzWmxmJXc8zbDjd1cYqXdUFEjHHjHkLnC9YHE="
 
 
 def test_wrong_token_spends_no_try(live: LiveServer, api: httpx.Client) -> None:
@@ -21,45 +23,140 @@ def test_wrong_token_spends_no_try(live: LiveServer, api: httpx.Client) -> None:
     assert api.get("/v1/cps/pin").json()["tries_left"] == 3
 
 
-def test_browser_token_is_for_its_own_origin(browser: httpx.Client, api: httpx.Client) -> None:
+def _approve_in_window(live: LiveServer, approval: dict[str, object], pin: str = PIN) -> None:
+    """What the clinician does in the approval window: the paired page answers."""
+    with live.page_client() as window:
+        shown = window.get(f"/v1/approvals/{approval['approval_id']}").json()
+        assert shown["origin"] == APP_ORIGIN
+        assert shown["practitioner"] == "PIERRE LE QUINIO"
+        answer = window.post(
+            f"/v1/approvals/{approval['approval_id']}", json={"approve": True, "pin": pin}
+        )
+        assert answer.status_code == 200, answer.text
+
+
+def test_browser_login_goes_through_the_approval_window(
+    live: LiveServer, browser: httpx.Client, api: httpx.Client
+) -> None:
     challenge = browser.post("/v1/auth/challenge").json()
-    token = browser.post("/v1/auth/token", json={"nonce": challenge["nonce"], "pin": PIN})
-    assert token.status_code == 200, token.text
+    asked = browser.post("/v1/auth/token", json={"nonce": challenge["nonce"]})
+    assert asked.status_code == 403
+    approval = asked.json()
+    assert approval["code"] == "approval_required"
+    assert approval["approval_url"] == f"{live.url}/approve?request={approval['approval_id']}"
+    assert asked.headers["access-control-allow-origin"] == APP_ORIGIN
+    pending = browser.get(f"/v1/approvals/{approval['approval_id']}").json()
+    assert pending["status"] == "pending"
+    assert pending["token"] is None
+    assert pending["practitioner"] is None  # the window's business, not the site's
+
+    _approve_in_window(live, approval)
+    outcome = browser.get(f"/v1/approvals/{approval['approval_id']}").json()
+    assert outcome["status"] == "approved"
     check = api.post(
         "/v1/auth/verify",
-        json={"token": token.json(), "nonce": challenge["nonce"], "origin": APP_ORIGIN},
+        json={"token": outcome["token"], "nonce": challenge["nonce"], "origin": APP_ORIGIN},
     ).json()
     assert check["valid"] is True
+    # Another site does not see the request, let alone the token.
+    assert api.get(f"/v1/approvals/{approval['approval_id']}").status_code == 404
 
 
-def test_browser_cannot_name_another_origin(browser: httpx.Client, api: httpx.Client) -> None:
+def test_a_page_never_sends_the_pin(browser: httpx.Client, api: httpx.Client) -> None:
+    nonce = browser.post("/v1/auth/challenge").json()["nonce"]
+    refused = browser.post("/v1/auth/token", json={"nonce": nonce, "pin": PIN})
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "pin"
+    assert api.get("/v1/cps/pin").json()["tries_left"] == 3
+    for path, body in (
+        ("/v1/cps/pin/verify", {"pin": PIN}),
+        ("/v1/cps/pin/change", {"old_pin": PIN, "new_pin": "4321"}),
+        ("/v1/cps/pin/unblock", {"puk": "12345678", "new_pin": "4321"}),
+    ):
+        forbidden = browser.post(path, json=body)
+        assert forbidden.status_code == 403
+        assert forbidden.json()["code"] == "caller_forbidden"
+
+
+def test_browser_cannot_name_another_origin(
+    live: LiveServer, browser: httpx.Client, api: httpx.Client
+) -> None:
     refused = browser.post("/v1/auth/challenge", json={"origin": EVIL})
     assert refused.status_code == 403
     assert refused.json()["code"] == "origin_forbidden"
-    # A nonce issued to another site (here through a native client) is no use to the page.
-    foreign = api.post("/v1/auth/challenge", json={"origin": EVIL}).json()["nonce"]
-    refused = browser.post("/v1/auth/token", json={"nonce": foreign, "origin": EVIL, "pin": PIN})
+    refused = browser.post("/v1/auth/token", json={"nonce": NONCE, "origin": EVIL})
     assert refused.json()["code"] == "origin_forbidden"
-    refused = browser.post("/v1/auth/token", json={"nonce": foreign, "pin": PIN})
-    assert refused.status_code == 401
-    assert refused.json()["code"] == "origin_mismatch"
+    # What the window approves is signed for the site that asked, whatever nonce it gave.
+    foreign = api.post("/v1/auth/challenge", json={"origin": EVIL}).json()["nonce"]
+    approval = browser.post("/v1/auth/token", json={"nonce": foreign}).json()
+    _approve_in_window(live, approval)
+    token = browser.get(f"/v1/approvals/{approval['approval_id']}").json()["token"]
+    check = api.post(
+        "/v1/auth/verify", json={"token": token, "nonce": foreign, "origin": EVIL}
+    ).json()
+    assert check["valid"] is False
+    assert check["code"] == "signature_invalid"
 
 
-def test_same_origin_status_page(live: LiveServer) -> None:
-    with live.client(token=False, headers={"Sec-Fetch-Site": "same-origin"}) as client:
-        assert client.get("/v1/readers").status_code == 200
-        own = f"http://127.0.0.1:{live.port}"
-        challenge = client.post("/v1/auth/challenge").json()
-        token = client.post("/v1/auth/token", json={"nonce": challenge["nonce"], "pin": PIN})
+def test_status_page_needs_its_pairing(live: LiveServer) -> None:
+    # A header any program can write proves nothing.
+    for forged in (
+        {"Sec-Fetch-Site": "same-origin"},
+        {"Origin": live.own_origin},
+        {"Origin": live.own_origin, "Sec-Fetch-Site": "same-origin"},
+    ):
+        with live.client(token=False, headers=forged) as client:
+            refused = client.get("/v1/readers")
+            assert refused.status_code == 401
+            assert refused.json()["code"] == "pairing_required"
+            assert "cardbridge open" in refused.json()["detail"]
+    with live.page_client() as page:
+        assert page.get("/v1/readers").status_code == 200
+        assert page.get("/v1/session").json() == {
+            "caller": "page",
+            "origin": live.own_origin,
+            "pin_session": False,
+        }
+        challenge = page.post("/v1/auth/challenge").json()
+        token = page.post("/v1/auth/token", json={"nonce": challenge["nonce"], "pin": PIN})
         assert token.status_code == 200
         with live.client() as native:
             check = native.post(
                 "/v1/auth/verify",
-                json={"token": token.json(), "nonce": challenge["nonce"], "origin": own},
+                json={"token": token.json(), "nonce": challenge["nonce"], "origin": live.url},
             )
         assert check.json()["valid"] is True
-    with live.client(token=False, headers={"Sec-Fetch-Site": "cross-site"}) as client:
+    name, value = live.pairing_cookie()
+    # The cookie is not taken from a page of another site, nor of another port.
+    for site in ("cross-site", "same-site"):
+        headers = {"Cookie": f"{name}={value}", "Sec-Fetch-Site": site}
+        with live.client(token=False, headers=headers) as client:
+            assert client.get("/v1/readers").status_code == 401
+    with live.client(token=False, headers={"Cookie": f"{name}={value}x"}) as client:
         assert client.get("/v1/readers").status_code == 401
+
+
+def test_pairing_link_is_used_once(live: LiveServer) -> None:
+    with live.client() as native:
+        link = native.post("/v1/pairing").json()
+    assert link["url"].startswith(f"{live.url}/pair?code=")
+    with httpx.Client(timeout=10.0) as browser:
+        first = browser.get(link["url"])
+        assert first.status_code == 303
+        assert first.headers["location"] == "/"
+        cookie = first.headers["set-cookie"]
+        assert f"cardbridge_page_{live.port}=" in cookie
+        for attribute in ("HttpOnly", "SameSite=strict", "Path=/"):
+            assert attribute.lower() in cookie.lower()
+        again = browser.get(link["url"])
+        assert again.status_code == 303
+        assert again.headers["location"] == "/?pairing=failed"
+        assert "set-cookie" not in again.headers
+    with live.page_client() as page:
+        refused = page.post("/v1/pairing")
+        assert refused.status_code == 403
+        assert page.delete("/v1/pairing").status_code == 204
+        assert page.get("/v1/readers").json()["code"] == "pairing_required"
 
 
 def test_body_caps(api: httpx.Client) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cardbridge.api.dmp_models import JournalCheck
-from cardbridge.auth.errors import AuthError, NonceInvalidError, OriginMismatchError
+from cardbridge.auth.errors import AuthError, NonceInvalidError
 from cardbridge.client import CardBridgeClient
 from cardbridge.config import Settings, api_token_path, ensure_api_token
 from cardbridge.dmp.access import AccessMode, ConsentRequiredError
@@ -20,10 +21,12 @@ from cardbridge.dmp.patients import PatientSelector, VitaleBeneficiary
 from cardbridge.errors import (
     CardAbsentError,
     ConfigError,
+    ConfirmationRequiredError,
     InvalidInputError,
     PinBlockedError,
     PinInvalidError,
     PinRequiredError,
+    PinRetryLaterError,
     ReaderNotFoundError,
     WrongCardTypeError,
 )
@@ -54,7 +57,7 @@ def test_every_method(bridge: CardBridgeClient) -> None:
     bridge.change_pin(PIN, "2468")
     bridge.change_pin("2468", PIN)
     challenge = bridge.challenge(ORIGIN)
-    token = bridge.token(challenge.nonce, ORIGIN)
+    token = bridge.token(challenge.nonce, ORIGIN, pin=PIN)
     check = bridge.verify_token(token, challenge.nonce, ORIGIN)
     assert check.valid
     assert check.practitioner is not None
@@ -67,11 +70,21 @@ def test_errors_are_the_library_errors(bridge: CardBridgeClient, demo: Demo) -> 
         bridge.verify_pin("0000")
     assert wrong.value.tries_left == 2
     assert wrong.value.reader == CPS
+    with pytest.raises(PinRetryLaterError) as wait:
+        bridge.verify_pin("0000")
+    assert wait.value.retry_after == 1
+    time.sleep(1.0)
     with pytest.raises(PinInvalidError):
         bridge.verify_pin("0000")
-    with pytest.raises(PinBlockedError):
+    time.sleep(2.0)
+    with pytest.raises(ConfirmationRequiredError) as unconfirmed:
         bridge.verify_pin("0000")
-    bridge.unblock_pin("12345678", PIN)
+    assert unconfirmed.value.tries_left == 1
+    with pytest.raises(PinBlockedError):
+        bridge.verify_pin("0000", confirm_last_try=True)
+    with pytest.raises(ConfirmationRequiredError):
+        bridge.unblock_pin("12345678", PIN)
+    bridge.unblock_pin("12345678", PIN, confirm=True)
     with pytest.raises(InvalidInputError) as invalid:
         bridge.verify_pin("12")
     assert invalid.value.field == "pin"
@@ -79,13 +92,8 @@ def test_errors_are_the_library_errors(bridge: CardBridgeClient, demo: Demo) -> 
         bridge.practitioner("nope")
     with pytest.raises(WrongCardTypeError):
         bridge.vitale(CPS)
-    challenge = bridge.challenge(ORIGIN)
-    with pytest.raises(PinRequiredError):
-        bridge.token(challenge.nonce, ORIGIN)
-    with pytest.raises(OriginMismatchError):
-        bridge.token(challenge.nonce, "https://evil.example", pin=PIN)
     with pytest.raises(NonceInvalidError):
-        bridge.token(challenge.nonce, ORIGIN, pin=PIN)
+        bridge.token("c2hvcnQ=", ORIGIN, pin=PIN)
     demo.backend.remove(VITALE)
     with pytest.raises(CardAbsentError):
         bridge.vitale()

@@ -17,10 +17,12 @@ def test_reader_unplugged_during_a_signature(api: httpx.Client, demo: Demo) -> N
     demo.backend.insert(CPS, unplugging)
     assert api.post("/v1/cps/pin/verify", json={"pin": PIN}).status_code == 200
     assert api.get("/v1/cps").json()["situations"] is not None
-    # The reader goes at the third APDU of the token's signature, and the card with it.
-    unplugging.plan = FaultPlan(remove_before=unplugging.apdu_count + 3)
+    # The reader goes at the third APDU of the token's signature (after the PIN status and
+    # VERIFY, three APDUs), and the card with it.
+    unplugging.plan = FaultPlan(remove_before=unplugging.apdu_count + 6)
     nonce = api.post("/v1/auth/challenge", json={"origin": "https://dmp.example"}).json()["nonce"]
-    signing = api.post("/v1/auth/token", json={"nonce": nonce, "origin": "https://dmp.example"})
+    body = {"nonce": nonce, "origin": "https://dmp.example", "pin": PIN}
+    signing = api.post("/v1/auth/token", json=body)
     assert signing.status_code == 409, signing.text
     assert signing.json()["code"] == "card_removed"
     assert log.wait_for(lambda events: any(e.kind.name == "READER_REMOVED" for e in events), 5.0)

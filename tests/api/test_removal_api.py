@@ -133,8 +133,10 @@ ROUTES = [
 
 @pytest.fixture
 def server(demo: Demo, tmp_path: Path) -> Iterator[LiveServer]:
-    """A server with a journal of its own."""
+    """A server with a journal of its own, and no wait after a wrong PIN (the sweeps
+    spend one try after another)."""
     with serve_backend(demo.backend, allowed_origins=[APP_ORIGIN], data_dir=tmp_path) as live:
+        live.bridge.cards.backoff.first_delay = 0
         yield live
 
 
@@ -207,10 +209,10 @@ def test_removal_at_every_apdu(
 def test_reset_during_verify_is_card_removed(
     demo: Demo, server: LiveServer, new_cps: Callable[[], IsoCard], pin: str, when: str
 ) -> None:
-    """Another program resets the card as the VERIFY (APDU 3, after the issuer check)
-    reaches it: the card stays in the reader, unlocked by nobody."""
+    """Another program resets the card as the VERIFY (APDU 5, after the issuer check and
+    the PIN status) reaches it: the card stays in the reader, unlocked by nobody."""
     card = new_cps()
-    plan = FaultPlan(reset_before=3) if when == "before" else FaultPlan(reset_after=3)
+    plan = FaultPlan(reset_before=5) if when == "before" else FaultPlan(reset_after=5)
     demo.backend.insert(CPS, FaultyCard(card, plan))
     with server.client() as api:
         assert_card_removed(api.post("/v1/cps/pin/verify", json={"pin": pin}), when)

@@ -80,7 +80,7 @@ def test_practitioner_situations_after_the_pin(api: httpx.Client) -> None:
     }
 
 
-def test_pin_status_wrong_pin_blocked_unblock(api: httpx.Client) -> None:
+def test_pin_status_wrong_pin_blocked_unblock(api: httpx.Client, no_backoff: None) -> None:
     assert api.get("/v1/cps/pin").json() == {"tries_left": 3, "max_tries": 3, "blocked": False}
     wrong = problem(api.post("/v1/cps/pin/verify", json={"pin": "0000"}), 401, "pin_invalid")
     assert wrong["tries_left"] == 2
@@ -89,19 +89,29 @@ def test_pin_status_wrong_pin_blocked_unblock(api: httpx.Client) -> None:
     last = problem(api.post("/v1/cps/pin/verify", json={"pin": "0000"}), 401, "pin_invalid")
     assert last["tries_left"] == 1
     assert "One try left" in str(last["detail"])
-    problem(api.post("/v1/cps/pin/verify", json={"pin": "0000"}), 423, "pin_blocked")
+    unconfirmed = api.post("/v1/cps/pin/verify", json={"pin": "0000"})
+    assert problem(unconfirmed, 409, "confirmation_required")["tries_left"] == 1
+    confirmed = {"pin": "0000", "confirm_last_try": True}
+    problem(api.post("/v1/cps/pin/verify", json=confirmed), 423, "pin_blocked")
     assert api.get("/v1/cps/pin").json() == {"tries_left": 0, "max_tries": 3, "blocked": True}
     problem(api.post("/v1/cps/pin/verify", json={"pin": PIN}), 423, "pin_blocked")
 
-    bad_puk = api.post("/v1/cps/pin/unblock", json={"puk": "87654321", "new_pin": "4321"})
+    unconfirmed = api.post("/v1/cps/pin/unblock", json={"puk": "87654321", "new_pin": "4321"})
+    assert "tries_left" not in problem(unconfirmed, 409, "confirmation_required")
+    bad_puk = api.post(
+        "/v1/cps/pin/unblock",
+        json={"puk": "87654321", "new_pin": "4321", "confirm_last_try": True},
+    )
     assert problem(bad_puk, 401, "puk_invalid")["tries_left"] > 0
-    unblocked = api.post("/v1/cps/pin/unblock", json={"puk": PUK, "new_pin": "4321"})
+    unblocked = api.post(
+        "/v1/cps/pin/unblock", json={"puk": PUK, "new_pin": "4321", "confirm_last_try": True}
+    )
     assert unblocked.json() == {"unblocked": True}
     assert api.get("/v1/cps/pin").json()["tries_left"] == 3
     assert api.post("/v1/cps/pin/verify", json={"pin": "4321"}).json() == {"verified": True}
 
 
-def test_change_pin(api: httpx.Client) -> None:
+def test_change_pin(api: httpx.Client, no_backoff: None) -> None:
     changed = api.post("/v1/cps/pin/change", json={"old_pin": PIN, "new_pin": "2468"})
     assert changed.json() == {"changed": True}
     problem(api.post("/v1/cps/pin/verify", json={"pin": PIN}), 401, "pin_invalid")
@@ -162,9 +172,20 @@ def test_native_authentication_round_trip(api: httpx.Client) -> None:
     assert check["practitioner"]["national_id"] == "899700735741"
     assert check["practitioner"]["profession"] == {"code": "10", "label": "Médecin"}
 
+    # The verification used the challenge up: the same token does not pass twice.
+    again = api.post(
+        "/v1/auth/verify", json={"token": body, "nonce": challenge["nonce"], "origin": ORIGIN}
+    ).json()
+    assert again["valid"] is False
+    assert again["code"] == "nonce_invalid"
+
+
+def test_token_made_for_another_origin_than_verified(api: httpx.Client) -> None:
+    evil = "https://evil.example"
+    nonce = api.post("/v1/auth/challenge", json={"origin": evil}).json()["nonce"]
+    token = api.post("/v1/auth/token", json={"nonce": nonce, "origin": ORIGIN, "pin": PIN})
     elsewhere = api.post(
-        "/v1/auth/verify",
-        json={"token": body, "nonce": challenge["nonce"], "origin": "https://evil.example"},
+        "/v1/auth/verify", json={"token": token.json(), "nonce": nonce, "origin": evil}
     ).json()
     assert elsewhere == {
         "valid": False,
@@ -172,31 +193,64 @@ def test_native_authentication_round_trip(api: httpx.Client) -> None:
         "code": "signature_invalid",
         "detail": "The token's signature does not match.",
     }
-    # The nonce was used up when the card signed it.
-    again = api.post("/v1/auth/token", json={"nonce": challenge["nonce"], "origin": ORIGIN})
-    problem(again, 401, "nonce_invalid")
+    # A challenge issued for one site does not verify a token for another.
+    nonce = api.post("/v1/auth/challenge", json={"origin": evil}).json()["nonce"]
+    token = api.post("/v1/auth/token", json={"nonce": nonce, "origin": ORIGIN, "pin": PIN})
+    mismatch = api.post(
+        "/v1/auth/verify", json={"token": token.json(), "nonce": nonce, "origin": ORIGIN}
+    ).json()
+    assert mismatch["code"] == "origin_mismatch"
 
 
-def test_token_needs_the_pin_once(api: httpx.Client) -> None:
+def test_token_needs_the_pin_every_time(api: httpx.Client, demo: Demo) -> None:
     nonce = api.post("/v1/auth/challenge", json={"origin": ORIGIN}).json()["nonce"]
+    sent = demo.cps.apdus
     refused = api.post("/v1/auth/token", json={"nonce": nonce, "origin": ORIGIN})
     problem(refused, 403, "pin_required")
-    # Refused before the nonce was spent: it still works, with the PIN.
+    assert demo.cps.apdus == sent
     first = api.post("/v1/auth/token", json={"nonce": nonce, "origin": ORIGIN, "pin": PIN})
     assert first.status_code == 200
-    # The card stays unlocked: the next token needs no PIN.
-    nonce = api.post("/v1/auth/challenge", json={"origin": ORIGIN}).json()["nonce"]
-    assert api.post("/v1/auth/token", json={"nonce": nonce, "origin": ORIGIN}).status_code == 200
-    # And the PIN given for a token unlocks the situations too.
-    assert api.get("/v1/cps").json()["situations"] is not None
-
-
-def test_token_for_another_origin_than_the_challenge(api: httpx.Client) -> None:
-    nonce = api.post("/v1/auth/challenge", json={"origin": ORIGIN}).json()["nonce"]
-    other = api.post(
-        "/v1/auth/token", json={"nonce": nonce, "origin": "https://evil.example", "pin": PIN}
+    # The card was locked again after signing: no session, no situations.
+    assert api.get("/v1/cps").json()["situations"] is None
+    again = api.post("/v1/auth/token", json={"nonce": nonce, "origin": ORIGIN})
+    problem(again, 403, "pin_required")
+    # Even with a PIN session open, a login needs the PIN.
+    assert api.post("/v1/cps/pin/verify", json={"pin": PIN}).status_code == 200
+    problem(
+        api.post("/v1/auth/token", json={"nonce": nonce, "origin": ORIGIN}), 403, "pin_required"
     )
-    problem(other, 401, "origin_mismatch")
+    assert api.post(
+        "/v1/auth/token", json={"nonce": nonce, "origin": ORIGIN, "pin": PIN}
+    ).is_success
+    # A login with the PIN leaves the open session as it was.
+    assert api.get("/v1/session").json()["pin_session"] is True
+
+
+@pytest.mark.parametrize(
+    "nonce",
+    [
+        "",
+        "abc",
+        "q5SY8vYzWmxmJXc8zbDjd1cYqXdUFEjH",  # 24 bytes: too few
+        "q5SY8vYzWmxmJXc8zbDjd1cYqXdUFEjHHjHkLnC9YH==",  # 31 bytes
+        "q5SY8vYzWmxmJXc8zbDjd1cYqXdUFEjHHjHkLnC9YHE",  # no padding
+        "q5SY8vYzWmxmJXc8zbDjd1cYqXdUFEjHHjHkLnC9YH-_",  # base64url alphabet
+        "A" * 132,  # longer than the Web eID application's 128 characters
+        "é" * 44,
+    ],
+)
+def test_token_refuses_a_nonce_that_is_not_one(api: httpx.Client, demo: Demo, nonce: str) -> None:
+    sent = demo.cps.apdus
+    body = {"nonce": nonce, "origin": ORIGIN, "pin": PIN}
+    problem(api.post("/v1/auth/token", json=body), 422, "nonce_invalid")
+    assert demo.cps.apdus == sent
+
+
+def test_token_signs_the_relying_partys_nonce(api: httpx.Client) -> None:
+    """A nonce the bridge never issued (a remote site's server made it) is signed."""
+    nonce = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="  # bytes 0..31, base64
+    token = api.post("/v1/auth/token", json={"nonce": nonce, "origin": ORIGIN, "pin": PIN})
+    assert token.status_code == 200, token.text
 
 
 @pytest.mark.parametrize(
@@ -221,10 +275,11 @@ def test_verify_garbage(api: httpx.Client) -> None:
         "signature": "AAAA",
         "appVersion": "x",
     }
-    nonce = "q5SY8vYzWmxmJXc8zbDjd1cYqXdUFEjHHjHkLnC9YHE="
+    nonce = api.post("/v1/auth/challenge", json={"origin": ORIGIN}).json()["nonce"]
     check = api.post("/v1/auth/verify", json={"token": token, "nonce": nonce, "origin": ORIGIN})
     assert check.json()["valid"] is False
     assert check.json()["code"] == "token_malformed"
+    nonce = api.post("/v1/auth/challenge", json={"origin": ORIGIN}).json()["nonce"]
     wrong = api.post(
         "/v1/auth/verify",
         json={"token": {**token, "format": "x"}, "nonce": nonce, "origin": ORIGIN},

@@ -22,10 +22,11 @@ from tests.support.server import LiveServer
 EXAMPLES = examples(30)
 ENDLESS = {"/v1/events"}
 # A request the schema allows may still be refused for what it means, not its shape:
-# an origin that is no origin (422), a PIN blocked by earlier examples (423); and any
-# body over the cap is refused before it is read (413, documented on every POST).
-ACCEPTED = ["2xx", "401", "403", "404", "409", "413", "422", "423"]
-REJECTED = ["401", "403", "404", "405", "409", "413", "415", "422"]
+# an origin that is no origin (422), a PIN blocked by earlier examples (423), a PIN try
+# too soon after a wrong one (429); and any body over the cap is refused before it is
+# read (413, documented on every POST).
+ACCEPTED = ["2xx", "401", "403", "404", "409", "413", "422", "423", "429"]
+REJECTED = ["401", "403", "404", "405", "409", "413", "415", "422", "429"]
 CONFIG = SchemathesisConfig.from_dict(
     {
         "checks": {

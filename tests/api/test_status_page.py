@@ -22,8 +22,8 @@ ANY_URL = re.compile(r"""(?i)\b[a-z][a-z0-9+.-]*://|["'(]//""")
 
 @pytest.fixture
 def page_client(live: LiveServer) -> httpx.Client:
-    """The page's own requests: no token, what a browser sends for a same-origin GET."""
-    return live.client(token=False, headers={"Sec-Fetch-Site": "same-origin"})
+    """The paired page's own requests: its cookie, no token."""
+    return live.page_client()
 
 
 def test_page_served_at_root(live: LiveServer) -> None:
@@ -111,19 +111,20 @@ def test_references_resolve() -> None:
             assert reference == "/docs" or reference.startswith("#"), f"{name}: {reference}"
 
 
-def test_page_calls_need_no_token(live: LiveServer, page_client: httpx.Client) -> None:
+def test_paired_page_calls_need_no_token(live: LiveServer, page_client: httpx.Client) -> None:
     with page_client:
         for path in ("/v1/health", "/v1/readers", "/v1/cps", "/v1/cps/pin", "/v1/vitale"):
             assert page_client.get(path).status_code == 200, path
-    own_origin = {"Origin": live.url}
-    with live.client(token=False, headers=own_origin) as client:
-        challenge = client.post("/v1/auth/challenge")
+        challenge = page_client.post("/v1/auth/challenge")
         assert challenge.status_code == 200
-        assert challenge.headers["access-control-allow-origin"] == live.url
+        # Same origin: no CORS header is needed, none is sent.
+        assert "access-control-allow-origin" not in challenge.headers
+    with live.client(token=False, headers={"Origin": live.url}) as unpaired:
+        assert unpaired.post("/v1/auth/challenge").json()["code"] == "pairing_required"
 
 
 def test_other_pages_get_no_access(live: LiveServer) -> None:
-    """The page's exemption is its origin's: another site, or no origin, is refused."""
+    """Another site, or no credential at all, is refused (the page itself is open)."""
     with live.client(token=False, headers={"Sec-Fetch-Site": "cross-site"}) as client:
         assert client.get("/").status_code == 200
         assert client.get("/v1/readers").status_code == 401

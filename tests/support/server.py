@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -44,9 +45,34 @@ class LiveServer:
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
+    @property
+    def own_origin(self) -> str:
+        return self.url
+
     def client(self, *, token: bool = True, **options: Any) -> httpx.Client:
         """An httpx client for the server, sending the token unless told not to."""
         headers = {**(self.auth if token else {}), **options.pop("headers", {})}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=10.0, **options)
+
+    def pairing_cookie(self) -> tuple[str, str]:
+        """Pair as a browser would: follow a one-time link; the cookie it sets."""
+        link = self.bridge.pairings.issue_link()
+        with httpx.Client(base_url=self.url, timeout=10.0) as browser:
+            answer = browser.get("/pair", params={"code": link.code})
+        assert answer.status_code == 303, answer.text
+        name = f"cardbridge_page_{self.port}"
+        return name, answer.cookies[name]
+
+    def page_client(self, **options: Any) -> httpx.Client:
+        """The paired status page: its cookie, its own origin on every request (as a
+        browser sends it on POSTs), no token."""
+        name, value = self.pairing_cookie()
+        headers = {
+            "Origin": self.own_origin,
+            "Sec-Fetch-Site": "same-origin",
+            "Cookie": f"{name}={value}",
+            **options.pop("headers", {}),
+        }
         return httpx.Client(base_url=self.url, headers=headers, timeout=10.0, **options)
 
 
@@ -88,13 +114,21 @@ def serve(app_for_port: Callable[[int], FastAPI], token: str = TOKEN) -> Iterato
 
 @contextmanager
 def serve_backend(
-    backend: ReaderBackend, *, heartbeat: float = 15.0, **settings: Any
+    backend: ReaderBackend, *, heartbeat: float = 15.0, approve: bool = True, **settings: Any
 ) -> Iterator[LiveServer]:
-    """Serve ``backend`` with settings ``settings`` (port and token set here)."""
+    """Serve ``backend`` with settings ``settings`` (port and token set here; a state
+    dir of its own unless given). ``approve``: the configured ``allowed_origins`` are
+    approved, as the clinician would on the status page."""
 
     def build(port: int) -> FastAPI:
         configured = Settings(port=port, api_token=TOKEN, **settings)
-        return create_app(configured, backend=backend, heartbeat=heartbeat)
+        app = create_app(configured, backend=backend, heartbeat=heartbeat)
+        if approve:
+            for origin in configured.allowed_origins:
+                bridge_of(app).origins.approve(origin)
+        return app
 
-    with serve(build) as live:
-        yield live
+    with tempfile.TemporaryDirectory(prefix="cardbridge-state-") as state:
+        settings.setdefault("state_dir", state)
+        with serve(build) as live:
+            yield live

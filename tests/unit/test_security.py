@@ -1,8 +1,10 @@
-"""Local API security middleware: Host, Origin/CORS/PNA, token, body caps."""
+"""Local API security middleware: Host, the three callers and their credentials,
+Origin/CORS/PNA, body caps."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI, Request
@@ -10,12 +12,17 @@ from fastapi.testclient import TestClient
 
 from cardbridge.api import problems
 from cardbridge.api.security import SecurityMiddleware, SecurityPolicy
+from cardbridge.service.origins import OriginApprovals
+from cardbridge.service.pairing import Pairings
 
 TOKEN = "s3cret-token"
 APP_ORIGIN = "https://dmp.example"
+UNAPPROVED = "https://other.example"
+OWN = "http://127.0.0.1:8470"
+COOKIE = "cardbridge_page_8470"
 
 
-def make_app() -> FastAPI:
+def make_app(state: Path) -> tuple[FastAPI, Pairings]:
     app = FastAPI()
     problems.install(app)
 
@@ -25,23 +32,39 @@ def make_app() -> FastAPI:
 
     @app.get("/v1/readers")
     def readers(request: Request) -> dict[str, object]:
-        return {"origin": request.state.origin, "token": request.state.token_authenticated}
+        caller = request.state.caller
+        return {"origin": request.state.origin, "caller": caller.id if caller else None}
 
     @app.post("/v1/echo")
     async def echo(request: Request) -> dict[str, int]:
         return {"size": len(await request.body())}
 
-    policy = SecurityPolicy.build(
-        port=8470, api_token=TOKEN, allowed_origins=["https://DMP.example:443"]
-    )
+    origins = OriginApprovals(["https://DMP.example:443", UNAPPROVED], state)
+    origins.approve(APP_ORIGIN)
+    pairings = Pairings(state)
+    policy = SecurityPolicy(port=8470, api_token=TOKEN, pairings=pairings, origins=origins)
     app.add_middleware(SecurityMiddleware, policy=policy)
-    return app
+    return app, pairings
 
 
 @pytest.fixture
-def client() -> Iterator[TestClient]:
-    with TestClient(make_app(), base_url="http://127.0.0.1:8470") as test_client:
+def app(tmp_path: Path) -> tuple[FastAPI, Pairings]:
+    return make_app(tmp_path)
+
+
+@pytest.fixture
+def client(app: tuple[FastAPI, Pairings]) -> Iterator[TestClient]:
+    with TestClient(app[0], base_url=OWN) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def paired(app: tuple[FastAPI, Pairings]) -> dict[str, str]:
+    """The cookie of a paired status page."""
+    link = app[1].issue_link()
+    session = app[1].redeem(link.code)
+    assert session is not None
+    return {"Cookie": f"{COOKIE}={session.cookie}"}
 
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -72,29 +95,67 @@ def test_token_required_without_origin(client: TestClient) -> None:
     wrong = client.get("/v1/readers", headers={"Authorization": "Bearer nope"})
     assert wrong.status_code == 401
     ok = client.get("/v1/readers", headers=AUTH)
-    assert ok.json() == {"origin": None, "token": True}
+    assert ok.json() == {"origin": None, "caller": "native"}
 
 
 def test_health_is_open(client: TestClient) -> None:
     assert client.get("/v1/health").status_code == 200
 
 
-def test_allowed_origin_gets_cors_without_token(client: TestClient) -> None:
+def test_approved_origin_gets_cors_without_token(client: TestClient) -> None:
     response = client.get("/v1/readers", headers={"Origin": APP_ORIGIN})
     assert response.status_code == 200
-    assert response.json() == {"origin": APP_ORIGIN, "token": False}
+    assert response.json() == {"origin": APP_ORIGIN, "caller": f"origin:{APP_ORIGIN}"}
     assert response.headers["access-control-allow-origin"] == APP_ORIGIN
     assert "*" not in response.headers["access-control-allow-origin"]
 
 
-def test_own_origin_allowed(client: TestClient) -> None:
-    response = client.get("/v1/readers", headers={"Origin": "http://127.0.0.1:8470"})
-    assert response.json()["origin"] == "http://127.0.0.1:8470"
+def test_configured_origin_waits_for_the_clinicians_approval(client: TestClient) -> None:
+    refused = client.get("/v1/readers", headers={**AUTH, "Origin": UNAPPROVED})
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "origin_not_approved"
+    # The page may read why, and tell its user.
+    assert refused.headers["access-control-allow-origin"] == UNAPPROVED
 
 
-def test_same_origin_fetch_of_the_status_page(client: TestClient) -> None:
-    response = client.get("/v1/readers", headers={"Sec-Fetch-Site": "same-origin"})
-    assert response.json() == {"origin": "http://127.0.0.1:8470", "token": False}
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"Origin": OWN},
+        {"Sec-Fetch-Site": "same-origin"},
+        {"Origin": OWN, "Sec-Fetch-Site": "same-origin"},
+        {"Cookie": f"{COOKIE}=0123456789abcdef.guessed"},
+        {"Cookie": f"{COOKIE}=garbage; other=1"},
+    ],
+)
+def test_no_header_stands_in_for_the_pairing(client: TestClient, forged: dict[str, str]) -> None:
+    refused = client.get("/v1/readers", headers=forged)
+    assert refused.status_code == 401
+    assert refused.json()["code"] in {"pairing_required", "unauthorized"}
+
+
+def test_paired_page(client: TestClient, paired: dict[str, str]) -> None:
+    for headers in ({}, {"Origin": OWN}, {"Sec-Fetch-Site": "same-origin"}):
+        answer = client.get("/v1/readers", headers={**paired, **headers})
+        assert answer.status_code == 200
+        assert answer.json()["caller"].startswith("page:")
+        assert answer.json()["origin"] == OWN
+    # Not from a page of another site, nor of another port of this host.
+    for site in ("cross-site", "same-site"):
+        refused = client.get("/v1/readers", headers={**paired, "Sec-Fetch-Site": site})
+        assert refused.status_code == 401
+    # With another site's Origin, the cookie counts for nothing: that site is the caller.
+    other = client.get("/v1/readers", headers={**paired, "Origin": APP_ORIGIN})
+    assert other.json()["caller"] == f"origin:{APP_ORIGIN}"
+
+
+def test_two_origin_headers_refused(client: TestClient, paired: dict[str, str]) -> None:
+    for pair in ((OWN, "https://evil.example"), (APP_ORIGIN, APP_ORIGIN)):
+        headers = [(name, value) for name, value in {**AUTH, **paired}.items()]
+        headers += [("Origin", origin) for origin in pair]
+        refused = client.get("/v1/readers", headers=headers)
+        assert refused.status_code == 403
+        assert refused.json()["code"] == "origin_forbidden"
 
 
 @pytest.mark.parametrize(

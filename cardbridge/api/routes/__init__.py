@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from cardbridge.api.routes import auth, cps, dmp, docs, events, health, readers, status, vitale
+from cardbridge.api.routes import (
+    approvals,
+    auth,
+    cps,
+    dmp,
+    docs,
+    events,
+    health,
+    pairing,
+    readers,
+    status,
+    vitale,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -18,6 +30,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
     vitale.router,
     dmp.router,
+    pairing.router,
+    approvals.router,
     status.router,
     docs.router,
 )

@@ -3,17 +3,22 @@
 The origin a token is for is, for a browser, the ``Origin`` header that the security
 middleware validated, never a body field: a page cannot have the card sign for
 another site. A native client (authenticated by the local API token) names it in the
-body. The nonce must have been issued by this bridge for that origin, and is used up
-before the card signs.
+body. The nonce is the relying party's (base64 of at least 32 random bytes): the origin
+binding is what protects it, and the relying party keeps it single use. The bridge's
+own challenges serve its own verification, ``POST /v1/auth/verify``, which uses them up.
+
+Every login needs the PIN: native software and the status page send it with the
+request; a web application never sees it, and gets ``approval_required`` with the
+address of the bridge's approval window, where the clinician types it.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Request
 
-from cardbridge.api.deps import BridgeDep, OriginDep, ReaderQuery
+from cardbridge.api.deps import BridgeDep, CallerDep, OriginDep, ReaderQuery
 from cardbridge.api.models import (
     Challenge,
     ChallengeRequest,
@@ -22,10 +27,14 @@ from cardbridge.api.models import (
     VerifyRequest,
     WebEidToken,
 )
-from cardbridge.api.routes.common import BODY_CODES, CARD_CODES, responses
+from cardbridge.api.routes.approvals import ask_approval
+from cardbridge.api.routes.common import BODY_CODES, CARD_CODES, PIN_TRY_CODES, responses
 from cardbridge.auth.errors import AuthError, OriginForbiddenError, OriginInvalidError
+from cardbridge.auth.nonces import check_nonce
 from cardbridge.auth.origin import normalize_origin
-from cardbridge.errors import InvalidInputError
+from cardbridge.errors import InvalidInputError, PinRequiredError
+from cardbridge.service.approvals import ApprovalAction
+from cardbridge.service.callers import CallerKind
 
 router = APIRouter(prefix="/v1/auth", tags=["authentication"])
 
@@ -67,41 +76,60 @@ async def challenge(
     responses=responses(
         *BODY_CODES,
         *CARD_CODES,
+        *PIN_TRY_CODES,
         "origin_invalid",
         "nonce_invalid",
-        "origin_mismatch",
         "pin_required",
-        "pin_invalid",
-        "pin_blocked",
+        "approval_required",
     ),
 )
 async def make_token(
-    body: TokenRequest, bridge: BridgeDep, origin: OriginDep, reader: ReaderQuery = None
+    body: TokenRequest,
+    *,
+    bridge: BridgeDep,
+    caller: CallerDep,
+    origin: OriginDep,
+    request: Request,
+    reader: ReaderQuery = None,
 ) -> WebEidToken:
     """The card signs `SHA-256(origin) || SHA-256(nonce)` with its authentication key
-    (RS256). Without `pin`, the PIN must have been verified on the card already
-    (`pin_required` otherwise, and the nonce stays usable)."""
+    (RS256), after a VERIFY with the PIN: every login needs it. A web application gets
+    403 `approval_required` instead, with the approval window's address
+    (`approval_url`): it opens that window, where the clinician sees which site asks and
+    types the PIN, then reads the token at `GET /v1/approvals/{approval_id}`."""
     site = origin_for(origin, body.origin)
-    pin = body.pin
-    bridge.cards.require_pin(reader, pin)
-    bridge.challenges.consume(body.nonce, site)
-    token = await bridge.cards.sign_challenge(site, body.nonce, pin=pin, reader=reader)
+    check_nonce(body.nonce)
+    if caller.kind is CallerKind.ORIGIN:
+        if body.pin is not None:
+            raise InvalidInputError(
+                "a web page never sends the PIN: the clinician types it in the bridge's "
+                "approval window",
+                field="pin",
+            )
+        ask_approval(bridge, request, site, ApprovalAction.LOGIN, reader=reader, nonce=body.nonce)
+    if body.pin is None:
+        raise PinRequiredError("Signing in needs the CPS PIN, every time: enter the PIN.")
+    token = await bridge.cards.sign_challenge(
+        site, body.nonce, pin=body.pin, reader=reader, confirm_last_try=body.confirm_last_try
+    )
     return WebEidToken.model_validate(token.to_json())
 
 
 @router.post(
     "/verify",
-    summary="Verify a token: which practitioner signed this nonce for this origin",
+    summary="Verify a token made for one of the bridge's own challenges",
     responses=responses(*BODY_CODES, "origin_invalid"),
 )
 def verify_token(body: VerifyRequest, bridge: BridgeDep) -> TokenCheck:
-    """Checks the format, the certificate (dates, purpose, chain to the trust anchors:
-    the emulator's test root and/or the configured `trust_anchors`) and the signature
-    over the origin and nonce given. A refused token is `valid: false` with the failed
-    check's `code`. The caller vouches for the nonce (issued to its user, used once):
-    the bridge's own nonces are used up when the token is made."""
+    """Uses up the challenge (`POST /v1/auth/challenge`: issued by this bridge for that
+    origin, at most 5 minutes ago, once), then checks the format, the certificate
+    (dates, purpose, chain to the trust anchors: the emulator's test root and/or the
+    configured `trust_anchors`) and the signature over the origin and nonce. A refused
+    token is `valid: false` with the failed check's `code`. A relying party with its own
+    nonces verifies with `cardbridge.auth` (or `cardbridge token verify`)."""
     verifier = bridge.authorities.verifier
     try:
+        bridge.challenges.consume(body.nonce, body.origin)
         practitioner = verifier.verify(body.token.model_dump(), body.nonce, body.origin)
     except OriginInvalidError:
         raise

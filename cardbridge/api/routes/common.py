@@ -11,7 +11,15 @@ from cardbridge.service.memory import Snapshot
 
 # Answered by the security middleware before any route runs.
 OPEN_ROUTE_CODES = ("host_forbidden", "origin_forbidden")
-SECURITY_CODES = (*OPEN_ROUTE_CODES, "unauthorized")
+SECURITY_CODES = (
+    *OPEN_ROUTE_CODES,
+    "unauthorized",
+    "pairing_required",
+    "origin_not_approved",
+    "user_forbidden",
+)
+# Routes that send a PIN (or PUK) try to the card.
+PIN_TRY_CODES = ("pin_invalid", "pin_blocked", "confirmation_required", "pin_retry_later")
 BODY_CODES = ("invalid_request", "payload_too_large")
 # Any route that talks to a card.
 CARD_CODES = (

@@ -14,7 +14,7 @@ from pydantic import ConfigDict, Field, model_validator
 from starlette.datastructures import FormData
 
 from cardbridge.api import dmp_examples as demo
-from cardbridge.api.deps import BridgeDep, ReaderQuery
+from cardbridge.api.deps import BridgeDep, CallerDep, ReaderQuery
 from cardbridge.api.dmp_models import (
     AccessAnswer,
     AccessBody,
@@ -74,12 +74,15 @@ async def patient(body: PatientSelector, bridge: BridgeDep) -> Patient:
     summary="Open a patient's DMP: a VIHF signed by the CPS, traced in the journal",
     responses=responses(*BODY_CODES, *CARD_CODES, *DMP_CODES),
 )
-async def access(body: AccessBody, bridge: BridgeDep, reader: ReaderQuery = None) -> AccessAnswer:
+async def access(
+    body: AccessBody, bridge: BridgeDep, caller: CallerDep, reader: ReaderQuery = None
+) -> AccessAnswer:
     """`normal` access needs `consent: true` at the first access by this practitioner
     and when the last access is more than six months old (403 `consent_required`
     otherwise); only consented normal access counts (an emergency or centre 15 access
     never restarts the six months). `bris_de_glace` and `centre_15` need a `reason`. The
-    patient must have an INS. The CPS PIN must have been verified (403 `pin_required`)."""
+    patient must have an INS. The caller's own PIN session must be open on the CPS (403
+    `pin_required` otherwise: a PIN verified by another application does not count)."""
     grant, reference = await bridge.dmp.open_access(
         situation=body.situation,
         patient=body.patient,
@@ -87,6 +90,7 @@ async def access(body: AccessBody, bridge: BridgeDep, reader: ReaderQuery = None
         consent=body.consent,
         reason=body.reason,
         reader=reader,
+        caller=caller,
     )
     return AccessAnswer(
         assertion_id=grant.assertion_id,
@@ -215,7 +219,9 @@ async def deposit(
             "most; the content decides the format, whatever the name"
         ),
     ],
+    *,
     bridge: BridgeDep,
+    caller: CallerDep,
     request: Request,
     reader: ReaderQuery = None,
 ) -> DepositAnswer:
@@ -232,5 +238,6 @@ async def deposit(
         filename=file.filename or "",
         content=content,
         reader=reader,
+        caller=caller,
     )
     return DepositAnswer(metadata=metadata, journal_seq=record.seq)

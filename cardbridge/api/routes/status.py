@@ -1,10 +1,10 @@
 """The status page: ``GET /`` and its files under ``/static/`` (plain HTML, CSS and ES
 modules shipped in the package, no build step, nothing loaded from elsewhere).
 
-The page is the bridge's own origin: its requests pass the security middleware
-without the API token (``Sec-Fetch-Site: same-origin`` on GETs, its own ``Origin`` on
-POSTs). Its Content-Security-Policy allows this origin only, no inline code, no native
-form submission (a PIN can never end up in a URL) and no framing (no clickjacking of the
+The page is the bridge's own origin, paired once through a one-time link: its requests
+carry the pairing cookie (see :mod:`cardbridge.api.routes.pairing`). Its
+Content-Security-Policy allows this origin only, no inline code, no native form
+submission (a PIN can never end up in a URL) and no framing (no clickjacking of the
 PIN prompt).
 """
 
@@ -61,7 +61,8 @@ def static_files(directory: Path = STATIC_DIR) -> dict[str, Path]:
 _FILES = static_files()
 
 
-def _file_response(name: str) -> FileResponse:
+def file_response(name: str) -> FileResponse:
+    """A file of the page's folder, with the page's security headers."""
     path = _FILES.get(name)
     if path is None:
         raise HTTPException(404, f"No file named {name!r} in the status page.")
@@ -71,10 +72,10 @@ def _file_response(name: str) -> FileResponse:
 @router.get("/")
 async def status_page() -> FileResponse:
     """The status page."""
-    return _file_response(PAGE)
+    return file_response(PAGE)
 
 
 @router.get("/static/{name}")
 async def static_file(name: str) -> FileResponse:
     """A file of the status page (its name only: no sub-folders, no other path)."""
-    return _file_response(name)
+    return file_response(name)

@@ -204,6 +204,10 @@ const STRINGS = {
     "detail.document_id": "document",
     "detail.size": "taille (octets)",
     "detail.sha256": "SHA-256",
+    "detail.caller": "demandé par",
+    "detail.os_user": "compte",
+    "caller.native": "logiciel du poste",
+    "caller.page": "page d'état",
     "yes": "oui",
     "no": "non",
 
@@ -437,6 +441,10 @@ const STRINGS = {
     "detail.document_id": "document",
     "detail.size": "size (bytes)",
     "detail.sha256": "SHA-256",
+    "detail.caller": "asked by",
+    "detail.os_user": "account",
+    "caller.native": "workstation software",
+    "caller.page": "status page",
     "yes": "yes",
     "no": "no",
 

@@ -28,7 +28,11 @@ const DETAIL_ORDER = [
   "document_id",
   "size",
   "sha256",
+  "caller",
+  "os_user",
 ];
+// The callers the journal names by a code (any other is a web application's origin).
+const CALLERS = ["native", "page"];
 // Details whose values are codes the page translates.
 const CODED_VALUES = { mode: "mode", patient_source: "source" };
 
@@ -101,6 +105,7 @@ function detailText(name, value) {
   let shown = String(value);
   if (typeof value === "boolean") shown = t(value ? "yes" : "no");
   else if (name in CODED_VALUES) shown = t(`${CODED_VALUES[name]}.${value}`);
+  else if (name === "caller" && CALLERS.includes(value)) shown = t(`caller.${value}`);
   const label = DETAIL_ORDER.includes(name) ? t(`detail.${name}`) : name;
   return `${label}${t("separator")}${shown}`;
 }

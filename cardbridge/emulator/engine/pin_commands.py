@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from cardbridge.emulator.engine.security import Pin, PinCheck
 from cardbridge.emulator.engine.status import CardStatus, Reply, tries_left_sw
+from cardbridge.layouts.cps import VERIFY_RESET_STATUS
 from cardbridge.layouts.iasecc import GET_DATA_P1P2, TAG_DOCP, parse_status_query
 from cardbridge.pcsc.apdu import SW, CommandApdu
 
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
     from cardbridge.emulator.engine.card import IsoCard
 
 LOCAL_REFERENCE = 0x80
-VERIFY_RESET_STATUS = 0xFF
 PADDED_BLOCK = 8
 RRC_PUK_AND_NEW_PIN = 0x00
 RRC_PUK_ONLY = 0x01

@@ -1,0 +1,49 @@
+"""``cardbridge open``: pair this browser with the running bridge and show its status page.
+
+Asks the running bridge for a one-time pairing link (with the local API token, as any
+native software) and opens it in the default browser; the link is printed too, for a
+browser on another display. Following it pairs the browser: the status page then works
+without any token, and only there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import webbrowser
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "open",
+        help="open the paired status page in the browser",
+        description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
+    )
+    parser.add_argument(
+        "--print-only", action="store_true", help="print the pairing link, open no browser"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import httpx  # noqa: PLC0415 - imported when the command runs
+
+    from cardbridge.client import CardBridgeClient  # noqa: PLC0415
+    from cardbridge.config import load_settings  # noqa: PLC0415
+
+    settings = load_settings()
+    base = f"http://127.0.0.1:{settings.port}"
+    try:
+        with CardBridgeClient(base) as bridge:
+            link = bridge.pairing_link()
+    except httpx.TransportError:
+        print(
+            f"cardbridge is not running on {base}: start it with `cardbridge serve` "
+            "(or `systemctl --user start cardbridge`).",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Status page pairing link (valid 10 minutes, once): {link.url}")
+    if not args.print_only and not webbrowser.open(link.url):
+        print("No browser could be opened: open the link above in yours.", file=sys.stderr)
+    return 0
