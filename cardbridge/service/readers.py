@@ -32,9 +32,11 @@ from cardbridge.errors import (
     CardBusyError,
     CardRemovedError,
     CardResetError,
+    ConfirmationRequiredError,
     PcscError,
     PcscUnavailableError,
     PinError,
+    PinRetryLaterError,
     ReaderNotFoundError,
 )
 from cardbridge.pcsc.atr import CardFamily
@@ -141,8 +143,8 @@ class ReaderSlot:
                 # Acted on now: the monitor may report the removal only later.
                 self.invalidate(access.generation)
                 raise
-            except PinError:
-                raise  # the card's own verdict, never a side effect of a removal
+            except (PinError, ConfirmationRequiredError, PinRetryLaterError):
+                raise  # the card's own verdict, or the bridge's guard: never a removal
             except CardBusyError:
                 # Another program holds the card: this connection may be unusable now
                 # (a call given up on it is still waiting); the next operation reconnects.

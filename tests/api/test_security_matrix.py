@@ -1,16 +1,20 @@
-"""Who may call what, over every route: one table of requests (Host, Origin, token,
-``Sec-Fetch-Site``) and what each must get, run against every operation of the OpenAPI
-document (so a new route is covered as soon as it exists) and the open files outside it.
+"""Who may call what, over every route: one table of ways of calling (Host, Origin,
+token, pairing cookie, ``Sec-Fetch-Site``) and what each must get, run against every
+operation of the OpenAPI document (so a new route is covered as soon as it exists) and
+the open files outside it.
 
 - A `Host` other than ``127.0.0.1:PORT``, ``localhost:PORT`` or ``[::1]:PORT``: 403
   ``host_forbidden``, on every path, open ones included (DNS rebinding).
-- An ``Origin`` that is not allowed, look-alikes included: 403 ``origin_forbidden``, even
-  with the token, without CORS headers.
-- No ``Origin`` and no valid token: 401 ``unauthorized``, except on the open paths
-  (``/v1/health``, the status page and its files, the API documentation).
-- An allowed origin, the bridge's own, a same-origin fetch of the status page
-  (``Sec-Fetch-Site: same-origin``) or the token: served (whatever the route then says).
-- Preflights, Private/Local Network Access included, answered for allowed origins only.
+- An ``Origin`` that is not configured, look-alikes included, or two ``Origin`` headers:
+  403 ``origin_forbidden``, even with the token, without CORS headers. Configured but not
+  approved by the clinician: 403 ``origin_not_approved``, with the CORS header.
+- No credential: 401 ``unauthorized`` (``pairing_required`` for what looks like the
+  status page: its own ``Origin``, or ``Sec-Fetch-Site: same-origin``, which any program
+  can send), except on the open paths.
+- The token, the paired page's cookie, an approved origin: served, except the routes
+  that README's table keeps from that kind of caller (403 ``caller_forbidden``); the
+  table is read from README itself, so the two cannot drift apart.
+- Preflights, Private/Local Network Access included, answered for configured origins only.
 """
 
 from __future__ import annotations
@@ -33,13 +37,26 @@ from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile
 from tests.support.server import LiveServer, serve_backend
 
+README = Path(__file__).parents[2] / "README.md"
 APP_ORIGIN = "https://dmp.example"
-SECURITY_CODES = {"host_forbidden", "origin_forbidden", "unauthorized"}
-# Documented as open (README, "Who may call it"): everything else needs the token.
+WAITING_ORIGIN = "https://waiting.example"  # configured, never approved
+SECURITY_CODES = {
+    "host_forbidden",
+    "origin_forbidden",
+    "origin_not_approved",
+    "unauthorized",
+    "pairing_required",
+    "caller_forbidden",
+    "user_forbidden",
+}
+KINDS = ("native", "page", "origin")
+# Documented as open (README, "Who may call it"): everything else needs a credential.
 OPEN_OPERATIONS = {"GET /v1/health"}
 OPEN_OUTSIDE_SCHEMA = [
     "/",
     f"/static/{min(static_files())}",
+    "/pair",
+    "/approve",
     "/docs",
     "/openapi.json",
     "/docs-assets/swagger-ui.css",
@@ -51,19 +68,38 @@ UNKNOWN = [("GET", "/v1/not-a-route"), ("POST", "/v1/dmp/not-a-route")]
 @dataclass(frozen=True)
 class Route:
     method: str
-    path: str
+    template: str
     open: bool
 
+    @property
+    def path(self) -> str:
+        return re.sub(r"\{[^}]+\}", "x", self.template)
+
     def __str__(self) -> str:
-        return f"{self.method} {self.path}"
+        return f"{self.method} {self.template}"
+
+
+def readme_restrictions() -> dict[str, set[str]]:
+    """README's table of the routes kept from some callers: route -> callers allowed."""
+    rows = re.findall(
+        r"^\| `([A-Z]+ /[^`]+)` \| (yes|no) \| (yes|no) \| (yes|no) \|$",
+        README.read_text(),
+        re.MULTILINE,
+    )
+    assert rows, "README's table of who may call what is missing"
+    return {
+        route: {k for k, a in zip(KINDS, allowed, strict=True) if a == "yes"}
+        for route, *allowed in rows
+    }
 
 
 @dataclass(frozen=True)
 class Live:
-    """The server, and every route it has, from its OpenAPI document."""
+    """The server, every route it has (from its OpenAPI document), README's restrictions."""
 
     server: LiveServer
     routes: list[Route]
+    restrictions: dict[str, set[str]]
 
     @property
     def port(self) -> int:
@@ -78,13 +114,16 @@ def live(
     for reader, profile in ((DEMO_CPS_READER, "demo-cps"), (DEMO_VITALE_READER, "demo-vitale")):
         backend.insert(reader, build_card(load_profile(profile), keys=key_pool, issuer=issuer))
     data_dir = tmp_path_factory.mktemp("matrix")
-    with serve_backend(backend, allowed_origins=[APP_ORIGIN], data_dir=data_dir) as server:
-        yield Live(server, all_routes(server))
+    with serve_backend(
+        backend, allowed_origins=[APP_ORIGIN, WAITING_ORIGIN], data_dir=data_dir, approve=False
+    ) as server:
+        server.bridge.origins.approve(APP_ORIGIN)
+        yield Live(server, all_routes(server), readme_restrictions())
 
 
 def all_routes(server: LiveServer) -> list[Route]:
     routes = [
-        Route(method.upper(), re.sub(r"\{[^}]+\}", "x", path), "security" not in operation)
+        Route(method.upper(), path, "security" not in operation)
         for path, operations in server.app.openapi()["paths"].items()
         for method, operation in operations.items()
     ]
@@ -93,17 +132,25 @@ def all_routes(server: LiveServer) -> list[Route]:
     return routes
 
 
+Headers = list[tuple[str, str]]
+
+
 @dataclass(frozen=True)
 class Case:
     """A way of calling, and what every route must answer to it."""
 
     name: str
-    headers: Callable[[int, str], dict[str, str]]  # (port, token) -> headers
-    expect: str  # a security code, "served", or "unauthorized unless open"
+    headers: Callable[[Live], Headers]  # built anew for each request
+    # A refusal code, "<code> unless open", or "served as <kind of caller>".
+    expect: str
 
-    def expected(self, route: Route) -> str:
-        if self.expect == "unauthorized unless open":
-            return "served" if route.open else "unauthorized"
+    def expected(self, live: Live, route: Route) -> str:
+        if self.expect.endswith(" unless open"):
+            return "served" if route.open else self.expect.removesuffix(" unless open")
+        if self.expect.startswith("served as "):
+            kind = self.expect.removeprefix("served as ")
+            allowed = live.restrictions.get(str(route), set(KINDS))
+            return "served" if kind in allowed or route.open else "caller_forbidden"
         return self.expect
 
 
@@ -111,27 +158,41 @@ def _b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
 
 
-def _token(value: str) -> Callable[[int, str], dict[str, str]]:
-    return lambda _, token: {"Authorization": value.format(token=token)}
+def _fill(value: str, live: Live) -> str:
+    return value.format(port=live.port, other=live.port + 1)
 
 
-def _host(value: str) -> Callable[[int, str], dict[str, str]]:
-    return lambda port, token: {
-        "Host": value.format(port=port, other=port + 1),
-        "Authorization": f"Bearer {token}",
-    }
+def _token(value: str) -> Callable[[Live], Headers]:
+    return lambda live: [("Authorization", value.format(token=live.server.token))]
 
 
-def _origin(value: str, *, token: bool = True) -> Callable[[int, str], dict[str, str]]:
-    def headers(port: int, secret: str) -> dict[str, str]:
-        sent = {"Origin": value.format(port=port, other=port + 1)}
-        return {**sent, "Authorization": f"Bearer {secret}"} if token else sent
+def _host(value: str) -> Callable[[Live], Headers]:
+    return lambda live: [
+        ("Host", _fill(value, live)),
+        ("Authorization", f"Bearer {live.server.token}"),
+    ]
+
+
+def _origin(value: str, *, token: bool = True) -> Callable[[Live], Headers]:
+    def headers(live: Live) -> Headers:
+        sent = [("Origin", _fill(value, live))]
+        return [*sent, ("Authorization", f"Bearer {live.server.token}")] if token else sent
 
     return headers
 
 
-def _fetch_site(value: str) -> Callable[[int, str], dict[str, str]]:
-    return lambda _, __: {"Sec-Fetch-Site": value}
+def _fetch_site(value: str) -> Callable[[Live], Headers]:
+    return lambda _: [("Sec-Fetch-Site", value)]
+
+
+def _paired(*extra: tuple[str, str]) -> Callable[[Live], Headers]:
+    """The status page, paired anew for each request (a route may unpair it)."""
+
+    def headers(live: Live) -> Headers:
+        name, value = live.server.pairing_cookie()
+        return [("Cookie", f"{name}={value}"), *((k, _fill(v, live)) for k, v in extra)]
+
+    return headers
 
 
 CASES = [
@@ -153,10 +214,10 @@ CASES = [
         )
     ),
     *(
-        Case(f"host {host!r}", _host(host), "served")
+        Case(f"host {host!r}", _host(host), "served as native")
         for host in ("127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}", "[::1]:{port}")
     ),
-    # Origins that are not allowed, look-alikes of allowed ones, even with the token.
+    # Origins that are not configured, look-alikes of configured ones, even with the token.
     *(
         Case(f"origin {origin!r}", _origin(origin), "origin_forbidden")
         for origin in (
@@ -175,13 +236,64 @@ CASES = [
             "https://user@dmp.example",
         )
     ),
-    # Allowed origins need no token: the configured one and the bridge's own.
-    *(
-        Case(f"allowed origin {origin!r}", _origin(origin, token=False), "served")
-        for origin in (APP_ORIGIN, "http://127.0.0.1:{port}", "http://localhost:{port}")
+    # Two Origin headers: whichever comes first, refused.
+    Case(
+        "duplicated Origin, the bridge's own first",
+        lambda live: [
+            *_paired(("Origin", "http://127.0.0.1:{port}"))(live),
+            ("Origin", "https://evil.example"),
+        ],
+        "origin_forbidden",
     ),
-    # Native clients (no Origin): the token, or 401 except on the open paths.
-    Case("no token", lambda _, __: {}, "unauthorized unless open"),
+    Case(
+        "duplicated Origin, the approved one twice",
+        lambda live: [("Origin", APP_ORIGIN), ("Origin", APP_ORIGIN)],
+        "origin_forbidden",
+    ),
+    # A configured origin the clinician has not approved: refused, even with the token.
+    Case("origin configured, not approved", _origin(WAITING_ORIGIN), "origin_not_approved"),
+    # An approved origin needs no token.
+    Case("approved origin", _origin(APP_ORIGIN, token=False), "served as origin"),
+    # Headers any program can write prove nothing: the status page needs its pairing.
+    *(
+        Case(
+            f"forged own origin {origin!r}",
+            _origin(origin, token=False),
+            "pairing_required unless open",
+        )
+        for origin in ("http://127.0.0.1:{port}", "http://localhost:{port}")
+    ),
+    Case(
+        "forged Sec-Fetch-Site: same-origin",
+        _fetch_site("same-origin"),
+        "pairing_required unless open",
+    ),
+    Case(
+        "unpaired page (own Origin and Sec-Fetch-Site)",
+        lambda live: [("Origin", live.server.url), ("Sec-Fetch-Site", "same-origin")],
+        "pairing_required unless open",
+    ),
+    Case("paired page, GET without Origin", _paired(), "served as page"),
+    Case(
+        "paired page, with its Origin",
+        _paired(("Origin", "http://127.0.0.1:{port}"), ("Sec-Fetch-Site", "same-origin")),
+        "served as page",
+    ),
+    *(
+        Case(
+            f"page cookie from a {site} request",
+            _paired(("Sec-Fetch-Site", site)),
+            "unauthorized unless open",
+        )
+        for site in ("cross-site", "same-site")
+    ),
+    Case(
+        "page cookie with another site's Origin",
+        _paired(("Origin", "https://evil.example")),
+        "origin_forbidden",
+    ),
+    # Native clients: the token, or 401 except on the open paths.
+    Case("no token", lambda _: [], "unauthorized unless open"),
     *(
         Case(f"authorization {value!r}", _token(value), "unauthorized unless open")
         for value in (
@@ -194,13 +306,14 @@ CASES = [
     ),
     Case(
         "the token as Basic credentials",
-        lambda _, token: {"Authorization": "Basic " + _b64(f"cardbridge:{token}")},
+        lambda live: [("Authorization", "Basic " + _b64(f"cardbridge:{live.server.token}"))],
         "unauthorized unless open",
     ),
-    Case("token", _token("Bearer {token}"), "served"),
-    Case("token, scheme in lower case", _token("bearer {token}"), "served"),
-    # The status page's same-origin fetches (a header pages cannot set) need no token.
-    Case("Sec-Fetch-Site: same-origin", _fetch_site("same-origin"), "served"),
+    Case("token", _token("Bearer {token}"), "served as native"),
+    Case("token, scheme in lower case", _token("bearer {token}"), "served as native"),
+    Case(
+        "token with the bridge's own Origin", _origin("http://127.0.0.1:{port}"), "served as native"
+    ),
     *(
         Case(f"Sec-Fetch-Site: {site}", _fetch_site(site), "unauthorized unless open")
         for site in ("cross-site", "same-site", "none")
@@ -208,7 +321,7 @@ CASES = [
 ]
 
 
-def call(client: httpx.Client, route: Route, headers: dict[str, str]) -> httpx.Response:
+def call(client: httpx.Client, route: Route, headers: Headers) -> httpx.Response:
     """The answer's status and headers, and its body unless it is an event stream."""
     with client.stream(route.method, route.path, headers=headers) as response:
         if not response.headers.get("content-type", "").startswith("text/event-stream"):
@@ -217,7 +330,8 @@ def call(client: httpx.Client, route: Route, headers: dict[str, str]) -> httpx.R
 
 
 def wrong_answer(response: httpx.Response, expected: str, origin: str | None) -> str | None:
-    """What is wrong with ``response`` if ``expected`` was due, else ``None``."""
+    """What is wrong with ``response`` if ``expected`` was due, else ``None``; ``origin``:
+    the web application calling, whose name CORS answers must carry."""
     problem = response.headers.get("content-type") == "application/problem+json"
     code = response.json().get("code") if problem else None
     cors = response.headers.get("access-control-allow-origin")
@@ -226,12 +340,15 @@ def wrong_answer(response: httpx.Response, expected: str, origin: str | None) ->
             return f"refused {response.status_code} {code}"
         if origin is not None and (cors, response.headers.get("vary")) != (origin, "Origin"):
             return f"CORS names {cors!r}, varies by {response.headers.get('vary')!r}"
+        if origin is None and cors is not None:
+            return f"CORS header for a caller that is no web application: {cors!r}"
         return None
-    status = 401 if expected == "unauthorized" else 403
+    status = 401 if expected in ("unauthorized", "pairing_required") else 403
     if (response.status_code, code) != (status, expected):
         return f"got {response.status_code} {code}"
-    if cors is not None:
-        return f"CORS header on a refusal: {cors!r}"
+    wanted_cors = origin if expected in ("origin_not_approved", "caller_forbidden") else None
+    if cors != wanted_cors:
+        return f"CORS header {cors!r} on a refusal"
     if expected == "unauthorized" and not response.headers.get("www-authenticate"):
         return "no WWW-Authenticate"
     return None
@@ -240,15 +357,24 @@ def wrong_answer(response: httpx.Response, expected: str, origin: str | None) ->
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_matrix(live: Live, case: Case) -> None:
     failures = {}
-    headers = case.headers(live.port, live.server.token)
     with httpx.Client(base_url=live.server.url, timeout=10.0) as client:
-        answers = [(route, call(client, route, headers)) for route in live.routes]
-    for route, response in answers:
-        origin = headers.get("Origin") if case.expect == "served" else None
-        wrong = wrong_answer(response, case.expected(route), origin)
-        if wrong is not None:
-            failures[str(route)] = wrong
+        for route in live.routes:
+            headers = case.headers(live)
+            response = call(client, route, headers)
+            origin = APP_ORIGIN if case.expect == "served as origin" else None
+            if case.expect == "origin_not_approved":
+                origin = WAITING_ORIGIN
+            wrong = wrong_answer(response, case.expected(live, route), origin)
+            if wrong is not None:
+                failures[str(route)] = wrong
     assert failures == {}
+
+
+def test_readme_table_names_real_routes(live: Live) -> None:
+    """Each route README keeps from some callers exists, and is kept from them."""
+    known = {str(route) for route in live.routes}
+    assert set(live.restrictions) <= known
+    assert all(allowed < set(KINDS) for allowed in live.restrictions.values())
 
 
 def test_no_host_at_all(live: Live) -> None:
@@ -271,8 +397,6 @@ def test_open_routes_are_the_documented_ones(live: Live) -> None:
     schema_routes = [r for r in live.routes if r.path not in OPEN_OUTSIDE_SCHEMA]
     assert {str(r) for r in schema_routes if r.open} == OPEN_OPERATIONS
     assert any(r.path.startswith("/v1/dmp/") for r in schema_routes)  # DMP routes included
-    readme = (Path(__file__).parents[2] / "README.md").read_text()
-    assert "Sec-Fetch-Site: same-origin" in readme
 
 
 PREFLIGHT_ASKS = {
@@ -286,7 +410,7 @@ PREFLIGHT_ASKS = {
     ("origin", "allowed"),
     [
         (APP_ORIGIN, True),
-        ("http://127.0.0.1:{port}", True),
+        (WAITING_ORIGIN, True),  # configured: it may learn it is not approved yet
         ("https://evil.example", False),
         ("http://localhost.evil", False),
         ("http://127.0.0.1:{other}", False),
