@@ -6,8 +6,8 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from typing import TypeVar
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import pytest

@@ -92,6 +92,9 @@ def bridge(
     backend.insert(DEMO_CPS_READER, card("demo-cps"))
     backend.insert(DEMO_VITALE_READER, card("demo-vitale"))
     with serve_backend(backend, data_dir=own_data) as live:
+        # No wait after a wrong PIN: the tests walk through every PIN state (the wait
+        # itself is shown by test_cards_page's own test).
+        live.bridge.cards.backoff.first_delay = 0
         yield Bridge(live, backend, card)
 
 
@@ -134,12 +137,13 @@ def page(
     page_errors: PageErrors,
     request: pytest.FixtureRequest,
 ) -> Iterator[Page]:
-    """The status page, loaded, its event stream connected."""
+    """The status page, paired (its one-time link followed), loaded, its event stream
+    connected."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.on("pageerror", lambda error: page_errors.errors.append(str(error)))
     page.on("console", page_errors.on_console)
-    page.goto(f"{bridge.url}/", wait_until="domcontentloaded")
+    page.goto(pairing_link(bridge.live), wait_until="domcontentloaded")
     # Not expect(): its polling backs off to 500 ms steps; this checks at each frame. A
     # function, not an expression: the page's CSP forbids the eval an expression needs.
     page.wait_for_function("() => document.getElementById('connection').dataset.state === 'open'")
@@ -152,6 +156,11 @@ def page(
     finally:
         context.close()
     assert not page_errors.errors
+
+
+def pairing_link(live: LiveServer) -> str:
+    """A one-time pairing link, as `cardbridge serve` prints it."""
+    return f"{live.url}/pair?code={live.bridge.pairings.issue_link().code}"
 
 
 def shot(page: Page, name: str) -> None:

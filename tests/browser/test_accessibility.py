@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import shot, unlock, wrong_pin
+from tests.browser.conftest import PIN, shot, unlock, wrong_pin
 
 # In-page checks, each a JavaScript function that returns the failures it finds.
 CHECKS = Path(__file__).parent / "checks"
@@ -22,7 +22,7 @@ def check_contrast(page: Page) -> None:
 
 def test_controls_are_labelled(page: Page) -> None:
     assert page.evaluate(UNLABELLED_CONTROLS) == []
-    for section in ("readers", "cps", "vitale", "auth", "dmp", "journal"):
+    for section in ("readers", "cps", "vitale", "auth", "dmp", "journal", "origins"):
         expect(page.locator(f"main section#{section}")).to_have_attribute(
             "aria-labelledby", f"{section}-title"
         )
@@ -47,6 +47,7 @@ def test_contrast_in_every_state(page: Page) -> None:
     check_contrast(page)
 
     unlock(page)
+    page.fill("#auth-pin", PIN)
     page.click("#auth-run")
     expect(page.locator("#auth-success")).to_be_visible()
     page.click("#patient-form button[type=submit]")

@@ -206,14 +206,18 @@ def test_vitale_beneficiaries(page: Page, bridge: Bridge) -> None:
 
 def test_authentication(page: Page) -> None:
     page.click("#auth-run")
+    expect(page.locator("#auth-pin-error")).to_have_text("Le code PIN comporte 4 à 8 chiffres.")
+    page.fill("#auth-pin", WRONG_PIN)
+    page.click("#auth-run")
     result = page.locator("#auth-result")
     expect(result).to_be_focused()
-    expect(page.locator("#auth-error")).to_have_text(
-        "Vérifiez d'abord le code PIN de la carte CPS (section « Professionnel de santé »)."
-    )
+    expect(page.locator("#auth-error")).to_have_text("Code PIN incorrect. Essais restants : 2.")
     expect(page.locator("#auth-steps li").nth(1)).to_have_text("Jeton signé par la CPS : échec")
+    expect(page.locator("#auth-pin")).to_have_value("")  # the PIN is not kept
 
+    # A login needs the PIN each time, even with the card unlocked for DMP work.
     unlock(page)
+    page.fill("#auth-pin", PIN)
     page.click("#auth-run")
     steps = page.locator("#auth-steps li")
     for index in range(3):

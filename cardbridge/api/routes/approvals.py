@@ -12,9 +12,9 @@ status}``, never the token).
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import Annotated, NoReturn
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse
 
 from cardbridge.api.access_models import ApprovalDecision, ApprovalInfo
@@ -51,7 +51,9 @@ def ask_approval(
 
 
 @router.get(WINDOW_PATH, include_in_schema=False)
-async def approval_window() -> FileResponse:
+async def approval_window(
+    request_id: Annotated[str, Query(alias="request", max_length=64)] = "",
+) -> FileResponse:
     """The approval window's page (its script reads the request id from the address)."""
     return file_response("approve.html")
 

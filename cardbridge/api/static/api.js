@@ -1,5 +1,5 @@
-// Calls to the bridge's API, from its own origin: the browser's Sec-Fetch-Site and
-// Origin headers identify the page, no API token is needed (or stored anywhere).
+// Calls to the bridge's API, from its own origin: the pairing cookie (HttpOnly, set when
+// the page was paired) identifies the page; no API token is needed or stored anywhere.
 
 /** An API refusal: the problem document's fields (code, detail, field, tries_left…). */
 export class ApiError extends Error {
@@ -21,6 +21,7 @@ async function call(method, path, body) {
   } catch {
     throw new ApiError({ code: "network", detail: "" });
   }
+  if (response.status === 204) return null;
   const answer = await response.json().catch(() => ({}));
   if (!response.ok) {
     throw new ApiError({ code: "internal_error", detail: response.statusText, ...answer });
@@ -30,3 +31,4 @@ async function call(method, path, body) {
 
 export const get = (path, query) => call("GET", query ? `${path}?${query}` : path);
 export const post = (path, body) => call("POST", path, body);
+export const del = (path) => call("DELETE", path);

@@ -10,6 +10,7 @@ import { initPin, loadPractitioner, renderPractitioner } from "./practitioner.js
 import { applyEvent, renderReaders } from "./readers.js";
 import { followEvents } from "./events.js";
 import { refresh, subscribe, update } from "./state.js";
+import { initOrigins, loadOrigins, renderOrigins } from "./origins.js";
 import { loadVitale, renderVitale } from "./vitale.js";
 
 // Events after which the cards are read again (once for a burst of events).
@@ -41,7 +42,24 @@ function renderConnection(s) {
       : t(`connection.${s.connection}`);
 }
 
-function start() {
+/** Whether this browser is paired; if not, the page says how to pair and stops there. */
+async function paired() {
+  try {
+    await get("/v1/session");
+    return true;
+  } catch (error) {
+    if (error.code !== "pairing_required") return true; // the sections say what is wrong
+  }
+  const failed = new URLSearchParams(window.location.search).get("pairing") === "failed";
+  byId("pairing-failed").hidden = !failed;
+  byId("paired-content").hidden = true;
+  byId("pairing").hidden = false;
+  update({ connection: "unpaired" });
+  byId("pairing-title").focus();
+  return false;
+}
+
+async function start() {
   translatePage();
   const language = byId("language");
   language.value = currentLanguage();
@@ -50,12 +68,16 @@ function start() {
     refresh();
     renderAuth();
     renderJournal();
+    renderOrigins();
   });
+  subscribe(renderConnection);
+  if (!(await paired())) return;
 
-  const sections = [renderConnection, renderReaders, renderPractitioner, renderVitale, renderDmp];
+  const sections = [renderReaders, renderPractitioner, renderVitale, renderDmp];
   for (const render of sections) subscribe(render);
   initPin();
   initAuth();
+  initOrigins();
   initDmp(loadJournal, showPatientHistory);
   initJournal();
 
@@ -73,6 +95,7 @@ function start() {
     (connection) => update({ connection }),
   );
   loadJournal();
+  loadOrigins();
 }
 
 start();

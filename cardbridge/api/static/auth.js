@@ -1,17 +1,21 @@
 // Authentication test: a challenge for this page's origin, a Web eID token signed by the
-// CPS, then the bridge's verification, which names the practitioner of the token.
+// CPS after its PIN (asked every time, as for any login), then the bridge's verification,
+// which names the practitioner of the token. The PIN lives only in its input and in the
+// one request that sends it.
 
 import { ApiError, post } from "./api.js";
-import { byId, h, renderFacts, setNotice } from "./dom.js";
+import { byId, h, renderFacts, setFieldError, setNotice, whileBusy } from "./dom.js";
 import { errorText, formatDateTime, t } from "./i18n.js";
 
 const STEPS = ["auth.step_challenge", "auth.step_token", "auth.step_verify"];
 // The last run: the status of each step, the error, the practitioner of the token.
 let run = null;
 
-async function authenticate() {
+async function authenticate(pin, confirmLastTry) {
   const challenge = await step(0, () => post("/v1/auth/challenge"));
-  const token = await step(1, () => post("/v1/auth/token", { nonce: challenge.nonce }));
+  const token = await step(1, () =>
+    post("/v1/auth/token", { nonce: challenge.nonce, pin, confirm_last_try: confirmLastTry }),
+  );
   const check = await step(2, async () => {
     const verdict = await post("/v1/auth/verify", {
       token,
@@ -32,18 +36,30 @@ async function step(index, action) {
   return result;
 }
 
-async function runTest() {
-  const button = byId("auth-run");
-  button.disabled = true;
+async function runTest(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const input = byId("auth-pin");
+  const confirm = byId("auth-confirm");
+  setFieldError("auth-pin", "");
+  if (!/^[0-9]{4,8}$/.test(input.value)) {
+    setFieldError("auth-pin", t("error.invalid_request.pin"));
+    input.focus();
+    return;
+  }
+  const pin = input.value;
+  const confirmLastTry = confirm.checked;
+  input.value = "";
+  confirm.checked = false;
   run = { steps: STEPS.map(() => "skipped"), error: null, practitioner: null };
   byId("auth-result").hidden = false;
   try {
-    run.practitioner = await authenticate();
+    run.practitioner = await whileBusy(form, () => authenticate(pin, confirmLastTry));
   } catch (error) {
     run.error = error;
     run.steps = run.steps.map((status) => (status === "pending" ? "failed" : status));
   }
-  button.disabled = false;
+  byId("auth-confirm-field").hidden = run.error?.code !== "confirmation_required";
   renderAuth();
   byId("auth-result").focus();
 }
@@ -86,5 +102,5 @@ export function renderAuth() {
 }
 
 export function initAuth() {
-  byId("auth-run").addEventListener("click", runTest);
+  byId("auth-form").addEventListener("submit", runTest);
 }

@@ -96,7 +96,7 @@ async function submitPin(event) {
     confirm.focus();
     return;
   }
-  const body = { pin: input.value };
+  const body = { pin: input.value, confirm_last_try: lastTry(state.pin) && confirm.checked };
   input.value = "";
   confirm.checked = false;
   try {
