@@ -34,6 +34,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "consent_required": 403,
     "host_forbidden": 403,
     "origin_forbidden": 403,
+    "user_forbidden": 403,
     "not_found": 404,
     "reader_not_found": 404,
     "card_absent": 404,
@@ -65,6 +66,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "ocsp_unavailable": 502,
     "pcsc_unavailable": 503,
     "pcsc_access_denied": 503,
+    "too_many_connections": 503,
     # The journal is on this workstation, but DMP access waits until it works again.
     "journal_error": 503,
 }

@@ -9,8 +9,9 @@ from fastapi import Response
 from cardbridge.api.problems import error_responses
 from cardbridge.service.memory import Snapshot
 
-# Answered by the security middleware before any route runs.
-OPEN_ROUTE_CODES = ("host_forbidden", "origin_forbidden")
+# Answered before any route runs: by the server for the connection (user_forbidden,
+# too_many_connections), by the security middleware for the request.
+OPEN_ROUTE_CODES = ("user_forbidden", "too_many_connections", "host_forbidden", "origin_forbidden")
 SECURITY_CODES = (*OPEN_ROUTE_CODES, "unauthorized")
 BODY_CODES = ("invalid_request", "payload_too_large")
 # Any route that talks to a card.
