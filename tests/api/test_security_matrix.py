@@ -2,6 +2,8 @@
 ``Sec-Fetch-Site``) and what each must get, run against every operation of the OpenAPI
 document (so a new route is covered as soon as it exists) and the open files outside it.
 
+- A process of another OS user: 403 ``user_forbidden`` on every path, open ones
+  included, whatever it sends (the token, an allowed origin).
 - A `Host` other than ``127.0.0.1:PORT``, ``localhost:PORT`` or ``[::1]:PORT``: 403
   ``host_forbidden``, on every path, open ones included (DNS rebinding).
 - An ``Origin`` that is not allowed, look-alikes included: 403 ``origin_forbidden``, even
@@ -31,6 +33,7 @@ from cardbridge.emulator.inprocess import DEMO_CPS_READER, DEMO_VITALE_READER, E
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile
+from tests.support.other_user import requests_from
 from tests.support.server import LiveServer, serve_backend
 
 APP_ORIGIN = "https://dmp.example"
@@ -249,6 +252,32 @@ def test_matrix(live: Live, case: Case) -> None:
         if wrong is not None:
             failures[str(route)] = wrong
     assert failures == {}
+
+
+def test_other_os_user(live: Live) -> None:
+    """Every route, as ``nobody``, with each credential a same-user caller could use:
+    refused; the same client, run as our user, is served."""
+    credentials = [
+        {},
+        live.server.auth,
+        {"Origin": APP_ORIGIN},
+        {"Origin": f"http://127.0.0.1:{live.port}"},
+        {"Sec-Fetch-Site": "same-origin"},
+    ]
+    requests = [
+        (route.method, route.path, headers)
+        for route in live.routes
+        if route.path != "/v1/events"  # served, it would stream until the timeout
+        for headers in credentials
+    ]
+    requests.append(("GET", "/v1/events", live.server.auth))
+    answers = requests_from("127.0.0.1", live.port, requests)
+    refused = {(403, "user_forbidden")}
+    assert set(answers) == refused
+    assert len(answers) == len(requests)
+    ours = requests_from("127.0.0.1", live.port, requests[:-1], same_user=True)
+    assert not refused & set(ours)
+    assert ours[requests.index(("GET", "/v1/health", {}))] == (200, None)
 
 
 def test_no_host_at_all(live: Live) -> None:

@@ -14,6 +14,7 @@ import httpx
 from fastapi import FastAPI
 
 from cardbridge.api.app import bridge_of, create_app
+from cardbridge.api.connection import ConnectionLimits
 from cardbridge.api.server import BridgeServer, server_config
 from cardbridge.config import Settings
 from cardbridge.pcsc.readers import ReaderBackend
@@ -63,12 +64,17 @@ def free_socket() -> socket.socket:
 
 
 @contextmanager
-def serve(app_for_port: Callable[[int], FastAPI], token: str = TOKEN) -> Iterator[LiveServer]:
-    """Serve the app that ``app_for_port(port)`` builds until the block ends."""
+def serve(
+    app_for_port: Callable[[int], FastAPI],
+    token: str = TOKEN,
+    limits: ConnectionLimits | None = None,
+) -> Iterator[LiveServer]:
+    """Serve the app that ``app_for_port(port)`` builds until the block ends, its
+    connections held to ``limits`` (default: those of ``cardbridge serve``)."""
     sock = free_socket()
     port = sock.getsockname()[1]
     app = app_for_port(port)
-    server = BridgeServer(app, server_config(app, "127.0.0.1", port))
+    server = BridgeServer(app, server_config(app, "127.0.0.1", port, limits))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + START_TIMEOUT
@@ -88,7 +94,11 @@ def serve(app_for_port: Callable[[int], FastAPI], token: str = TOKEN) -> Iterato
 
 @contextmanager
 def serve_backend(
-    backend: ReaderBackend, *, heartbeat: float = 15.0, **settings: Any
+    backend: ReaderBackend,
+    *,
+    heartbeat: float = 15.0,
+    limits: ConnectionLimits | None = None,
+    **settings: Any,
 ) -> Iterator[LiveServer]:
     """Serve ``backend`` with settings ``settings`` (port and token set here)."""
 
@@ -96,5 +106,5 @@ def serve_backend(
         configured = Settings(port=port, api_token=TOKEN, **settings)
         return create_app(configured, backend=backend, heartbeat=heartbeat)
 
-    with serve(build) as live:
+    with serve(build, limits=limits) as live:
         yield live
