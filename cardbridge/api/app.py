@@ -70,7 +70,8 @@ def create_app(
         title="cardbridge",
         version=__version__,
         lifespan=lifespan,
-        docs_url=None,  # served offline by routes/docs.py
+        docs_url=None,  # both served by routes/docs.py, offline, with security headers
+        openapi_url=None,
         redoc_url=None,
         dependencies=[Depends(known_query_only)],
         openapi_tags=[
