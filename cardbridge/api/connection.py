@@ -23,6 +23,7 @@ that a closed connection's successor on a reused port could inherit. The app its
 replaced for a refused connection, so no middleware order, route or in-process caller
 can let one through. Tests that call the app in-process (Starlette's ``TestClient``)
 have no socket and no check: the check belongs to the server, ``cardbridge serve``.
+Facts and sources: ``docs/os-user-boundary.md``.
 """
 
 from __future__ import annotations

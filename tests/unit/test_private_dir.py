@@ -135,5 +135,5 @@ def test_serve_makes_it_private_and_says_so(tmp_path: Path) -> None:
     other_user_can_run()
     os.chown(data, NOBODY, NOBODY)
     refused = ServeProcess(tmp_path, port, "--emulator")
-    assert refused.finish() != 0
+    assert refused.finish() == 1
     assert f"{data} belongs to another user (uid {NOBODY})" in refused.output
