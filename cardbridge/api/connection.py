@@ -73,19 +73,27 @@ def peer_owner(
     tables: tuple[Path, ...] = PROC_NET_TCP,
 ) -> int | None:
     """The uid owning the socket at ``peer`` connected to ``server``; ``None`` if unknown
-    (no address, no ``/proc``, no socket or several owners found)."""
+    (no address, no ``/proc``, no socket or several owners found).
+
+    The kernel lists a table by walking its whole connection hash (milliseconds on a
+    busy machine): the IPv4 table is read first for an IPv4 server, the IPv6 one only
+    when the peer is not there (an IPv6 socket talking to IPv4, or an IPv6 server).
+    """
     if peer is None or server is None or server[1] is None:
         return None
-    lines: list[str] = []
-    for table in tables:
+    ordered = tables if ":" not in server[0] else tables[::-1]
+    for table in ordered:
         try:
-            lines += table.read_text().splitlines()
+            lines = table.read_text().splitlines()
         except OSError:
             continue
-    try:
-        return owner_of_peer(lines, peer, (server[0], server[1]))
-    except ValueError:
-        return None
+        try:
+            owner = owner_of_peer(lines, peer, (server[0], server[1]))
+        except ValueError:
+            return None
+        if owner is not None:
+            return owner
+    return None
 
 
 def refusal(error: CardBridgeError) -> ASGIApp:

@@ -99,8 +99,12 @@ def owner_of_peer(
     the caller cannot tell who is calling, and must refuse.
     """
     wanted_local, wanted_remote = _normal(peer), _normal(server)
+    # Only lines naming the peer's port are parsed: a busy machine lists thousands.
+    port = f":{wanted_local[1]:04X} "
     owners = set()
     for line in lines:
+        if port not in line:
+            continue
         entry = parse_line(line, byteorder)
         if (
             entry is not None
