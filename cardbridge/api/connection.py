@@ -52,9 +52,11 @@ log = logging.getLogger(__name__)
 PROC_NET_TCP = (Path("/proc/net/tcp"), Path("/proc/net/tcp6"))
 HEADER_TIMEOUT = 10.0
 BODY_TIMEOUT = 30.0
-# The status page holds one event stream and browsers open up to six connections per
-# site; a few integrating programs and pages stay far below this.
-MAX_CONNECTIONS = 64
+# Far above what the status page (one event stream, up to six connections per site in a
+# browser) and a few integrating programs open, and below the usual limit of 1,024 open
+# files per process: the bridge refuses cleanly before it runs out of file descriptors
+# (card readers, pcscd and the journal need some too).
+MAX_CONNECTIONS = 256
 
 
 @dataclass(frozen=True)
