@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import select
 import socket
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from cardbridge.api.connection import ConnectionLimits
+from cardbridge.api.connection import ConnectionLimits, peer_owner
 from cardbridge.emulator.inprocess import EmulatedBackend
 from tests.support.server import LiveServer, serve_backend
 
@@ -152,3 +154,38 @@ def test_connection_cap(live: LiveServer) -> None:
     finally:
         for connection in held:
             connection.close()
+
+
+def test_ipv6_socket_to_the_ipv4_server(live: LiveServer) -> None:
+    """An IPv6 socket talking to 127.0.0.1 is listed in /proc/net/tcp6 with an
+    IPv4-mapped address: its owner is found there, and it is served."""
+    with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as sock:
+        sock.settimeout(5)
+        sock.connect(("::ffff:127.0.0.1", live.port))
+        sock.sendall(head(live) + b"\r\n")
+        assert read_response(sock).startswith(b"HTTP/1.1 200")
+
+
+def test_only_the_configured_user_is_served(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A server that serves another uid than ours refuses us, on every connection."""
+    limits = ConnectionLimits(uid=os.getuid() + 1)
+    data_dir = tmp_path_factory.mktemp("other-uid")
+    with (
+        serve_backend(EmulatedBackend([]), limits=limits, data_dir=data_dir) as server,
+        server.client() as client,
+    ):
+        for path in ("/v1/health", "/v1/readers", "/docs"):
+            answer = client.get(path)
+            assert (answer.status_code, answer.json()["code"]) == (403, "user_forbidden")
+            assert answer.headers["connection"] == "close"
+
+
+def test_owner_unknown_without_proc(tmp_path: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        client = socket.create_connection(listener.getsockname())
+        accepted, _ = listener.accept()
+        with client, accepted:
+            peer, server = client.getsockname(), listener.getsockname()
+            assert peer_owner(peer, server) == os.getuid()
+            assert peer_owner(peer, server, (tmp_path / "tcp", tmp_path / "tcp6")) is None
+            assert peer_owner(None, server) is None
