@@ -4,9 +4,11 @@
 connection, with three things added when the connection is made and while it reads:
 
 1. **The OS user is the boundary.** The owner of the peer's socket is read once, from
-   ``/proc/net/tcp{,6}`` (:mod:`cardbridge.api.proc_net`). A connection from another
-   user, or from a user that cannot be told, never reaches the app: each of its
-   requests gets 403 ``user_forbidden`` and the connection is closed.
+   ``/proc/net/tcp{,6}`` (:mod:`cardbridge.api.proc_net`), in a worker thread while
+   the connection's reading waits (the kernel takes milliseconds to list its sockets).
+   A connection from another user, or from a user that cannot be told, never reaches
+   the app: each of its requests gets 403 ``user_forbidden`` and the connection is
+   closed.
 2. **A cap on connections.** Past :attr:`ConnectionLimits.max_connections` admitted
    connections, a new one gets 503 ``too_many_connections``.
 3. **Read timeouts.** A request's headers must arrive within ``header_timeout`` of its
@@ -143,7 +145,17 @@ class BridgeProtocol(H11Protocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        owner = peer_owner(self.client, self.server)
+        self._watch_reading()  # the header timeout covers the check too
+        # Nothing is read until the owner is known (milliseconds of the kernel's time in
+        # a worker thread, so that the event loop goes on serving the other connections).
+        self.flow.pause_reading()
+        lookup = self.loop.run_in_executor(None, peer_owner, self.client, self.server)
+        lookup.add_done_callback(self._admit)
+
+    def _admit(self, lookup: asyncio.Future[int | None]) -> None:
+        if self.transport.is_closing():
+            return
+        owner = None if lookup.cancelled() or lookup.exception() else lookup.result()
         if owner != self.limits.uid:
             log.warning(
                 "refused a connection from %s: the bridge serves only its own user",
@@ -155,7 +167,7 @@ class BridgeProtocol(H11Protocol):
             self.app = TOO_MANY_CONNECTIONS
         else:
             self.admitted = True
-        self._watch_reading()
+        self.flow.resume_reading()
 
     def _admitted_count(self) -> int:
         return sum(1 for c in self.connections if getattr(c, "admitted", False))
