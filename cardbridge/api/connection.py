@@ -149,13 +149,20 @@ class BridgeProtocol(H11Protocol):
         # Nothing is read until the owner is known (milliseconds of the kernel's time in
         # a worker thread, so that the event loop goes on serving the other connections).
         self.flow.pause_reading()
-        lookup = self.loop.run_in_executor(None, peer_owner, self.client, self.server)
+        try:
+            lookup = self.loop.run_in_executor(None, peer_owner, self.client, self.server)
+        except RuntimeError:  # the server is stopping: its executor is shut down
+            transport.close()
+            return
         lookup.add_done_callback(self._admit)
 
     def _admit(self, lookup: asyncio.Future[int | None]) -> None:
         if self.transport.is_closing():
             return
-        owner = None if lookup.cancelled() or lookup.exception() else lookup.result()
+        failure = None if lookup.cancelled() else lookup.exception()
+        if failure is not None:
+            log.error("cannot tell who opened a connection: %r", failure)
+        owner = None if lookup.cancelled() or failure else lookup.result()
         if owner != self.limits.uid:
             log.warning(
                 "refused a connection from %s: the bridge serves only its own user",
