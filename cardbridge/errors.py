@@ -335,3 +335,27 @@ class PinRetryLaterError(CardBridgeError):
 
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.retry_after)}
+
+
+# --- The local API's connections ------------------------------------------------------
+
+
+class UserForbiddenError(CardBridgeError):
+    """A connection from a process of another OS user (or of a user that cannot be
+    told): the bridge serves the session of the user who started it, nobody else."""
+
+    code = "user_forbidden"
+    default_message = (
+        "The card bridge serves only the session of the user who started it: this program "
+        "runs as another user. Use the card bridge of your own session."
+    )
+
+
+class TooManyConnectionsError(CardBridgeError):
+    """More connections at once than the bridge accepts."""
+
+    code = "too_many_connections"
+    default_message = (
+        "Too many programs or pages are connected to the card bridge at once. Close the ones "
+        "you do not need, then retry."
+    )

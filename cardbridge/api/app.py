@@ -22,6 +22,7 @@ from cardbridge.dmp.vihf import LpsInfo
 from cardbridge.dmp.workflow import DmpWorkflow
 from cardbridge.emulator.pki import TestPki
 from cardbridge.pcsc.readers import ReaderBackend
+from cardbridge.private_dir import secure_data_dir
 from cardbridge.service.authorities import CertificateAuthorities
 from cardbridge.service.backends import choose_backend
 from cardbridge.service.bridge import Bridge
@@ -41,8 +42,10 @@ def create_app(
 
     ``api_token`` defaults to the configured one, else the token file's (created at
     first start). The backend is started when the app starts (lifespan) and stopped,
-    with every card connection closed, when it stops.
+    with every card connection closed, when it stops. The data dir is made private
+    first (:func:`~cardbridge.private_dir.secure_data_dir`).
     """
+    secure_data_dir(settings.data_dir)
     if backend is None:
         backend = choose_backend(settings).backend
     test_pki = TestPki.load_or_create(settings.data_dir) if backend.kind == "emulator" else None
@@ -74,7 +77,8 @@ def create_app(
         title="cardbridge",
         version=__version__,
         lifespan=lifespan,
-        docs_url=None,  # served offline by routes/docs.py
+        docs_url=None,  # both served by routes/docs.py, offline, with security headers
+        openapi_url=None,
         redoc_url=None,
         dependencies=[Depends(known_query_only)],
         openapi_tags=[

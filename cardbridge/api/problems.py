@@ -34,13 +34,13 @@ STATUS_BY_CODE: dict[str, int] = {
     "pairing_required": 401,
     "origin_not_approved": 403,
     "caller_forbidden": 403,
-    "user_forbidden": 403,
     "approval_required": 403,
     "confirmation_required": 409,
     "pin_retry_later": 429,
     "consent_required": 403,
     "host_forbidden": 403,
     "origin_forbidden": 403,
+    "user_forbidden": 403,
     "not_found": 404,
     "reader_not_found": 404,
     "card_absent": 404,
@@ -73,6 +73,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "ocsp_unavailable": 502,
     "pcsc_unavailable": 503,
     "pcsc_access_denied": 503,
+    "too_many_connections": 503,
     # The journal is on this workstation, but DMP access waits until it works again.
     "journal_error": 503,
 }

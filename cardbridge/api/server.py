@@ -17,6 +17,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from cardbridge.api.app import bridge_of
+from cardbridge.api.connection import ConnectionLimits, bridge_protocol
 from cardbridge.errors import ConfigError, InvalidInputError
 
 # Requests still running when the server stops get this long to finish (a card operation
@@ -54,14 +55,22 @@ class BridgeServer(uvicorn.Server):
         await super().shutdown(sockets)
 
 
-def server_config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
+def server_config(
+    app: FastAPI, host: str, port: int, limits: ConnectionLimits | None = None
+) -> uvicorn.Config:
     """uvicorn's configuration for ``app``: no access log of its own (ours never logs a
-    query string), logging left as the caller set it up."""
+    query string), logging left as the caller set it up.
+
+    Every connection goes through :class:`~cardbridge.api.connection.BridgeProtocol`:
+    only processes of this OS user are served, read timeouts and a cap on connections
+    hold (``limits``, default :class:`ConnectionLimits`).
+    """
     require_loopback(host)
     config = uvicorn.Config(
         app,
         host=host,
         port=port,
+        http=bridge_protocol(limits or ConnectionLimits()),
         access_log=False,
         log_config=None,
         server_header=False,

@@ -31,6 +31,7 @@ MIN_NONCE_BYTES = 32
 MAX_NONCE_CHARS = 128
 NONCE_LIFETIME = timedelta(minutes=5)
 MAX_MEMORY_NONCES = 10_000
+MAX_NONCES_PER_ORIGIN = 1_000
 
 
 def check_nonce(nonce: str) -> None:
@@ -62,14 +63,28 @@ class NonceStore(Protocol):
 
 
 class MemoryNonceStore:
-    """In-process store, bounded: past :data:`MAX_MEMORY_NONCES` the oldest are dropped."""
+    """In-process store, bounded per origin and in all, so that a flood of challenges
+    from one origin cannot push out another origin's.
+
+    An origin holds at most ``per_origin`` pending nonces: past that, its own oldest is
+    dropped. When the store holds ``capacity`` nonces (expired ones dropped first), the
+    oldest nonce of the origin that holds the most goes: an origin's challenge is only
+    ever evicted by its own, or when it holds as many as the biggest flood.
+    """
 
     def __init__(
-        self, *, capacity: int = MAX_MEMORY_NONCES, clock: Callable[[], float] = time.monotonic
+        self,
+        *,
+        capacity: int = MAX_MEMORY_NONCES,
+        per_origin: int = MAX_NONCES_PER_ORIGIN,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        # Every pending nonce, oldest first (for expiry), and each origin's, oldest first.
         self._entries: OrderedDict[str, tuple[str, float]] = OrderedDict()
+        self._by_origin: dict[str, OrderedDict[str, None]] = {}
         self._lock = threading.Lock()
         self._capacity = capacity
+        self._per_origin = min(per_origin, capacity)
         self._clock = clock
 
     def put(self, nonce: str, origin: str, ttl: float) -> None:
@@ -77,17 +92,33 @@ class MemoryNonceStore:
         with self._lock:
             while self._entries:
                 oldest, (_, expiry) = next(iter(self._entries.items()))
-                if expiry > now and len(self._entries) < self._capacity:
+                if expiry > now:
                     break
-                del self._entries[oldest]
+                self._remove(oldest)
+            pending = self._by_origin.setdefault(origin, OrderedDict())
+            if len(pending) >= self._per_origin:
+                self._remove(next(iter(pending)))
+            elif len(self._entries) >= self._capacity:
+                biggest = max(self._by_origin.values(), key=len)
+                self._remove(next(iter(biggest)))
             self._entries[nonce] = (origin, now + ttl)
+            self._by_origin.setdefault(origin, OrderedDict())[nonce] = None
 
     def take(self, nonce: str) -> str | None:
         with self._lock:
-            entry = self._entries.pop(nonce, None)
+            entry = self._remove(nonce)
         if entry is None or entry[1] <= self._clock():
             return None
         return entry[0]
+
+    def _remove(self, nonce: str) -> tuple[str, float] | None:
+        entry = self._entries.pop(nonce, None)
+        if entry is not None:
+            pending = self._by_origin[entry[0]]
+            del pending[nonce]
+            if not pending:
+                del self._by_origin[entry[0]]
+        return entry
 
 
 class RedisNonceStore:

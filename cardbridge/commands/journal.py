@@ -11,6 +11,7 @@ from cardbridge.dmp.journal import Journal, JournalRecord
 from cardbridge.dmp.patients import JournalPatient, journal_patient
 from cardbridge.dmp.period import parse_moment, period_end, period_start
 from cardbridge.errors import InvalidInputError
+from cardbridge.private_dir import secure_data_dir
 
 EXIT_TAMPERED = 6
 
@@ -47,7 +48,9 @@ def _moment(text: str) -> date | datetime:
 
 
 def _journal() -> Journal:
-    return Journal.open(load_settings().data_dir)
+    data_dir = load_settings().data_dir
+    secure_data_dir(data_dir)  # private as `cardbridge serve` keeps it, even if made here
+    return Journal.open(data_dir)
 
 
 def run_verify(args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ from cardbridge.api.server import (
     server_config,
 )
 from cardbridge.config import api_token_path, ensure_api_token, load_settings
+from cardbridge.private_dir import secure_data_dir
 from cardbridge.service.backends import choose_backend
 
 
@@ -58,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     if not getattr(args, "verbose", 0):
         logging.getLogger().setLevel(settings.log_level.upper())
     token = ensure_api_token(settings)
+    secure_data_dir(settings.data_dir)  # before the emulator's test PKI is made there
     listening = listening_socket(settings.host, settings.port)
     choice = choose_backend(settings)
     app = create_app(settings, backend=choice.backend, api_token=token)

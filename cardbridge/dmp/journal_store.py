@@ -13,7 +13,7 @@ import os
 import secrets
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +78,11 @@ def create_key(path: Path) -> bytes:
 def connect(database: Path, *, create: bool = False) -> Iterator[sqlite3.Connection]:
     """A connection to ``database``; it must exist unless ``create`` (a deleted journal
     is never silently replaced by an empty one)."""
+    if create:
+        # Created private here: SQLite would make it 0644 (less the umask), and gives
+        # its -wal and -shm files the database's mode.
+        with suppress(FileExistsError):
+            os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     uri = f"{database.resolve().as_uri()}?mode={'rwc' if create else 'rw'}"
     with closing(sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)) as db:
         db.execute("PRAGMA journal_mode=WAL")

@@ -180,7 +180,7 @@ def _pki_files(now: datetime) -> FileContents:
             serialization.NoEncryption(),
         )
         files[f"{name}.key"] = (key_pem, 0o600)
-        files[f"{name}.pem"] = (_pem(certified.certificate), 0o644)
+        files[f"{name}.pem"] = (_pem(certified.certificate), 0o600)  # the data dir is private
     return files
 
 

@@ -3,6 +3,8 @@ token, pairing cookie, ``Sec-Fetch-Site``) and what each must get, run against e
 operation of the OpenAPI document (so a new route is covered as soon as it exists) and
 the open files outside it.
 
+- A process of another OS user: 403 ``user_forbidden`` on every path, open ones
+  included, whatever it sends (the token, an allowed origin).
 - A `Host` other than ``127.0.0.1:PORT``, ``localhost:PORT`` or ``[::1]:PORT``: 403
   ``host_forbidden``, on every path, open ones included (DNS rebinding).
 - An ``Origin`` that is not configured, look-alikes included, or two ``Origin`` headers:
@@ -35,6 +37,7 @@ from cardbridge.emulator.inprocess import DEMO_CPS_READER, DEMO_VITALE_READER, E
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile
+from tests.support.other_user import requests_from
 from tests.support.server import LiveServer, serve_backend
 
 README = Path(__file__).parents[2] / "README.md"
@@ -375,6 +378,34 @@ def test_readme_table_names_real_routes(live: Live) -> None:
     known = {str(route) for route in live.routes}
     assert set(live.restrictions) <= known
     assert all(allowed < set(KINDS) for allowed in live.restrictions.values())
+
+
+def test_other_os_user(live: Live) -> None:
+    """Every route, as ``nobody``, with each credential a same-user caller could use:
+    refused; the same client, run as our user, is served."""
+    name, value = live.server.pairing_cookie()
+    credentials = [
+        {},
+        live.server.auth,
+        {"Origin": APP_ORIGIN},
+        {"Origin": f"http://127.0.0.1:{live.port}"},
+        {"Sec-Fetch-Site": "same-origin"},
+        {"Cookie": f"{name}={value}"},  # the paired page's
+    ]
+    requests = [
+        (route.method, route.path, headers)
+        for route in live.routes
+        if route.path != "/v1/events"  # served, it would stream until the timeout
+        for headers in credentials
+    ]
+    requests.append(("GET", "/v1/events", live.server.auth))
+    answers = requests_from("127.0.0.1", live.port, requests)
+    refused = {(403, "user_forbidden")}
+    assert set(answers) == refused
+    assert len(answers) == len(requests)
+    ours = requests_from("127.0.0.1", live.port, requests[:-1], same_user=True)
+    assert not refused & set(ours)
+    assert ours[requests.index(("GET", "/v1/health", {}))] == (200, None)
 
 
 def test_no_host_at_all(live: Live) -> None:

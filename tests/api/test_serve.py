@@ -16,6 +16,7 @@ from cardbridge.errors import PcscUnavailableError
 from cardbridge.pcsc.backend import PcscBackend
 from cardbridge.pcsc.readers import ReaderState
 from cardbridge.service.backends import choose_backend
+from tests.support.other_user import other_user_can_run, requests_from
 from tests.support.serve_process import ServeProcess, free_port
 
 
@@ -74,6 +75,27 @@ def test_ipv6_loopback(tmp_path: Path) -> None:
     finally:
         assert server.stop() == 0
     assert f"Status page: http://[::1]:{port}/" in server.output
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1"])
+def test_serves_its_own_user_only(tmp_path: Path, host: str) -> None:
+    """A process of another OS user is refused, even with the token; ours is served."""
+    other_user_can_run()
+    server = ServeProcess(tmp_path, free_port(), "--emulator", host=host)
+    try:
+        server.wait_ready()
+        token = (tmp_path / "config" / "cardbridge" / "api-token").read_text().strip()
+        requests = [
+            ("GET", "/v1/health", {}),
+            ("GET", "/v1/cps", {"Authorization": f"Bearer {token}"}),
+        ]
+        refused = requests_from(host, server.port, requests)
+        served = requests_from(host, server.port, requests, same_user=True)
+    finally:
+        assert server.stop() == 0
+    assert refused == [(403, "user_forbidden")] * 2
+    assert served == [(200, None)] * 2
+    assert "refused a connection from uid 65534" in server.output
 
 
 @pytest.mark.parametrize(

@@ -163,3 +163,20 @@ def test_api_documentation_is_served_offline(live: LiveServer) -> None:
         for asset in ("/docs-assets/swagger-ui-bundle.js", "/docs-assets/swagger-ui.css"):
             assert asset in page.text
             assert client.get(asset).status_code == 200
+
+
+def test_api_documentation_cannot_be_framed(live: LiveServer) -> None:
+    """``/docs`` and ``/openapi.json`` carry the status page's headers: no framing, no
+    script from elsewhere (Swagger UI's data: images allowed, nothing else added)."""
+    with live.client(token=False) as client:
+        page = client.get("/").headers
+        for path in ("/docs", "/openapi.json"):
+            headers = client.get(path).headers
+            assert headers["x-frame-options"] == "DENY", path
+            assert headers["x-content-type-options"] == "nosniff", path
+            assert headers["referrer-policy"] == "no-referrer", path
+            policy = headers["content-security-policy"].split("; ")
+            assert "frame-ancestors 'none'" in policy, path
+            assert set(policy) - set(page["content-security-policy"].split("; ")) == {
+                "img-src 'self' data:"
+            }, path

@@ -38,7 +38,9 @@ class ServeProcess:
         *args: str,
         host: str = "127.0.0.1",
         options: tuple[str, ...] = (),
+        umask: int = -1,
     ) -> None:
+        """``umask``: the process's file creation mask (-1: ours)."""
         self.port = port
         self.host = host
         self.env = {
@@ -64,6 +66,7 @@ class ServeProcess:
             stderr=subprocess.STDOUT,
             text=True,
             env=self.env,
+            umask=umask,
         )
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)

@@ -15,6 +15,7 @@ import httpx
 from fastapi import FastAPI
 
 from cardbridge.api.app import bridge_of, create_app
+from cardbridge.api.connection import ConnectionLimits
 from cardbridge.api.server import BridgeServer, server_config
 from cardbridge.config import Settings
 from cardbridge.pcsc.readers import ReaderBackend
@@ -89,12 +90,17 @@ def free_socket() -> socket.socket:
 
 
 @contextmanager
-def serve(app_for_port: Callable[[int], FastAPI], token: str = TOKEN) -> Iterator[LiveServer]:
-    """Serve the app that ``app_for_port(port)`` builds until the block ends."""
+def serve(
+    app_for_port: Callable[[int], FastAPI],
+    token: str = TOKEN,
+    limits: ConnectionLimits | None = None,
+) -> Iterator[LiveServer]:
+    """Serve the app that ``app_for_port(port)`` builds until the block ends, its
+    connections held to ``limits`` (default: those of ``cardbridge serve``)."""
     sock = free_socket()
     port = sock.getsockname()[1]
     app = app_for_port(port)
-    server = BridgeServer(app, server_config(app, "127.0.0.1", port))
+    server = BridgeServer(app, server_config(app, "127.0.0.1", port, limits))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + START_TIMEOUT
@@ -114,7 +120,12 @@ def serve(app_for_port: Callable[[int], FastAPI], token: str = TOKEN) -> Iterato
 
 @contextmanager
 def serve_backend(
-    backend: ReaderBackend, *, heartbeat: float = 15.0, approve: bool = True, **settings: Any
+    backend: ReaderBackend,
+    *,
+    heartbeat: float = 15.0,
+    approve: bool = True,
+    limits: ConnectionLimits | None = None,
+    **settings: Any,
 ) -> Iterator[LiveServer]:
     """Serve ``backend`` with settings ``settings`` (port and token set here; a state
     dir of its own unless given). ``approve``: the configured ``allowed_origins`` are
@@ -130,5 +141,5 @@ def serve_backend(
 
     with tempfile.TemporaryDirectory(prefix="cardbridge-state-") as state:
         settings.setdefault("state_dir", state)
-        with serve(build) as live:
+        with serve(build, limits=limits) as live:
             yield live

@@ -11,7 +11,14 @@ import pytest
 import redis
 
 from cardbridge.auth.errors import NonceInvalidError, OriginMismatchError
-from cardbridge.auth.nonces import Challenges, MemoryNonceStore, NonceStore, RedisNonceStore
+from cardbridge.auth.nonces import (
+    MAX_MEMORY_NONCES,
+    MAX_NONCES_PER_ORIGIN,
+    Challenges,
+    MemoryNonceStore,
+    NonceStore,
+    RedisNonceStore,
+)
 from tests.support.redis_server import redis_server
 
 
@@ -87,6 +94,49 @@ def test_memory_store_is_bounded() -> None:
     for n in range(10):
         store.put(f"n{n}", "https://dmp.example", ttl=60)
     assert [store.take(f"n{n}") is not None for n in range(10)] == [False] * 7 + [True] * 3
+
+
+def test_a_flood_from_one_origin_evicts_only_its_own() -> None:
+    """The attack of issue 13: more challenges from one origin than the store holds."""
+    challenges = Challenges(MemoryNonceStore())
+    pending = challenges.issue("https://dmp.example").nonce
+    flood = [challenges.issue("https://evil.example").nonce for _ in range(MAX_MEMORY_NONCES + 1)]
+    challenges.consume(pending, "https://dmp.example")
+    # The flooder keeps only its latest challenges, up to its share.
+    kept = [nonce for nonce in flood if _taken(challenges, nonce, "https://evil.example")]
+    assert kept == flood[-MAX_NONCES_PER_ORIGIN:]
+
+
+def _taken(challenges: Challenges, nonce: str, origin: str) -> bool:
+    try:
+        challenges.consume(nonce, origin)
+    except NonceInvalidError:
+        return False
+    return True
+
+
+def test_a_flood_from_several_origins_evicts_the_biggest() -> None:
+    store = MemoryNonceStore(capacity=10, per_origin=4)
+    store.put("mine-1", "https://dmp.example", ttl=60)
+    store.put("mine-2", "https://dmp.example", ttl=60)
+    for n in range(100):
+        for flooder in ("a", "b", "c"):
+            store.put(f"{flooder}{n}", f"https://{flooder}.example", ttl=60)
+    assert [store.take("mine-1"), store.take("mine-2")] == ["https://dmp.example"] * 2
+    # 8 places for three flooders: each keeps its latest challenges, none more than 4.
+    kept = [f"{f}{n}" for f in "abc" for n in range(100) if store.take(f"{f}{n}") is not None]
+    assert len(kept) == 8
+    assert all(int(nonce[1:]) >= 96 for nonce in kept)
+
+
+def test_expired_nonces_make_room_first() -> None:
+    clock = FakeClock()
+    store = MemoryNonceStore(capacity=2, clock=clock)
+    store.put("old", "https://a.example", ttl=10)
+    store.put("mine", "https://dmp.example", ttl=60)
+    clock.now += 11
+    store.put("new", "https://a.example", ttl=60)  # the expired one goes, not "mine"
+    assert (store.take("mine"), store.take("new")) == ("https://dmp.example", "https://a.example")
 
 
 def test_concurrent_take_gives_one_winner(store: NonceStore) -> None:

@@ -9,15 +9,10 @@ from fastapi import Response
 from cardbridge.api.problems import error_responses
 from cardbridge.service.memory import Snapshot
 
-# Answered by the security middleware before any route runs.
-OPEN_ROUTE_CODES = ("host_forbidden", "origin_forbidden")
-SECURITY_CODES = (
-    *OPEN_ROUTE_CODES,
-    "unauthorized",
-    "pairing_required",
-    "origin_not_approved",
-    "user_forbidden",
-)
+# Answered before any route runs: by the server for the connection (user_forbidden,
+# too_many_connections), by the security middleware for the request.
+OPEN_ROUTE_CODES = ("user_forbidden", "too_many_connections", "host_forbidden", "origin_forbidden")
+SECURITY_CODES = (*OPEN_ROUTE_CODES, "unauthorized", "pairing_required", "origin_not_approved")
 # Routes that send a PIN (or PUK) try to the card.
 PIN_TRY_CODES = ("pin_invalid", "pin_blocked", "confirmation_required", "pin_retry_later")
 BODY_CODES = ("invalid_request", "payload_too_large")
