@@ -99,6 +99,9 @@ def stack(
 
     backend = PcscBackend(busy_timeout=busy_timeout)
     with serve_backend(backend, heartbeat=HEARTBEAT, **trust_files) as live:
+        # No wait after a wrong PIN here: these tests spend tries in a row (the wait is
+        # the API tier's test_pin_sessions).
+        live.bridge.cards.backoff.first_delay = 0
         yield RealStack(live, vpcd_pair[0], vpcd_pair[1], make)
 
 

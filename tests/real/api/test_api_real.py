@@ -27,6 +27,7 @@ from tests.support.vpcd_cards import card_in_reader, wait_presence
 
 ORIGIN = "https://dmp.example"
 PIN = "1234"
+INS = "295109912611193"
 # pcscd looks at vpcd readers every ~400 ms: a removal is known within a second.
 REMOVAL_DEADLINE = 1.0
 # pcscd powers a card off shortly after its last client disconnects (~0.5 s).
@@ -61,7 +62,9 @@ def test_every_route(stack: RealStack, api: httpx.Client, test_pki: TestPki) -> 
 
         nonce = api.post("/v1/auth/challenge", json={"origin": ORIGIN}).json()["nonce"]
         token = api.post(
-            "/v1/auth/token", params=stack.cps, json={"nonce": nonce, "origin": ORIGIN}
+            "/v1/auth/token",
+            params=stack.cps,
+            json={"nonce": nonce, "origin": ORIGIN, "pin": PIN},
         ).json()
         check = api.post(
             "/v1/auth/verify", json={"token": token, "nonce": nonce, "origin": ORIGIN}
@@ -75,15 +78,35 @@ def test_every_route(stack: RealStack, api: httpx.Client, test_pki: TestPki) -> 
 
 
 def test_the_held_connection_keeps_the_card_unlocked(stack: RealStack, api: httpx.Client) -> None:
-    with stack.inserted(stack.cps_slot, stack.make("demo-cps")):
+    card = stack.make("demo-cps")
+    with stack.inserted(stack.cps_slot, card):
         verified = api.post("/v1/cps/pin/verify", params=stack.cps, json={"pin": PIN})
         assert verified.status_code == 200, verified.text
         time.sleep(POWER_OFF_WAIT)  # a card nobody holds would be powered off by now
+        assert card.state.verified  # the PIN session's card is still unlocked
+        access = {"situation": 0, "patient": {"ins": INS}, "mode": "normal", "consent": True}
+        granted = api.post("/v1/dmp/access", params=stack.cps, json=access)
+        assert granted.status_code == 200, granted.text  # signed: still verified
+
+
+def test_ending_the_session_locks_the_card_through_pcscd(
+    stack: RealStack, api: httpx.Client
+) -> None:
+    """VERIFY P1=FF through pcscd: the card itself forgets the PIN, the connection stays."""
+    card = stack.make("demo-cps")
+    with stack.inserted(stack.cps_slot, card):
+        assert api.post("/v1/cps/pin/verify", params=stack.cps, json={"pin": PIN}).is_success
+        assert card.state.verified
+        assert api.delete("/v1/cps/pin/session", params=stack.cps).status_code == 204
+        assert not card.state.verified
         nonce = api.post("/v1/auth/challenge", json={"origin": ORIGIN}).json()["nonce"]
         token = api.post(
-            "/v1/auth/token", params=stack.cps, json={"nonce": nonce, "origin": ORIGIN}
+            "/v1/auth/token",
+            params=stack.cps,
+            json={"nonce": nonce, "origin": ORIGIN, "pin": PIN},
         )
-        assert token.status_code == 200, token.text  # no PIN needed: still verified
+        assert token.status_code == 200, token.text
+        assert not card.state.verified  # a login leaves the card locked after signing
 
 
 def test_removal_and_another_card(stack: RealStack, api: httpx.Client) -> None:

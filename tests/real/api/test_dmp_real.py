@@ -66,7 +66,11 @@ def test_pin_change_and_unblock_through_pcscd(stack: RealStack, api: httpx.Clien
         for tries_left in (2, 1):
             wrong = api.post("/v1/cps/pin/verify", params=stack.cps, json={"pin": PIN})
             assert (wrong.status_code, wrong.json()["tries_left"]) == (401, tries_left)
-        last_try = api.post("/v1/cps/pin/verify", params=stack.cps, json={"pin": PIN})
+        unconfirmed = api.post("/v1/cps/pin/verify", params=stack.cps, json={"pin": PIN})
+        assert unconfirmed.json()["code"] == "confirmation_required"
+        last_try = api.post(
+            "/v1/cps/pin/verify", params=stack.cps, json={"pin": PIN, "confirm_last_try": True}
+        )
         assert (last_try.status_code, last_try.json()["code"]) == (423, "pin_blocked")
         assert "PUK" in last_try.json()["detail"]
         assert api.get("/v1/cps/pin", params=stack.cps).json()["blocked"] is True
@@ -74,11 +78,15 @@ def test_pin_change_and_unblock_through_pcscd(stack: RealStack, api: httpx.Clien
         assert (refused.status_code, refused.json()["code"]) == (423, "pin_blocked")
 
         wrong_puk = api.post(
-            "/v1/cps/pin/unblock", params=stack.cps, json={"puk": "87654321", "new_pin": PIN}
+            "/v1/cps/pin/unblock",
+            params=stack.cps,
+            json={"puk": "87654321", "new_pin": PIN, "confirm_last_try": True},
         )
         assert (wrong_puk.status_code, wrong_puk.json()["code"]) == (401, "puk_invalid")
         unblocked = api.post(
-            "/v1/cps/pin/unblock", params=stack.cps, json={"puk": PUK, "new_pin": PIN}
+            "/v1/cps/pin/unblock",
+            params=stack.cps,
+            json={"puk": PUK, "new_pin": PIN, "confirm_last_try": True},
         )
         assert unblocked.json() == {"unblocked": True}
         status = api.get("/v1/cps/pin", params=stack.cps).json()

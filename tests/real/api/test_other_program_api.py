@@ -71,7 +71,7 @@ def test_two_clients_and_another_program_are_kept_apart(
                         client.post(
                             "/v1/auth/token",
                             params=stack.cps,
-                            json={"nonce": nonce, "origin": "https://dmp.example"},
+                            json={"nonce": nonce, "origin": "https://dmp.example", "pin": "1234"},
                         ),
                         client.get("/v1/cps/pin", params=stack.cps),
                     ]

@@ -47,7 +47,7 @@ def test_no_secret_nor_health_data_in_any_record(
         bridge.verify_pin(PIN, cps)
         bridge.practitioner(cps)
         bridge.change_pin(PIN, PIN, cps)
-        bridge.unblock_pin(PUK, PIN, cps)
+        bridge.unblock_pin(PUK, PIN, cps, confirm=True)
         challenge = bridge.challenge(ORIGIN)
         assert bridge.verify_token(
             bridge.token(challenge.nonce, ORIGIN, pin=PIN, reader=cps), challenge.nonce, ORIGIN
