@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
@@ -75,12 +77,13 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture
-def bridge(
-    key_pool: KeyPool, issuer: PkiIssuer, data_dir: Path, tmp_path: Path
+@contextmanager
+def demo_bridge(
+    key_pool: KeyPool, issuer: PkiIssuer, data_dir: Path, tmp_path: Path, **settings: Any
 ) -> Iterator[Bridge]:
-    """The demo CPS and Vitale cards in two readers; a data dir of its own (an empty
-    access journal) that shares the session's test PKI (which signed the cards)."""
+    """Serve the demo CPS and Vitale cards in two readers, with ``settings``; a data dir
+    of its own (an empty access journal) that shares the session's test PKI (which
+    signed the cards)."""
 
     def card(profile: str) -> VirtualCard:
         return build_card(load_profile(profile), keys=key_pool, issuer=issuer)
@@ -91,11 +94,20 @@ def bridge(
     backend = EmulatedBackend([DEMO_CPS_READER, DEMO_VITALE_READER])
     backend.insert(DEMO_CPS_READER, card("demo-cps"))
     backend.insert(DEMO_VITALE_READER, card("demo-vitale"))
-    with serve_backend(backend, data_dir=own_data) as live:
-        # No wait after a wrong PIN: the tests walk through every PIN state (the wait
-        # itself is shown by test_cards_page's own test).
-        live.bridge.cards.backoff.first_delay = 0
+    with serve_backend(backend, data_dir=own_data, **settings) as live:
         yield Bridge(live, backend, card)
+
+
+@pytest.fixture
+def bridge(
+    key_pool: KeyPool, issuer: PkiIssuer, data_dir: Path, tmp_path: Path
+) -> Iterator[Bridge]:
+    """The demo cards served by a bridge of their own (see :func:`demo_bridge`)."""
+    with demo_bridge(key_pool, issuer, data_dir, tmp_path) as served:
+        # No wait after a wrong PIN: the tests walk through every PIN state (the wait
+        # itself is shown by test_pairing_page's own test).
+        served.live.bridge.cards.backoff.first_delay = 0
+        yield served
 
 
 @dataclass

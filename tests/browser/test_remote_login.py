@@ -19,16 +19,13 @@ import pytest
 from playwright.sync_api import Browser, Page, Request, expect
 
 from cardbridge.auth.trust import TrustStore
-from cardbridge.emulator.factory import build_card
-from cardbridge.emulator.inprocess import DEMO_CPS_READER, DEMO_VITALE_READER, EmulatedBackend
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.pki import TestPki
-from cardbridge.emulator.profiles import load_profile
-from tests.browser.conftest import PIN, pairing_link, shot
+from tests.browser.conftest import PIN, demo_bridge, pairing_link, shot
 from tests.support.redis_server import redis_server
 from tests.support.relying_party import RelyingParty, relying_party
-from tests.support.server import LiveServer, free_socket, serve_backend
+from tests.support.server import LiveServer, free_socket
 
 NONCE_LIFETIME_MS = 5 * 60 * 1000
 
@@ -54,20 +51,14 @@ def site_and_bridge(
     tmp_path: Path,
 ) -> Iterator[tuple[RelyingParty, LiveServer]]:
     """The site, and a bridge over the demo cards on which the site is configured and
-    approved (a data dir of its own that shares the session's test PKI)."""
-    backend = EmulatedBackend([DEMO_CPS_READER, DEMO_VITALE_READER])
-    for reader, profile in ((DEMO_CPS_READER, "demo-cps"), (DEMO_VITALE_READER, "demo-vitale")):
-        backend.insert(reader, build_card(load_profile(profile), keys=key_pool, issuer=issuer))
-    own_data = tmp_path / "data"
-    own_data.mkdir()
-    (own_data / "emulator-pki").symlink_to(data_dir / "emulator-pki")
+    approved."""
     sock = free_socket()
     origin = f"http://127.0.0.1:{sock.getsockname()[1]}"
     with (
-        serve_backend(backend, allowed_origins=[origin], data_dir=own_data) as live,
-        relying_party(live.url, redis_port, trust, sock=sock) as site,
+        demo_bridge(key_pool, issuer, data_dir, tmp_path, allowed_origins=[origin]) as bridge,
+        relying_party(bridge.url, redis_port, trust, sock=sock) as site,
     ):
-        yield site, live
+        yield site, bridge.live
 
 
 def login_in_the_window(page: Page, nonce: str) -> dict[str, object]:

@@ -11,8 +11,9 @@ PIN prompt).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 from starlette.exceptions import HTTPException
 
@@ -70,8 +71,11 @@ def file_response(name: str) -> FileResponse:
 
 
 @router.get("/")
-async def status_page() -> FileResponse:
-    """The status page."""
+async def status_page(
+    pairing: Annotated[Literal["failed"] | None, Query()] = None,
+) -> FileResponse:
+    """The status page (``?pairing=failed``: a pairing link did not work, the page says
+    how to get a new one)."""
     return file_response(PAGE)
 
 
