@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import socket
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -126,3 +129,68 @@ def test_backend_choice(
     assert choice.backend.kind == kind
     assert said in choice.reason
     assert choose_backend(Settings(emulator=True), keys=key_pool).backend.kind == "emulator"
+
+
+PAIRING_LINK = re.compile(r"http://127\.0\.0\.1:\d+/pair\?code=[\w-]+")
+
+
+def follow(link: str) -> dict[str, str]:
+    """Follow a pairing link as a browser would; the cookie it sets, as a header."""
+    answer = httpx.get(link)
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["location"] == "/"
+    name, value = next(iter(answer.cookies.items()))
+    return {"Cookie": f"{name}={value}"}
+
+
+def test_pairing_link_printed_and_cardbridge_open(tmp_path: Path) -> None:
+    """`cardbridge serve` prints a one-time pairing link; `cardbridge open` asks the
+    running bridge for another; a restarted bridge still knows the paired browser."""
+    port = free_port()
+    server = ServeProcess(tmp_path, port, "--emulator")
+    try:
+        server.wait_ready()
+        printed = PAIRING_LINK.findall(server.output)
+        assert len(printed) == 1, server.output
+        paired = follow(printed[0])
+        assert httpx.get(f"{server.url}/v1/readers", headers=paired).status_code == 200
+        assert httpx.get(printed[0]).headers["location"] == "/?pairing=failed"  # used once
+
+        opened = subprocess.run(
+            [sys.executable, "-m", "cardbridge", "open", "--print-only"],
+            env={**server.env, "CARDBRIDGE_PORT": str(port)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert opened.returncode == 0, opened.stderr
+        links = PAIRING_LINK.findall(opened.stdout)
+        assert len(links) == 1
+        assert links != printed
+        other_browser = follow(links[0])
+        assert httpx.get(f"{server.url}/v1/session", headers=other_browser).json()["caller"] == (
+            "page"
+        )
+    finally:
+        assert server.stop() == 0
+    state = tmp_path / "config" / "cardbridge" / "pairings.json"
+    assert stat.S_IMODE(state.stat().st_mode) == 0o600
+    assert paired["Cookie"].split("=", 1)[1].split(".", 1)[1] not in state.read_text()
+    again = ServeProcess(tmp_path, port, "--emulator")
+    try:
+        again.wait_ready()
+        assert httpx.get(f"{again.url}/v1/readers", headers=paired).status_code == 200
+    finally:
+        assert again.stop() == 0
+    # With no bridge running, `cardbridge open` says so.
+    alone = subprocess.run(
+        [sys.executable, "-m", "cardbridge", "open", "--print-only"],
+        env={**again.env, "CARDBRIDGE_PORT": str(port)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert alone.returncode == 1
+    assert "cardbridge is not running" in alone.stderr
