@@ -37,7 +37,7 @@ from tests.support.server import TOKEN, serve_backend
 CONNECTIONS = 4
 ROUND_SECONDS = 1.0
 ROUNDS = 6
-TARGET_RATIO = Target(">=", 0.7)
+TARGET_RATIO = Target(">=", 0.9)
 TARGET_MEMORY_MB = Target("<=", 80)
 INSERTIONS = 20
 POLL_PERIOD = 0.4
