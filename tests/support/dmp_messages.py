@@ -144,6 +144,13 @@ def build_vihf(vihf: Vihf) -> etree._Element:
     return assertion
 
 
+class _LegacySigner(XMLSigner):
+    """signxml refuses SHA-1 by default; the ANS samples (2019) are signed RSA-SHA1."""
+
+    def check_deprecated_methods(self) -> None:
+        return None
+
+
 def sign_vihf(
     assertion: etree._Element,
     key: rsa.RSAPrivateKey,
@@ -152,7 +159,7 @@ def sign_vihf(
     sha1: bool = False,
 ) -> etree._Element:
     """Enveloped XML-DSig (exclusive c14n) by signxml, as a card's signature key would."""
-    signer = XMLSigner(
+    signer = (_LegacySigner if sha1 else XMLSigner)(
         method=methods.enveloped,
         signature_algorithm=SignatureMethod.RSA_SHA1 if sha1 else SignatureMethod.RSA_SHA256,
         digest_algorithm=DigestAlgorithm.SHA1 if sha1 else DigestAlgorithm.SHA256,
