@@ -57,7 +57,8 @@ class AuthorizationSeed(_Model):
     actor: str
     status: Literal["VALIDE", "INTERDIT"] = "VALIDE"
     treating: bool = False
-    started: dt.datetime
+    # Default: when the seed is applied (a demo's authorizations do not expire by age).
+    started: dt.datetime | None = None
     last_action: dt.datetime | None = None
 
 
@@ -121,6 +122,7 @@ def apply_seed(store: Store, seed: Seed) -> None:
             raise InvalidInputError(error.message, field="directory.profiles") from None
         if isinstance(profile, CpsProfile):
             cps_profiles.append(profile)
+    now = dt.datetime.now(dt.UTC)
     with store.transaction() as db:
         for structure in seed.directory.structures:
             db.execute(
@@ -169,6 +171,7 @@ def apply_seed(store: Store, seed: Seed) -> None:
                 ),
             )
             for grant in patient.authorizations:
+                started = grant.started or now
                 db.execute(
                     "INSERT OR IGNORE INTO authorization_ VALUES (?, ?, ?, ?, ?, ?)",
                     (
@@ -176,7 +179,7 @@ def apply_seed(store: Store, seed: Seed) -> None:
                         grant.actor,
                         grant.status,
                         int(grant.treating),
-                        _iso(grant.started),
-                        _iso(grant.last_action or grant.started),
+                        _iso(started),
+                        _iso(grant.last_action or started),
                     ),
                 )
