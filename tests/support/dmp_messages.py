@@ -28,8 +28,19 @@ EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
 ACTIONS = {
     "TD0.2": "urn:hl7-org:v3:PRPA_IN201307UV02",
     "TD0.3": "urn:si-dmp-habilitations:HabilitationsEndPoint:setAuthorization",
+    "TD2.1": "urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-b",
+    "TD3.1": "urn:ihe:iti:2007:RegistryStoredQuery",
+    "TD3.2": "urn:ihe:iti:2007:RetrieveDocumentSet",
+    "TD3.3": "urn:ihe:iti:2010:UpdateDocumentSet",
 }
-PATHS = {"TD0.2": "patients", "TD0.3": "habilitations"}
+PATHS = {
+    "TD0.2": "patients",
+    "TD0.3": "habilitations",
+    "TD2.1": "repository",
+    "TD3.1": "registry",
+    "TD3.2": "repository",
+    "TD3.3": "registry",
+}
 
 
 @dataclass(frozen=True)

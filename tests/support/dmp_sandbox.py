@@ -20,6 +20,7 @@ from lxml import etree
 from cardbridge.emulator.pki import CardHolderIdentity, CertifiedKey, TestPki
 from cardbridge.emulator.pki_organisations import OrganisationPki
 from cardbridge.sandbox.app import build_sandbox, build_server
+from tests.support.dmp_documents import Doc, Package, mtom, provide_and_register
 from tests.support.dmp_messages import PATHS, Vihf, build_vihf, envelope, sign_vihf
 
 SERVICES = "/si-dmp-server/v2/services/"
@@ -152,6 +153,19 @@ class RunningSandbox:
             **envelope_options,  # type: ignore[arg-type]
         )
         return self.post(SERVICES + PATHS[transaction], message, who.tls)
+
+    def deposit(
+        self,
+        docs: list[Doc],
+        who: Identity,
+        package: Package | None = None,
+        vihf: etree._Element | None = None,
+    ) -> Answer:
+        """TD2.1 with MTOM: the submission of ``docs`` by ``who``."""
+        body, parts = provide_and_register(docs, package or Package())
+        message = envelope("TD2.1", body, vihf if vihf is not None else who.signed())
+        content_type, data = mtom(message, parts)
+        return self.post(SERVICES + "repository", data, who.tls, content_type)
 
 
 @contextmanager
