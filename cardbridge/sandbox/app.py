@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cardbridge.emulator.pki_organisations import OrganisationPki
-from cardbridge.sandbox import deposit, habilitations, hl7v3
+from cardbridge.sandbox import deposit, habilitations, hl7v3, query, retrieve, update
 from cardbridge.sandbox.seed import apply_seed, load_seed
 from cardbridge.sandbox.server import SandboxServer
 from cardbridge.sandbox.service import Handler, Sandbox
@@ -18,6 +18,9 @@ HANDLERS: dict[str, Handler] = {
     "TD0.2": hl7v3.existence_test,
     "TD0.3": habilitations.set_authorization,
     "TD2.1": deposit.provide_and_register,
+    "TD3.1": query.stored_query,
+    "TD3.2": retrieve.retrieve,
+    "TD3.3": update.update_document_set,
 }
 
 
