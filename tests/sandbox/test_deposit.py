@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from tests.sandbox.conftest import LUC, PIERRE, SOPHIE
-from tests.support.dmp_documents import Doc, Package, minimal_pdf
+from tests.support.dmp_documents import Doc, Package, cda, minimal_pdf
 from tests.support.dmp_sandbox import Identity, RunningSandbox
 
 RS = "urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0"
@@ -19,7 +19,7 @@ SOAP_NS = {"soap": "http://www.w3.org/2003/05/soap-envelope"}
 
 
 def _result(answer) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
-    """("Success", "", "") or (errorCode, codeContext, location); SOAP faults as ("fault", subcode, text)."""
+    """("Success", "", ""), (errorCode, codeContext, location) or ("fault", subcode, text)."""
     root = answer.xml()
     if answer.status == 500:
         subcode = root.findtext(".//soap:Subcode/soap:Value", namespaces=SOAP_NS) or ""
@@ -62,14 +62,12 @@ def test_deposit_of_a_pdf(dmp: RunningSandbox, demo_doctor: Identity) -> None:
         or format_code == "urn:ihe:iti:xds-sd:pdf:2008"
     )
     # Hash and size are the repository's, computed over the stored CDA (hashlib here).
-    from tests.support.dmp_documents import cda
-
     wrapper = cda(doc)
     assert (digest, size) == (hashlib.sha1(wrapper).hexdigest(), len(wrapper))
 
 
 def test_deposit_of_text_and_two_documents(dmp: RunningSandbox, demo_doctor: Identity) -> None:
-    docs = [Doc(PIERRE), Doc(PIERRE, media_type="text/plain", content="Tension 12/8.".encode())]
+    docs = [Doc(PIERRE), Doc(PIERRE, media_type="text/plain", content=b"Tension 12/8.")]
     assert _result(dmp.deposit(docs, demo_doctor))[0] == "Success"
     assert len(_documents(dmp)) == 2
 
@@ -181,7 +179,8 @@ def test_replacement_deprecates_the_old_version(dmp: RunningSandbox, demo_doctor
     second = Doc(PIERRE)
     assert _result(dmp.deposit([second], demo_doctor, Package(replaces=old_uuid)))[0] == "Success"
     (old, new) = _documents(dmp)
-    assert old[1].endswith("Deprecated") and new[1].endswith("Approved")
+    assert old[1].endswith("Deprecated")
+    assert new[1].endswith("Approved")
     assert (new[2], new[7]) == (2, old_uuid)
     # A deprecated version cannot be replaced again.
     assert (
@@ -203,7 +202,8 @@ def test_indirect_deposit_needs_its_structure_as_author_institution(
     found = _result(dmp.deposit([Doc(PIERRE)], hospital))
     assert found[:2] == (
         "XDSRegistryMetadataError",
-        "Aucun AuthorInstitution ne correspond à l'utilisateur du VIHF [Authentification Indirecte]",
+        "Aucun AuthorInstitution ne correspond à l'utilisateur du VIHF "
+        "[Authentification Indirecte]",
     )
 
 
@@ -237,5 +237,6 @@ def test_no_deposit_on_a_closed_or_missing_dmp(dmp: RunningSandbox, demo_doctor:
 def test_answer_echoes_the_message_id(dmp: RunningSandbox, demo_doctor: Identity) -> None:
     answer = dmp.deposit([Doc(PIERRE)], demo_doctor)
     relates = answer.xml().findtext(".//{http://www.w3.org/2005/08/addressing}RelatesTo")
-    assert relates and relates.startswith("urn:uuid:")
+    assert relates is not None
+    assert relates.startswith("urn:uuid:")
     assert etree.QName(answer.xml().find(".//soap:Body/*", SOAP_NS)).localname == "RegistryResponse"

@@ -3,6 +3,9 @@ matrix's rows for reading and changing documents."""
 
 from __future__ import annotations
 
+import hashlib
+from urllib.parse import unquote
+
 import pytest
 from lxml import etree
 
@@ -139,8 +142,6 @@ def test_metadata_of_a_found_document(dmp, demo_doctor, filled) -> None:  # type
         slot.get("name"): slot.findtext(".//rim:Value", namespaces=NS)
         for slot in entry.iterfind("rim:Slot", NS)
     }
-    import hashlib
-
     wrapper = cda(filled["plain"])
     assert slots["hash"] == hashlib.sha1(wrapper).hexdigest()
     assert slots["size"] == str(len(wrapper))
@@ -206,8 +207,6 @@ def test_retrieve_is_mtom_and_returns_the_stored_cda(dmp, demo_doctor, filled) -
     assert answer.content_type.startswith("multipart/related")
     root, attachments = read_mtom(answer.content_type, answer.body)
     href = root.find(".//{http://www.w3.org/2004/08/xop/include}Include").get("href")  # type: ignore[union-attr]
-    from urllib.parse import unquote
-
     assert attachments[unquote(href.removeprefix("cid:"))] == cda(filled["plain"])
     assert root.findtext(".//{urn:ihe:iti:xds-b:2007}DocumentUniqueId") == filled["plain"].unique_id
 

@@ -19,6 +19,7 @@ XOP = "http://www.w3.org/2004/08/xop/include"
 DS = "http://www.w3.org/2000/09/xmldsig#"
 LOINC = "2.16.840.1.113883.6.1"
 ACTION = "urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-b"
+_XCN_TAIL = "^^^^^^&1.2.250.1.71.4.2.1&ISO^D^^^IDNPS"
 
 
 def minimal_pdf(text: str = "Compte rendu") -> bytes:
@@ -228,13 +229,13 @@ def _author(entry: etree._Element, doc: Doc, scheme: str) -> None:
     _slot(
         author,
         "authorPerson",
-        doc.author_xcn
-        or f"{doc.author_id}^{doc.author_family}^{doc.author_given}^^^^^^&1.2.250.1.71.4.2.1&ISO^D^^^IDNPS",
+        doc.author_xcn or f"{doc.author_id}^{doc.author_family}^{doc.author_given}" + _XCN_TAIL,
     )
     _slot(
         author,
         "authorInstitution",
-        f"{doc.structure_name}^^^^^&1.2.250.1.71.4.2.2&ISO^IDNST^^^{doc.institution_id or doc.structure_id}",
+        f"{doc.structure_name}^^^^^&1.2.250.1.71.4.2.2&ISO^IDNST^^^"
+        + (doc.institution_id or doc.structure_id),
     )
     _slot(
         author,
@@ -342,6 +343,7 @@ class Package:
     with_signs: bool = True
     with_has_member: bool = True
     replaces: str | None = None
+    replacing: str = "Document01"
     missing_content: bool = False
     submission_unique_id: str | None = None
 
@@ -431,7 +433,7 @@ def provide_and_register(
             objects,
             "Association",
             associationType="urn:ihe:iti:2010:AssociationType:RPLC",
-            sourceObject="Document01",
+            sourceObject=package.replacing,
             targetObject=package.replaces,
             id="as-rplc",
         )
@@ -466,7 +468,8 @@ def mtom(envelope_xml: bytes, parts: dict[str, bytes], action: str = ACTION) -> 
     chunks.append(f"\r\n--{boundary}--\r\n".encode())
     content_type = (
         f'multipart/related; type="application/xop+xml"; boundary="{boundary}"; '
-        f'start="<root.message@cardbridge.test>"; start-info="application/soap+xml"; action="{action}"'
+        f'start="<root.message@cardbridge.test>"; start-info="application/soap+xml"; '
+        f'action="{action}"'
     )
     return content_type, b"".join(chunks)
 
