@@ -1,6 +1,6 @@
 """The CDA R2 level 1 wrapper of a deposit: its header rules and what it says.
 
-Header (CI-SIS "Structuration minimale" v1.16.8, docs/dmp-sandbox.md "CDA wrapper"):
+Header (CI-SIS "Structuration minimale" v1.16.8, docs/dmp-sandbox.md "Deposits"):
 realmCode FR, typeId POCD_HD000040, the three templateIds, id, code, title, effectiveTime
 with a UTC offset, confidentialityCode, languageCode fr-FR, setId, versionNumber, the INS
 as the first recordTarget id, author, custodian, legalAuthenticator, serviceEvent with a

@@ -1,5 +1,5 @@
 """TD0.3, ``setAuthorization``: add or remove one's own authorization, become or stop being
-the patient's treating physician (docs/dmp-sandbox.md, "TD0.3").
+the patient's treating physician (docs/dmp-sandbox.md, "TD0.2 and TD0.3").
 
 ``AJOUT`` grants (or renews) the caller's access; ``AJOUT`` with ``MEDECIN_TRAITANT`` also
 makes a doctor a treating physician; ``AJOUT`` without the role by a treating physician

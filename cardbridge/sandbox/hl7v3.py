@@ -4,7 +4,7 @@ The answer carries two attention lines — ``AUTORISATION`` (``VALIDE``, ``EXPIR
 ``INTERDIT``, ``NON_EXISTE``) and ``STATUT_MT`` (is the caller a treating physician) —,
 ``queryResponseCode`` ``OK`` or ``NF`` (no DMP), and the patient with ``statusCode``
 ``active`` or ``terminated`` (closed DMP, closing date in ``registrationEvent``)
-(docs/dmp-sandbox.md, "TD0.2").
+(docs/dmp-sandbox.md, "TD0.2 and TD0.3").
 """
 
 from __future__ import annotations

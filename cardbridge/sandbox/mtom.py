@@ -3,7 +3,7 @@
 A request is either a bare SOAP envelope (``application/soap+xml``) or a multipart whose
 root part (``start``, else the first) is the envelope, with ``xop:Include href="cid:…"``
 pointing at binary parts (hrefs are URL-decoded before matching Content-IDs, as CXF
-encodes them). Answers of ITI-43, faults included, are MTOM (docs/dmp-sandbox.md, "MTOM").
+encodes them). Answers of ITI-43, faults included, are MTOM (docs/dmp-sandbox.md, "Envelopes").
 """
 
 from __future__ import annotations

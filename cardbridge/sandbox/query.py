@@ -1,5 +1,5 @@
 """TD3.1, ITI-18 Registry Stored Query: FindDocuments, GetDocuments and
-FindDocumentsByReferenceId, filtered by the rights (docs/dmp-sandbox.md, "Queries").
+FindDocumentsByReferenceId, filtered by the rights (docs/dmp-sandbox.md, "Queries and retrieve").
 
 Slot syntax: a single value quoted (``'…'``), lists in parentheses (``('a','b')``), coded
 values ``'code^^codingScheme'``, times ``YYYYMMDDhhmmss`` unquoted. Callers whose column

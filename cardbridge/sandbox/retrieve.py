@@ -2,7 +2,7 @@
 
 An entryUUID sent as ``DocumentUniqueId`` is ``XDSDocumentUniqueIdError``, as the real
 DMP answers; so is an unknown uniqueId. A document the caller may not read is refused with
-``DMPAccessDeniedByRightsService`` (docs/dmp-sandbox.md, "Retrieve").
+``DMPAccessDeniedByRightsService`` (docs/dmp-sandbox.md, "Queries and retrieve").
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Names on the wire: namespaces, service paths and WS-Addressing actions.
 
-Sources: docs/dmp-sandbox.md §"Services" (the ANS message samples and WSDL).
+Sources: docs/dmp-sandbox.md, "Transport" (the ANS message samples and WSDL).
 """
 
 from __future__ import annotations

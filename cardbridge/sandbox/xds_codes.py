@@ -1,6 +1,6 @@
 """XDS metadata of the DMP: classification schemes, value sets and the CDA → XDS mapping.
 
-Sources (docs/dmp-sandbox.md, "Metadata"): the ANS TD2.1/TD3.1 samples (schemes, code
+Sources (docs/dmp-sandbox.md, "Deposits"): the ANS TD2.1/TD3.1 samples (schemes, code
 systems), the ANS terminology (typeCode → classCode correspondence ASS-X16, formatCode of
 non-structured documents ASS-A12), CI-SIS "Structuration minimale" (media types). The
 typeCode table is a subset of JDV_J66; entries whose class we inferred are ``ours``.
