@@ -6,6 +6,8 @@ from pathlib import Path
 
 from cardbridge.emulator.pki_organisations import OrganisationPki
 from cardbridge.sandbox import deposit, habilitations, hl7v3, query, retrieve, update
+from cardbridge.sandbox.notifications import SmtpServer
+from cardbridge.sandbox.pages import PagesServer
 from cardbridge.sandbox.seed import apply_seed, load_seed
 from cardbridge.sandbox.server import SandboxServer
 from cardbridge.sandbox.service import Handler, Sandbox
@@ -13,6 +15,7 @@ from cardbridge.sandbox.store import Store
 from cardbridge.sandbox.tls import server_context
 
 DEFAULT_PORT = 8471
+DEFAULT_PAGES_PORT = 8472
 
 HANDLERS: dict[str, Handler] = {
     "TD0.2": hl7v3.existence_test,
@@ -24,17 +27,23 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-def build_sandbox(data_dir: Path, seed: Path | None = None, pki_dir: Path | None = None) -> Sandbox:
+def build_sandbox(
+    data_dir: Path,
+    seed: Path | None = None,
+    pki_dir: Path | None = None,
+    smtp: SmtpServer | None = None,
+) -> Sandbox:
     """The service of ``data_dir``, seeded (``seed``, else the packaged default).
 
     ``pki_dir`` is the data dir of the test PKI (default: ``data_dir``): the bridge's, so
-    that the emulated cards' certificates are accepted.
+    that the emulated cards' certificates are accepted. ``smtp``: where notification
+    e-mails go (None: the outbox only).
     """
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     store = Store.in_directory(data_dir)
     apply_seed(store, load_seed(seed))
     pki = OrganisationPki.load_or_create(pki_dir or data_dir)
-    return Sandbox(store, pki, HANDLERS)
+    return Sandbox(store, pki, HANDLERS, smtp=smtp)
 
 
 def build_server(
@@ -42,3 +51,10 @@ def build_server(
 ) -> SandboxServer:
     """The HTTPS server of ``sandbox`` (port 0: any free port)."""
     return SandboxServer((host, port), sandbox, server_context(sandbox.pki))
+
+
+def build_pages(
+    sandbox: Sandbox, host: str = "127.0.0.1", port: int = DEFAULT_PAGES_PORT
+) -> PagesServer:
+    """The patient pages of ``sandbox`` over plain HTTP (port 0: any free port)."""
+    return PagesServer((host, port), sandbox.store)

@@ -18,6 +18,7 @@ from cardbridge.emulator.pki_organisations import OrganisationPki
 from cardbridge.sandbox import mtom, soap
 from cardbridge.sandbox.authentication import Caller, authenticate
 from cardbridge.sandbox.faults import Fault, ServiceFault
+from cardbridge.sandbox.notifications import SmtpServer, notify_first_access
 from cardbridge.sandbox.store import Store
 from cardbridge.sandbox.tls import ClientIdentity
 from cardbridge.sandbox.wire import BASE_PATH, SERVICES, Operation, operation_for
@@ -75,11 +76,13 @@ class Sandbox:
         pki: OrganisationPki,
         handlers: dict[str, Handler],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        smtp: SmtpServer | None = None,
     ) -> None:
         self.store = store
         self.pki = pki
         self.handlers = handlers
         self.clock = clock
+        self.smtp = smtp
 
     def handle(
         self, path: str, content_type: str, body: bytes, client: ClientIdentity
@@ -152,4 +155,14 @@ class Sandbox:
                     trace.result,
                     "INVISIBLE_REPRESENTANTS_LEGAUX" if claims and claims.secret else None,
                 ),
+            )
+        if claims and claims.patient and trace.result == "OK" and not claims.secret:
+            notify_first_access(
+                self.store,
+                self.smtp,
+                ins=claims.patient.ins,
+                actor_id=claims.actor_id,
+                structure_id=claims.structure_id,
+                purpose=claims.purpose.value,
+                now=now,
             )

@@ -19,7 +19,8 @@ from lxml import etree
 
 from cardbridge.emulator.pki import CardHolderIdentity, CertifiedKey, TestPki
 from cardbridge.emulator.pki_organisations import OrganisationPki
-from cardbridge.sandbox.app import build_sandbox, build_server
+from cardbridge.sandbox.app import build_pages, build_sandbox, build_server
+from cardbridge.sandbox.notifications import SmtpServer
 from tests.support.dmp_documents import Doc, Package, mtom, provide_and_register
 from tests.support.dmp_messages import PATHS, Vihf, build_vihf, envelope, sign_vihf
 
@@ -118,6 +119,7 @@ class RunningSandbox:
     port: int
     trust: bytes
     data_dir: Path
+    pages_url: str = ""
 
     def post(
         self,
@@ -170,16 +172,22 @@ class RunningSandbox:
 
 @contextmanager
 def running_sandbox(
-    data_dir: Path, pki_dir: Path, seed: Path | None = None
+    data_dir: Path, pki_dir: Path, seed: Path | None = None, smtp: SmtpServer | None = None
 ) -> Iterator[RunningSandbox]:
-    """The sandbox of ``data_dir`` served on a free loopback port until the block ends."""
-    sandbox = build_sandbox(data_dir, seed, pki_dir=pki_dir)
+    """The sandbox of ``data_dir`` served on free loopback ports until the block ends."""
+    sandbox = build_sandbox(data_dir, seed, pki_dir=pki_dir, smtp=smtp)
     server = build_server(sandbox, "127.0.0.1", 0)
-    thread = server.start_in_thread()
+    pages = build_pages(sandbox, "127.0.0.1", 0)
+    threads = [server.start_in_thread(), pages.start_in_thread()]
     try:
-        yield RunningSandbox(server.port, sandbox.pki.trust_anchors_pem(), data_dir)
+        yield RunningSandbox(
+            server.port, sandbox.pki.trust_anchors_pem(), data_dir, f"http://127.0.0.1:{pages.port}"
+        )
     finally:
         server.shutdown()
         server.server_close()
-        thread.join(timeout=10)
+        pages.shutdown()
+        pages.server_close()
+        for thread in threads:
+            thread.join(timeout=10)
         sandbox.store.close()
