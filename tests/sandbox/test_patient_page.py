@@ -29,7 +29,7 @@ class _Inbox:
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
 
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         content = envelope.content  # type: ignore[attr-defined]
         self.messages.append(email.message_from_bytes(content, policy=email.policy.default))  # type: ignore[arg-type]
         return "250 OK"
