@@ -5,7 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from cardbridge.emulator.pki_organisations import OrganisationPki
-from cardbridge.sandbox import deposit, habilitations, hl7v3, query, retrieve, update
+from cardbridge.sandbox import (
+    deposit,
+    habilitations,
+    hl7v3,
+    listings,
+    pdq,
+    query,
+    retrieve,
+    update,
+)
 from cardbridge.sandbox.notifications import SmtpServer
 from cardbridge.sandbox.pages import PagesServer
 from cardbridge.sandbox.seed import apply_seed, load_seed
@@ -20,6 +29,9 @@ DEFAULT_PAGES_PORT = 8472
 HANDLERS: dict[str, Handler] = {
     "TD0.2": hl7v3.existence_test,
     "TD0.3": habilitations.set_authorization,
+    "TD0.4": listings.list_patients,
+    "TD0.5": pdq.find_patients,
+    "TD1.6": listings.list_authorizations,
     "TD2.1": deposit.provide_and_register,
     "TD3.1": query.stored_query,
     "TD3.2": retrieve.retrieve,

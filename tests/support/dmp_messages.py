@@ -28,6 +28,9 @@ EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
 ACTIONS = {
     "TD0.2": "urn:hl7-org:v3:PRPA_IN201307UV02",
     "TD0.3": "urn:si-dmp-habilitations:HabilitationsEndPoint:setAuthorization",
+    "TD0.4": "urn:si-dmp-patients:PatientSpecificEndPoint:patientList",
+    "TD0.5": "urn:hl7-org:v3:PRPA_IN201305UV02",
+    "TD1.6": "urn:si-dmp-habilitations:HabilitationsEndPoint:listAuthorizationByPatient",
     "TD2.1": "urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-b",
     "TD3.1": "urn:ihe:iti:2007:RegistryStoredQuery",
     "TD3.2": "urn:ihe:iti:2007:RetrieveDocumentSet",
@@ -36,6 +39,9 @@ ACTIONS = {
 PATHS = {
     "TD0.2": "patients",
     "TD0.3": "habilitations",
+    "TD0.4": "patientsSpecific",
+    "TD0.5": "patientsPDQ",
+    "TD1.6": "habilitations",
     "TD2.1": "repository",
     "TD3.1": "registry",
     "TD3.2": "repository",
@@ -265,3 +271,44 @@ def set_authorization(action: str, role: str | None = None) -> etree._Element:
     if role:
         etree.SubElement(body, "role").text = role
     return body
+
+
+def list_authorizations(mode: str) -> etree._Element:
+    """TD1.6's ``listAuthorizationByPatient``."""
+    body = etree.Element(
+        f"{{{HABILITATIONS}}}listAuthorizationByPatient", nsmap={"hab": HABILITATIONS}
+    )
+    etree.SubElement(body, "mode").text = mode
+    return body
+
+
+def patient_list(start: str, kind: str = "LASTAUTORIZATION") -> etree._Element:
+    """TD0.4's ``patientList``."""
+    patients = "urn:si-dmp-patients"
+    body = etree.Element(f"{{{patients}}}patientList", nsmap={"pat": patients})
+    etree.SubElement(body, "startDate").text = start
+    etree.SubElement(body, "dateType").text = kind
+    return body
+
+
+def patient_search(
+    family: str, given: str | None = None, birth: str | None = None
+) -> etree._Element:
+    """TD0.5's ``PRPA_IN201305UV02`` (PDQv3) with the traits given."""
+    message = etree.Element(
+        f"{{{HL7}}}PRPA_IN201305UV02", ITSVersion="XML_1.0", nsmap={None: HL7, "xsi": XSI}
+    )
+    _hl7(message, "id", root="1.3.6.1.4.1.48364.1.1", extension=str(uuid.uuid4()))
+    _hl7(message, "interactionId", root="2.16.840.1.113883.1.6", extension="PRPA_IN201305UV02")
+    control = _hl7(message, "controlActProcess", classCode="CACT", moodCode="EVN")
+    _hl7(control, "code", code="PRPA_TE201305UV02", codeSystem="2.16.840.1.113883.1.6")
+    query = _hl7(control, "queryByParameter")
+    _hl7(query, "queryId", root="1.3.6.1.4.1.48364.2", extension=str(uuid.uuid4()))
+    parameters = _hl7(query, "parameterList")
+    name = _hl7(_hl7(parameters, "livingSubjectName"), "value")
+    etree.SubElement(name, f"{{{HL7}}}family").text = family
+    if given:
+        etree.SubElement(name, f"{{{HL7}}}given").text = given
+    if birth:
+        _hl7(_hl7(parameters, "livingSubjectBirthTime"), "value", value=birth)
+    return message
