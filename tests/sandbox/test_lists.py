@@ -7,7 +7,10 @@ from pathlib import Path
 
 from lxml import etree
 
+from cardbridge.domain.nir import parse_nir
+
 from tests.sandbox.conftest import PIERRE
+from tests.support.dmp_documents import Doc
 from tests.support.dmp_messages import (
     HL7,
     list_authorizations,
@@ -90,8 +93,6 @@ def test_td04_lists_the_authorized_dmps(dmp: RunningSandbox, demo_doctor: Identi
 
 
 def test_td04_by_last_document(dmp: RunningSandbox, demo_doctor: Identity) -> None:
-    from tests.support.dmp_documents import Doc
-
     root = _call(
         dmp, "TD0.4", patient_list("20000101000000", "LASTDOC"), demo_doctor, patient=None
     ).xml()
@@ -151,14 +152,13 @@ def test_td05_traits(dmp: RunningSandbox, other_doctor: Identity) -> None:
 def test_td05_at_most_ten(
     tmp_path: Path, data_dir: Path, organisations, other_doctor: Identity
 ) -> None:  # type: ignore[no-untyped-def]
-    from cardbridge.domain.nir import parse_nir
-
     seed = tmp_path / "seed.yaml"
     lines = ["directory: {profiles: [cps4-doctor]}", "patients:"]
     for number in range(11):
         ins = parse_nir(f"18505751234{number:02d}").value
         lines.append(
-            f"  - {{ins: '{ins}', family: DUPONT, given: JEAN{number}, birth_date: 1985-05-12, sex: M}}"
+            f"  - {{ins: '{ins}', family: DUPONT, given: JEAN{number}, "
+            "birth_date: 1985-05-12, sex: M}"
         )
     seed.write_text("\n".join(lines) + "\n")
     with running_sandbox(tmp_path / "dmp", data_dir, seed) as dmp:
