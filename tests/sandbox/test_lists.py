@@ -8,7 +8,6 @@ from pathlib import Path
 from lxml import etree
 
 from cardbridge.domain.nir import parse_nir
-
 from tests.sandbox.conftest import PIERRE
 from tests.support.dmp_documents import Doc
 from tests.support.dmp_messages import (
