@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from cardbridge.sandbox.server import check_loopback
-from cardbridge.sandbox.store import Store
+from cardbridge.sandbox.store import DOCUMENT_METADATA, Store
 from cardbridge.sandbox.xds_codes import APPROVED, INVISIBLE_GUARDIANS, INVISIBLE_PATIENT
 
 _MODES = {"normal": "Accès normal", "bris_de_glace": "Accès en urgence", "centre_15": "Centre 15"}
@@ -57,7 +57,8 @@ def patient_page(store: Store, ins: str, *, representative: bool) -> bytes | Non
     documents = [
         [d["creation_time"][:8], d["title"], d["type_code"].split("^")[0]]
         for d in store.all(
-            "SELECT * FROM document WHERE ins = ? AND status = ? AND class_code NOT LIKE 'urn:%' "
+            f"SELECT {DOCUMENT_METADATA} FROM document "  # noqa: S608 - constant columns
+            "WHERE ins = ? AND status = ? AND class_code NOT LIKE 'urn:%' "
             "ORDER BY creation_time DESC",
             ins,
             APPROVED,

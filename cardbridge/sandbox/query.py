@@ -19,7 +19,7 @@ from cardbridge.sandbox.access import Access, access_for
 from cardbridge.sandbox.documents import may_read
 from cardbridge.sandbox.faults import Fault, RegistryError, ServiceFault
 from cardbridge.sandbox.service import Exchange, Reply
-from cardbridge.sandbox.store import Row, Store
+from cardbridge.sandbox.store import DOCUMENT_METADATA, Row, Store
 from cardbridge.sandbox.wire import QUERY, RIM, RS
 from cardbridge.sandbox.xds_results import extrinsic_object
 
@@ -95,7 +95,9 @@ def _matches(document: Row, params: dict[str, list[str]]) -> bool:
 def _select(params: dict[str, list[str]], query_id: str, access: Access, store: Store) -> list[Row]:
     assert access.dmp is not None
     documents = store.all(
-        "SELECT * FROM document WHERE ins = ? ORDER BY creation_time, rowid", access.dmp["ins"]
+        f"SELECT {DOCUMENT_METADATA} FROM document WHERE ins = ? "  # noqa: S608 - constant columns
+        "ORDER BY creation_time, rowid",
+        access.dmp["ins"],
     )
     if query_id == GET_DOCUMENTS:
         uuids = set(params.get("$XDSDocumentEntryEntryUUID", []))

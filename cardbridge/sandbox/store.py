@@ -121,6 +121,13 @@ CREATE TABLE IF NOT EXISTS outbox (
 
 Row = sqlite3.Row
 
+# The document columns without the stored CDA: what listings need.
+DOCUMENT_METADATA = (
+    "entry_uuid, unique_id, lid, version, ins, status, confidentiality, class_code, type_code, "
+    "format_code, practice_setting, facility_type, title, creation_time, author_id, structure_id, "
+    "mime_type, hash, size, submission_uuid, metadata"
+)
+
 
 class Store:
     """One SQLite database, shared by the server's threads.
@@ -138,8 +145,13 @@ class Store:
         self._connection.row_factory = sqlite3.Row
         self._lock = threading.RLock()
         with self._lock:
+            # Large pages: a stored document (several MB) spans few overflow pages. Only a
+            # new database takes it, before WAL is on.
+            self._connection.execute("PRAGMA page_size=65536")
             self._connection.execute("PRAGMA journal_mode=WAL")
-            self._connection.execute("PRAGMA synchronous=FULL")
+            # In WAL mode, NORMAL keeps every commit across a crash of the process (a power
+            # loss may undo the last ones, never corrupt the database).
+            self._connection.execute("PRAGMA synchronous=NORMAL")
             self._connection.execute("PRAGMA foreign_keys=ON")
             self._connection.executescript(_SCHEMA)
         path.chmod(0o600)
