@@ -20,13 +20,18 @@ from cardbridge.domain import codes
 from cardbridge.domain.nir import INS_OIDS, InsKind, parse_nir
 from cardbridge.emulator.profiles import CpsProfile, load_profile
 from cardbridge.errors import InvalidInputError, ProfileError
+from cardbridge.sandbox.seed_documents import insert_seed_document
 from cardbridge.sandbox.store import Store
+from cardbridge.sandbox.xds_codes import DMP_CONFIDENTIALITY, LOINC, TYPE_TO_CLASS
 
 DEFAULT_SEED = "default"
 
 
 def _ins(value: str) -> str:
-    nir = parse_nir(value, field="ins")
+    try:
+        nir = parse_nir(value, field="ins")
+    except InvalidInputError as error:
+        raise ValueError(error.message) from None
     if len(value) != 15:
         raise ValueError("an INS has 15 characters (its key included)")
     return nir.value
@@ -62,6 +67,32 @@ class AuthorizationSeed(_Model):
     last_action: dt.datetime | None = None
 
 
+def _seeded_type(value: str) -> str:
+    if (value, LOINC) not in TYPE_TO_CLASS:
+        known = ", ".join(code for code, system in TYPE_TO_CLASS if system == LOINC)
+        raise ValueError(f"unknown LOINC typeCode {value!r} (known: {known})")
+    return value
+
+
+def _visibility(value: list[str]) -> list[str]:
+    unknown = set(value) - DMP_CONFIDENTIALITY
+    if unknown:
+        raise ValueError(f"unknown confidentiality code {sorted(unknown)[0]!r}")
+    return value
+
+
+class DocumentSeed(_Model):
+    title: str
+    type_code: Annotated[str, AfterValidator(_seeded_type)] = "11488-4"
+    created: dt.datetime
+    author: str
+    structure: str
+    practice: str = "AMBULATOIRE"
+    facility: Annotated[str, AfterValidator(_sector)] = "SA07"
+    text: str
+    confidentiality: Annotated[list[str], AfterValidator(_visibility)] = Field(default_factory=list)
+
+
 class PatientSeed(_Model):
     ins: Annotated[str, AfterValidator(_ins)]
     oid: str = INS_OIDS[InsKind.TEST]
@@ -77,6 +108,7 @@ class PatientSeed(_Model):
     opposition_emergency: bool = False
     opposition_centre_15: bool = False
     authorizations: list[AuthorizationSeed] = Field(default_factory=list)
+    documents: list[DocumentSeed] = Field(default_factory=list)
 
 
 class Seed(_Model):
@@ -182,4 +214,19 @@ def apply_seed(store: Store, seed: Seed) -> None:
                         _iso(started),
                         _iso(grant.last_action or started),
                     ),
+                )
+            identity = (patient.ins, patient.oid, patient.family, patient.given)
+            for document in patient.documents:
+                insert_seed_document(
+                    db,
+                    identity,
+                    title=document.title,
+                    type_code=document.type_code,
+                    created=document.created,
+                    author=document.author,
+                    structure=document.structure,
+                    practice=document.practice,
+                    facility=document.facility,
+                    text=document.text,
+                    confidentiality=document.confidentiality,
                 )

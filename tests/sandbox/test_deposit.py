@@ -41,7 +41,8 @@ def _documents(dmp: RunningSandbox) -> list[tuple]:
     with sqlite3.connect(dmp.data_dir / "dmp-sandbox.sqlite3") as db:
         return db.execute(
             "SELECT unique_id, status, version, hash, size, class_code, format_code, lid "
-            "FROM document WHERE class_code != 'urn:oid:1.3.6.1.4.1.19376.1.2.1.1.1' ORDER BY rowid"
+            "FROM document WHERE class_code != 'urn:oid:1.3.6.1.4.1.19376.1.2.1.1.1' "
+            "AND submission_uuid IS NOT NULL ORDER BY rowid"
         ).fetchall()
 
 

@@ -132,8 +132,9 @@ def test_structure_gets_references_to_its_documents_only(dmp, hospital, filled) 
     assert _error(_ok(dmp.deposit([own], hospital))) == "Success"
     root = _ok(dmp.call("TD3.1", find_documents(PIERRE), hospital))
     assert root.findall(".//rim:ExtrinsicObject", NS) == []
-    # Its document and the signature document of its submission, nothing of the others.
-    assert len(root.findall(".//rim:ObjectRef", NS)) == 2
+    # Its document, the signature document of its submission and the seed's synthesis written
+    # there; nothing of the others.
+    assert len(root.findall(".//rim:ObjectRef", NS)) == 3
 
 
 def test_metadata_of_a_found_document(dmp, demo_doctor, filled) -> None:  # type: ignore[no-untyped-def]
@@ -152,8 +153,17 @@ def test_metadata_of_a_found_document(dmp, demo_doctor, filled) -> None:  # type
 
 
 def test_filter_by_class_code(dmp, demo_doctor, filled) -> None:  # type: ignore[no-untyped-def]
-    found = set(_find(dmp, demo_doctor, ClassCode="('11^^1.2.250.1.213.1.1.4.1')"))
-    assert found == _ids(filled, "masked")
+    found = _find(dmp, demo_doctor, ClassCode="('11^^1.2.250.1.213.1.1.4.1')")
+    assert set(found) & _ids(filled, *filled) == _ids(filled, "masked")
+    classes = {
+        c.get("nodeRepresentation")
+        for e in found.values()
+        for c in e.iterfind(
+            "rim:Classification[@classificationScheme='urn:uuid:41a5887f-8865-4c09-adf7-e362475b143a']",
+            NS,
+        )
+    }
+    assert classes == {"11"}
 
 
 def test_creation_time_window(dmp, demo_doctor, filled) -> None:  # type: ignore[no-untyped-def]

@@ -93,12 +93,12 @@ def test_td04_lists_the_authorized_dmps(dmp: RunningSandbox, demo_doctor: Identi
 
 def test_td04_by_last_document(dmp: RunningSandbox, demo_doctor: Identity) -> None:
     root = _call(
-        dmp, "TD0.4", patient_list("20000101000000", "LASTDOC"), demo_doctor, patient=None
+        dmp, "TD0.4", patient_list("20261201000000", "LASTDOC"), demo_doctor, patient=None
     ).xml()
     assert root.findall(".//patientlistData") == []
     assert dmp.deposit([Doc(PIERRE)], demo_doctor).status == 200
     root = _call(
-        dmp, "TD0.4", patient_list("20000101000000", "LASTDOC"), demo_doctor, patient=None
+        dmp, "TD0.4", patient_list("20261201000000", "LASTDOC"), demo_doctor, patient=None
     ).xml()
     assert [i.findtext("lastAddDate") for i in root.findall(".//patientlistData")] == [
         "20261205093000"
