@@ -7,7 +7,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test bench soak fuzz lint format clean system-run system-test
 
+# The offline DMP runs beside the bridge and stops with it.
 run: system-run $(STAMP)
+	$(VENV)/bin/cardbridge dmp-sandbox & sandbox=$$!; \
+	trap 'kill $$sandbox 2>/dev/null' EXIT INT TERM; \
 	CARDBRIDGE_EMULATOR_FALLBACK=true $(VENV)/bin/cardbridge serve
 
 test: system-test $(STAMP)

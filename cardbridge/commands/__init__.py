@@ -9,6 +9,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from cardbridge.commands import (
+    dmp_sandbox,
     doctor,
     emulator,
     journal,
@@ -22,6 +23,7 @@ from cardbridge.commands import (
 )
 
 COMMANDS: tuple[ModuleType, ...] = (
+    dmp_sandbox,
     doctor,
     emulator,
     journal,

@@ -1,0 +1,172 @@
+"""TD3.3, ITI-57 Update Document Set: status changes (archive, unarchive, delete) and
+visibility changes (mask or unmask for professionals, make visible to the patient).
+
+Status: an ``UpdateAvailabilityStatus`` association from the submission set to the
+document's entryUUID with ``OriginalStatus`` and ``NewStatus``; transitions Approved ↔
+Archived and Approved/Archived → Deleted. Visibility: a new ``ExtrinsicObject`` whose
+``lid`` is the current version's entryUUID, with the new confidentiality codes; the
+current version becomes Deprecated and the new one, version + 1, Approved. Each change is
+checked against its row of the rights matrix (docs/dmp-sandbox.md, "Status changes").
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from lxml import etree
+
+from cardbridge.sandbox import rim
+from cardbridge.sandbox.access import Access, access_for
+from cardbridge.sandbox.documents import confidentiality, may_change
+from cardbridge.sandbox.faults import Fault, RegistryError, ServiceFault
+from cardbridge.sandbox.rights import Actor
+from cardbridge.sandbox.service import Exchange, Reply
+from cardbridge.sandbox.store import Row, Store
+from cardbridge.sandbox.wire import LCM
+from cardbridge.sandbox.xds_codes import (
+    APPROVED,
+    ARCHIVED,
+    DELETED,
+    DEPRECATED,
+    DMP_CONFIDENTIALITY,
+    INVISIBLE_PATIENT,
+    MASKED,
+    SCHEMES,
+    UPDATE_STATUS,
+)
+
+# (from, to) → the matrix row.
+TRANSITIONS = {
+    (APPROVED, ARCHIVED): "TD3.3d.archive",
+    (ARCHIVED, APPROVED): "TD3.3d.archive",
+    (APPROVED, DELETED): "TD3.3c.delete",
+    (ARCHIVED, DELETED): "TD3.3c.delete",
+}
+PATIENT_DOCUMENT_CLASS = "90"
+
+
+def _document(store: Store, access: Access, entry_uuid: str) -> Row:
+    assert access.dmp is not None
+    document = store.one(
+        "SELECT * FROM document WHERE entry_uuid = ? AND ins = ?", entry_uuid, access.dmp["ins"]
+    )
+    if document is None:
+        raise RegistryError(
+            "XDSMetadataUpdateError", f"document {entry_uuid} inconnu", "targetObject"
+        )
+    return document
+
+
+def _deny(right: str, document: Row) -> ServiceFault:
+    return ServiceFault(
+        Fault.ACCESS_DENIED, document["entry_uuid"], f"{right} refusé pour ce document"
+    )
+
+
+def _change_status(association: etree._Element, access: Access, store: Store) -> None:
+    document = _document(store, access, association.get("targetObject", ""))
+    original, new = rim.slot(association, "OriginalStatus"), rim.slot(association, "NewStatus")
+    if original != document["status"]:
+        raise RegistryError(
+            "XDSMetadataUpdateError", "OriginalStatus différent du statut actuel", "OriginalStatus"
+        )
+    right = TRANSITIONS.get((original or "", new or ""))
+    if right is None:
+        raise RegistryError(
+            "XDSMetadataUpdateError", f"transition {original} → {new} refusée", "NewStatus"
+        )
+    if not may_change(access, right, document):
+        raise _deny(right, document)
+    # A patient's own document is archived or deleted only by a treating physician.
+    if (
+        document["class_code"] == PATIENT_DOCUMENT_CLASS
+        and access.actor is not Actor.TREATING_PHYSICIAN
+    ):
+        raise _deny(right, document)
+    with store.transaction() as db:
+        db.execute(
+            "UPDATE document SET status = ? WHERE entry_uuid = ?", (new, document["entry_uuid"])
+        )
+
+
+def _visibility_right(old: set[str], new: set[str]) -> str:
+    added, removed = new - old, old - new
+    if added == {MASKED} and not removed:
+        return "TD3.3a.mask"
+    if removed == {MASKED} and not added:
+        return "TD3.3a.unmask"
+    if removed == {INVISIBLE_PATIENT} and not added:
+        return "TD3.3b.show_patient"
+    raise RegistryError(
+        "XDSMetadataUpdateError",
+        "changement de visibilité non prévu par le DMP",
+        "confidentialityCode",
+    )
+
+
+def _change_visibility(entry: etree._Element, access: Access, store: Store) -> None:
+    document = _document(store, access, entry.get("lid", ""))
+    if document["status"] != APPROVED:
+        raise RegistryError(
+            "XDSMetadataVersionError", "seule la version Approved se met à jour", "lid"
+        )
+    new = {
+        code
+        for code, _ in rim.coded(entry, SCHEMES["confidentialityCode"], "confidentialityCode")
+        if code != "N"
+    }
+    if not new <= DMP_CONFIDENTIALITY:
+        raise RegistryError(
+            "XDSRegistryMetadataError", "confidentialityCode inconnu", "confidentialityCode"
+        )
+    right = _visibility_right(confidentiality(document), new)
+    if not may_change(access, right, document):
+        raise _deny(right, document)
+    columns = list(document.keys())
+    values = dict(zip(columns, document, strict=True))
+    values.update(
+        entry_uuid=f"urn:uuid:{uuid.uuid4()}",
+        version=document["version"] + 1,
+        confidentiality=json.dumps(sorted(new)),
+    )
+    with store.transaction() as db:
+        db.execute(
+            "UPDATE document SET status = ? WHERE entry_uuid = ?",
+            (DEPRECATED, document["entry_uuid"]),
+        )
+        # The column names come from the table itself, never from the request.
+        names, marks = ", ".join(columns), ", ".join("?" for _ in columns)
+        db.execute(
+            f"INSERT INTO document ({names}) VALUES ({marks})",  # noqa: S608
+            [values[column] for column in columns],
+        )
+
+
+def update_document_set(exchange: Exchange, store: Store) -> Reply:
+    """Answer TD3.3 (ITI-57)."""
+    request = exchange.request.payload
+    objects = None if request is None else request.find(f"{rim.r('RegistryObjectList')}")
+    if request is None or request.tag != f"{{{LCM}}}SubmitObjectsRequest" or objects is None:
+        raise ServiceFault(Fault.INVALID_REQUEST, "/Envelope/Body", "SubmitObjectsRequest attendu")
+    access = access_for(exchange.caller, store, exchange.now)
+    access.require_document_access("SubmitObjectsRequest")
+    changes = [
+        a
+        for a in objects.iterfind(rim.r("Association"))
+        if a.get("associationType") == UPDATE_STATUS
+    ]
+    entries = [e for e in objects.iterfind(rim.r("ExtrinsicObject")) if e.get("lid")]
+    if not changes and not entries:
+        nothing = RegistryError(
+            "XDSMetadataUpdateError", "aucune mise à jour", "RegistryObjectList"
+        )
+        return Reply(rim.registry_response([nothing]), result=nothing.code)
+    try:
+        for association in changes:
+            _change_status(association, access, store)
+        for entry in entries:
+            _change_visibility(entry, access, store)
+    except RegistryError as error:
+        return Reply(rim.registry_response([error]), result=error.code)
+    return Reply(rim.registry_response())

@@ -1,0 +1,243 @@
+"""TD2.1 (ITI-41 with MTOM): the CDA wrapper, each metadata rule, the signature document,
+uniqueIds, replacement, hash and size computed by the repository, the content's format."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+import pytest
+from lxml import etree
+
+from tests.sandbox.conftest import LUC, PIERRE, SOPHIE
+from tests.support.dmp_documents import Doc, Package, cda, minimal_pdf
+from tests.support.dmp_sandbox import Identity, RunningSandbox
+
+RS = "urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0"
+SUCCESS = "urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Success"
+SOAP_NS = {"soap": "http://www.w3.org/2003/05/soap-envelope"}
+
+
+def _result(answer) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
+    """("Success", "", ""), (errorCode, codeContext, location) or ("fault", subcode, text)."""
+    root = answer.xml()
+    if answer.status == 500:
+        subcode = root.findtext(".//soap:Subcode/soap:Value", namespaces=SOAP_NS) or ""
+        return (
+            "fault",
+            subcode.split(":")[-1],
+            root.findtext(".//soap:Reason/soap:Text", namespaces=SOAP_NS) or "",
+        )
+    response = root.find(f".//{{{RS}}}RegistryResponse")
+    assert response is not None
+    if response.get("status") == SUCCESS:
+        return "Success", "", ""
+    error = response.find(f"{{{RS}}}RegistryErrorList/{{{RS}}}RegistryError")
+    assert error is not None
+    return error.get("errorCode", ""), error.get("codeContext", ""), error.get("location", "")
+
+
+def _documents(dmp: RunningSandbox) -> list[tuple]:
+    with sqlite3.connect(dmp.data_dir / "dmp-sandbox.sqlite3") as db:
+        return db.execute(
+            "SELECT unique_id, status, version, hash, size, class_code, format_code, lid "
+            "FROM document WHERE class_code != 'urn:oid:1.3.6.1.4.1.19376.1.2.1.1.1' "
+            "AND submission_uuid IS NOT NULL ORDER BY rowid"
+        ).fetchall()
+
+
+def test_deposit_of_a_pdf(dmp: RunningSandbox, demo_doctor: Identity) -> None:
+    doc = Doc(PIERRE)
+    assert _result(dmp.deposit([doc], demo_doctor)) == ("Success", "", "")
+    stored = _documents(dmp)
+    assert len(stored) == 1
+    unique_id, status, version, digest, size, class_code, format_code, _ = stored[0]
+    assert (unique_id, status, version, class_code) == (
+        doc.unique_id,
+        "urn:oasis:names:tc:ebxml-regrep:StatusType:Approved",
+        1,
+        "10",
+    )
+    assert (
+        format_code == "urn:ihe:iti-fr:xds-sd:pdf:2008"
+        or format_code == "urn:ihe:iti:xds-sd:pdf:2008"
+    )
+    # Hash and size are the repository's, computed over the stored CDA (hashlib here).
+    wrapper = cda(doc)
+    assert (digest, size) == (hashlib.sha1(wrapper).hexdigest(), len(wrapper))
+
+
+def test_deposit_of_text_and_two_documents(dmp: RunningSandbox, demo_doctor: Identity) -> None:
+    docs = [Doc(PIERRE), Doc(PIERRE, media_type="text/plain", content=b"Tension 12/8.")]
+    assert _result(dmp.deposit(docs, demo_doctor))[0] == "Success"
+    assert len(_documents(dmp)) == 2
+
+
+def test_sent_hash_and_size_must_match(dmp: RunningSandbox, demo_doctor: Identity) -> None:
+    assert (
+        _result(dmp.deposit([Doc(PIERRE, hash="0" * 40)], demo_doctor))[0] == "XDSNonIdenticalHash"
+    )
+    assert _result(dmp.deposit([Doc(PIERRE, size="12")], demo_doctor))[0] == "XDSNonIdenticalSize"
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "where"),
+    [
+        ({"class_code": "11"}, "XDSRegistryMetadataError", "classCode"),
+        (
+            {"type_code": ("99999-9", "2.16.840.1.113883.6.1")},
+            "XDSRegistryMetadataError",
+            "classCode",
+        ),
+        ({"format_code": "urn:ihe:iti:xds-sd:text:2008"}, "XDSRegistryMetadataError", "formatCode"),
+        ({"practice": "PLAGE"}, "XDSRegistryMetadataError", "practiceSettingCode"),
+        ({"facility": "SA99"}, "XDSRegistryMetadataError", "healthcareFacilityTypeCode"),
+        ({"confidentiality": ("SECRET",)}, "XDSRegistryMetadataError", "confidentialityCode"),
+        ({"creation_time": "20261205103000"}, "XDSRegistryMetadataError", "creationTime"),
+        ({"metadata_unique_id": "1.2.3.4"}, "XDSRegistryMetadataError", "uniqueId"),
+        ({"unique_id": "1.02.3"}, "XDSRegistryMetadataError", "uniqueId"),
+        ({"unique_id": "1." + "2" * 70}, "XDSRegistryMetadataError", "uniqueId"),
+        ({"metadata_patient": SOPHIE}, "XDSPatientIdDoesNotMatch", "patientId"),
+        ({"cda_patient": SOPHIE}, "XDSPatientIdDoesNotMatch", "patientId"),
+        (
+            {"author_xcn": "899700735741^^^^^^^^&1.2.250.1.71.4.2.1&ISO^D^^^IDNPS"},
+            "XDSRegistryMetadataError",
+            "authorPerson",
+        ),
+        ({"cda_realm": "US"}, "XDSRegistryMetadataError", "realmCode"),
+        ({"drop_cda": ("1.3.6.1.4.1.19376.1.2.20",)}, "XDSRegistryMetadataError", "templateId"),
+        ({"drop_cda": ("recordTarget",)}, "XDSRegistryMetadataError", "recordTarget"),
+        ({"effective": "20261205103000"}, "XDSRegistryMetadataError", "effectiveTime"),
+        ({"media_type": "text/html", "format_code": "x"}, "XDSRegistryMetadataError", "nonXMLBody"),
+    ],
+)
+def test_each_metadata_rule(
+    dmp: RunningSandbox, demo_doctor: Identity, change: dict[str, object], code: str, where: str
+) -> None:
+    found = _result(dmp.deposit([Doc(PIERRE).but(**change)], demo_doctor))
+    assert found[0] == code
+    assert where in found[2]
+    assert _documents(dmp) == []
+
+
+def test_a_pdf_that_does_not_parse(dmp: RunningSandbox, demo_doctor: Identity) -> None:
+    broken = minimal_pdf()[:200]
+    assert _result(dmp.deposit([Doc(PIERRE, content=broken)], demo_doctor))[:2] == (
+        "XDSRepositoryError",
+        "PDF illisible",
+    )
+
+
+def test_markup_is_not_text(dmp: RunningSandbox, demo_doctor: Identity) -> None:
+    doc = Doc(PIERRE, media_type="text/plain", content=b"<html><script>alert(1)</script></html>")
+    assert _result(dmp.deposit([doc], demo_doctor))[0] == "XDSRepositoryError"
+
+
+def test_a_pdf_announced_as_jpeg(dmp: RunningSandbox, demo_doctor: Identity) -> None:
+    assert (
+        _result(dmp.deposit([Doc(PIERRE, media_type="image/jpeg")], demo_doctor))[0]
+        == "XDSRepositoryError"
+    )
+
+
+@pytest.mark.parametrize(
+    ("package", "code"),
+    [
+        (Package(with_signature=False), "XDSRegistryMetadataError"),
+        (Package(with_signs=False), "XDSRegistryMetadataError"),
+        (Package(with_has_member=False), "XDSRegistryMetadataError"),
+        (Package(missing_content=True), "XDSMissingDocument"),
+        (Package(replaces="urn:uuid:00000000-0000-0000-0000-000000000000"), "XDSRegistryError"),
+    ],
+)
+def test_each_structure_rule(
+    dmp: RunningSandbox, demo_doctor: Identity, package: Package, code: str
+) -> None:
+    assert _result(dmp.deposit([Doc(PIERRE)], demo_doctor, package))[0] == code
+    assert _documents(dmp) == []
+
+
+def test_duplicate_unique_id(dmp: RunningSandbox, demo_doctor: Identity) -> None:
+    doc = Doc(PIERRE)
+    assert _result(dmp.deposit([doc], demo_doctor))[0] == "Success"
+    assert _result(dmp.deposit([doc], demo_doctor))[0] == "XDSDuplicateUniqueIdInRegistry"
+    assert (
+        _result(
+            dmp.deposit(
+                [doc.but(unique_id=doc.unique_id + "1"), doc.but(unique_id=doc.unique_id + "1")],
+                demo_doctor,
+            )
+        )[0]
+        == "XDSDuplicateUniqueIdInRegistry"
+    )
+    assert len(_documents(dmp)) == 1
+
+
+def test_replacement_deprecates_the_old_version(dmp: RunningSandbox, demo_doctor: Identity) -> None:
+    first = Doc(PIERRE)
+    assert _result(dmp.deposit([first], demo_doctor))[0] == "Success"
+    old_uuid = _documents(dmp)[0][7]
+    second = Doc(PIERRE)
+    assert _result(dmp.deposit([second], demo_doctor, Package(replaces=old_uuid)))[0] == "Success"
+    (old, new) = _documents(dmp)
+    assert old[1].endswith("Deprecated")
+    assert new[1].endswith("Approved")
+    assert (new[2], new[7]) == (2, old_uuid)
+    # A deprecated version cannot be replaced again.
+    assert (
+        _result(dmp.deposit([Doc(PIERRE)], demo_doctor, Package(replaces=old_uuid)))[0]
+        == "XDSRegistryError"
+    )
+
+
+def test_indirect_deposit_needs_its_structure_as_author_institution(
+    dmp: RunningSandbox, hospital: Identity
+) -> None:
+    doc = Doc(
+        PIERRE,
+        structure_id="10B0307377",
+        structure_name="CENTRE HOSPITALIER DE DEMO",
+        facility="SA01",
+    )
+    assert _result(dmp.deposit([doc], hospital))[0] == "Success"
+    found = _result(dmp.deposit([Doc(PIERRE)], hospital))
+    assert found[:2] == (
+        "XDSRegistryMetadataError",
+        "Aucun AuthorInstitution ne correspond à l'utilisateur du VIHF "
+        "[Authentification Indirecte]",
+    )
+
+
+def test_deposit_needs_an_authorization_in_normal_mode(
+    dmp: RunningSandbox, nurse: Identity
+) -> None:
+    doc = Doc(
+        PIERRE,
+        author_id="0751234567",
+        author_family="BERANGER",
+        author_given="HELENE",
+        structure_id="0751234567",
+    )
+    assert _result(dmp.deposit([doc], nurse))[:2] == ("fault", "DMPAccessDeniedByRightsService")
+
+
+def test_emergency_deposit_without_authorization(
+    dmp: RunningSandbox, other_doctor: Identity
+) -> None:
+    vihf = other_doctor.signed(other_doctor.vihf.but(purpose="bris_de_glace", reason="Coma"))
+    doc = Doc(PIERRE, author_id="810002813839", structure_id="410002813839001")
+    assert _result(dmp.deposit([doc], other_doctor, vihf=vihf))[0] == "Success"
+
+
+def test_no_deposit_on_a_closed_or_missing_dmp(dmp: RunningSandbox, demo_doctor: Identity) -> None:
+    for ins, subcode in ((SOPHIE, "DMPClosed"), (LUC, "DMPNotFound")):
+        vihf = demo_doctor.signed(demo_doctor.vihf.but(patient=ins))
+        assert _result(dmp.deposit([Doc(ins)], demo_doctor, vihf=vihf))[:2] == ("fault", subcode)
+
+
+def test_answer_echoes_the_message_id(dmp: RunningSandbox, demo_doctor: Identity) -> None:
+    answer = dmp.deposit([Doc(PIERRE)], demo_doctor)
+    relates = answer.xml().findtext(".//{http://www.w3.org/2005/08/addressing}RelatesTo")
+    assert relates is not None
+    assert relates.startswith("urn:uuid:")
+    assert etree.QName(answer.xml().find(".//soap:Body/*", SOAP_NS)).localname == "RegistryResponse"
