@@ -39,6 +39,7 @@ from cardbridge.pcsc.codes import ScardCode, StateFlag, describe_code, pcsc_erro
 from cardbridge.pcsc.holdup import HELD_MESSAGE, HeldUpCalls
 from cardbridge.pcsc.monitor import PcscMonitor
 from cardbridge.pcsc.readers import EventHub, ReaderState
+from cardbridge.pcsc.settle import settled_state
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,8 @@ class ScardContext:
         return list(names)
 
     def reader_states(self) -> list[ReaderState]:
-        """Every reader with its card, asked now (zero timeout, nothing waits)."""
+        """Every reader with its card, asked now (zero timeout); a card still being powered
+        up is read again until its ATR is complete (:mod:`cardbridge.pcsc.settle`)."""
         for _ in range(MAX_LIST_ATTEMPTS):
             names = self.reader_names()
             if not names:
@@ -90,7 +92,10 @@ class ScardContext:
                 continue
             if code != ScardCode.S_SUCCESS:
                 raise pcsc_error(code)
-            return [reader_state(name, event, atr) for name, event, atr in states]
+            return [
+                reader_state(name, *settled_state(scard, self.handle, name, event, atr))
+                for name, event, atr in states
+            ]
         raise pcsc_error(ScardCode.E_UNKNOWN_READER)
 
 
