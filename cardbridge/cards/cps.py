@@ -17,7 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from cardbridge.cards.certificates import check_card_certificates, parse_practitioner_certificate
-from cardbridge.cards.files import read_object_file, select_aid, select_ef, select_path
+from cardbridge.cards.cps_map import CpsMap
+from cardbridge.cards.files import read_object_file, select_aid, select_path
 from cardbridge.cards.models import Coded, CpsCardInfo, PinStatus, Practitioner, Situation
 from cardbridge.cards.session import CardSession
 from cardbridge.domain.codes import (
@@ -41,8 +42,7 @@ from cardbridge.errors import (
     PukInvalidError,
     WrongCardTypeError,
 )
-from cardbridge.layouts import cps, iasecc
-from cardbridge.layouts.encoding import FileRef
+from cardbridge.layouts import cps, cps_pkcs15, iasecc
 from cardbridge.pcsc.apdu import SW, ApduError, CommandApdu, Ins
 from cardbridge.pcsc.atr import CardFamily
 from cardbridge.pcsc.connection import Connection
@@ -89,6 +89,7 @@ class CpsSession(CardSession):
         assert self.model.generation in ("cps3", "cps4")
         self.generation: str = self.model.generation
         self._confirmed = False
+        self._map = CpsMap(self._protocol)
 
     @contextmanager
     def _operation(self) -> Iterator[ApduProtocol]:
@@ -110,8 +111,13 @@ class CpsSession(CardSession):
             )
         self._confirmed = True
 
-    def _read(self, ref: FileRef) -> bytes:
-        return read_object_file(self._protocol, ref, chunk=iasecc.READ_BINARY_MAX)
+    def _read(self, path: bytes) -> bytes:
+        """The object in the file at a PKCS#15 ``path`` (the application selected)."""
+        self._map.select(path)
+        return read_object_file(self._protocol, chunk=iasecc.READ_BINARY_MAX)
+
+    def _select_application(self) -> None:
+        select_aid(self._protocol, self._map.aid)
 
     # --- Identity -------------------------------------------------------------------
 
@@ -124,12 +130,19 @@ class CpsSession(CardSession):
         parts name different practitioners is refused (:class:`CardDataError`).
         """
         with self._operation():
-            select_aid(self._protocol, cps.PKCS15_AID)
-            identity = cps.CardIdentity.from_bytes(self._read(cps.EF_ID_CARD))
-            holder = cps.HolderName.from_bytes(self._read(cps.EF_NAME_PS))
-            info = cps.ProfessionalInfo.from_bytes(self._read(cps.EF_INFO_PS))
-            authentication = parse_practitioner_certificate(self._read(cps.EF_CERT_AUTHENTICATION))
-            signature = parse_practitioner_certificate(self._read(cps.EF_CERT_SIGNATURE))
+            where = self._map.objects()
+            self._select_application()
+            identity = cps.CardIdentity.from_bytes(
+                self._read(where.object(cps_pkcs15.ID_CARD_LABEL))
+            )
+            holder = cps.HolderName.from_bytes(self._read(where.object(cps_pkcs15.NAME_LABEL)))
+            info = cps.ProfessionalInfo.from_bytes(
+                self._read(where.object(cps_pkcs15.INFO_LABEL))
+            )
+            authentication = parse_practitioner_certificate(
+                self._read(where.authentication_certificate)
+            )
+            signature = parse_practitioner_certificate(self._read(where.signature_certificate))
             situations = self._situations() if with_situations else None
         check_card_certificates(holder.national_id, authentication, signature, reader=self.reader)
         return _practitioner(
@@ -144,18 +157,17 @@ class CpsSession(CardSession):
     def read_situations(self) -> list[Situation]:
         """The practice situations (the PIN must have been verified on the card)."""
         with self._operation():
-            select_aid(self._protocol, cps.PKCS15_AID)
+            self._map.objects()
+            self._select_application()
             return self._situations()
 
     def _situations(self) -> list[Situation]:
+        """The ``CPS_ACTIVITY_xx_PS`` objects the DODF lists (the application selected)."""
         found: list[Situation] = []
-        for index in range(cps.MAX_SITUATIONS):
+        for index, path in enumerate(self._map.objects().activities):
             try:
-                select_ef(self._protocol, cps.situation_path(index)[-1])
-                raw = read_object_file(self._protocol, chunk=iasecc.READ_BINARY_MAX)
+                raw = self._read(path)
             except ApduError as error:
-                if error.sw == SW.FILE_NOT_FOUND:
-                    break
                 if error.sw == SW.SECURITY_CONDITION_NOT_SATISFIED:
                     raise PinRequiredError(
                         "The practice situations are protected: enter the CPS PIN first.",
@@ -168,24 +180,26 @@ class CpsSession(CardSession):
     def certificates(self) -> CpsCertificates:
         """Both certificates (DER)."""
         with self._operation():
-            select_aid(self._protocol, cps.PKCS15_AID)
+            where = self._map.objects()
+            self._select_application()
             return CpsCertificates(
-                authentication=self._read(cps.EF_CERT_AUTHENTICATION),
-                signature=self._read(cps.EF_CERT_SIGNATURE),
+                authentication=self._read(where.authentication_certificate),
+                signature=self._read(where.signature_certificate),
             )
 
     def authentication_certificate(self) -> bytes:
         """The authentication certificate (DER) alone: what a token carries."""
-        return self._certificate(cps.EF_CERT_AUTHENTICATION)
+        with self._operation():
+            path = self._map.objects().authentication_certificate
+            self._select_application()
+            return self._read(path)
 
     def signature_certificate(self) -> bytes:
         """The signature certificate (DER) alone: what a VIHF's signature names."""
-        return self._certificate(cps.EF_CERT_SIGNATURE)
-
-    def _certificate(self, ref: FileRef) -> bytes:
         with self._operation():
-            select_aid(self._protocol, cps.PKCS15_AID)
-            return self._read(ref)
+            path = self._map.objects().signature_certificate
+            self._select_application()
+            return self._read(path)
 
     # --- PIN --------------------------------------------------------------------------
 
@@ -272,12 +286,9 @@ class CpsSession(CardSession):
         """RS256 signature of ``message`` with the authentication key (INTERNAL AUTHENTICATE)."""
         digest_info = SHA256_DIGEST_INFO + hashlib.sha256(message).digest()
         with self._operation():
-            select_aid(self._protocol, cps.PKCS15_AID)
-            self._set_environment(
-                iasecc.Crt.AUTHENTICATION,
-                iasecc.Algorithm.RSA_PKCS1,
-                cps.KeyReference.AUTHENTICATION,
-            )
+            key = self._map.keys().authentication
+            self._select_application()
+            self._set_environment(iasecc.Crt.AUTHENTICATION, iasecc.Algorithm.RSA_PKCS1, key)
             return self._key_operation(
                 CommandApdu(0x00, Ins.INTERNAL_AUTHENTICATE, 0, 0, digest_info, le=256)
             )
@@ -289,11 +300,10 @@ class CpsSession(CardSession):
         then PSO COMPUTE DIGITAL SIGNATURE.
         """
         with self._operation():
-            select_aid(self._protocol, cps.PKCS15_AID)
+            key = self._map.keys().signature
+            self._select_application()
             self._set_environment(
-                iasecc.Crt.DIGITAL_SIGNATURE,
-                iasecc.Algorithm.RSA_PKCS1_SHA256,
-                cps.KeyReference.SIGNATURE,
+                iasecc.Crt.DIGITAL_SIGNATURE, iasecc.Algorithm.RSA_PKCS1_SHA256, key
             )
             self._protocol.send(
                 CommandApdu(
