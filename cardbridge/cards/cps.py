@@ -18,22 +18,11 @@ from dataclasses import dataclass
 
 from cardbridge.cards.certificates import check_card_certificates, parse_practitioner_certificate
 from cardbridge.cards.cps_map import CpsMap
+from cardbridge.cards.cps_models import practitioner_model, situation_model
 from cardbridge.cards.files import read_object_file, select_aid, select_path
-from cardbridge.cards.models import Coded, CpsCardInfo, PinStatus, Practitioner, Situation
+from cardbridge.cards.models import PinStatus, Practitioner, Situation
 from cardbridge.cards.session import CardSession
-from cardbridge.domain.codes import (
-    CARD_TYPE_NAMES,
-    PROFESSIONS,
-    SECTORS,
-    SPECIALTIES,
-)
-from cardbridge.domain.identifiers import (
-    PractitionerIdType,
-    practitioner_id_type,
-    structure_id_type,
-)
 from cardbridge.errors import (
-    CardDataError,
     PinBlockedError,
     PinFormatError,
     PinInvalidError,
@@ -136,16 +125,14 @@ class CpsSession(CardSession):
                 self._read(where.object(cps_pkcs15.ID_CARD_LABEL))
             )
             holder = cps.HolderName.from_bytes(self._read(where.object(cps_pkcs15.NAME_LABEL)))
-            info = cps.ProfessionalInfo.from_bytes(
-                self._read(where.object(cps_pkcs15.INFO_LABEL))
-            )
+            info = cps.ProfessionalInfo.from_bytes(self._read(where.object(cps_pkcs15.INFO_LABEL)))
             authentication = parse_practitioner_certificate(
                 self._read(where.authentication_certificate)
             )
             signature = parse_practitioner_certificate(self._read(where.signature_certificate))
             situations = self._situations() if with_situations else None
         check_card_certificates(holder.national_id, authentication, signature, reader=self.reader)
-        return _practitioner(
+        return practitioner_model(
             self.reader,
             self.generation,
             identity=identity,
@@ -174,7 +161,7 @@ class CpsSession(CardSession):
                         reader=self.reader,
                     ) from None
                 raise
-            found.append(_situation(index, cps.Situation.from_bytes(raw)))
+            found.append(situation_model(index, cps.Situation.from_bytes(raw)))
         return found
 
     def certificates(self) -> CpsCertificates:
@@ -344,56 +331,3 @@ class CpsSession(CardSession):
         if not response.ok:
             raise ApduError(response.sw, command=command.name)
         return response.data
-
-
-def _situation(index: int, raw: cps.Situation) -> Situation:
-    kind = structure_id_type(raw.structure_id)
-    return Situation(
-        index=index,
-        structure_id=raw.structure_id,
-        structure_id_type=kind.value if kind is not None else None,
-        name=raw.name,
-        sector=raw.sector,
-        sector_label=SECTORS.get(raw.sector),
-    )
-
-
-def _practitioner(
-    reader: str,
-    generation: str,
-    *,
-    identity: cps.CardIdentity,
-    holder: cps.HolderName,
-    info: cps.ProfessionalInfo,
-    situations: list[Situation] | None,
-) -> Practitioner:
-    card_type = CARD_TYPE_NAMES.get(identity.card_type)
-    id_type = practitioner_id_type(holder.national_id)
-    if card_type is None or id_type is None:
-        raise CardDataError(
-            "The card's holder data are not readable (card type or national id).", reader=reader
-        )
-    return Practitioner(
-        reader=reader,
-        card=CpsCardInfo(
-            type=card_type,
-            generation=generation,
-            serial=identity.serial,
-            test=identity.test,
-            expires=identity.expires,
-        ),
-        national_id=holder.national_id,
-        id_type="STRUCTURE" if id_type is PractitionerIdType.STRUCTURE_BOUND else id_type.value,
-        rpps=holder.national_id[1:] if id_type is PractitionerIdType.RPPS else None,
-        adeli=holder.national_id[1:] if id_type is PractitionerIdType.ADELI else None,
-        civility=holder.civility or None,
-        last_name=holder.last_name,
-        first_name=holder.first_name,
-        profession=Coded(code=info.profession, label=PROFESSIONS.get(info.profession)),
-        specialty=(
-            Coded(code=info.specialty, label=SPECIALTIES.get(info.specialty))
-            if info.specialty
-            else None
-        ),
-        situations=situations,
-    )

@@ -21,10 +21,12 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from cardbridge.cards.cps import CpsCertificates, CpsSession
+from cardbridge.cards.cps_pkcs11 import Pkcs11CpsSession
 from cardbridge.emulator.factory import build_card
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import CpsProfile, load_profile
+from cardbridge.errors import PinInvalidError
 from cardbridge.pcsc.backend import PcscBackend
 from tests.support.pcscd import VpcdSlot
 from tests.support.vpcd_cards import card_in_reader
@@ -187,3 +189,29 @@ def test_a_wrong_pin_through_pkcs11_spends_exactly_one_try(cps_card: InsertedCps
     assert cps_card.tries_left() == 2
     pkcs11(cps_card, "--login", "--pin", cps_card.pin, "-O")
     assert cps_card.tries_left() == 3
+
+
+def test_the_pkcs11_session_reads_what_the_pcsc_session_reads(cps_card: InsertedCps) -> None:
+    """cardbridge's PKCS#11 road, on OpenSC's module: the same practitioner, the same PIN
+    counter, and an authentication signature that verifies."""
+    with PcscBackend().connect(cps_card.reader) as connection:
+        expected = CpsSession(connection).read_practitioner()
+    session = Pkcs11CpsSession(MODULE, cps_card.reader)
+    try:
+        assert session.read_practitioner() == expected
+        with pytest.raises(PinInvalidError) as wrong:
+            session.verify_pin("9999")
+        assert wrong.value.tries_left == cps_card.tries_left() == 2
+        session.verify_pin(cps_card.pin)
+        assert session.pin_status().tries_left == 3
+        with PcscBackend().connect(cps_card.reader) as connection:
+            pcsc = CpsSession(connection)
+            pcsc.verify_pin(cps_card.pin)
+            situations = pcsc.read_situations()
+        assert session.read_situations() == situations
+        message = b"a challenge signed through OpenSC's PKCS#11 module"
+        key = x509.load_der_x509_certificate(cps_card.certificates.authentication).public_key()
+        assert isinstance(key, RSAPublicKey)
+        key.verify(session.authenticate(message), message, padding.PKCS1v15(), hashes.SHA256())
+    finally:
+        session.close()
