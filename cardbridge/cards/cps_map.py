@@ -19,8 +19,8 @@ from cardbridge.errors import CardDataError
 from cardbridge.layouts import cps_pkcs15, iasecc
 from cardbridge.layouts.cps import MF, PKCS15_AID
 from cardbridge.layouts.encoding import FilePath
-from cardbridge.layouts.pkcs15 import (
-    Directory,
+from cardbridge.layouts.pkcs15 import Directory
+from cardbridge.layouts.pkcs15_read import (
     ListedObject,
     parse_applications,
     parse_directory,

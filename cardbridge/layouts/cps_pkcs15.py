@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cardbridge.layouts import pkcs15
+from cardbridge.layouts import der, pkcs15
 from cardbridge.layouts.cps import PKCS15_AID, PKCS15_AID_CONTACTLESS
 from cardbridge.layouts.pkcs15 import (
     AccessMode,
@@ -153,7 +153,7 @@ PUK_REFERENCE = 0x02  # [field] CHV SDO 2
 
 # [field] a one-byte flags BIT STRING without its unused-bits octet (strict DER decoders
 # refuse it; OpenSC reads empty flags). The byte's value is ours (low 3 bits zero, as seen).
-QUIRKY_FLAGS = pkcs15.raw_flags(0x80)
+QUIRKY_FLAGS = der.raw_flags(0x80)
 
 # [field] the PIN's rules: verify (execute) always, change (update) always, the bit-4
 # mode under the PUK; the exact mode encodings as the card has them.
@@ -220,7 +220,7 @@ def prkdf(signature_reference: int, authentication_reference: int) -> bytes:
     authentication = pkcs15.PrivateRsaKey(
         CommonObject(
             AUTHENTICATION_KEY_LABEL,
-            flags_encoding=pkcs15.bits(ObjectFlag.PRIVATE, ObjectFlag.MODIFIABLE, FLAG_UNNAMED),
+            flags_encoding=der.bits(ObjectFlag.PRIVATE, ObjectFlag.MODIFIABLE, FLAG_UNNAMED),
             auth_id=PIN_AUTH_ID,
             rules=(
                 AccessRule((AccessMode.PSO_DECRYPT,), PIN_AUTH_ID),

@@ -1,89 +1,34 @@
 """PKCS#15 (ISO/IEC 7816-15) structures as a card carries them: EF.DIR records, ODF,
 TokenInfo and the object directories (AODF, PrKDF, CDF, DODF), encoded and decoded.
 
-A small DER writer over :class:`~cardbridge.pcsc.tlv.Tlv`, so that a card layout can
-also reproduce what real cards get wrong (:func:`raw_flags`). The decoders read what
-cardbridge needs from a card (application paths, object labels, identifiers, key
-references, file paths) and raise :class:`~cardbridge.errors.CardDataError`.
+Written with :mod:`cardbridge.layouts.der`, so that a card layout can also reproduce what
+real cards get wrong (:func:`~cardbridge.layouts.der.raw_flags`). The decoders are in
+:mod:`cardbridge.layouts.pkcs15_read`.
 See ``docs/cps-card.md`` for the CPS3 facts these encoders are used for.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import IntEnum, unique
 
-from asn1crypto.core import ObjectIdentifier
-
-from cardbridge.errors import CardDataError
-from cardbridge.pcsc.tlv import Tlv, parse_one
-
-SEQUENCE = 0x30
-INTEGER = 0x02
-BIT_STRING = 0x03
-OCTET_STRING = 0x04
-NULL = 0x05
-OID = 0x06
-ENUMERATED = 0x0A
-UTF8_STRING = 0x0C
-GENERALIZED_TIME = 0x18
-BOOLEAN = 0x01
-
-
-def integer(value: int, tag: int = INTEGER) -> bytes:
-    """A DER INTEGER (two's complement, shortest form)."""
-    length = max(1, (value.bit_length() + 8) // 8)
-    return Tlv(tag, value.to_bytes(length, "big", signed=True)).to_bytes()
-
-
-def bits(*positions: int) -> bytes:
-    """A DER BIT STRING with the named bits ``positions`` set (bit 0 is the first)."""
-    if not positions:
-        return Tlv(BIT_STRING, b"\x00").to_bytes()
-    size = max(positions) + 1
-    value = 0
-    for position in positions:
-        value |= 1 << (size - 1 - position)
-    unused = -size % 8
-    content = (value << unused).to_bytes((size + unused) // 8, "big")
-    return Tlv(BIT_STRING, bytes((unused,)) + content).to_bytes()
-
-
-def raw_flags(value: int) -> bytes:
-    """A one-byte BIT STRING without its unused-bits octet, as some CPS3 lists carry.
-
-    Not DER: strict decoders refuse it; OpenSC's lax decoder reads the flags as empty.
-    """
-    return Tlv(BIT_STRING, bytes((value,))).to_bytes()
-
-
-def utf8(text: str) -> bytes:
-    return Tlv(UTF8_STRING, text.encode()).to_bytes()
-
-
-def octets(value: bytes) -> bytes:
-    return Tlv(OCTET_STRING, value).to_bytes()
-
-
-def oid(dotted: str) -> bytes:
-    """A DER OBJECT IDENTIFIER from its dotted form."""
-    return bytes(ObjectIdentifier(dotted).dump())
-
-
-def constructed(tag: int, *parts: bytes) -> bytes:
-    return Tlv(tag, b"".join(parts)).to_bytes()
-
-
-def sequence(*parts: bytes) -> bytes:
-    return constructed(SEQUENCE, *parts)
-
-
-def path(value: bytes) -> bytes:
-    """A PKCS#15 Path: ``SEQUENCE { path OCTET STRING }``."""
-    return sequence(octets(value))
-
+from cardbridge.layouts.der import (
+    BOOLEAN,
+    ENUMERATED,
+    GENERALIZED_TIME,
+    NULL,
+    bits,
+    constructed,
+    integer,
+    octets,
+    oid,
+    path,
+    sequence,
+    utf8,
+)
+from cardbridge.pcsc.tlv import Tlv
 
 # --- Named bits (PKCS#15 v1.1 §6) ---------------------------------------------------
 
@@ -373,105 +318,3 @@ class Application:
         if self.ddo:
             parts.append(Tlv(0x73, self.ddo))
         return Tlv.of(0x61, parts).to_bytes()
-
-
-# --- Decoding (what cardbridge reads from a card) ---------------------------------------
-
-
-def parse_applications(data: bytes) -> list[Application]:
-    """The records of EF.DIR (padding bytes ``00``/``FF`` after them are ignored)."""
-    found: list[Application] = []
-    for record in _objects(data):
-        if record.tag != 0x61:
-            continue
-        fields = {tlv.tag: tlv.value for tlv in record.children()}
-        if 0x4F not in fields:
-            raise CardDataError("an EF.DIR record has no application identifier")
-        found.append(
-            Application(
-                fields[0x4F],
-                fields.get(0x50, b"").decode("utf-8", "replace"),
-                fields.get(0x51, b""),
-                fields.get(0x73, b""),
-            )
-        )
-    return found
-
-
-def parse_odf(data: bytes) -> dict[Directory, list[bytes]]:
-    """The ODF: paths of each kind of directory (unknown kinds ignored)."""
-    known = {kind.value for kind in Directory}
-    found: dict[Directory, list[bytes]] = {}
-    for entry in _objects(data):
-        if entry.tag in known:
-            found.setdefault(Directory(entry.tag), []).append(_path_of(entry))
-    return found
-
-
-@dataclass(frozen=True, slots=True)
-class ListedObject:
-    """What cardbridge reads of a directory entry."""
-
-    label: str
-    id: bytes = b""
-    file: bytes = b""
-    key_reference: int | None = None
-    auth_id: bytes | None = None
-    extra: Sequence[Tlv] = field(default=(), repr=False)
-
-
-def parse_directory(data: bytes, kind: Directory) -> list[ListedObject]:
-    """Entries of a PrKDF, CDF or DODF: labels, identifiers, key references, paths."""
-    found: list[ListedObject] = []
-    for entry in _objects(data):
-        parts = entry.children()
-        if len(parts) < 2 or parts[0].tag != SEQUENCE:
-            raise CardDataError("a PKCS#15 directory entry is malformed")
-        common = parts[0].children()
-        if not common or common[0].tag != UTF8_STRING:
-            raise CardDataError("a PKCS#15 object has no label")
-        label = common[0].value.decode("utf-8", "replace")
-        auth_id = next((c.value for c in common[1:] if c.tag == OCTET_STRING), None)
-        typed = next((p for p in parts[2:] if p.tag == 0xA1), None)
-        if kind is Directory.PRIVATE_KEYS:
-            key = parts[1].children()
-            reference = next((_int(c.value) for c in key if c.tag == INTEGER), None)
-            found.append(ListedObject(label, key[0].value, b"", reference, auth_id))
-        elif kind is Directory.CERTIFICATES:
-            if typed is None:
-                raise CardDataError(f"certificate {label!r} has no value")
-            value = typed.children()[0].children()[0]
-            found.append(ListedObject(label, parts[1].children()[0].value, _path_of_seq(value)))
-        else:
-            if typed is None:
-                raise CardDataError(f"data object {label!r} has no value")
-            found.append(ListedObject(label, b"", _path_of_seq(typed.children()[0]), None, auth_id))
-    return found
-
-
-def _objects(data: bytes) -> list[Tlv]:
-    """The objects of a file, up to the padding (``00`` or ``FF`` where a tag would be)."""
-    found: list[Tlv] = []
-    offset = 0
-    while offset < len(data) and data[offset] not in (0x00, 0xFF):
-        tlv, end = parse_one(data[offset:])
-        found.append(tlv)
-        offset += end
-    return found
-
-
-def _path_of(entry: Tlv) -> bytes:
-    return _path_of_seq(parse_one(entry.value)[0])
-
-
-def _path_of_seq(value: Tlv) -> bytes:
-    if value.tag != SEQUENCE:
-        raise CardDataError("a PKCS#15 path is not a SEQUENCE")
-    inner = value.children()
-    if not inner or inner[0].tag != OCTET_STRING:
-        raise CardDataError("a PKCS#15 path has no file path")
-    return inner[0].value
-
-
-def _int(raw: bytes) -> int:
-    return int.from_bytes(raw, "big", signed=True)

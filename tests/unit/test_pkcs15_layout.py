@@ -8,7 +8,7 @@ import pytest
 from asn1crypto import core
 
 from cardbridge.errors import CardDataError
-from cardbridge.layouts import cps_pkcs15, pkcs15
+from cardbridge.layouts import cps_pkcs15, der, pkcs15_read
 from cardbridge.layouts.cps import PKCS15_AID
 from cardbridge.layouts.pkcs15 import Directory
 from cardbridge.pcsc.tlv import parse_all
@@ -30,14 +30,14 @@ EF_ATR_REAL = bytes.fromhex(
 
 @pytest.mark.parametrize("value", [0, 1, 127, 128, 255, 256, 0x81, 2048, 0x250])
 def test_integer_is_der(value: int) -> None:
-    assert pkcs15.integer(value) == core.Integer(value).dump()
+    assert der.integer(value) == core.Integer(value).dump()
 
 
 @pytest.mark.parametrize(
     "positions", [(), (0,), (0, 1), (9,), (1, 2), (0, 2, 3), (5,), (7,), (8,), (6,)]
 )
 def test_bits_are_der_named_bits(positions: tuple[int, ...]) -> None:
-    decoded = core.BitString.load(pkcs15.bits(*positions)).native
+    decoded = core.BitString.load(der.bits(*positions)).native
     assert {i for i, bit in enumerate(decoded) if bit} == set(positions)
     if positions:
         assert decoded[-1] == 1  # DER: no trailing zero bits
@@ -45,11 +45,11 @@ def test_bits_are_der_named_bits(positions: tuple[int, ...]) -> None:
 
 def test_raw_flags_is_the_cps3_quirk() -> None:
     # One content byte and no unused-bits octet: what AODF/CDF entries carry.
-    assert pkcs15.raw_flags(0x80) == bytes.fromhex("030180")
+    assert der.raw_flags(0x80) == bytes.fromhex("030180")
 
 
 def test_oid() -> None:
-    assert pkcs15.oid("1.2.840.113549.1.1.11") == bytes.fromhex("06092A864886F70D01010B")
+    assert der.oid("1.2.840.113549.1.1.11") == bytes.fromhex("06092A864886F70D01010B")
 
 
 def test_ef_dir_is_the_reconstruction_of_the_real_file() -> None:
@@ -58,7 +58,7 @@ def test_ef_dir_is_the_reconstruction_of_the_real_file() -> None:
 
 
 def test_ef_dir_parses_back() -> None:
-    apps = pkcs15.parse_applications(cps_pkcs15.ef_dir() + b"\x00\x00")
+    apps = pkcs15_read.parse_applications(cps_pkcs15.ef_dir() + b"\x00\x00")
     assert [(a.label, a.aid.hex().upper(), a.path.hex()) for a in apps] == [
         ("CPX IAS", "E828BD080F8025000001FF0010", "3f000001"),
         ("CPX IAS CL", "E828BD080F8025000001FF0020", "3f000002"),
@@ -71,7 +71,7 @@ def test_ef_atr_is_the_real_content() -> None:
 
 
 def test_odf_round_trip() -> None:
-    found = pkcs15.parse_odf(cps_pkcs15.odf())
+    found = pkcs15_read.parse_odf(cps_pkcs15.odf())
     assert {kind: [p.hex() for p in paths] for kind, paths in found.items()} == {
         Directory.PRIVATE_KEYS: ["3f0000017002"],
         Directory.CERTIFICATES: ["3f0000017005"],
@@ -99,7 +99,7 @@ def test_token_info_decodes_with_asn1crypto() -> None:
 
 
 def test_prkdf_lists_both_keys() -> None:
-    keys = pkcs15.parse_directory(cps_pkcs15.prkdf(0x81, 0x82), Directory.PRIVATE_KEYS)
+    keys = pkcs15_read.parse_directory(cps_pkcs15.prkdf(0x81, 0x82), Directory.PRIVATE_KEYS)
     assert [(k.label, k.id, k.key_reference, k.auth_id) for k in keys] == [
         ("CPS_PRIV_SIG", PKCS15_AID + b"\x01", 0x81, b"\x01"),
         ("CPS_PRIV_AUT", PKCS15_AID + b"\x02", 0x82, b"\x01"),
@@ -107,7 +107,9 @@ def test_prkdf_lists_both_keys() -> None:
 
 
 def test_cdf_names_the_key_ids_and_files() -> None:
-    certificates = pkcs15.parse_directory(cps_pkcs15.cdf(0xA001, 0xA002), Directory.CERTIFICATES)
+    certificates = pkcs15_read.parse_directory(
+        cps_pkcs15.cdf(0xA001, 0xA002), Directory.CERTIFICATES
+    )
     assert [(c.label, c.id[-1], c.file.hex()) for c in certificates] == [
         ("Certificat d'Authentification CPS", 2, "a001"),
         ("Certificat de Signature CPS", 1, "a002"),
@@ -115,7 +117,7 @@ def test_cdf_names_the_key_ids_and_files() -> None:
 
 
 def test_dodf_marks_activities_private() -> None:
-    objects = pkcs15.parse_directory(
+    objects = pkcs15_read.parse_directory(
         cps_pkcs15.dodf([("CPS_ID_CARD", 0xE001)], [0xD120, 0xD121]), Directory.DATA_OBJECTS
     )
     assert [(o.label, o.file.hex(), o.auth_id) for o in objects] == [
@@ -138,4 +140,4 @@ def test_aodf_pin_object_carries_the_real_label_and_rules() -> None:
 
 def test_malformed_directory_is_card_data_error() -> None:
     with pytest.raises(CardDataError):
-        pkcs15.parse_directory(bytes.fromhex("3003020101"), Directory.CERTIFICATES)
+        pkcs15_read.parse_directory(bytes.fromhex("3003020101"), Directory.CERTIFICATES)
