@@ -21,6 +21,7 @@ transaction another program holds on the card; they are given up after a deadlin
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Literal, NoReturn
@@ -35,11 +36,12 @@ from cardbridge.errors import (
     CardResetError,
     ReaderNotFoundError,
 )
+from cardbridge.pcsc.atr import AtrShape, atr_shape
 from cardbridge.pcsc.codes import ScardCode, StateFlag, describe_code, pcsc_error, reader_state
 from cardbridge.pcsc.holdup import HELD_MESSAGE, HeldUpCalls
 from cardbridge.pcsc.monitor import PcscMonitor
 from cardbridge.pcsc.readers import EventHub, ReaderState
-from cardbridge.pcsc.settle import settled_state
+from cardbridge.pcsc.settle import SETTLE_ATTEMPTS, SETTLE_INTERVAL, settled_state
 
 log = logging.getLogger(__name__)
 
@@ -259,9 +261,15 @@ class PcscConnection:
         return card, protocol
 
     def _read_atr(self, card: int) -> bytes:
-        code, _name, _state, _protocol, atr = scard.SCardStatus(card)
-        if code != ScardCode.S_SUCCESS:
-            raise pcsc_error(code, reader=self._reader)
+        """The card's ATR (SCardStatus), asked again while it is incomplete: pcscd may
+        still be powering the card up (:mod:`cardbridge.pcsc.settle`)."""
+        for attempt in range(SETTLE_ATTEMPTS):
+            code, _name, _state, _protocol, atr = scard.SCardStatus(card)
+            if code != ScardCode.S_SUCCESS:
+                raise pcsc_error(code, reader=self._reader)
+            if atr_shape(bytes(atr)) is AtrShape.COMPLETE or attempt == SETTLE_ATTEMPTS - 1:
+                break
+            time.sleep(SETTLE_INTERVAL)
         return bytes(atr)
 
     def _raise_for(self, code: int) -> NoReturn:

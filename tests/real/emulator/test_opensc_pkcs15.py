@@ -29,7 +29,7 @@ from cardbridge.emulator.profiles import CpsProfile, load_profile
 from cardbridge.errors import PinInvalidError
 from cardbridge.pcsc.backend import PcscBackend
 from tests.support.pcscd import VpcdSlot
-from tests.support.vpcd_cards import card_in_reader
+from tests.support.vpcd_cards import card_in_reader, wait_atr
 
 MODULE = "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"
 AID = "E828BD080F8025000001FF0010"
@@ -56,6 +56,7 @@ def cps_card(vpcd_slot: VpcdSlot, key_pool: KeyPool, issuer: PkiIssuer) -> Itera
     assert isinstance(profile, CpsProfile)
     card = build_card(profile, keys=key_pool, issuer=issuer)
     with card_in_reader(vpcd_slot, card):
+        wait_atr(vpcd_slot.reader, card.atr)
         with PcscBackend().connect(vpcd_slot.reader) as connection:
             certificates = CpsSession(connection).certificates()
         yield InsertedCps(vpcd_slot.reader, profile.pin, certificates)
