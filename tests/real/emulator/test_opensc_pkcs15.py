@@ -8,8 +8,10 @@ pcscd. See docs/cps-card.md for what a real CPS3 shows and why.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,14 +23,14 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from cardbridge.cards.cps import CpsCertificates, CpsSession
-from cardbridge.cards.cps_pkcs11 import Pkcs11CpsSession
+from cardbridge.cards.models import Practitioner, Situation
 from cardbridge.emulator.factory import build_card
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import CpsProfile, load_profile
-from cardbridge.errors import PinInvalidError
 from cardbridge.pcsc.backend import PcscBackend
 from tests.support.pcscd import VpcdSlot
+from tests.support.pkcs11_probe import MESSAGE
 from tests.support.vpcd_cards import card_in_reader, wait_atr
 
 MODULE = "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"
@@ -193,26 +195,29 @@ def test_a_wrong_pin_through_pkcs11_spends_exactly_one_try(cps_card: InsertedCps
 
 
 def test_the_pkcs11_session_reads_what_the_pcsc_session_reads(cps_card: InsertedCps) -> None:
-    """cardbridge's PKCS#11 road, on OpenSC's module: the same practitioner, the same PIN
-    counter, and an authentication signature that verifies."""
+    """cardbridge's PKCS#11 road, on OpenSC's module (in its own process): the same
+    practitioner, the same PIN counter, and an authentication signature that verifies."""
     with PcscBackend().connect(cps_card.reader) as connection:
         expected = CpsSession(connection).read_practitioner()
-    session = Pkcs11CpsSession(MODULE, cps_card.reader)
-    try:
-        assert session.read_practitioner() == expected
-        with pytest.raises(PinInvalidError) as wrong:
-            session.verify_pin("9999")
-        assert wrong.value.tries_left == cps_card.tries_left() == 2
-        session.verify_pin(cps_card.pin)
-        assert session.pin_status().tries_left == 3
-        with PcscBackend().connect(cps_card.reader) as connection:
-            pcsc = CpsSession(connection)
-            pcsc.verify_pin(cps_card.pin)
-            situations = pcsc.read_situations()
-        assert session.read_situations() == situations
-        message = b"a challenge signed through OpenSC's PKCS#11 module"
-        key = x509.load_der_x509_certificate(cps_card.certificates.authentication).public_key()
-        assert isinstance(key, RSAPublicKey)
-        key.verify(session.authenticate(message), message, padding.PKCS1v15(), hashes.SHA256())
-    finally:
-        session.close()
+    out = subprocess.run(
+        [sys.executable, "-m", "tests.support.pkcs11_probe", MODULE, cps_card.reader, cps_card.pin],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    seen = json.loads(out.stdout)
+    assert Practitioner.model_validate(seen["practitioner"]) == expected
+    # One wrong PIN: 2 tries left, as the token's flags and the bridge's counter say.
+    assert seen["tries_left_after_wrong_pin"] == 2
+    assert seen["tries_left_after_login"] == 3
+    assert cps_card.tries_left() == 3
+    with PcscBackend().connect(cps_card.reader) as connection:
+        pcsc = CpsSession(connection)
+        pcsc.verify_pin(cps_card.pin)
+        situations = pcsc.read_situations()
+    assert [Situation.model_validate(s) for s in seen["situations"]] == situations
+    key = x509.load_der_x509_certificate(cps_card.certificates.authentication).public_key()
+    assert isinstance(key, RSAPublicKey)
+    key.verify(bytes.fromhex(seen["authentication"]), MESSAGE, padding.PKCS1v15(), hashes.SHA256())
