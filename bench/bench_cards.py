@@ -1,17 +1,21 @@
 """Card operations through pcscd + vpcd: a cold CPS read, a Vitale read, a token.
 
 A cold read is a new session (the CPS issuer check included) on the demo cards. The
-minimum is what the layout allows: for the CPS, SELECT and READ of EF.SN.ICC, SELECT of
-the application, the three data objects and both certificates (each checked against the
-holder data) in chunks of at most 231 bytes; for the Vitale card, two SELECTs and each
-file in 256-byte chunks.
-Target: no more than that minimum + 2.
+minimum is what the layout allows: for the CPS, SELECT and READ of EF.SN.ICC, the
+PKCS#15 lists that say where things are (EF.DIR, ODF, CDF, DODF: SELECT, then chunks of
+231 bytes until a short one), SELECT of the application, then SELECT and the exact
+chunks of the three data objects and both certificates (each checked against the holder
+data); for the Vitale card, two SELECTs and each file in 256-byte chunks.
+Target: no more than that minimum + 2. For comparison, the APDUs OpenSC's
+``pkcs15-tool -D`` sends to the same card (it also reads the AODF, PrKDF and PIN status).
 """
 
 from __future__ import annotations
 
 import math
+import os
 import statistics
+import subprocess
 import time
 from collections.abc import Callable
 
@@ -21,18 +25,20 @@ from bench.vpcd_reader import card_in_reader
 from cardbridge.auth.nonces import Challenges, MemoryNonceStore
 from cardbridge.auth.signing import sign_challenge
 from cardbridge.cards.cps import CpsSession
+from cardbridge.cards.cps_map import EF_DIR
 from cardbridge.cards.vitale import VitaleSession
 from cardbridge.emulator.engine import IsoCard
 from cardbridge.emulator.factory import build_card
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile
-from cardbridge.layouts import cps, vitale
+from cardbridge.layouts import cps, cps_pkcs15, vitale
 from cardbridge.layouts.iasecc import READ_BINARY_MAX
 from cardbridge.pcsc.apdu import SHORT_MAX_LE
 
 READS = 30
 ORIGIN = "https://dmp.example"
 EXTRA_APDUS_ALLOWED = 2
+EF_DIR_FID = EF_DIR[-1]
 
 
 def _file_size(card: IsoCard, *path: int | bytes) -> int:
@@ -45,11 +51,35 @@ def _file_size(card: IsoCard, *path: int | bytes) -> int:
 
 
 def _minimum_cps(card: IsoCard) -> int:
-    certificates = (
+    lists = [_file_size(card, EF_DIR_FID)] + [
+        _file_size(card, cps.DF_KEYS, fid)
+        for fid in (cps_pkcs15.EF_ODF, cps_pkcs15.EF_CDF, cps_pkcs15.EF_DODF)
+    ]
+    objects = (
         _file_size(card, cps.DF_KEYS, ref.fid)
-        for ref in (cps.EF_CERT_AUTHENTICATION, cps.EF_CERT_SIGNATURE)
+        for ref in (
+            cps.EF_ID_CARD,
+            cps.EF_NAME_PS,
+            cps.EF_INFO_PS,
+            cps.EF_CERT_AUTHENTICATION,
+            cps.EF_CERT_SIGNATURE,
+        )
     )
-    return 2 + 1 + 3 + sum(math.ceil(size / READ_BINARY_MAX) for size in certificates)
+    discovery = sum(1 + size // READ_BINARY_MAX + 1 for size in lists)
+    return 2 + discovery + 1 + sum(1 + math.ceil(size / READ_BINARY_MAX) for size in objects)
+
+
+def _opensc_apdus(reader: str) -> int:
+    """APDUs that ``pkcs15-tool -D`` sends (its debug log prints each one)."""
+    out = subprocess.run(
+        ["pkcs15-tool", "-r", reader, "--aid", cps.PKCS15_AID.hex(), "-D"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env={**os.environ, "OPENSC_DEBUG": "9"},
+    )
+    return out.stderr.count("Outgoing APDU") + out.stdout.count("Outgoing APDU")
 
 
 def _chunks(size: int) -> int:
@@ -102,7 +132,16 @@ def card_reads(recorder: Recorder) -> None:
             return session.apdu_count
 
         apdus, seconds = _measure(read_cps)
+        opensc = _opensc_apdus(bench_reader.reader)
     _record(recorder, "cold CPS read via pcscd+vpcd", apdus, _minimum_cps(card), seconds)
+    recorder.record(
+        Result(
+            "same card: pkcs15-tool -D (OpenSC)",
+            opensc,
+            "APDU",
+            note="reads the lists, PIN status and every public object",
+        )
+    )
 
     card = build_card(load_profile("demo-vitale"))
     with (

@@ -95,6 +95,11 @@ class Settings(BaseSettings):
         description="PEM files of the issuing CAs of real cards: the chain of "
         "GET /v1/cps/certificates, and the path from a card to a trust anchor.",
     )
+    required_certificate_policies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Certificate policy OIDs (dotted, comma-separated in the environment) of "
+        "which a token's certificate must carry one; empty: any policy, or none.",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "warning", description="Log level of `cardbridge serve` when no -v is given."
     )
@@ -131,7 +136,13 @@ class Settings(BaseSettings):
         ),
     )
 
-    @field_validator("allowed_origins", "trust_anchors", "intermediates", mode="before")
+    @field_validator(
+        "allowed_origins",
+        "trust_anchors",
+        "intermediates",
+        "required_certificate_policies",
+        mode="before",
+    )
     @classmethod
     def _split_lists(cls, value: Any) -> Any:
         if isinstance(value, str):

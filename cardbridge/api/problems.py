@@ -62,6 +62,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "certificate_not_yet_valid": 401,
     "certificate_expired": 401,
     "certificate_wrong_purpose": 401,
+    "certificate_policy_refused": 401,
     "certificate_untrusted": 401,
     "certificate_revoked": 401,
     "certificate_status_unknown": 401,

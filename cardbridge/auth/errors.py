@@ -77,6 +77,15 @@ class CertificatePurposeError(AuthError):
     default_message = "The certificate is not an authentication certificate."
 
 
+class CertificatePolicyError(AuthError):
+    """The certificate carries none of the certificate policies the verifier requires."""
+
+    code = "certificate_policy_refused"
+    default_message = (
+        "The card's certificate was not issued under a certificate policy this site accepts."
+    )
+
+
 class CertificateUntrustedError(AuthError):
     code = "certificate_untrusted"
     default_message = "The card's certificate is not issued by a trusted authority."

@@ -11,6 +11,8 @@ this order, and the first that fails raises its own :class:`AuthError` subclass:
 3. the certificate's validity period, widened by the clock skew on both sides;
 4. its purpose: key usage digitalSignature and EKU clientAuth (the CPS authentication
    certificate, not the signature one), and a subject naming a health professional;
+   when ``required_policies`` are configured, one of them among its certificatePolicies
+   (Web eID's own validator reads that extension on every certificate);
 5. its chain up to a trust anchor (``cryptography.x509.verification``);
 6. optionally, its OCSP status;
 7. the signature over ``SHA-256(origin) || SHA-256(nonce)`` with the token's algorithm,
@@ -34,6 +36,7 @@ from cardbridge.auth.errors import (
     AuthError,
     CertificateExpiredError,
     CertificateNotYetValidError,
+    CertificatePolicyError,
     CertificatePurposeError,
     NonceInvalidError,
     TokenMalformedError,
@@ -62,7 +65,8 @@ class TokenVerifier:
     and this server may differ; ``challenges`` (or a bare :class:`NonceStore`) the store
     where this server's nonces wait: without it, the caller must have checked that the
     nonce it passes was issued to this session, is fresh, and is used once; ``ocsp``
-    turns the revocation check on.
+    turns the revocation check on; ``required_policies`` (dotted OIDs) are the certificate
+    policies of which the certificate must carry at least one (none: any certificate).
     """
 
     def __init__(
@@ -73,6 +77,7 @@ class TokenVerifier:
         clock_skew: timedelta = DEFAULT_CLOCK_SKEW,
         challenges: Challenges | NonceStore | None = None,
         ocsp: OcspChecker | None = None,
+        required_policies: Iterable[str] = (),
     ) -> None:
         allowed = frozenset(algorithms)
         unknown = allowed - frozenset(ALGORITHMS)
@@ -89,6 +94,7 @@ class TokenVerifier:
             else Challenges(challenges)
         )
         self.ocsp = ocsp
+        self.required_policies = frozenset(_policy_oid(dotted) for dotted in required_policies)
 
     def verify(
         self, token: Token, nonce: str, origin: str, *, now: datetime | None = None
@@ -109,6 +115,8 @@ class TokenVerifier:
         self._consume(nonce, site)
         self._check_validity(leaf, moment)
         certificate = _authentication_certificate(parsed.certificate_der)
+        if self.required_policies:
+            _check_policies(leaf, self.required_policies)
         # The chain is checked at the instant nearest to now that the leaf accepts, so the
         # skew granted above is not taken back by the chain builder's own date check.
         at = min(max(moment, leaf.not_valid_before_utc), leaf.not_valid_after_utc)
@@ -168,6 +176,26 @@ def _load_certificate(der: bytes) -> x509.Certificate:
         return x509.load_der_x509_certificate(der)
     except (ValueError, x509.InvalidVersion):
         raise TokenMalformedError("The token's certificate is not DER X.509.") from None
+
+
+def _policy_oid(dotted: str) -> x509.ObjectIdentifier:
+    try:
+        return x509.ObjectIdentifier(dotted)
+    except ValueError:
+        raise ConfigError(f"{dotted!r} is not a certificate policy OID (dotted numbers).") from None
+
+
+def _check_policies(leaf: x509.Certificate, required: frozenset[x509.ObjectIdentifier]) -> None:
+    try:
+        policies = leaf.extensions.get_extension_for_class(x509.CertificatePolicies).value
+    except x509.ExtensionNotFound:
+        raise CertificatePolicyError(
+            "The card's certificate names no certificate policy, and this site requires one."
+        ) from None
+    except ValueError:
+        raise TokenMalformedError("The certificate's policies are not readable.") from None
+    if not required & {policy.policy_identifier for policy in policies}:
+        raise CertificatePolicyError
 
 
 def _public_key(leaf: x509.Certificate) -> CertificatePublicKeyTypes:

@@ -17,22 +17,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from cardbridge.cards.certificates import check_card_certificates, parse_practitioner_certificate
-from cardbridge.cards.files import read_object_file, select_aid, select_ef, select_path
-from cardbridge.cards.models import Coded, CpsCardInfo, PinStatus, Practitioner, Situation
+from cardbridge.cards.cps_map import CpsMap
+from cardbridge.cards.cps_models import practitioner_model, situation_model
+from cardbridge.cards.files import read_object_file, select_aid, select_path
+from cardbridge.cards.models import PinStatus, Practitioner, Situation
 from cardbridge.cards.session import CardSession
-from cardbridge.domain.codes import (
-    CARD_TYPE_NAMES,
-    PROFESSIONS,
-    SECTORS,
-    SPECIALTIES,
-)
-from cardbridge.domain.identifiers import (
-    PractitionerIdType,
-    practitioner_id_type,
-    structure_id_type,
-)
 from cardbridge.errors import (
-    CardDataError,
     PinBlockedError,
     PinFormatError,
     PinInvalidError,
@@ -41,8 +31,7 @@ from cardbridge.errors import (
     PukInvalidError,
     WrongCardTypeError,
 )
-from cardbridge.layouts import cps, iasecc
-from cardbridge.layouts.encoding import FileRef
+from cardbridge.layouts import cps, cps_pkcs15, iasecc
 from cardbridge.pcsc.apdu import SW, ApduError, CommandApdu, Ins
 from cardbridge.pcsc.atr import CardFamily
 from cardbridge.pcsc.connection import Connection
@@ -89,6 +78,7 @@ class CpsSession(CardSession):
         assert self.model.generation in ("cps3", "cps4")
         self.generation: str = self.model.generation
         self._confirmed = False
+        self._map = CpsMap(self._protocol)
 
     @contextmanager
     def _operation(self) -> Iterator[ApduProtocol]:
@@ -110,8 +100,13 @@ class CpsSession(CardSession):
             )
         self._confirmed = True
 
-    def _read(self, ref: FileRef) -> bytes:
-        return read_object_file(self._protocol, ref, chunk=iasecc.READ_BINARY_MAX)
+    def _read(self, path: bytes) -> bytes:
+        """The object in the file at a PKCS#15 ``path`` (the application selected)."""
+        self._map.select(path)
+        return read_object_file(self._protocol, chunk=iasecc.READ_BINARY_MAX)
+
+    def _select_application(self) -> None:
+        select_aid(self._protocol, self._map.aid)
 
     # --- Identity -------------------------------------------------------------------
 
@@ -124,15 +119,20 @@ class CpsSession(CardSession):
         parts name different practitioners is refused (:class:`CardDataError`).
         """
         with self._operation():
-            select_aid(self._protocol, cps.PKCS15_AID)
-            identity = cps.CardIdentity.from_bytes(self._read(cps.EF_ID_CARD))
-            holder = cps.HolderName.from_bytes(self._read(cps.EF_NAME_PS))
-            info = cps.ProfessionalInfo.from_bytes(self._read(cps.EF_INFO_PS))
-            authentication = parse_practitioner_certificate(self._read(cps.EF_CERT_AUTHENTICATION))
-            signature = parse_practitioner_certificate(self._read(cps.EF_CERT_SIGNATURE))
+            where = self._map.objects()
+            self._select_application()
+            identity = cps.CardIdentity.from_bytes(
+                self._read(where.object(cps_pkcs15.ID_CARD_LABEL))
+            )
+            holder = cps.HolderName.from_bytes(self._read(where.object(cps_pkcs15.NAME_LABEL)))
+            info = cps.ProfessionalInfo.from_bytes(self._read(where.object(cps_pkcs15.INFO_LABEL)))
+            authentication = parse_practitioner_certificate(
+                self._read(where.authentication_certificate)
+            )
+            signature = parse_practitioner_certificate(self._read(where.signature_certificate))
             situations = self._situations() if with_situations else None
         check_card_certificates(holder.national_id, authentication, signature, reader=self.reader)
-        return _practitioner(
+        return practitioner_model(
             self.reader,
             self.generation,
             identity=identity,
@@ -144,48 +144,49 @@ class CpsSession(CardSession):
     def read_situations(self) -> list[Situation]:
         """The practice situations (the PIN must have been verified on the card)."""
         with self._operation():
-            select_aid(self._protocol, cps.PKCS15_AID)
+            self._map.objects()
+            self._select_application()
             return self._situations()
 
     def _situations(self) -> list[Situation]:
+        """The ``CPS_ACTIVITY_xx_PS`` objects the DODF lists (the application selected)."""
         found: list[Situation] = []
-        for index in range(cps.MAX_SITUATIONS):
+        for index, path in enumerate(self._map.objects().activities):
             try:
-                select_ef(self._protocol, cps.situation_path(index)[-1])
-                raw = read_object_file(self._protocol, chunk=iasecc.READ_BINARY_MAX)
+                raw = self._read(path)
             except ApduError as error:
-                if error.sw == SW.FILE_NOT_FOUND:
-                    break
                 if error.sw == SW.SECURITY_CONDITION_NOT_SATISFIED:
                     raise PinRequiredError(
                         "The practice situations are protected: enter the CPS PIN first.",
                         reader=self.reader,
                     ) from None
                 raise
-            found.append(_situation(index, cps.Situation.from_bytes(raw)))
+            found.append(situation_model(index, cps.Situation.from_bytes(raw)))
         return found
 
     def certificates(self) -> CpsCertificates:
         """Both certificates (DER)."""
         with self._operation():
-            select_aid(self._protocol, cps.PKCS15_AID)
+            where = self._map.objects()
+            self._select_application()
             return CpsCertificates(
-                authentication=self._read(cps.EF_CERT_AUTHENTICATION),
-                signature=self._read(cps.EF_CERT_SIGNATURE),
+                authentication=self._read(where.authentication_certificate),
+                signature=self._read(where.signature_certificate),
             )
 
     def authentication_certificate(self) -> bytes:
         """The authentication certificate (DER) alone: what a token carries."""
-        return self._certificate(cps.EF_CERT_AUTHENTICATION)
+        with self._operation():
+            path = self._map.objects().authentication_certificate
+            self._select_application()
+            return self._read(path)
 
     def signature_certificate(self) -> bytes:
         """The signature certificate (DER) alone: what a VIHF's signature names."""
-        return self._certificate(cps.EF_CERT_SIGNATURE)
-
-    def _certificate(self, ref: FileRef) -> bytes:
         with self._operation():
-            select_aid(self._protocol, cps.PKCS15_AID)
-            return self._read(ref)
+            path = self._map.objects().signature_certificate
+            self._select_application()
+            return self._read(path)
 
     # --- PIN --------------------------------------------------------------------------
 
@@ -282,12 +283,9 @@ class CpsSession(CardSession):
         """RS256 signature of ``message`` with the authentication key (INTERNAL AUTHENTICATE)."""
         digest_info = SHA256_DIGEST_INFO + hashlib.sha256(message).digest()
         with self._operation():
-            select_aid(self._protocol, cps.PKCS15_AID)
-            self._set_environment(
-                iasecc.Crt.AUTHENTICATION,
-                iasecc.Algorithm.RSA_PKCS1,
-                cps.KeyReference.AUTHENTICATION,
-            )
+            key = self._map.keys().authentication
+            self._select_application()
+            self._set_environment(iasecc.Crt.AUTHENTICATION, iasecc.Algorithm.RSA_PKCS1, key)
             return self._key_operation(
                 CommandApdu(0x00, Ins.INTERNAL_AUTHENTICATE, 0, 0, digest_info, le=256)
             )
@@ -299,11 +297,10 @@ class CpsSession(CardSession):
         then PSO COMPUTE DIGITAL SIGNATURE.
         """
         with self._operation():
-            select_aid(self._protocol, cps.PKCS15_AID)
+            key = self._map.keys().signature
+            self._select_application()
             self._set_environment(
-                iasecc.Crt.DIGITAL_SIGNATURE,
-                iasecc.Algorithm.RSA_PKCS1_SHA256,
-                cps.KeyReference.SIGNATURE,
+                iasecc.Crt.DIGITAL_SIGNATURE, iasecc.Algorithm.RSA_PKCS1_SHA256, key
             )
             self._protocol.send(
                 CommandApdu(
@@ -344,56 +341,3 @@ class CpsSession(CardSession):
         if not response.ok:
             raise ApduError(response.sw, command=command.name)
         return response.data
-
-
-def _situation(index: int, raw: cps.Situation) -> Situation:
-    kind = structure_id_type(raw.structure_id)
-    return Situation(
-        index=index,
-        structure_id=raw.structure_id,
-        structure_id_type=kind.value if kind is not None else None,
-        name=raw.name,
-        sector=raw.sector,
-        sector_label=SECTORS.get(raw.sector),
-    )
-
-
-def _practitioner(
-    reader: str,
-    generation: str,
-    *,
-    identity: cps.CardIdentity,
-    holder: cps.HolderName,
-    info: cps.ProfessionalInfo,
-    situations: list[Situation] | None,
-) -> Practitioner:
-    card_type = CARD_TYPE_NAMES.get(identity.card_type)
-    id_type = practitioner_id_type(holder.national_id)
-    if card_type is None or id_type is None:
-        raise CardDataError(
-            "The card's holder data are not readable (card type or national id).", reader=reader
-        )
-    return Practitioner(
-        reader=reader,
-        card=CpsCardInfo(
-            type=card_type,
-            generation=generation,
-            serial=identity.serial,
-            test=identity.test,
-            expires=identity.expires,
-        ),
-        national_id=holder.national_id,
-        id_type="STRUCTURE" if id_type is PractitionerIdType.STRUCTURE_BOUND else id_type.value,
-        rpps=holder.national_id[1:] if id_type is PractitionerIdType.RPPS else None,
-        adeli=holder.national_id[1:] if id_type is PractitionerIdType.ADELI else None,
-        civility=holder.civility or None,
-        last_name=holder.last_name,
-        first_name=holder.first_name,
-        profession=Coded(code=info.profession, label=PROFESSIONS.get(info.profession)),
-        specialty=(
-            Coded(code=info.specialty, label=SPECIALTIES.get(info.specialty))
-            if info.specialty
-            else None
-        ),
-        situations=situations,
-    )

@@ -110,6 +110,18 @@ def read_object_file(protocol: ApduProtocol, ref: FileRef | None = None, *, chun
     return data[:size]
 
 
+def read_current_file(protocol: ApduProtocol, *, chunk: int) -> bytes:
+    """Read the current EF whole when its size is not known (a list of objects): chunks
+    of ``chunk`` bytes until the card returns fewer, or says the file ended."""
+    data = b""
+    while len(data) < MAX_FILE_SIZE:
+        more, ended = _read(protocol, len(data), chunk, None)
+        data += more
+        if ended or len(more) < chunk:
+            return data
+    raise CardDataError("The card's file is larger than any cardbridge reads.")
+
+
 def read_padded_file(protocol: ApduProtocol, ref: FileRef) -> bytes:
     """Read a whole file by its SFI, chunk after chunk of up to 256 bytes, until its end.
 

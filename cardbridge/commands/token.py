@@ -56,6 +56,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--clock-skew", type=float, default=DEFAULT_CLOCK_SKEW.total_seconds(), metavar="SECONDS",
         help="clock difference allowed with the card's world (default %(default)s)",
     )  # fmt: skip
+    verify.add_argument(
+        "--require-policy", default=[], action="append", metavar="OID",
+        help="a certificate policy OID the certificate must carry (repeat: any of them)",
+    )  # fmt: skip
     verify.add_argument("--json", action="store_true", help="machine-readable output")
     verify.set_defaults(func=run_verify)
 
@@ -63,7 +67,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run_verify(args: argparse.Namespace) -> int:
     trust = TrustStore.from_pem_files(args.trust, args.intermediate)
     ocsp = OcspChecker(url=args.ocsp_url) if args.ocsp or args.ocsp_url else None
-    verifier = TokenVerifier(trust, clock_skew=timedelta(seconds=args.clock_skew), ocsp=ocsp)
+    verifier = TokenVerifier(
+        trust,
+        clock_skew=timedelta(seconds=args.clock_skew),
+        ocsp=ocsp,
+        required_policies=args.require_policy,
+    )
     practitioner = verifier.verify(_read_token(args.token), args.nonce, args.origin)
     if args.json:
         print(TokenVerification(valid=True, practitioner=practitioner).model_dump_json())

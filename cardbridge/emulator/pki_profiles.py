@@ -4,9 +4,12 @@ CA names and card certificates follow the IGC-Santé conventions of DOMAIN.md §
 "Certificates": issuer DN form ``C=FR, O=ASIP-SANTE, OU=0002 187512751, OU=IGC-SANTE…, CN=…``
 [spec] with TEST in every CA name, as in the real test hierarchy; holder subject
 ``CN=<idNat_PS>+SN=<NOM>+GN=<PRÉNOM>``, ``title``, ``C=FR`` and the key usages of the
-authentication and signature certificates [spec/field]. The rest is ours: path lengths,
-CRL and OCSP URLs on loopback (nothing serves them unless a test does), an optional
-e-mail in subjectAltName. No certificate policy OIDs: the real ones are not in DOMAIN.md.
+authentication and signature certificates [spec/field]. Like real IGC-Santé card
+certificates, they carry certificatePolicies, a CRL distribution point and authority
+information access (OCSP). The rest is ours: path
+lengths, the URLs on loopback (nothing serves them unless a test does), an optional
+e-mail in subjectAltName, and the policy OIDs, taken under the ``2.999`` example arc
+because the real IGC-Santé ones were not found in public sources (docs/certificates.md).
 """
 
 from __future__ import annotations
@@ -30,6 +33,12 @@ from cardbridge.errors import InvalidInputError
 CRL_URL = "http://127.0.0.1/cardbridge-test-pki/test-ac-igc-sante-elementaire-personnes.crl"
 ARL_URL = "http://127.0.0.1/cardbridge-test-pki/test-ac-racine-igc-sante-elementaire.crl"
 DEFAULT_OCSP_URL = "http://127.0.0.1/cardbridge-test-pki/ocsp"
+
+# Test policy OIDs (ours): 2.999 is the arc ITU-T X.660 / ISO/IEC 9834-1 reserve for
+# examples, so they can never be mistaken for a real IGC-Santé policy.
+TEST_POLICY_ARC = "2.999.250.1.71"
+AUTHENTICATION_POLICY = x509.ObjectIdentifier(f"{TEST_POLICY_ARC}.1.1")
+SIGNATURE_POLICY = x509.ObjectIdentifier(f"{TEST_POLICY_ARC}.1.2")
 
 Extensions = Sequence[tuple[x509.ExtensionType, bool]]
 """Extensions with their criticality."""
@@ -153,6 +162,7 @@ def authentication_extensions(holder: CardHolderIdentity, ocsp_url: str) -> Exte
         (x509.BasicConstraints(ca=False, path_length=None), True),
         (_key_usage(digital_signature=True), True),
         (x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), False),
+        (_policies(AUTHENTICATION_POLICY), False),
         *_card_common_extensions(holder, ocsp_url),
     ]
 
@@ -162,6 +172,7 @@ def signature_extensions(holder: CardHolderIdentity, ocsp_url: str) -> Extension
     return [
         (x509.BasicConstraints(ca=False, path_length=None), True),
         (_key_usage(digital_signature=True, content_commitment=True), True),
+        (_policies(SIGNATURE_POLICY), False),
         *_card_common_extensions(holder, ocsp_url),
     ]
 
@@ -234,6 +245,10 @@ def _key_usage(
         encipher_only=False,
         decipher_only=False,
     )
+
+
+def _policies(policy: x509.ObjectIdentifier) -> x509.CertificatePolicies:
+    return x509.CertificatePolicies([x509.PolicyInformation(policy, None)])
 
 
 def _crl_distribution_point(url: str) -> x509.CRLDistributionPoints:

@@ -10,15 +10,15 @@ in DOMAIN.md §1:
   ``3F00/D010`` = ``EC { 81 start, 82 end }`` in BCD; situation files
   ``3F00/0001/D120``..``D12F``; private keys in DF ``3F00/0001``; DF ``3F00/0002``;
   the APDUs of :mod:`cardbridge.layouts.iasecc`.
-- [field] EF.ATR ``3F00/2F01`` exists (OpenSC's IAS-ECC driver reads it from CPx cards);
+- [field] EF.ATR ``3F00/2F01`` and its content, EF.DIR and the PKCS#15 lists
+  (:mod:`cardbridge.layouts.cps_pkcs15`, with their own marks);
   IAS-ECC short identifiers: EF.ATR ``1D``, EF.SN.ICC ``1C`` (read from the MF); READ
   BINARY answers at most ``E7`` bytes (:data:`~cardbridge.layouts.iasecc.READ_BINARY_MAX`).
 - [field] situation content ``EE { 84 name, 85 Struct_IdNat, 86 sector }``; PIN
   reference ``01`` (global, in the MF) and private key references ``81`` (signature)
   and ``82`` (authentication), as OpenSC's IAS-ECC driver and its users report them.
 - [ours] — not public, defined by cardbridge, to be corrected after reading a real
-  card: the content of EF.ATR (IAS-ECC pre-issuing data and buffer sizes); that the
-  PKCS#15 application is DF ``3F00/0001`` (the DF with the keys and situations);
+  card: that the PKCS#15 application is DF ``3F00/0001`` (inferred from EF.DIR's size);
   the serial digits after the issuer in EF.SN.ICC (BCD); EF_ACTUA dates (card
   issue date, card expiry); the TLV layout of CPS_ID_CARD, CPS_NAME_PS and
   CPS_INFO_PS; where they and the two certificates sit (EFs of the PKCS#15
@@ -78,10 +78,7 @@ TAG_SITUATION_NAME = 0x84
 TAG_SITUATION_STRUCTURE = 0x85
 TAG_SITUATION_SECTOR = 0x86
 
-
-# EF.ATR content (ours): ISO 7816-4 pre-issuing data (46) and the IAS-ECC buffer sizes
-# (E0: send, send with secure messaging, receive, receive with SM): short APDUs, T=0.
-EF_ATR_CONTENT = bytes.fromhex("46 04 00000000  E0 10 0202 00FF 0202 00FF 0202 0100 0202 0100")
+# EF.ATR's content, EF.DIR and the PKCS#15 lists: cardbridge.layouts.cps_pkcs15.
 
 
 def situation_path(index: int) -> FilePath:
@@ -123,8 +120,10 @@ class KeyReference(IntEnum):
 EF_ID_CARD = FileRef(0xE001, sfi=1)
 EF_NAME_PS = FileRef(0xE002, sfi=2)
 EF_INFO_PS = FileRef(0xE003, sfi=3)
-EF_CERT_AUTHENTICATION = FileRef(0xC001, sfi=4)
-EF_CERT_SIGNATURE = FileRef(0xC002, sfi=5)
+# Certificates: A001/A002 as real cards' file names suggest (docs/cps-card.md); which
+# is which, and the SFIs, are ours.
+EF_CERT_AUTHENTICATION = FileRef(0xA001, sfi=4)
+EF_CERT_SIGNATURE = FileRef(0xA002, sfi=5)
 
 TAG_ID_CARD = 0xE1
 TAG_NAME_PS = 0xE2

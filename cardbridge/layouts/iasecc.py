@@ -40,6 +40,8 @@ class Crt(IntEnum):
 
     AUTHENTICATION = 0xA4
     DIGITAL_SIGNATURE = 0xB6
+    HASH = 0xAA
+    """The hash template: OpenSC sets it before the signature template (``80 01 <hash>``)."""
 
 
 @unique
@@ -50,6 +52,8 @@ class Algorithm(IntEnum):
     """PKCS#1 v1.5 padding of the data given (a DigestInfo): INTERNAL AUTHENTICATE."""
     RSA_PKCS1_SHA1 = 0x12
     RSA_PKCS1_SHA256 = 0x42
+    SHA1 = 0x10
+    SHA256 = 0x40
 
 
 ALGORITHM_DIGEST_SIZE = {Algorithm.RSA_PKCS1_SHA1: 20, Algorithm.RSA_PKCS1_SHA256: 32}
@@ -62,6 +66,12 @@ TAG_HASH_REMAINDER = 0x80
 TAG_HEADER_LIST = 0x4D
 TAG_SDO_TEMPLATE = 0x70
 SDO_CLASS_PIN = 0x81  # IAS-ECC class 01 (PIN) with bit 8 set, as in the SDO tag
+SDO_CLASS_PRIVATE_KEY = 0x90  # class 10 (RSA private key), bit 8 set
+TAG_PIN_DATA = 0x7F41  # a PIN's public data: 80 maximum length, 81 minimum length
+TAG_PRIVATE_KEY_DATA = 0x7F48
+TAG_DOCP_SIZE = 0x80
+TAG_ACLS = 0xA1
+TAG_ACLS_CONTACT = 0x8C
 TAG_DOCP = 0xA0
 TAG_TRIES_MAX = 0x9A
 TAG_TRIES_LEFT = 0x9B
@@ -85,25 +95,39 @@ def mse_set_data(algorithm: Algorithm, key_reference: int) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class SecurityEnvironment:
-    """What MSE SET selected: an algorithm and a private key."""
+    """What MSE SET selected: an algorithm and a private key (none for the hash template)."""
 
     algorithm: int
-    key_reference: int
+    key_reference: int | None
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> SecurityEnvironment:
+    def from_bytes(cls, data: bytes, *, key: bool = True) -> SecurityEnvironment:
         objects = parse_dict(data)
         algorithm = require(objects, TAG_ALGORITHM, "algorithm reference").value
-        key = require(objects, TAG_PRIVATE_KEY, "private key reference").value
-        if len(algorithm) != 1 or len(key) != 1:
-            raise CardDataError("algorithm and key references are one byte each")
-        return cls(algorithm[0], key[0])
+        if len(algorithm) != 1:
+            raise CardDataError("an algorithm reference is one byte")
+        if not key:
+            return cls(algorithm[0], None)
+        reference = require(objects, TAG_PRIVATE_KEY, "private key reference").value
+        if len(reference) != 1:
+            raise CardDataError("a key reference is one byte")
+        return cls(algorithm[0], reference[0])
 
 
 def pin_status_query(reference: int) -> bytes:
     """Data of the GET DATA that reads the status of PIN ``reference``."""
     wanted = Tlv(pin_sdo_tag(reference), bytes((TAG_DOCP, 0x80)))
     return Tlv.of(TAG_HEADER_LIST, [Tlv.of(TAG_SDO_TEMPLATE, [wanted])]).to_bytes()
+
+
+def sdo_answer(sdo_tag: int, objects: list[Tlv]) -> bytes:
+    """A GET DATA answer as IAS-ECC cards give it: ``70 { BF xx ref { objects } }``."""
+    return Tlv.of(TAG_SDO_TEMPLATE, [Tlv.of(sdo_tag, objects)]).to_bytes()
+
+
+def acls_object(contact: bytes) -> Tlv:
+    """``A1 { 8C <access mode> <conditions> }``: what a security object allows, and when."""
+    return Tlv.of(TAG_ACLS, [Tlv(TAG_ACLS_CONTACT, contact)])
 
 
 def parse_status_query(data: bytes) -> tuple[int, bytes]:

@@ -1,14 +1,16 @@
 """Card recognition by ATR: the one table of known French health-card ATRs.
 
-Sources (see DOMAIN.md §1–2): ANS Cryptolib, OpenSC's IAS-ECC driver and the
-pcsc-tools ATR list. An ATR not in this table is ``unknown``; card sessions confirm a
-match further (the CPS by its EF.SN.ICC issuer).
+Sources (docs/atr.md): ANS Cryptolib, OpenSC's IAS-ECC driver and the pcsc-tools ATR
+list. An ATR not in this table is ``unknown``; card sessions confirm a match further
+(the CPS by its EF.SN.ICC issuer). :func:`atr_shape` tells a complete ATR from one read
+while the card is powered up (padded to 33 bytes, or cut short), which must be read
+again rather than called unknown.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import StrEnum, unique
 
 
 class CardFamily(StrEnum):
@@ -80,6 +82,76 @@ ATR_TABLE: tuple[AtrPattern, ...] = (
     # Vitale 1 (inverse convention): only the first bytes are known to be stable.
     _pattern("3F 65 25 00", VITALE1, prefix=True),
 )
+
+
+# --- ATR structure (ISO/IEC 7816-3 §8.2) -------------------------------------------------
+
+TS_DIRECT = 0x3B
+TS_INVERSE = 0x3F
+MAX_ATR_SIZE = 33
+"""ISO 7816-3 bounds an ATR to 33 bytes; pcscd keeps it in a buffer of that size."""
+
+
+@unique
+class AtrShape(StrEnum):
+    """What an ATR's bytes are, against the length its own structure gives."""
+
+    COMPLETE = "complete"
+    TOO_LONG = "too_long"  # padded: more bytes than T0 and the interface bytes announce
+    TRUNCATED = "truncated"
+    BAD_CHECKSUM = "bad_checksum"
+    MALFORMED = "malformed"  # no valid TS, or longer than 33 bytes
+
+
+def _structure(atr: bytes) -> tuple[int, bool] | None:
+    """Where the interface bytes end, and whether a TCK follows the historical bytes;
+    ``None`` when TS is not an initial character or the bytes stop too early."""
+    if len(atr) < 2 or atr[0] not in (TS_DIRECT, TS_INVERSE):
+        return None
+    indicator, offset, tck = atr[1] >> 4, 2, False  # which of TA, TB, TC, TD follow
+    while True:
+        offset += bin(indicator & 0x7).count("1")  # TAi, TBi, TCi
+        if not indicator & 0x8:
+            return offset, tck
+        if offset >= len(atr):
+            return None
+        td = atr[offset]
+        offset += 1
+        # TCK is present unless only T=0 is indicated (ISO 7816-3 §8.2.5).
+        tck = tck or td & 0x0F != 0
+        indicator = td >> 4
+
+
+def atr_length(atr: bytes) -> int | None:
+    """The length the ATR's structure announces (TS, T0, interface bytes, historical
+    bytes, TCK), or ``None`` when TS is not valid or the bytes stop before it is known."""
+    structure = _structure(atr)
+    if structure is None:
+        return None
+    interface_end, tck = structure
+    return interface_end + (atr[1] & 0x0F) + tck
+
+
+def atr_shape(atr: bytes) -> AtrShape:
+    """Whether ``atr`` is exactly what its structure announces (and its TCK right)."""
+    if not atr or atr[0] not in (TS_DIRECT, TS_INVERSE) or len(atr) > MAX_ATR_SIZE:
+        return AtrShape.MALFORMED
+    expected = atr_length(atr)
+    if expected is None or len(atr) < expected:
+        return AtrShape.TRUNCATED
+    if len(atr) > expected:
+        return AtrShape.TOO_LONG
+    structure = _structure(atr)
+    if structure is not None and structure[1] and _xor(atr[1:]) != 0:
+        return AtrShape.BAD_CHECKSUM
+    return AtrShape.COMPLETE
+
+
+def _xor(data: bytes) -> int:
+    result = 0
+    for byte in data:
+        result ^= byte
+    return result
 
 
 def identify_atr(atr: bytes) -> CardModel:

@@ -21,6 +21,7 @@ transaction another program holds on the card; they are given up after a deadlin
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Literal, NoReturn
@@ -35,10 +36,12 @@ from cardbridge.errors import (
     CardResetError,
     ReaderNotFoundError,
 )
+from cardbridge.pcsc.atr import AtrShape, atr_shape
 from cardbridge.pcsc.codes import ScardCode, StateFlag, describe_code, pcsc_error, reader_state
 from cardbridge.pcsc.holdup import HELD_MESSAGE, HeldUpCalls
 from cardbridge.pcsc.monitor import PcscMonitor
 from cardbridge.pcsc.readers import EventHub, ReaderState
+from cardbridge.pcsc.settle import SETTLE_ATTEMPTS, SETTLE_INTERVAL, settled_state
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +82,8 @@ class ScardContext:
         return list(names)
 
     def reader_states(self) -> list[ReaderState]:
-        """Every reader with its card, asked now (zero timeout, nothing waits)."""
+        """Every reader with its card, asked now (zero timeout); a card still being powered
+        up is read again until its ATR is complete (:mod:`cardbridge.pcsc.settle`)."""
         for _ in range(MAX_LIST_ATTEMPTS):
             names = self.reader_names()
             if not names:
@@ -90,7 +94,10 @@ class ScardContext:
                 continue
             if code != ScardCode.S_SUCCESS:
                 raise pcsc_error(code)
-            return [reader_state(name, event, atr) for name, event, atr in states]
+            return [
+                reader_state(name, *settled_state(scard, self.handle, name, event, atr))
+                for name, event, atr in states
+            ]
         raise pcsc_error(ScardCode.E_UNKNOWN_READER)
 
 
@@ -254,9 +261,15 @@ class PcscConnection:
         return card, protocol
 
     def _read_atr(self, card: int) -> bytes:
-        code, _name, _state, _protocol, atr = scard.SCardStatus(card)
-        if code != ScardCode.S_SUCCESS:
-            raise pcsc_error(code, reader=self._reader)
+        """The card's ATR (SCardStatus), asked again while it is incomplete: pcscd may
+        still be powering the card up (:mod:`cardbridge.pcsc.settle`)."""
+        for attempt in range(SETTLE_ATTEMPTS):
+            code, _name, _state, _protocol, atr = scard.SCardStatus(card)
+            if code != ScardCode.S_SUCCESS:
+                raise pcsc_error(code, reader=self._reader)
+            if atr_shape(bytes(atr)) is AtrShape.COMPLETE or attempt == SETTLE_ATTEMPTS - 1:
+                break
+            time.sleep(SETTLE_INTERVAL)
         return bytes(atr)
 
     def _raise_for(self, code: int) -> NoReturn:

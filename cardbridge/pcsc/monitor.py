@@ -10,6 +10,9 @@ event state. Comparing counters, not only presence, catches a card swapped betwe
 two wake-ups: it gives ``card_removed`` then ``card_inserted``. A card inserted and
 removed between two wake-ups leaves nothing to report and gives no event.
 
+A card seen while pcscd powers it up (an ATR padded to 33 bytes or cut short) is read
+again before its ``card_inserted`` is published, so that the event names its type.
+
 When pcscd goes away the monitor publishes one ``pcsc_unavailable`` event and tries
 again with a bounded back-off; when pcscd is back it publishes ``pcsc_available``,
 then ``reader_added`` (and ``card_inserted``) for each reader.
@@ -35,6 +38,7 @@ from cardbridge.pcsc.codes import (
     reader_state,
 )
 from cardbridge.pcsc.readers import EventHub, EventKind, ReaderEvent, ReaderState
+from cardbridge.pcsc.settle import settled_state
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +212,7 @@ class PcscMonitor:
                 return None
             if code != ScardCode.S_SUCCESS:
                 return self._failure("waiting for reader changes", code)
-            if self._apply(states):
+            if self._apply(context, states):
                 return None
         return _End.STOPPED
 
@@ -216,8 +220,12 @@ class PcscMonitor:
         tracked = self._known.get(name)
         return StateFlag.UNAWARE if tracked is None else tracked.current_state
 
-    def _apply(self, states: list[tuple[str, int, list[int]]]) -> bool:
-        """Publish what changed; ``True`` when the reader list must be read again."""
+    def _apply(self, context: int, states: list[tuple[str, int, list[int]]]) -> bool:
+        """Publish what changed; ``True`` when the reader list must be read again.
+
+        A card still being powered up (its ATR padded or cut short) is read again
+        before anything is published about it (:mod:`cardbridge.pcsc.settle`).
+        """
         relist = False
         now = time.time()
         for name, event_state, atr in states:
@@ -227,7 +235,8 @@ class PcscMonitor:
             elif event_state & StateFlag.UNKNOWN:
                 relist = True
             elif event_state & StateFlag.CHANGED:
-                after = Tracked(reader_state(name, event_state, atr), event_state)
+                settled, card_atr = settled_state(scard, context, name, event_state, atr)
+                after = Tracked(reader_state(name, settled, card_atr), settled)
                 self._publish(reader_changes(self._known.get(name), after, now))
                 self._known[name] = after
         return relist

@@ -40,6 +40,7 @@ class CertificateAuthorities:
 
     anchors: tuple[x509.Certificate, ...] = ()
     intermediates: tuple[x509.Certificate, ...] = ()
+    required_policies: tuple[str, ...] = ()
 
     @classmethod
     def from_settings(
@@ -51,7 +52,9 @@ class CertificateAuthorities:
         if test_pki is not None:
             anchors.append(test_pki.root.certificate)
             intermediates.append(test_pki.issuing_ca.certificate)
-        return cls(tuple(anchors), tuple(intermediates))
+        return cls(
+            tuple(anchors), tuple(intermediates), tuple(settings.required_certificate_policies)
+        )
 
     def chain(self, certificate: x509.Certificate) -> list[x509.Certificate]:
         """The known CAs above ``certificate``, its issuer first, up to a root.
@@ -90,7 +93,9 @@ class CertificateAuthorities:
                 "No trust anchor is configured to verify tokens: set `trust_anchors` to "
                 "the IGC-Santé root certificates (PEM) in the configuration."
             )
-        return TokenVerifier(TrustStore(self.anchors, self.intermediates))
+        return TokenVerifier(
+            TrustStore(self.anchors, self.intermediates), required_policies=self.required_policies
+        )
 
 
 def _issued(certificate: x509.Certificate, ca: x509.Certificate) -> bool:

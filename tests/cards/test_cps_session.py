@@ -27,7 +27,7 @@ from cardbridge.errors import (
     PukInvalidError,
     WrongCardTypeError,
 )
-from cardbridge.layouts import cps
+from cardbridge.layouts import cps, cps_pkcs15
 from cardbridge.layouts.iasecc import READ_BINARY_MAX
 from tests.cards.conftest import connected
 from tests.support.fuzzing import examples
@@ -144,18 +144,31 @@ def test_situations_need_the_pin_and_no_try_is_spent(make_card: MakeCard) -> Non
 
 def test_cold_read_uses_the_minimum_of_apdus(make_card: MakeCard) -> None:
     card = make_card("demo-cps")
-    certificates = (
+    # The PKCS#15 lists (EF.DIR, ODF, CDF, DODF): SELECT, then chunks until a short one.
+    lists = [ef(card, 0x2F00).data] + [
+        ef(card, cps.DF_KEYS, fid).data
+        for fid in (cps_pkcs15.EF_ODF, cps_pkcs15.EF_CDF, cps_pkcs15.EF_DODF)
+    ]
+    discovery = sum(1 + len(data) // READ_BINARY_MAX + 1 for data in lists)
+    objects = [
         ef(card, cps.DF_KEYS, ref.fid).data
-        for ref in (cps.EF_CERT_AUTHENTICATION, cps.EF_CERT_SIGNATURE)
-    )
-    # SELECT + READ (EF.SN.ICC), SELECT AID, three data objects, both certificates in chunks.
-    minimum = 2 + 1 + 3 + sum(math.ceil(len(der) / READ_BINARY_MAX) for der in certificates)
+        for ref in (
+            cps.EF_ID_CARD,
+            cps.EF_NAME_PS,
+            cps.EF_INFO_PS,
+            cps.EF_CERT_AUTHENTICATION,
+            cps.EF_CERT_SIGNATURE,
+        )
+    ]
+    # SELECT AID, then each object: SELECT and its exact chunks.
+    reads = 1 + sum(1 + math.ceil(len(data) / READ_BINARY_MAX) for data in objects)
     with connected(card) as connection:
         session = CpsSession(connection)
         session.read_practitioner()
-        assert session.apdu_count == minimum
-        session.read_practitioner()  # the issuer is checked once per session
-        assert session.apdu_count == 2 * minimum - 2
+        # SELECT + READ (EF.SN.ICC), the lists once, the objects.
+        assert session.apdu_count == 2 + discovery + reads
+        session.read_practitioner()  # the issuer and the lists are read once per session
+        assert session.apdu_count == 2 + discovery + 2 * reads
 
 
 def test_pin_counter_and_blocking(make_card: MakeCard) -> None:

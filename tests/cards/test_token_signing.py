@@ -54,13 +54,16 @@ def test_a_token_reads_the_authentication_certificate_only(make_card: MakeCard) 
         session = CpsSession(connection)
         session.verify_pin("1234")
         certificate = session.certificates().authentication
+        sign_challenge(session, "https://dmp.example", "Zmlyc3Q=")  # the PrKDF, once
         with recorded(card) as sent:
             token = sign_challenge(session, "https://dmp.example", "bm9uY2U=")
     assert token.certificate_der == certificate
     reads = [apdu for apdu in sent if apdu[1] == Ins.READ_BINARY]
-    assert cps.EF_CERT_SIGNATURE.sfi is not None
-    assert all(apdu[2] != 0x80 | cps.EF_CERT_SIGNATURE.sfi for apdu in reads)
+    selected = [apdu[5:] for apdu in sent if apdu[1] == Ins.SELECT]
+    signature_file = cps.EF_CERT_SIGNATURE.fid.to_bytes(2, "big")
+    assert all(not data.endswith(signature_file) for data in selected)
+    assert all(not apdu[2] & 0x80 for apdu in reads)  # files as the lists name them, no SFI
     # SELECT of the application and the certificate, then SELECT, MSE SET and INTERNAL
     # AUTHENTICATE: nothing else.
     assert len(reads) == math.ceil(len(certificate) / READ_BINARY_MAX)
-    assert len(sent) == 1 + len(reads) + 3
+    assert len(sent) == 2 + len(reads) + 3

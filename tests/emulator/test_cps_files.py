@@ -21,7 +21,8 @@ VERIFY_PIN = "0020000104 31323334"
         pytest.param(f"00A404000D{AID}", 0x6A86, id="aid-fci-refused"),
         pytest.param(f"00A4040C0D{AID}", 0x9000, id="aid-no-answer"),
         pytest.param("00A4040C0DE828BD080F8025000001FF0020", 0x6A82, id="contactless-aid"),
-        pytest.param("00A40904022F00", 0x6A82, id="no-ef-dir"),
+        # EF.DIR is there (real CPS3, issue #16); relative from the MF only.
+        pytest.param("00A4090C022F00", 0x9000, id="ef-dir-from-mf"),
         pytest.param("00A4090C043F00D003", 0x9000, id="path-from-3f00"),
         pytest.param("00A4090C063F000001D120", 0x9000, id="path-to-situation"),
         pytest.param("00A4090C063F000001D121", 0x6A82, id="missing-situation"),
@@ -44,6 +45,13 @@ VERIFY_PIN = "0020000104 31323334"
 )
 def test_select(cps: IsoCard, command: str, expected: int) -> None:
     assert sw(cps, command) == expected
+
+
+def test_relative_ef_dir_fails_outside_the_mf(cps: IsoCard) -> None:
+    # A real CPS3 answers 6A82 once another DF is current (OpenSC commit fc0df4e5d).
+    assert sw(cps, SELECT_APP) == 0x9000
+    assert sw(cps, "00A4090C022F00") == 0x6A82
+    assert sw(cps, "00A4090C043F002F00") == 0x9000
 
 
 def test_select_answers_fcp(cps: IsoCard) -> None:

@@ -32,7 +32,8 @@ def test_status_without_spending_a_try(cps: IsoCard) -> None:
     assert sw(cps, STATUS) == 0x63C3
     assert sw(cps, STATUS) == 0x63C3
     assert pin_status(cps) == PinStatus(0x01, 3, 3)
-    assert tx(cps, PIN_INFO)[0] == bytes.fromhex("BF81010BA0099A01039B01039D01FF")
+    # A real CPS3's answer, byte for byte (ANS Cryptolib trace in OpenSC issue #2275).
+    assert tx(cps, PIN_INFO)[0] == bytes.fromhex("7016BF810112A0109A01039B0103A1088C06F3000013FF00")
 
 
 def test_wrong_then_right(cps: IsoCard) -> None:
@@ -67,7 +68,7 @@ def test_wrong_pin_forgets_an_earlier_verification(cps: IsoCard) -> None:
         pytest.param("0020000109 313233343536373839", 0x6A80, id="too-long"),
         pytest.param("0020000104 3132333A", 0x6A80, id="not-digits"),
         pytest.param("0020000108 31323334FFFFFFFF", 0x9000, id="ff-padded"),
-        pytest.param("0020000204 31323334", 0x6A88, id="unknown-reference"),
+        pytest.param("0020000304 31323334", 0x6A88, id="unknown-reference"),
         pytest.param("0020010104 31323334", 0x6A86, id="bad-p1"),
         pytest.param("0020000104 3132333400", 0x6700, id="le-given"),
     ],
@@ -156,8 +157,9 @@ def test_counters_persist_verification_does_not(cps: IsoCard) -> None:
 @pytest.mark.parametrize(
     ("command", "expected"),
     [
-        pytest.param("00CB3FFF0A 4D087006BF810202A080 00", 0x6A88, id="unknown-pin"),
-        pytest.param("00CB3FFF0B 4D097007BF8101037F4180 00", 0x6A80, id="pin-value"),
+        pytest.param("00CB3FFF0A 4D087006BF810302A080 00", 0x6A88, id="unknown-pin"),
+        pytest.param("00CB3FFF0A 4D087006BF81010282 80 00", 0x6A80, id="pin-value"),
+        pytest.param("00CB3FFF0B 4D097007BF8102037F4180 00", 0x6A86, id="puk-has-no-public-data"),
         pytest.param("00CB3FFF0A 4D087006BF900202A080 00", 0x6A88, id="key-object"),
         pytest.param("00CB3FFE0A 4D087006BF810102A080 00", 0x6A86, id="bad-p1p2"),
         pytest.param("00CB3FFF03 5A0100 00", 0x6A80, id="not-a-header-list"),
@@ -166,6 +168,24 @@ def test_counters_persist_verification_does_not(cps: IsoCard) -> None:
 )
 def test_get_data_errors(cps: IsoCard, command: str, expected: int) -> None:
     assert sw(cps, command) == expected
+
+
+def test_pin_public_data_gives_lengths_never_the_value(cps: IsoCard) -> None:
+    # OpenSC asks 7F41 for the PIN's lengths before VERIFY (card-iasecc.c).
+    data, status = tx(cps, "00CB3FFF0B 4D097007BF8101037F4180 00")
+    assert status == 0x9000
+    assert data == bytes.fromhex("700DBF8101097F410680010881 0104")
+
+
+def test_puk_answers_its_own_status(cps: IsoCard) -> None:
+    # CHV 2 on a real CPS3: 10 tries, 100 uses, verify and get always (iasecc-tool, PR #2217).
+    assert sw(cps, "00200002") == 0x63CA
+    data, status = tx(cps, "00CB3FFF0A 4D087006BF810202A080 00")
+    assert status == 0x9000
+    assert data == bytes.fromhex("701ABF810216A0149A010A9B010A9D020064A1088C06F3FF00FFFF00")
+    assert sw(cps, "0020000208 3131313131313131") == 0x63C9  # a wrong PUK costs a PUK try
+    assert sw(cps, "00200002") == 0x63C9
+    assert sw(cps, STATUS) == 0x63C3
 
 
 def test_pin_info_only_from_the_mf(cps: IsoCard) -> None:

@@ -13,11 +13,14 @@ from dataclasses import dataclass
 
 from cardbridge.pcsc.codes import PNP_NOTIFICATION, ScardCode, StateFlag
 
+PADDED_ATR_SIZE = 33  # pcscd's ATR buffer, which a card being powered up may fill
+
 
 @dataclass
 class _Reader:
     counter: int = 0
     atr: bytes = b""
+    powering: int = 0  # answers that still show the ATR padded, as during power-up
 
 
 class FakeScard:
@@ -56,6 +59,12 @@ class FakeScard:
 
     def remove_card(self, name: str) -> None:
         self._move(name, b"", 1)
+
+    def insert_powering_up(self, name: str, atr: bytes, answers: int) -> None:
+        """Insert a card whose ATR the next ``answers`` replies show padded to 33 bytes."""
+        with self._condition:
+            self._readers[name].powering = answers
+        self._move(name, atr, 1)
 
     def swap(self, name: str, atr: bytes) -> None:
         """Remove the card and insert another before anyone looks: the counter moves by 2."""
@@ -132,12 +141,20 @@ class FakeScard:
                     return ScardCode.E_CANCELLED, []
                 answer = [self._answer(n, s, start_version) for n, s in states]
                 if any(event & StateFlag.CHANGED for _, event, _ in answer):
+                    self._powered(states)
                     return ScardCode.S_SUCCESS, answer
                 if timeout == 0:
+                    self._powered(states)
                     return ScardCode.E_TIMEOUT, answer
                 self._waiting.add(context)
                 self._condition.wait()
                 self._waiting.discard(context)
+
+    def _powered(self, states: list[tuple[str, int]]) -> None:
+        for name, _ in states:
+            reader = self._readers.get(name)
+            if reader is not None and reader.powering:
+                reader.powering -= 1
 
     def _alive(self, context: int) -> bool:
         return self._service_up and self._contexts.get(context) == self._service_generation
@@ -159,4 +176,7 @@ class FakeScard:
             or (current >> 16 and current >> 16 != reader.counter)
         ):
             event |= StateFlag.CHANGED
-        return name, event, list(reader.atr)
+        atr = reader.atr
+        if reader.powering and atr:
+            atr = atr + bytes(PADDED_ATR_SIZE - len(atr))
+        return name, event, list(atr)

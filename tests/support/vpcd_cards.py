@@ -31,6 +31,22 @@ def wait_presence(reader: str, present: bool, timeout: float = PRESENCE_TIMEOUT)
         time.sleep(0.05)
 
 
+def wait_atr(reader: str, atr: bytes, timeout: float = PRESENCE_TIMEOUT) -> None:
+    """Until pcscd reports exactly ``atr`` in ``reader`` (it may report a card present
+    before it has powered it up, or still show the previous card for one poll)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            states = PcscBackend().list_readers()
+        except PcscError:
+            states = []
+        if any(s.name == reader and s.atr == atr for s in states):
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"pcscd never reported the card's ATR in {reader}")
+        time.sleep(0.05)
+
+
 @contextmanager
 def card_in_reader(slot: VpcdSlot, card: VirtualCard) -> Iterator[VpcdBridge]:
     """``card`` in the vpcd reader of ``slot``, as pcscd sees it; removed on exit."""

@@ -219,3 +219,34 @@ def test_start_twice_runs_one_thread(fake: FakeScard, monitor: PcscMonitor) -> N
     monitor.start()
     monitor.start()
     assert [t.name for t in threading.enumerate()].count("pcsc-monitor") == 1
+
+
+# --- cards seen while pcscd powers them up ---------------------------------------------
+
+
+def test_a_card_being_powered_up_is_read_again(
+    fake: FakeScard, monitor: PcscMonitor, log: EventLog, hub: EventHub
+) -> None:
+    fake.add_reader("A")
+    monitor.start()
+    settle(log, 1)
+    fake.insert_powering_up("A", CPS3, answers=3)
+    settle(log, 2)
+    inserted = log.events[1]
+    assert (inserted.kind, inserted.atr, inserted.card_type) == (INSERTED, CPS3, "cps")
+    assert hub.snapshot() == [ReaderState("A", True, CPS3)]
+
+
+def test_a_card_that_never_settles_is_published_after_a_bounded_wait(
+    fake: FakeScard, monitor: PcscMonitor, log: EventLog
+) -> None:
+    fake.add_reader("A")
+    monitor.start()
+    settle(log, 1)
+    fake.insert_powering_up("A", CPS3, answers=10_000)
+    settle(log, 2)
+    inserted = log.events[1]
+    assert inserted.kind is INSERTED
+    assert inserted.atr is not None
+    assert len(inserted.atr) == 33
+    assert inserted.card_type == "unknown"

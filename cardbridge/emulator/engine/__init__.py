@@ -6,13 +6,21 @@ command family.
 """
 
 from cardbridge.emulator.engine.card import IsoCard
-from cardbridge.emulator.engine.files import ALWAYS, NEVER, Access, DedicatedFile, ElementaryFile
+from cardbridge.emulator.engine.files import (
+    ALWAYS,
+    NEVER,
+    Access,
+    Acl,
+    DedicatedFile,
+    ElementaryFile,
+)
 from cardbridge.emulator.engine.security import CardKey, Pin
 
 __all__ = [
     "ALWAYS",
     "NEVER",
     "Access",
+    "Acl",
     "CardKey",
     "DedicatedFile",
     "ElementaryFile",

@@ -35,7 +35,9 @@ AUTHENTICATION_DATA_RATIO = 0.4
 ALLOWED_ALGORITHMS = {
     Crt.AUTHENTICATION: frozenset({Algorithm.RSA_PKCS1}),
     Crt.DIGITAL_SIGNATURE: frozenset({Algorithm.RSA_PKCS1_SHA1, Algorithm.RSA_PKCS1_SHA256}),
+    Crt.HASH: frozenset({Algorithm.SHA1, Algorithm.SHA256}),
 }
+
 DIGEST_INFO_PREFIX = {
     Algorithm.RSA_PKCS1_SHA1: bytes.fromhex("3021300906052B0E03021A05000414"),
     Algorithm.RSA_PKCS1_SHA256: bytes.fromhex("3031300D060960864801650304020105000420"),
@@ -55,6 +57,7 @@ def _ready_key(card: IsoCard, crt: Crt) -> tuple[CardKey, SecurityEnvironment]:
     environment = card.state.environments.get(crt)
     if environment is None:
         raise CardStatus(SW.CONDITIONS_NOT_SATISFIED)
+    assert environment.key_reference is not None
     key = _key(card, environment.key_reference)
     if key.pin not in card.state.verified:
         raise CardStatus(SW.SECURITY_CONDITION_NOT_SATISFIED)
@@ -75,13 +78,14 @@ def manage_security_environment(card: IsoCard, apdu: CommandApdu) -> Reply:
     if apdu.p1 != MSE_SET_P1 or apdu.p2 not in tuple(Crt):
         raise CardStatus(SW.INCORRECT_P1P2)
     crt = Crt(apdu.p2)
-    environment = SecurityEnvironment.from_bytes(apdu.data)
+    environment = SecurityEnvironment.from_bytes(apdu.data, key=crt is not Crt.HASH)
     if environment.algorithm not in ALLOWED_ALGORITHMS[crt]:
         raise CardStatus(SW.INCORRECT_DATA)
-    if crt not in _key(card, environment.key_reference).usages:
+    reference = environment.key_reference
+    if reference is not None and crt not in _key(card, reference).usages:
         raise CardStatus(SW.REFERENCE_NOT_FOUND)
     state.environments[crt] = environment
-    if crt is Crt.DIGITAL_SIGNATURE:
+    if crt is not Crt.AUTHENTICATION:
         state.digest = None
     return Reply()
 

@@ -39,9 +39,13 @@ READ_BY_SFI = 0x80
 def select(card: IsoCard, apdu: CommandApdu) -> Reply:
     """SELECT by FID, child DF, EF, parent, DF name (AID) or path."""
     answer = apdu.p2 & ANSWER_MASK
-    # Only the first occurrence, and FCI only on cards that return one.
-    if apdu.p2 & ~ANSWER_MASK or answer == 0x08 or (answer == ANSWER_FCI and not card.fci):
+    if apdu.p2 & ~ANSWER_MASK or answer == 0x08:  # only the first occurrence
         raise CardStatus(SW.INCORRECT_P1P2)
+    if answer == ANSWER_FCI and not card.fci:
+        # A card without FCI refuses P2=00, except for a DF whose name select is quiet.
+        if apdu.p1 != SELECT_NAME or not _quiet(card, apdu.data):
+            raise CardStatus(SW.INCORRECT_P1P2)
+        answer = ANSWER_NONE
     target = _resolve(card, apdu.p1, apdu.data)
     state = card.state
     if isinstance(target, DedicatedFile):
@@ -53,6 +57,11 @@ def select(card: IsoCard, apdu: CommandApdu) -> Reply:
         return Reply()
     template = 0x6F if answer == ANSWER_FCI else 0x62
     return Reply(Tlv.of(template, control_parameters(target)).to_bytes())
+
+
+def _quiet(card: IsoCard, name: bytes) -> bool:
+    df = card.mf.find_aid(name)
+    return df is not None and df.quiet_name_select
 
 
 def _fid(data: bytes) -> int:
@@ -74,7 +83,11 @@ def _resolve(card: IsoCard, p1: int, data: bytes) -> File:
     if p1 == SELECT_CHILD_DF:
         return _found(current.child(_fid(data)), DedicatedFile)
     if p1 == SELECT_EF:
-        return _found(current.child(_fid(data)), ElementaryFile)
+        fid = _fid(data)
+        if fid == MF_FID:
+            # IAS-ECC cards take the MF's FID here too (OpenSC selects it so).
+            return card.mf
+        return _found(current.child(fid), ElementaryFile)
     if p1 == SELECT_PARENT:
         if data:
             raise CardStatus(SW.WRONG_LENGTH)

@@ -19,10 +19,25 @@ LIFE_CYCLE_ACTIVATED = 0x05
 # Security attributes in compact format (tag 8C): an access mode byte, then one
 # condition byte per operation it flags. Only READ BINARY is described.
 TAG_COMPACT_SECURITY = 0x8C
+TAG_CONTACTLESS_SECURITY = 0x9C
+TAG_SECURITY_TEMPLATE = 0xA1
 ACCESS_MODE_READ = 0x01
 CONDITION_ALWAYS = 0x00
 CONDITION_NEVER = 0xFF
 CONDITION_USER_AUTHENTICATION = 0x11  # user authentication in security environment 1
+
+
+@dataclass(frozen=True, slots=True)
+class Acl:
+    """IAS-ECC security attributes of a file as a card gives them in its FCP.
+
+    ``contact`` and ``contactless`` are the contents of tags ``8C`` and ``9C`` (an
+    access mode byte, then one condition byte per operation it flags), sent inside
+    ``A1``. They describe the file; the engine enforces :class:`Access` only.
+    """
+
+    contact: bytes
+    contactless: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +56,13 @@ class ElementaryFile:
     """A transparent EF."""
 
     def __init__(
-        self, fid: int, data: bytes, *, sfi: int | None = None, read: Access = ALWAYS
+        self,
+        fid: int,
+        data: bytes,
+        *,
+        sfi: int | None = None,
+        read: Access = ALWAYS,
+        acl: Acl | None = None,
     ) -> None:
         if sfi is not None and not 1 <= sfi <= 30:
             raise ValueError("an SFI is between 1 and 30")
@@ -49,6 +70,7 @@ class ElementaryFile:
         self.sfi = sfi
         self.data = data
         self.read = read
+        self.acl = acl
         self.parent: DedicatedFile | None = None
 
     def __repr__(self) -> str:
@@ -56,7 +78,11 @@ class ElementaryFile:
 
 
 class DedicatedFile:
-    """A DF (the MF is the DF without parent). ``fid`` may be absent for a DF known by AID."""
+    """A DF (the MF is the DF without parent). ``fid`` may be absent for a DF known by AID.
+
+    ``quiet_name_select``: SELECT by this DF's name with P2 ``00`` (FCI wanted) succeeds
+    without data, where the card refuses P2 ``00`` for other files.
+    """
 
     def __init__(
         self,
@@ -66,9 +92,13 @@ class DedicatedFile:
         children: Iterable[ElementaryFile | DedicatedFile] = (),
         pins: Iterable[Pin] = (),
         keys: Iterable[CardKey] = (),
+        acl: Acl | None = None,
+        quiet_name_select: bool = False,
     ) -> None:
         self.fid = fid
         self.aid = aid
+        self.acl = acl
+        self.quiet_name_select = quiet_name_select
         self.parent: DedicatedFile | None = None
         self.children: list[ElementaryFile | DedicatedFile] = []
         self.pins = {pin.reference: pin for pin in pins}
@@ -124,6 +154,14 @@ def control_parameters(file: ElementaryFile | DedicatedFile) -> list[Tlv]:
         objects.append(Tlv(0x84, file.aid))
     if isinstance(file, ElementaryFile) and file.sfi is not None:
         objects.append(Tlv(0x88, bytes((file.sfi << 3,))))
+    if file.acl is not None:
+        # The IAS-ECC form: A1 { 8C contact, 9C contactless } before the life cycle.
+        rules = [Tlv(TAG_COMPACT_SECURITY, file.acl.contact)]
+        if file.acl.contactless is not None:
+            rules.append(Tlv(TAG_CONTACTLESS_SECURITY, file.acl.contactless))
+        objects.append(Tlv.of(TAG_SECURITY_TEMPLATE, rules))
+        objects.append(Tlv(0x8A, bytes((LIFE_CYCLE_ACTIVATED,))))
+        return objects
     objects.append(Tlv(0x8A, bytes((LIFE_CYCLE_ACTIVATED,))))
     objects.append(Tlv(TAG_COMPACT_SECURITY, _security_attributes(file)))
     return objects

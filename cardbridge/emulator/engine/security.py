@@ -35,7 +35,13 @@ def _unpad(secret: bytes) -> bytes:
 
 @dataclass(eq=False)
 class Pin:
-    """A PIN and its PUK, each with a try counter. ``eq=False``: identity matters."""
+    """A PIN and its PUK, each with a try counter. ``eq=False``: identity matters.
+
+    ``puk_reference``, when set, is the reference under which the PUK answers VERIFY
+    and GET DATA of its own (IAS-ECC cards keep it as a PIN object of its own);
+    ``acl`` / ``puk_acl`` are what GET DATA reports of them (tag ``8C``), and
+    ``puk_usage`` the PUK's remaining uses, when the card reports one.
+    """
 
     reference: int
     value: bytes = field(repr=False)
@@ -44,6 +50,10 @@ class Pin:
     puk_max_tries: int = 10
     min_length: int = 4
     max_length: int = 8
+    puk_reference: int | None = None
+    acl: bytes | None = None
+    puk_acl: bytes | None = None
+    puk_usage: int | None = None
     tries_left: int = field(init=False)
     puk_tries_left: int = field(init=False)
 
@@ -97,7 +107,7 @@ class CardKey:
     ``pin`` must be verified before any use.
     """
 
-    __slots__ = ("__numbers", "modulus_size", "pin", "public_key", "reference", "usages")
+    __slots__ = ("__numbers", "acl", "modulus_size", "pin", "public_key", "reference", "usages")
 
     def __init__(
         self,
@@ -106,11 +116,13 @@ class CardKey:
         *,
         usages: frozenset[Crt],
         pin: Pin,
+        acl: bytes | None = None,
     ) -> None:
         numbers = private_key.private_numbers()
         self.reference = reference
         self.usages = usages
         self.pin = pin
+        self.acl = acl  # what GET DATA reports of the key (tag 8C), when the card does
         self.public_key: RSAPublicKey = private_key.public_key()
         self.modulus_size = (numbers.public_numbers.n.bit_length() + 7) // 8
         self.__numbers = (

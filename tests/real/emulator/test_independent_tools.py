@@ -16,7 +16,11 @@ PIN_INFO = "00 CB 3F FF 0A 4D 08 70 06 BF 81 01 02 A0 80 00"
 
 
 def pin_info(tries_left: int) -> str:
-    return f"BF 81 01 0B A0 09 9A 01 03 9B 01 {tries_left:02X} 9D 01 FF 90 00"
+    # The form of a real CPS3's answer (ANS Cryptolib trace, OpenSC issue #2275).
+    return (
+        f"70 16 BF 81 01 12 A0 10 9A 01 03 9B 01 {tries_left:02X} "
+        "A1 08 8C 06 F3 00 00 13 FF 00 90 00"
+    )
 
 
 CPS_SCRIPT = [

@@ -1,0 +1,128 @@
+"""A CPS seen through a PKCS#11 module (the ANS Cryptolib, OpenSC's, or any other).
+
+The thin layer over python-pkcs11 that :mod:`cardbridge.cards.cps_pkcs11` uses: find the
+token (by the slot's description, i.e. the reader name), read certificates and data
+objects by label, log in, sign with a key found by label. PKCS#11 errors become
+cardbridge's typed errors. Tries left come from the token's flags, the only counter
+PKCS#11 gives: ``USER_PIN_COUNT_LOW`` (a try was wasted), ``USER_PIN_FINAL_TRY``,
+``USER_PIN_LOCKED`` (docs/cps-card.md, "The PKCS#11 road").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pkcs11
+from pkcs11 import Attribute, Mechanism, ObjectClass, TokenFlag
+from pkcs11 import exceptions as p11
+
+from cardbridge.errors import (
+    CardDataError,
+    CardError,
+    ConfigError,
+    PinBlockedError,
+    PinFormatError,
+    PinInvalidError,
+    PinRequiredError,
+    ReaderNotFoundError,
+)
+
+PIN_MAX_TRIES = 3
+"""The CPS PIN's tries (a real CPS3's CHV 1; the Cryptolib assumes 3 for the CPS4)."""
+
+
+class Pkcs11Token:
+    """The token in one slot of a PKCS#11 module, and one session to it."""
+
+    def __init__(self, module: str, reader: str | None = None) -> None:
+        try:
+            library = pkcs11.lib(module)
+        except (RuntimeError, OSError) as error:
+            raise ConfigError(f"Cannot load the PKCS#11 module {module}: {error}.") from None
+        slots = library.get_slots(token_present=True)
+        if reader is not None:
+            slots = [s for s in slots if s.slot_description.strip() == reader]
+        if not slots:
+            raise ReaderNotFoundError(
+                "No card is seen by the PKCS#11 module: insert the CPS.", reader=reader
+            )
+        self.reader = slots[0].slot_description.strip()
+        self._slot = slots[0]
+        self._token = slots[0].get_token()
+        self._session: Any = self._token.open()
+
+    def close(self) -> None:
+        self._session.close()
+
+    @property
+    def label(self) -> str:
+        return str(self._token.label).strip()
+
+    def tries_left(self) -> int:
+        """Tries left as the token's flags tell them (see the module docstring)."""
+        flags = self._slot.get_token().flags  # asked again: the token's info is a snapshot
+        if flags & TokenFlag.USER_PIN_LOCKED:
+            return 0
+        if flags & TokenFlag.USER_PIN_FINAL_TRY:
+            return 1
+        if flags & TokenFlag.USER_PIN_COUNT_LOW:
+            return PIN_MAX_TRIES - 1
+        return PIN_MAX_TRIES
+
+    def login(self, pin: str) -> None:
+        """C_Login as the user, once; the PIN errors say how many tries are left."""
+        try:
+            session = self._token.open(user_pin=pin)
+        except p11.PinIncorrect:
+            left = self.tries_left()
+            raise (
+                PinBlockedError(reader=self.reader)
+                if not left
+                else PinInvalidError(left, reader=self.reader)
+            ) from None
+        except p11.PinLocked:
+            raise PinBlockedError(reader=self.reader) from None
+        except (p11.PinLenRange, p11.PinInvalid):
+            raise PinFormatError(reader=self.reader) from None
+        self._session.close()
+        self._session = session
+
+    def value(self, kind: ObjectClass, label: str) -> bytes:
+        """CKA_VALUE of the one object of ``kind`` labelled ``label``."""
+        found = list(self._session.get_objects({Attribute.CLASS: kind, Attribute.LABEL: label}))
+        if not found:
+            if kind is ObjectClass.DATA and label.startswith("CPS_ACTIVITY_"):
+                raise PinRequiredError(
+                    "The practice situations are protected: enter the CPS PIN first.",
+                    reader=self.reader,
+                )
+            raise CardDataError(f"The card has no {label}.", reader=self.reader)
+        return bytes(found[0][Attribute.VALUE])
+
+    def labels(self, kind: ObjectClass) -> list[str]:
+        """Labels of the objects of ``kind`` this session sees."""
+        return [str(o[Attribute.LABEL]) for o in self._session.get_objects({Attribute.CLASS: kind})]
+
+    def sign(self, key_label: str, mechanism: Mechanism, data: bytes) -> bytes:
+        """C_Sign with the private key labelled ``key_label``."""
+        keys = list(
+            self._session.get_objects(
+                {Attribute.CLASS: ObjectClass.PRIVATE_KEY, Attribute.LABEL: key_label}
+            )
+        )
+        if not keys:
+            raise PinRequiredError(
+                "The card signs only after its PIN: enter the CPS PIN.", reader=self.reader
+            )
+        try:
+            return bytes(keys[0].sign(data, mechanism=mechanism))
+        except p11.UserNotLoggedIn:
+            raise PinRequiredError(
+                "The card signs only after its PIN: enter the CPS PIN.", reader=self.reader
+            ) from None
+        except (p11.FunctionNotSupported, p11.MechanismInvalid):
+            raise CardError(
+                f"The card's middleware cannot sign with {key_label} "
+                f"({mechanism.name}): use the PC/SC backend for this card.",
+                reader=self.reader,
+            ) from None
