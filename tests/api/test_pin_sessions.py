@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from cardbridge.emulator.card import VirtualCard
 from cardbridge.emulator.engine import IsoCard
 from tests.api.conftest import APP_ORIGIN, CPS, PIN, Demo
+from tests.support.recording import RecordingCard
 from tests.support.server import LiveServer, serve_backend
 
 INS = "295109912611193"
@@ -164,30 +164,14 @@ def test_a_session_in_use_stays_open(demo: Demo, tmp_path: Path) -> None:
         assert unlocked(iso(demo))
 
 
-class RefusesDeauthentication:
+class RefusesDeauthentication(RecordingCard):
     """A card that answers VERIFY P1=FF with 6A86 (incorrect P1-P2), as a card that does
     not know the ISO 7816-4 deauthentication would."""
-
-    def __init__(self, card: VirtualCard) -> None:
-        self.card = card
-
-    @property
-    def atr(self) -> bytes:
-        return self.card.atr
-
-    def power_on(self) -> None:
-        self.card.power_on()
-
-    def power_off(self) -> None:
-        self.card.power_off()
-
-    def reset(self) -> None:
-        self.card.reset()
 
     def process(self, apdu: bytes) -> bytes:
         if apdu[1:3] == b"\x20\xff":
             return b"\x6a\x86"
-        return self.card.process(apdu)
+        return super().process(apdu)
 
 
 def test_a_card_refusing_the_deauthentication_loses_the_connection(

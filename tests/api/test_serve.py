@@ -143,6 +143,18 @@ def follow(link: str) -> dict[str, str]:
     return {"Cookie": f"{name}={value}"}
 
 
+def cardbridge_open(server: ServeProcess) -> subprocess.CompletedProcess[str]:
+    """``cardbridge open --print-only`` in the environment of ``server`` (its port)."""
+    return subprocess.run(
+        [sys.executable, "-m", "cardbridge", "open", "--print-only"],
+        env={**server.env, "CARDBRIDGE_PORT": str(server.port)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 def test_pairing_link_printed_and_cardbridge_open(tmp_path: Path) -> None:
     """`cardbridge serve` prints a one-time pairing link; `cardbridge open` asks the
     running bridge for another; a restarted bridge still knows the paired browser."""
@@ -156,14 +168,7 @@ def test_pairing_link_printed_and_cardbridge_open(tmp_path: Path) -> None:
         assert httpx.get(f"{server.url}/v1/readers", headers=paired).status_code == 200
         assert httpx.get(printed[0]).headers["location"] == "/?pairing=failed"  # used once
 
-        opened = subprocess.run(
-            [sys.executable, "-m", "cardbridge", "open", "--print-only"],
-            env={**server.env, "CARDBRIDGE_PORT": str(port)},
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        opened = cardbridge_open(server)
         assert opened.returncode == 0, opened.stderr
         links = PAIRING_LINK.findall(opened.stdout)
         assert len(links) == 1
@@ -184,13 +189,6 @@ def test_pairing_link_printed_and_cardbridge_open(tmp_path: Path) -> None:
     finally:
         assert again.stop() == 0
     # With no bridge running, `cardbridge open` says so.
-    alone = subprocess.run(
-        [sys.executable, "-m", "cardbridge", "open", "--print-only"],
-        env={**again.env, "CARDBRIDGE_PORT": str(port)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    alone = cardbridge_open(again)
     assert alone.returncode == 1
     assert "cardbridge is not running" in alone.stderr
