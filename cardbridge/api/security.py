@@ -28,7 +28,6 @@ from __future__ import annotations
 import hmac
 import json
 from dataclasses import dataclass, field
-from http.cookies import CookieError, SimpleCookie
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -117,12 +116,15 @@ def _normal(origin: str) -> str | None:
 
 
 def _cookie(header: str, name: str) -> str | None:
-    try:
-        jar = SimpleCookie(header)
-    except CookieError:
-        return None
-    morsel = jar.get(name)
-    return morsel.value if morsel is not None else None
+    """The value of cookie ``name`` in a ``Cookie`` header. Read pair by pair (RFC 6265
+    §5.4: ``name=value`` separated by ``; ``), not with a parser that gives up on the
+    whole header at the first value it dislikes: other programs on 127.0.0.1, whatever
+    their port, share the browser's cookie jar with the bridge."""
+    for pair in header.split(";"):
+        key, sep, value = pair.strip().partition("=")
+        if sep and key == name:
+            return value
+    return None
 
 
 def _cors_headers(origin: str) -> list[tuple[bytes, bytes]]:

@@ -219,3 +219,13 @@ def test_body_cap_when_streamed(client: TestClient) -> None:
 
     response = client.post("/v1/echo", headers=AUTH, content=chunks())
     assert response.status_code == 413
+
+
+def test_the_pairing_cookie_among_other_programs_cookies(
+    client: TestClient, paired: dict[str, str]
+) -> None:
+    """Cookies are shared by every port of 127.0.0.1: other programs' cookies, even
+    malformed for Python's cookie parser, do not hide the pairing cookie."""
+    others = 'session="a b"; prefs={"x":1,"y":[2,3]}; broken; =nameless'
+    answer = client.get("/v1/readers", headers={"Cookie": f"{others}; {paired['Cookie']}; z=1"})
+    assert answer.json()["caller"].startswith("page:")
