@@ -10,6 +10,7 @@ keys all the same. A test wanting an independent PKI loads one from another data
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -162,29 +163,35 @@ class TestPki:
 
 def _pki_files(now: datetime) -> FileContents:
     start = now - _BACKDATE
-    root = _new_certified_key(ROOT_NAME, None, (start, now + _ROOT_LIFETIME), root_ca_extensions())
-    issuing_ca = _new_certified_key(
+    root = new_certified_key(ROOT_NAME, None, (start, now + _ROOT_LIFETIME), root_ca_extensions())
+    issuing_ca = new_certified_key(
         ISSUING_CA_NAME, root, (start, now + _ISSUING_LIFETIME), issuing_ca_extensions()
     )
-    ocsp_responder = _new_certified_key(
+    ocsp_responder = new_certified_key(
         OCSP_RESPONDER_NAME,
         issuing_ca,
         (start, now + _ISSUING_LIFETIME),
         ocsp_responder_extensions(),
     )
+    return key_files(zip(_FILES, (root, issuing_ca, ocsp_responder), strict=True))
+
+
+def key_files(named: Iterable[tuple[str, CertifiedKey]]) -> FileContents:
+    """``NAME.key`` (PKCS#8) and ``NAME.pem`` of each certified key, mode 0600 (the data
+    dir is private)."""
     files: dict[str, tuple[bytes, int]] = {}
-    for name, certified in zip(_FILES, (root, issuing_ca, ocsp_responder), strict=True):
+    for name, certified in named:
         key_pem = certified.private_key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
         files[f"{name}.key"] = (key_pem, 0o600)
-        files[f"{name}.pem"] = (_pem(certified.certificate), 0o600)  # the data dir is private
+        files[f"{name}.pem"] = (_pem(certified.certificate), 0o600)
     return files
 
 
-def _new_certified_key(
+def new_certified_key(
     subject: x509.Name,
     issuer: CertifiedKey | None,
     validity: tuple[datetime, datetime],
@@ -204,17 +211,25 @@ def _new_certified_key(
     return CertifiedKey(certificate, key)
 
 
-def _load(directory: Path, name: str) -> CertifiedKey:
+def load_certified_key(
+    directory: Path, name: str, damaged: Callable[[Path, str], ConfigError]
+) -> CertifiedKey:
+    """``NAME.pem`` and ``NAME.key`` of ``directory``, checked to belong together;
+    ``damaged(directory, name)`` is raised otherwise."""
     try:
         certificate = x509.load_pem_x509_certificate((directory / f"{name}.pem").read_bytes())
         key = serialization.load_pem_private_key(
             (directory / f"{name}.key").read_bytes(), password=None
         )
     except (OSError, ValueError, TypeError) as error:
-        raise _damaged(directory, name) from error
+        raise damaged(directory, name) from error
     if not isinstance(key, rsa.RSAPrivateKey) or key.public_key() != certificate.public_key():
-        raise _damaged(directory, name)
+        raise damaged(directory, name)
     return CertifiedKey(certificate, key)
+
+
+def _load(directory: Path, name: str) -> CertifiedKey:
+    return load_certified_key(directory, name, _damaged)
 
 
 def _check_dates(not_before: datetime, not_after: datetime) -> None:

@@ -26,11 +26,16 @@ from typing import ClassVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from cardbridge.emulator.pki import CertifiedKey, TestPki
-from cardbridge.emulator.pki_profiles import Extensions, build_certificate
+from cardbridge.emulator.pki import (
+    CertifiedKey,
+    TestPki,
+    key_files,
+    load_certified_key,
+    new_certified_key,
+)
+from cardbridge.emulator.pki_profiles import Extensions
 from cardbridge.emulator.pki_storage import FileContents, create_once
 from cardbridge.errors import ConfigError
 
@@ -40,7 +45,6 @@ LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 DEMO_STRUCTURE_ID = "10B0307377"
 DEMO_STRUCTURE_NAME = "CENTRE HOSPITALIER DE DEMO"
 
-_RSA_BITS = 2048
 _CA_LIFETIME = timedelta(days=20 * 365)
 _LEAF_LIFETIME = timedelta(days=3 * 365)
 _BACKDATE = timedelta(hours=1)
@@ -186,27 +190,13 @@ class OrganisationPki:
         return self.root.intermediates_pem() + _pem(self.ca.certificate) + self.trust_anchors_pem()
 
 
-def _new_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=_RSA_BITS)
-
-
 def _issue(
     issuer: CertifiedKey,
     subject: x509.Name,
     validity: tuple[datetime, datetime],
     extensions: Extensions,
 ) -> CertifiedKey:
-    key = _new_key()
-    certificate = build_certificate(
-        subject,
-        key.public_key(),
-        issuer=issuer.certificate,
-        signing_key=issuer.private_key,
-        serial_number=x509.random_serial_number(),
-        validity=validity,
-        extensions=extensions,
-    )
-    return CertifiedKey(certificate, key)
+    return new_certified_key(subject, issuer, validity, extensions)
 
 
 def _structure_pair(
@@ -262,31 +252,11 @@ def _branch_files(root: TestPki, now: datetime) -> FileContents:
     )
     server = _issue(ca, server_subject, leaf_validity, server_extensions())
     demo = _structure_pair(ca, DEMO_STRUCTURE_ID, DEMO_STRUCTURE_NAME, leaf_validity)
-    files: dict[str, tuple[bytes, int]] = {}
-    for name, certified in zip(
-        _FILES, (ca, server, demo.authentication, demo.signature), strict=True
-    ):
-        key_pem = certified.private_key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        files[f"{name}.key"] = (key_pem, 0o600)
-        files[f"{name}.pem"] = (_pem(certified.certificate), 0o644)
-    return files
+    return key_files(zip(_FILES, (ca, server, demo.authentication, demo.signature), strict=True))
 
 
 def _load(directory: Path, name: str) -> CertifiedKey:
-    try:
-        certificate = x509.load_pem_x509_certificate((directory / f"{name}.pem").read_bytes())
-        key = serialization.load_pem_private_key(
-            (directory / f"{name}.key").read_bytes(), password=None
-        )
-    except (OSError, ValueError, TypeError) as error:
-        raise _damaged(directory, name) from error
-    if not isinstance(key, rsa.RSAPrivateKey) or key.public_key() != certificate.public_key():
-        raise _damaged(directory, name)
-    return CertifiedKey(certificate, key)
+    return load_certified_key(directory, name, _damaged)
 
 
 def _pem(certificate: x509.Certificate) -> bytes:
