@@ -87,6 +87,34 @@ class Pkcs11Token:
         self._session.close()
         self._session = session
 
+    def logout(self) -> bool:
+        """C_Logout (the session logged in is closed, a fresh one opened): nothing signs
+        without the PIN again. ``False`` when the module refused."""
+        try:
+            session = self._token.open()
+            self._session.close()  # python-pkcs11 calls C_Logout first when logged in
+        except p11.PKCS11Error:
+            return False
+        self._session = session
+        return True
+
+    def set_pin(self, old: str, new: str) -> None:
+        """C_SetPIN in a read-write session; a wrong ``old`` spends a try."""
+        try:
+            with self._token.open(rw=True) as session:
+                session.set_pin(old, new)
+        except p11.PinIncorrect:
+            left = self.tries_left()
+            raise (
+                PinBlockedError(reader=self.reader)
+                if not left
+                else PinInvalidError(left, reader=self.reader)
+            ) from None
+        except p11.PinLocked:
+            raise PinBlockedError(reader=self.reader) from None
+        except (p11.PinLenRange, p11.PinInvalid):
+            raise PinFormatError(reader=self.reader) from None
+
     def value(self, kind: ObjectClass, label: str) -> bytes:
         """CKA_VALUE of the one object of ``kind`` labelled ``label``."""
         found = list(self._session.get_objects({Attribute.CLASS: kind, Attribute.LABEL: label}))

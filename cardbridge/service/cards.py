@@ -28,7 +28,9 @@ from cryptography.hazmat.primitives import serialization
 from cardbridge.auth.signing import sign_challenge
 from cardbridge.auth.token import AuthToken
 from cardbridge.cards.cps import CpsSession
+from cardbridge.cards.cps_card import CpsCard, CpsCardConnection
 from cardbridge.cards.models import PinStatus, Practitioner, VitaleCard
+from cardbridge.cards.pkcs11_backend import NO_APDU_MESSAGE
 from cardbridge.cards.vitale import VitaleSession
 from cardbridge.errors import (
     CardBridgeError,
@@ -36,6 +38,7 @@ from cardbridge.errors import (
     PinInvalidError,
     PinRequiredError,
     PukInvalidError,
+    WrongCardTypeError,
 )
 from cardbridge.pcsc.atr import CardFamily
 from cardbridge.service.authorities import CertificateAuthorities
@@ -52,8 +55,13 @@ T = TypeVar("T")
 DEFAULT_PIN_SESSION_MINUTES = 10
 
 
-def _cps(access: CardAccess) -> CpsSession:
-    return access.memory.session(CpsSession, lambda: CpsSession(access.connection))
+def _cps(access: CardAccess) -> CpsCard:
+    """The CPS session of the reader's connection: the connection's own when it is one
+    (a PKCS#11 token), else cardbridge's APDUs over it, opened once per connection."""
+    connection = access.connection
+    if isinstance(connection, CpsCardConnection):
+        return connection.cps
+    return access.memory.session(CpsSession, lambda: CpsSession(connection))
 
 
 def _lock_card(access: CardAccess) -> None:
@@ -142,7 +150,7 @@ class CardService:
 
     async def run_cps(
         self,
-        operation: Callable[[CpsSession], T],
+        operation: Callable[[CpsCard], T],
         reader: str | None = None,
         *,
         changes_card: bool,
@@ -307,6 +315,8 @@ class CardService:
 
     async def vitale(self, reader: str | None = None) -> Snapshot[VitaleCard]:
         """The Vitale card, its insured and beneficiaries."""
+        if self.readers.backend.kind == "pkcs11":
+            raise WrongCardTypeError(NO_APDU_MESSAGE)
         slot = self.readers.choose(CardFamily.VITALE, reader)
         cached = slot.memory.vitale
         if cached is not None:
