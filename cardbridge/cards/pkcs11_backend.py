@@ -24,10 +24,12 @@ from contextlib import contextmanager
 from typing import Literal
 
 import pkcs11
-from pkcs11 import SlotFlag, _pkcs11
+from pkcs11 import SlotFlag, TokenFlag, _pkcs11
 from pkcs11 import exceptions as p11
+from pkcs11.types import Slot
 
 from cardbridge.cards.cps_pkcs11 import Pkcs11CpsSession
+from cardbridge.cards.pkcs11_token import serialised
 from cardbridge.errors import CardError, ConfigError, PcscError
 from cardbridge.pcsc.atr import CardFamily
 from cardbridge.pcsc.readers import EventHub, EventKind, ReaderEvent, ReaderState
@@ -43,6 +45,7 @@ NO_APDU_MESSAGE = (
 )
 
 
+@serialised
 def load_module(module: str) -> _pkcs11.lib:
     """The PKCS#11 module at ``module``, loaded (once per process) and initialised."""
     try:
@@ -51,6 +54,7 @@ def load_module(module: str) -> _pkcs11.lib:
         raise ConfigError(f"Cannot load the PKCS#11 module {module}: {error}.") from None
 
 
+@serialised
 def slot_states(module: str) -> list[ReaderState]:
     """Every slot of ``module`` as a reader, asked now, in name order; a token is a CPS."""
     try:
@@ -61,8 +65,18 @@ def slot_states(module: str) -> list[ReaderState]:
     for slot in slots:
         name = str(slot.slot_description).strip()
         present = bool(slot.flags & SlotFlag.TOKEN_PRESENT)
-        states[name] = ReaderState(name, present, None, CardFamily.CPS if present else None)
+        states[name] = ReaderState(name, present, None, _family(slot) if present else None)
     return sorted(states.values(), key=lambda state: state.name)
+
+
+def _family(slot: Slot) -> CardFamily:
+    """A CPS for an initialised token; an uninitialised one (a blank token, such as the
+    free slot SoftHSM2 always shows) is an unknown card."""
+    try:
+        flags = slot.get_token().flags
+    except p11.PKCS11Error:  # taken out between the two calls
+        return CardFamily.UNKNOWN
+    return CardFamily.CPS if flags & TokenFlag.TOKEN_INITIALIZED else CardFamily.UNKNOWN
 
 
 class Pkcs11Connection:

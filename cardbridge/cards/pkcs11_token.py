@@ -10,7 +10,10 @@ PKCS#11 gives: ``USER_PIN_COUNT_LOW`` (a try was wasted), ``USER_PIN_FINAL_TRY``
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import threading
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 import pkcs11
 from pkcs11 import Attribute, Mechanism, ObjectClass, TokenFlag
@@ -30,10 +33,31 @@ from cardbridge.errors import (
 PIN_MAX_TRIES = 3
 """The CPS PIN's tries (a real CPS3's CHV 1; the Cryptolib assumes 3 for the CPS4)."""
 
+MODULE_LOCK = threading.RLock()
+"""Held around every PKCS#11 call of this process. python-pkcs11 initialises a module
+with ``C_Initialize(NULL)``, which tells the module that no two threads call it at once
+(PKCS#11 v2.40, 5.4): SoftHSM2 then takes no locks of its own and crashes when the slot
+monitor and a reader's worker call it together."""
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def serialised(function: Callable[P, R]) -> Callable[P, R]:
+    """``function`` run while holding :data:`MODULE_LOCK`."""
+
+    @functools.wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with MODULE_LOCK:
+            return function(*args, **kwargs)
+
+    return run
+
 
 class Pkcs11Token:
     """The token in one slot of a PKCS#11 module, and one session to it."""
 
+    @serialised
     def __init__(self, module: str, reader: str | None = None) -> None:
         try:
             library = pkcs11.lib(module)
@@ -51,13 +75,15 @@ class Pkcs11Token:
         self._token = slots[0].get_token()
         self._session: Any = self._token.open()
 
+    @serialised
     def close(self) -> None:
         self._session.close()
 
     @property
     def label(self) -> str:
-        return str(self._token.label).strip()
+        return str(self._token.label).strip()  # read when the token was found: no call
 
+    @serialised
     def tries_left(self) -> int:
         """Tries left as the token's flags tell them (see the module docstring)."""
         flags = self._slot.get_token().flags  # asked again: the token's info is a snapshot
@@ -69,6 +95,7 @@ class Pkcs11Token:
             return PIN_MAX_TRIES - 1
         return PIN_MAX_TRIES
 
+    @serialised
     def login(self, pin: str) -> None:
         """C_Login as the user, once; the PIN errors say how many tries are left."""
         try:
@@ -87,6 +114,7 @@ class Pkcs11Token:
         self._session.close()
         self._session = session
 
+    @serialised
     def logout(self) -> bool:
         """C_Logout (the session logged in is closed, a fresh one opened): nothing signs
         without the PIN again. ``False`` when the module refused."""
@@ -98,6 +126,7 @@ class Pkcs11Token:
         self._session = session
         return True
 
+    @serialised
     def set_pin(self, old: str, new: str) -> None:
         """C_SetPIN in a read-write session; a wrong ``old`` spends a try."""
         try:
@@ -115,6 +144,7 @@ class Pkcs11Token:
         except (p11.PinLenRange, p11.PinInvalid):
             raise PinFormatError(reader=self.reader) from None
 
+    @serialised
     def value(self, kind: ObjectClass, label: str) -> bytes:
         """CKA_VALUE of the one object of ``kind`` labelled ``label``."""
         found = list(self._session.get_objects({Attribute.CLASS: kind, Attribute.LABEL: label}))
@@ -127,10 +157,12 @@ class Pkcs11Token:
             raise CardDataError(f"The card has no {label}.", reader=self.reader)
         return bytes(found[0][Attribute.VALUE])
 
+    @serialised
     def labels(self, kind: ObjectClass) -> list[str]:
         """Labels of the objects of ``kind`` this session sees."""
         return [str(o[Attribute.LABEL]) for o in self._session.get_objects({Attribute.CLASS: kind})]
 
+    @serialised
     def sign(self, key_label: str, mechanism: Mechanism, data: bytes) -> bytes:
         """C_Sign with the private key labelled ``key_label``."""
         keys = list(
