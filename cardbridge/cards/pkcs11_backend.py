@@ -54,6 +54,12 @@ def load_module(module: str) -> _pkcs11.lib:
         raise ConfigError(f"Cannot load the PKCS#11 module {module}: {error}.") from None
 
 
+def describe_module(module: str) -> str:
+    """Who made the module and what it calls itself (C_GetInfo), loading it if needed."""
+    library = load_module(module)
+    return f"{library.manufacturer_id.strip()} {library.library_description.strip()}".strip()
+
+
 @serialised
 def slot_states(module: str) -> list[ReaderState]:
     """Every slot of ``module`` as a reader, asked now, in name order; a token is a CPS."""

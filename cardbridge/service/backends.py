@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cardbridge.cards.pkcs11_backend import Pkcs11Backend, load_module, slot_states
+from cardbridge.cards.pkcs11_backend import Pkcs11Backend, describe_module, slot_states
 from cardbridge.config import Settings
 from cardbridge.emulator.inprocess import demo_backend
 from cardbridge.emulator.keys import KeySource, generate_key
@@ -48,12 +48,11 @@ def choose_backend(settings: Settings, *, keys: KeySource = generate_key) -> Bac
         return BackendChoice(_demo(settings, keys), "emulated readers (demo CPS and Vitale cards)")
     if settings.card_backend == "pkcs11":
         module = str(settings.pkcs11_module)
-        library = load_module(module)  # ConfigError now rather than at the first request
+        described = describe_module(module)  # ConfigError now, not at the first request
         slots = slot_states(module)
         return BackendChoice(
             Pkcs11Backend(module),
-            f"PKCS#11 module {module} ({str(library.library_description).strip()}, "
-            f"{len(slots)} slot(s)): CPS only",
+            f"PKCS#11 module {module} ({described}, {len(slots)} slot(s)): CPS only",
         )
     pcsc = PcscBackend(busy_timeout=settings.card_busy_timeout)
     try:
