@@ -135,7 +135,7 @@ class Settings(BaseSettings):
     pkcs11_module: Path | None = Field(
         None,
         description="The PKCS#11 module (.so) for `card_backend = pkcs11`, e.g. the "
-        "Cryptolib's libcps3_pkcs11_lux.so or OpenSC's opensc-pkcs11.so.",
+        "Cryptolib's libcps3_pkcs11.so or OpenSC's opensc-pkcs11.so.",
     )
     card_busy_timeout: float = Field(
         BUSY_TIMEOUT,

@@ -1,8 +1,8 @@
 """The slots of a PKCS#11 module as the bridge's readers (``card_backend = pkcs11``).
 
 A :class:`Pkcs11Backend` is a :class:`~cardbridge.pcsc.readers.ReaderBackend` of kind
-``pkcs11``: each slot of the module is a reader named by its description (OpenSC and
-the Cryptolib name a slot after its PC/SC reader), and a token in it is a CPS. Its
+``pkcs11``: each slot of the module is a reader named by its description (OpenSC names
+a slot after its PC/SC reader), and an initialised token in it is a CPS. Its
 "connection" is a :class:`Pkcs11Connection`, which carries no APDUs: it *is* a PKCS#11
 session with the token, whose :attr:`~Pkcs11Connection.cps` the card service uses in
 place of :class:`~cardbridge.cards.cps.CpsSession`. The Vitale card is not a PKCS#11

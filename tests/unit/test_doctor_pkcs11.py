@@ -12,7 +12,7 @@ from cardbridge.pcsc.readers import ReaderState
 from tests.support.doctor_facts import HEALTHY_LOCAL, HEALTHY_PCSC
 from tests.support.softhsm import SoftHsmCps
 
-MODULE = "/usr/lib/cryptolib/libcps3_pkcs11_lux.so"
+MODULE = "/usr/local/lib/libcps3_pkcs11.so"
 CPS = ReaderState("Reader 00 00", True, None, CardFamily.CPS)
 EMPTY = ReaderState("Reader 00 00", False)
 
