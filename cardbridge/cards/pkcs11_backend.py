@@ -67,12 +67,22 @@ def slot_states(module: str) -> list[ReaderState]:
         slots = load_module(module).get_slots(token_present=False)
     except p11.PKCS11Error as error:
         raise PcscError(f"The PKCS#11 module cannot list its slots: {error!r}.") from None
-    states = {}
+    states: dict[str, ReaderState] = {}
     for slot in slots:
         name = str(slot.slot_description).strip()
         present = bool(slot.flags & SlotFlag.TOKEN_PRESENT)
-        states[name] = ReaderState(name, present, None, _family(slot) if present else None)
+        state = ReaderState(name, present, None, _family(slot) if present else None)
+        # A module may show several slots for one reader (OpenSC: one per application):
+        # the reader holds a CPS when any of them does.
+        if _rank(state) >= _rank(states.get(name)):
+            states[name] = state
     return sorted(states.values(), key=lambda state: state.name)
+
+
+def _rank(state: ReaderState | None) -> int:
+    if state is None:
+        return 0
+    return 3 if state.family is CardFamily.CPS else 2 if state.card_present else 1
 
 
 def _family(slot: Slot) -> CardFamily:
