@@ -30,7 +30,7 @@ from pkcs11.types import Slot
 
 from cardbridge.cards.cps_pkcs11 import Pkcs11CpsSession
 from cardbridge.cards.pkcs11_token import serialised
-from cardbridge.errors import CardError, ConfigError, PcscError
+from cardbridge.errors import CardBridgeError, CardError, ConfigError, PcscError
 from cardbridge.pcsc.atr import CardFamily
 from cardbridge.pcsc.readers import EventHub, EventKind, ReaderEvent, ReaderState
 
@@ -130,8 +130,8 @@ class Pkcs11Connection:
         """C_CloseSession (C_Logout first when logged in); idempotent."""
         try:
             self._cps.close()
-        except p11.PKCS11Error as error:
-            log.debug("closing the PKCS#11 session on %s: %r", self.reader, error)
+        except CardBridgeError as error:  # the card left: its session went with it
+            log.debug("closing the PKCS#11 session on %s: %s", self.reader, error.code)
 
     def __enter__(self) -> Pkcs11Connection:
         return self

@@ -20,8 +20,10 @@ from pkcs11 import Attribute, Mechanism, ObjectClass, TokenFlag
 from pkcs11 import exceptions as p11
 
 from cardbridge.errors import (
+    CardCommunicationError,
     CardDataError,
     CardError,
+    CardRemovedError,
     ConfigError,
     PinBlockedError,
     PinFormatError,
@@ -54,10 +56,43 @@ def serialised(function: Callable[P, R]) -> Callable[P, R]:
     return run
 
 
+# What a module answers once the card left: its sessions are gone with it.
+_REMOVED = (
+    p11.TokenNotPresent,
+    p11.DeviceRemoved,
+    p11.SessionHandleInvalid,
+    p11.SessionClosed,
+    p11.TokenNotRecognised,
+)
+
+
+def token_call(method: Callable[P, R]) -> Callable[P, R]:
+    """A :class:`Pkcs11Token` method run while holding :data:`MODULE_LOCK`, a removed
+    card answered as ``card_removed`` and any other unexpected PKCS#11 failure as
+    ``card_communication_error`` (the errors a method expects are mapped in it)."""
+
+    @functools.wraps(method)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        reader = getattr(args[0], "reader", None)
+        with MODULE_LOCK:
+            try:
+                return method(*args, **kwargs)
+            except _REMOVED:
+                raise CardRemovedError(reader=reader) from None
+            except p11.PKCS11Error as error:
+                raise CardCommunicationError(
+                    f"The card's middleware failed ({type(error).__name__}). Remove the "
+                    "card and insert it again.",
+                    reader=reader,
+                ) from None
+
+    return run
+
+
 class Pkcs11Token:
     """The token in one slot of a PKCS#11 module, and one session to it."""
 
-    @serialised
+    @token_call
     def __init__(self, module: str, reader: str | None = None) -> None:
         try:
             library = pkcs11.lib(module)
@@ -75,7 +110,7 @@ class Pkcs11Token:
         self._token = slots[0].get_token()
         self._session: Any = self._token.open()
 
-    @serialised
+    @token_call
     def close(self) -> None:
         self._session.close()
 
@@ -83,7 +118,7 @@ class Pkcs11Token:
     def label(self) -> str:
         return str(self._token.label).strip()  # read when the token was found: no call
 
-    @serialised
+    @token_call
     def tries_left(self) -> int:
         """Tries left as the token's flags tell them (see the module docstring)."""
         flags = self._slot.get_token().flags  # asked again: the token's info is a snapshot
@@ -95,7 +130,7 @@ class Pkcs11Token:
             return PIN_MAX_TRIES - 1
         return PIN_MAX_TRIES
 
-    @serialised
+    @token_call
     def login(self, pin: str) -> None:
         """C_Login as the user, once; the PIN errors say how many tries are left."""
         try:
@@ -114,7 +149,7 @@ class Pkcs11Token:
         self._session.close()
         self._session = session
 
-    @serialised
+    @token_call
     def logout(self) -> bool:
         """C_Logout (the session logged in is closed, a fresh one opened): nothing signs
         without the PIN again. ``False`` when the module refused."""
@@ -126,7 +161,7 @@ class Pkcs11Token:
         self._session = session
         return True
 
-    @serialised
+    @token_call
     def set_pin(self, old: str, new: str) -> None:
         """C_SetPIN in a read-write session; a wrong ``old`` spends a try."""
         try:
@@ -144,7 +179,7 @@ class Pkcs11Token:
         except (p11.PinLenRange, p11.PinInvalid):
             raise PinFormatError(reader=self.reader) from None
 
-    @serialised
+    @token_call
     def value(self, kind: ObjectClass, label: str) -> bytes:
         """CKA_VALUE of the one object of ``kind`` labelled ``label``."""
         found = list(self._session.get_objects({Attribute.CLASS: kind, Attribute.LABEL: label}))
@@ -157,12 +192,12 @@ class Pkcs11Token:
             raise CardDataError(f"The card has no {label}.", reader=self.reader)
         return bytes(found[0][Attribute.VALUE])
 
-    @serialised
+    @token_call
     def labels(self, kind: ObjectClass) -> list[str]:
         """Labels of the objects of ``kind`` this session sees."""
         return [str(o[Attribute.LABEL]) for o in self._session.get_objects({Attribute.CLASS: kind})]
 
-    @serialised
+    @token_call
     def sign(self, key_label: str, mechanism: Mechanism, data: bytes) -> bytes:
         """C_Sign with the private key labelled ``key_label``."""
         keys = list(
