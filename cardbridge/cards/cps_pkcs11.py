@@ -113,7 +113,7 @@ class Pkcs11CpsSession:
         """Not through PKCS#11: the PUK is the middleware's business (docs/cps-card.md)."""
         raise CardError(
             "With the PKCS#11 middleware, unblock the CPS with the middleware's own tool "
-            "(the Cryptolib's CPS manager), or set card_backend = pcsc.",
+            "(the Cryptolib's), or set card_backend = pcsc.",
             reader=self.reader,
         )
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 import pkcs11
-from pkcs11 import Attribute, Mechanism, ObjectClass, TokenFlag
+from pkcs11 import Attribute, Mechanism, ObjectClass, TokenFlag, UserType
 from pkcs11 import exceptions as p11
 
 from cardbridge.errors import (
@@ -132,7 +132,13 @@ class Pkcs11Token:
 
     @token_call
     def login(self, pin: str) -> None:
-        """C_Login as the user, once; the PIN errors say how many tries are left."""
+        """C_Login as the user, once; the PIN errors say how many tries are left.
+
+        Logged in already, the token is logged out first (C_Login would answer
+        ``CKR_USER_ALREADY_LOGGED_IN``): the PIN is presented anew, as a VERIFY presents it
+        to the card, and a wrong one leaves the token locked, as it leaves the card."""
+        if self._session.user_type != UserType.NOBODY:
+            self.logout()
         try:
             session = self._token.open(user_pin=pin)
         except p11.PinIncorrect:

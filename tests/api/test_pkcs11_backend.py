@@ -160,3 +160,29 @@ def test_vitale_routes_say_to_use_pcsc(pair: Pair) -> None:
     assert answer.status_code == 409
     assert answer.json()["code"] == "wrong_card_type"
     assert "card_backend = pcsc" in answer.json()["detail"]
+
+
+def test_changing_the_pin_with_c_setpin(pair: Pair) -> None:
+    try:
+        changed = pair.both(
+            "POST", "/v1/cps/pin/change", json={"old_pin": USER_PIN, "new_pin": "2468"}
+        )
+        assert _same(changed) == {"changed": True}
+        wrong = _same(pair.both("POST", "/v1/cps/pin/verify", json={"pin": USER_PIN}), 401)
+        assert wrong["code"] == "pin_invalid"  # type: ignore[index]
+        _same(pair.both("POST", "/v1/cps/pin/verify", json={"pin": "2468"}))
+        wrong_old = {"old_pin": "1111", "new_pin": "1357"}
+        refused = _same(pair.both("POST", "/v1/cps/pin/change", json=wrong_old), 401)
+        assert (refused["code"], refused["tries_left"]) == ("pin_invalid", 2)  # type: ignore[index]
+    finally:  # the token and the card are shared by the session's tests
+        back = {"old_pin": "2468", "new_pin": USER_PIN}
+        for client in (pair.pcsc, pair.pkcs11):
+            client.post("/v1/cps/pin/change", json=back)
+    _same(pair.both("POST", "/v1/cps/pin/verify", json={"pin": USER_PIN}))
+
+
+def test_unblocking_is_left_to_the_middleware(pair: Pair) -> None:
+    body = {"puk": "12345678", "new_pin": USER_PIN, "confirm_last_try": True}
+    answer = pair.pkcs11.post("/v1/cps/pin/unblock", json=body)
+    assert answer.json()["code"] == "card_error"
+    assert "card_backend = pcsc" in answer.json()["detail"]
