@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from cryptography import x509
@@ -27,8 +28,7 @@ from cryptography.hazmat.primitives import serialization
 
 from cardbridge.auth.signing import sign_challenge
 from cardbridge.auth.token import AuthToken
-from cardbridge.cards.cps import CpsSession
-from cardbridge.cards.cps_card import CpsCard, CpsCardConnection
+from cardbridge.cards.cps_card import CpsCard, open_cps
 from cardbridge.cards.models import PinStatus, Practitioner, VitaleCard
 from cardbridge.cards.pkcs11_backend import NO_APDU_MESSAGE
 from cardbridge.cards.vitale import VitaleSession
@@ -55,13 +55,19 @@ T = TypeVar("T")
 DEFAULT_PIN_SESSION_MINUTES = 10
 
 
+@dataclass(frozen=True)
+class _CpsOfConnection:
+    """The memory's key for the CPS session of the reader's connection."""
+
+    card: CpsCard
+
+
 def _cps(access: CardAccess) -> CpsCard:
-    """The CPS session of the reader's connection: the connection's own when it is one
-    (a PKCS#11 token), else cardbridge's APDUs over it, opened once per connection."""
-    connection = access.connection
-    if isinstance(connection, CpsCardConnection):
-        return connection.cps
-    return access.memory.session(CpsSession, lambda: CpsSession(connection))
+    """The CPS session of the reader's connection (:func:`open_cps`), opened once per
+    connection: a cached session does not touch the connection again."""
+    return access.memory.session(
+        _CpsOfConnection, lambda: _CpsOfConnection(open_cps(access.connection))
+    ).card
 
 
 def _lock_card(access: CardAccess) -> None:
