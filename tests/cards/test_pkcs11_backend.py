@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -108,6 +109,8 @@ def test_the_command_line_reads_the_cps_through_the_module(softhsm: SoftHsmCps) 
     ]
     readers = json.loads(_cli(softhsm, "readers", "--json").stdout)
     assert practitioner["reader"] in [r["name"] for r in readers if r["card_type"] == "cps"]
+    table = _cli(softhsm, "readers").stdout
+    assert re.search(rf"{re.escape(practitioner['reader'])}\s+CPS \(PKCS#11 token\)", table)
     vitale = _cli(softhsm, "read", "vitale")
     assert vitale.returncode != 0
     assert "card_backend = pcsc" in vitale.stderr
