@@ -1,19 +1,18 @@
-"""Choosing where readers come from: PC/SC, or the built-in emulated readers.
+"""Choosing where readers come from, for the command line: the same choice as the server's.
 
-The command line and the server share this choice so that ``CARDBRIDGE_EMULATOR=true``
-(or ``emulator = true`` in the config file) makes every command use the demo cards.
+The command line and the server share :func:`cardbridge.service.backends.configured_backend`
+so that ``CARDBRIDGE_EMULATOR=true`` or ``card_backend = "pkcs11"`` (environment or config
+file) makes every command use the same readers.
 """
 
 from __future__ import annotations
 
 from cardbridge.config import Settings
-from cardbridge.emulator.inprocess import demo_backend
-from cardbridge.pcsc.backend import PcscBackend
 from cardbridge.pcsc.readers import ReaderBackend
+from cardbridge.service.backends import configured_backend
 
 
 def open_backend(settings: Settings, *, emulator: bool = False) -> ReaderBackend:
-    """The emulated demo readers when asked (``emulator`` or the setting), else PC/SC."""
-    if emulator or settings.emulator:
-        return demo_backend(data_dir=settings.data_dir)
-    return PcscBackend(busy_timeout=settings.card_busy_timeout)
+    """The emulated demo readers when asked (``emulator`` or the setting), the PKCS#11
+    module's slots with ``card_backend = pkcs11``, else PC/SC."""
+    return configured_backend(settings, emulator=emulator)

@@ -16,7 +16,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -126,6 +126,17 @@ class Settings(BaseSettings):
         description="Where the bridge keeps the paired status pages and the web "
         "applications the clinician approved (default: the config dir).",
     )
+    card_backend: Literal["pcsc", "pkcs11"] = Field(
+        "pcsc",
+        description="How the bridge talks to the CPS: `pcsc` (its own APDUs through pcscd: "
+        "CPS and Vitale) or `pkcs11` (through the PKCS#11 module `pkcs11_module`, e.g. the "
+        "ANS Cryptolib CPS: the CPS only, see docs/cps-card.md).",
+    )
+    pkcs11_module: Path | None = Field(
+        None,
+        description="The PKCS#11 module (.so) for `card_backend = pkcs11`, e.g. the "
+        "Cryptolib's libcps3_pkcs11.so or OpenSC's opensc-pkcs11.so.",
+    )
     card_busy_timeout: float = Field(
         BUSY_TIMEOUT,
         ge=0.1,
@@ -148,6 +159,14 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _module_for_pkcs11(self) -> Settings:
+        if self.card_backend == "pkcs11" and self.pkcs11_module is None:
+            raise ValueError(
+                "card_backend = pkcs11 needs pkcs11_module (the path of the PKCS#11 module)"
+            )
+        return self
 
     @classmethod
     def settings_customise_sources(

@@ -12,7 +12,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.pki import TestPki
+from cardbridge.emulator.profiles import CpsProfile, load_profile
 from tests.support import fuzzing  # noqa: F401 - loads the Hypothesis profile
+from tests.support.softhsm import SoftHsmCps, softhsm_cps
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -61,3 +63,15 @@ def key_pool() -> KeyPool:
 def issuer(test_pki: TestPki) -> PkiIssuer:
     """Issues emulated cards' certificates from the session's test PKI."""
     return PkiIssuer(test_pki)
+
+
+@pytest.fixture(scope="session")
+def softhsm(
+    tmp_path_factory: pytest.TempPathFactory, key_pool: KeyPool, issuer: PkiIssuer
+) -> SoftHsmCps:
+    """The demo CPS twice: an emulated card, and a SoftHSM2 token holding the same keys,
+    certificates and data under the Cryptolib's labels (one per session: SoftHSM2 reads
+    its configuration once per process)."""
+    profile = load_profile("demo-cps")
+    assert isinstance(profile, CpsProfile)
+    return softhsm_cps(tmp_path_factory.mktemp("softhsm"), profile, key_pool, issuer)

@@ -16,7 +16,7 @@ from cardbridge.auth.token import TOKEN_FORMAT
 from cardbridge.cards.models import ReaderInfo
 from cardbridge.layouts import cps
 
-Backend = Literal["pcsc", "emulator"]
+Backend = Literal["pcsc", "emulator", "pkcs11"]
 ServiceState = Literal["up", "down"]
 # Generous bounds: they cap work and memory, the card and the verifier check the rest.
 _NONCE_MAX = 1024

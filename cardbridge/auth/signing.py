@@ -5,13 +5,13 @@ from __future__ import annotations
 from cardbridge import __version__
 from cardbridge.auth.origin import normalize_origin
 from cardbridge.auth.token import AuthToken, signed_message
-from cardbridge.cards.cps import CpsSession
+from cardbridge.cards.cps_card import CpsCard
 
 APP_VERSION = f"cardbridge/{__version__}"
 
 
 def sign_challenge(
-    session: CpsSession, origin: str, nonce: str, *, pin: str | None = None
+    session: CpsCard, origin: str, nonce: str, *, pin: str | None = None
 ) -> AuthToken:
     """A Web eID 1.0 token: the card's RS256 signature of ``SHA-256(origin) || SHA-256(nonce)``.
 

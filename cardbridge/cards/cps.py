@@ -50,7 +50,8 @@ class CpsCertificates:
     signature: bytes
 
 
-def _check_pin_shape(secret: str, what: str = "PIN") -> None:
+def check_pin_shape(secret: str, what: str = "PIN") -> None:
+    """Refuse a PIN of the wrong shape (digits, the layout's lengths) before a try is spent."""
     if not (
         secret.isascii()
         and secret.isdigit()
@@ -211,7 +212,7 @@ class CpsSession(CardSession):
 
     def verify_pin(self, pin: str) -> None:
         """VERIFY once with ``pin``; raise the PIN error the card's answer means."""
-        _check_pin_shape(pin)
+        check_pin_shape(pin)
         with self._operation():
             self._pin_command(Ins.VERIFY, 0x00, cps.pin_block(pin))
 
@@ -227,8 +228,8 @@ class CpsSession(CardSession):
 
     def change_pin(self, old: str, new: str) -> None:
         """Change the PIN (the old one is checked by the card: a wrong one spends a try)."""
-        _check_pin_shape(old)
-        _check_pin_shape(new, "new PIN")
+        check_pin_shape(old)
+        check_pin_shape(new, "new PIN")
         with self._operation():
             self._pin_command(
                 Ins.CHANGE_REFERENCE_DATA, 0x00, cps.pin_block(old) + cps.pin_block(new)
@@ -238,7 +239,7 @@ class CpsSession(CardSession):
         """Unblock the PIN with the PUK and set ``new_pin``."""
         if not (puk.isascii() and puk.isdigit() and len(puk) == cps.PUK_LENGTH):
             raise PinFormatError(f"The PUK (unblocking code) is {cps.PUK_LENGTH} digits.")
-        _check_pin_shape(new_pin, "new PIN")
+        check_pin_shape(new_pin, "new PIN")
         with self._operation():
             response = self._protocol.transceive(
                 CommandApdu(

@@ -4,9 +4,10 @@ the ANS Cryptolib is the middleware (docs/cps-card.md, "The PKCS#11 road").
 :class:`Pkcs11CpsSession` gives what :class:`~cardbridge.cards.cps.CpsSession` gives,
 from the objects the middleware shows under the Cryptolib's labels: the practitioner
 from the ``CPS_*`` data objects and the certificates, the PIN by C_Login (tries from
-the token's flags), the two keys by label. What is not there yet: the settings
-(``card_backend``), ``cardbridge doctor``, reader events from slot events, and the API
-on this backend.
+the token's flags), the two keys by label. It satisfies
+:class:`~cardbridge.cards.cps_card.CpsCard`, so the card service serves it like the PC/SC
+session (:mod:`cardbridge.cards.pkcs11_backend` makes its slots readers). Unblocking the
+PIN with the PUK is left to the middleware's own tools.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ import hashlib
 from pkcs11 import Mechanism, ObjectClass
 
 from cardbridge.cards.certificates import check_card_certificates, parse_practitioner_certificate
-from cardbridge.cards.cps import SHA256_DIGEST_INFO, CpsCertificates
+from cardbridge.cards.cps import SHA256_DIGEST_INFO, CpsCertificates, check_pin_shape
 from cardbridge.cards.cps_models import practitioner_model, situation_model
 from cardbridge.cards.models import PinStatus, Practitioner, Situation
 from cardbridge.cards.pkcs11_token import PIN_MAX_TRIES, Pkcs11Token
-from cardbridge.errors import PinFormatError
+from cardbridge.errors import CardError
 from cardbridge.layouts import cps, cps_pkcs15
 
 
@@ -80,6 +81,14 @@ class Pkcs11CpsSession:
             signature=self._token.value(ObjectClass.CERTIFICATE, cps_pkcs15.SIGNATURE_CERT_LABEL),
         )
 
+    def authentication_certificate(self) -> bytes:
+        """The authentication certificate (DER) alone: what a token carries."""
+        return self._token.value(ObjectClass.CERTIFICATE, cps_pkcs15.AUTHENTICATION_CERT_LABEL)
+
+    def signature_certificate(self) -> bytes:
+        """The signature certificate (DER) alone: what a VIHF's signature names."""
+        return self._token.value(ObjectClass.CERTIFICATE, cps_pkcs15.SIGNATURE_CERT_LABEL)
+
     def pin_status(self) -> PinStatus:
         """Tries left as the token's flags tell them, without spending one."""
         left = self._token.tries_left()
@@ -87,13 +96,26 @@ class Pkcs11CpsSession:
 
     def verify_pin(self, pin: str) -> None:
         """C_Login once with ``pin`` (shape checked first, as the PC/SC session does)."""
-        if not (
-            pin.isascii() and pin.isdigit() and cps.PIN_MIN_LENGTH <= len(pin) <= cps.PIN_MAX_LENGTH
-        ):
-            raise PinFormatError(
-                f"The PIN must be {cps.PIN_MIN_LENGTH} to {cps.PIN_MAX_LENGTH} digits."
-            )
+        check_pin_shape(pin)
         self._token.login(pin)
+
+    def deauthenticate(self) -> bool:
+        """C_Logout: the token needs the PIN again; ``False`` when the module refused."""
+        return self._token.logout()
+
+    def change_pin(self, old: str, new: str) -> None:
+        """C_SetPIN (shapes checked first; a wrong ``old`` spends a try)."""
+        check_pin_shape(old)
+        check_pin_shape(new, "new PIN")
+        self._token.set_pin(old, new)
+
+    def unblock_pin(self, puk: str, new_pin: str) -> None:
+        """Not through PKCS#11: the PUK is the middleware's business (docs/cps-card.md)."""
+        raise CardError(
+            "With the PKCS#11 middleware, unblock the CPS with the middleware's own tool "
+            "(the Cryptolib's), or set card_backend = pcsc.",
+            reader=self.reader,
+        )
 
     def authenticate(self, message: bytes) -> bytes:
         """RS256 signature of ``message`` with ``CPS_PRIV_AUT`` (RSA PKCS#1 on a DigestInfo)."""

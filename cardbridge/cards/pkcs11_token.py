@@ -10,15 +10,20 @@ PKCS#11 gives: ``USER_PIN_COUNT_LOW`` (a try was wasted), ``USER_PIN_FINAL_TRY``
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import threading
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 import pkcs11
-from pkcs11 import Attribute, Mechanism, ObjectClass, TokenFlag
+from pkcs11 import Attribute, Mechanism, ObjectClass, TokenFlag, UserType
 from pkcs11 import exceptions as p11
 
 from cardbridge.errors import (
+    CardCommunicationError,
     CardDataError,
     CardError,
+    CardRemovedError,
     ConfigError,
     PinBlockedError,
     PinFormatError,
@@ -30,10 +35,64 @@ from cardbridge.errors import (
 PIN_MAX_TRIES = 3
 """The CPS PIN's tries (a real CPS3's CHV 1; the Cryptolib assumes 3 for the CPS4)."""
 
+MODULE_LOCK = threading.RLock()
+"""Held around every PKCS#11 call of this process. python-pkcs11 initialises a module
+with ``C_Initialize(NULL)``, which tells the module that no two threads call it at once
+(PKCS#11 v2.40, 5.4): SoftHSM2 then takes no locks of its own and crashes when the slot
+monitor and a reader's worker call it together."""
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def serialised(function: Callable[P, R]) -> Callable[P, R]:
+    """``function`` run while holding :data:`MODULE_LOCK`."""
+
+    @functools.wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with MODULE_LOCK:
+            return function(*args, **kwargs)
+
+    return run
+
+
+# What a module answers once the card left: its sessions are gone with it.
+_REMOVED = (
+    p11.TokenNotPresent,
+    p11.DeviceRemoved,
+    p11.SessionHandleInvalid,
+    p11.SessionClosed,
+    p11.TokenNotRecognised,
+)
+
+
+def token_call(method: Callable[P, R]) -> Callable[P, R]:
+    """A :class:`Pkcs11Token` method run while holding :data:`MODULE_LOCK`, a removed
+    card answered as ``card_removed`` and any other unexpected PKCS#11 failure as
+    ``card_communication_error`` (the errors a method expects are mapped in it)."""
+
+    @functools.wraps(method)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        reader = getattr(args[0], "reader", None)
+        with MODULE_LOCK:
+            try:
+                return method(*args, **kwargs)
+            except _REMOVED:
+                raise CardRemovedError(reader=reader) from None
+            except p11.PKCS11Error as error:
+                raise CardCommunicationError(
+                    f"The card's middleware failed ({type(error).__name__}). Remove the "
+                    "card and insert it again.",
+                    reader=reader,
+                ) from None
+
+    return run
+
 
 class Pkcs11Token:
     """The token in one slot of a PKCS#11 module, and one session to it."""
 
+    @token_call
     def __init__(self, module: str, reader: str | None = None) -> None:
         try:
             library = pkcs11.lib(module)
@@ -51,13 +110,15 @@ class Pkcs11Token:
         self._token = slots[0].get_token()
         self._session: Any = self._token.open()
 
+    @token_call
     def close(self) -> None:
         self._session.close()
 
     @property
     def label(self) -> str:
-        return str(self._token.label).strip()
+        return str(self._token.label).strip()  # read when the token was found: no call
 
+    @token_call
     def tries_left(self) -> int:
         """Tries left as the token's flags tell them (see the module docstring)."""
         flags = self._slot.get_token().flags  # asked again: the token's info is a snapshot
@@ -69,8 +130,15 @@ class Pkcs11Token:
             return PIN_MAX_TRIES - 1
         return PIN_MAX_TRIES
 
+    @token_call
     def login(self, pin: str) -> None:
-        """C_Login as the user, once; the PIN errors say how many tries are left."""
+        """C_Login as the user, once; the PIN errors say how many tries are left.
+
+        Logged in already, the token is logged out first (C_Login would answer
+        ``CKR_USER_ALREADY_LOGGED_IN``): the PIN is presented anew, as a VERIFY presents it
+        to the card, and a wrong one leaves the token locked, as it leaves the card."""
+        if self._session.user_type != UserType.NOBODY:
+            self.logout()
         try:
             session = self._token.open(user_pin=pin)
         except p11.PinIncorrect:
@@ -87,6 +155,37 @@ class Pkcs11Token:
         self._session.close()
         self._session = session
 
+    @token_call
+    def logout(self) -> bool:
+        """C_Logout (the session logged in is closed, a fresh one opened): nothing signs
+        without the PIN again. ``False`` when the module refused."""
+        try:
+            session = self._token.open()
+            self._session.close()  # python-pkcs11 calls C_Logout first when logged in
+        except p11.PKCS11Error:
+            return False
+        self._session = session
+        return True
+
+    @token_call
+    def set_pin(self, old: str, new: str) -> None:
+        """C_SetPIN in a read-write session; a wrong ``old`` spends a try."""
+        try:
+            with self._token.open(rw=True) as session:
+                session.set_pin(old, new)
+        except p11.PinIncorrect:
+            left = self.tries_left()
+            raise (
+                PinBlockedError(reader=self.reader)
+                if not left
+                else PinInvalidError(left, reader=self.reader)
+            ) from None
+        except p11.PinLocked:
+            raise PinBlockedError(reader=self.reader) from None
+        except (p11.PinLenRange, p11.PinInvalid):
+            raise PinFormatError(reader=self.reader) from None
+
+    @token_call
     def value(self, kind: ObjectClass, label: str) -> bytes:
         """CKA_VALUE of the one object of ``kind`` labelled ``label``."""
         found = list(self._session.get_objects({Attribute.CLASS: kind, Attribute.LABEL: label}))
@@ -99,10 +198,12 @@ class Pkcs11Token:
             raise CardDataError(f"The card has no {label}.", reader=self.reader)
         return bytes(found[0][Attribute.VALUE])
 
+    @token_call
     def labels(self, kind: ObjectClass) -> list[str]:
         """Labels of the objects of ``kind`` this session sees."""
         return [str(o[Attribute.LABEL]) for o in self._session.get_objects({Attribute.CLASS: kind})]
 
+    @token_call
     def sign(self, key_label: str, mechanism: Mechanism, data: bytes) -> bytes:
         """C_Sign with the private key labelled ``key_label``."""
         keys = list(

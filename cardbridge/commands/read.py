@@ -10,12 +10,13 @@ import argparse
 import sys
 
 from cardbridge.backends import open_backend
-from cardbridge.cards.cps import CpsSession
+from cardbridge.cards.cps_card import open_cps
 from cardbridge.cards.locate import find_reader
 from cardbridge.cards.models import Beneficiary, Practitioner, VitaleCard
+from cardbridge.cards.pkcs11_backend import NO_APDU_MESSAGE
 from cardbridge.cards.vitale import VitaleSession
 from cardbridge.config import load_settings
-from cardbridge.errors import PinFormatError
+from cardbridge.errors import PinFormatError, WrongCardTypeError
 from cardbridge.pcsc.atr import CardFamily
 
 
@@ -49,7 +50,7 @@ def run_cps(args: argparse.Namespace) -> int:
     state = find_reader(backend, CardFamily.CPS, args.reader)
     pin = _pin_from_stdin() if args.pin_stdin else None
     with backend.connect(state.name) as connection:
-        session = CpsSession(connection)
+        session = open_cps(connection)
         if pin is not None:
             session.verify_pin(pin)
         practitioner = session.read_practitioner(with_situations=pin is not None)
@@ -61,6 +62,8 @@ def run_cps(args: argparse.Namespace) -> int:
 
 def run_vitale(args: argparse.Namespace) -> int:
     backend = open_backend(load_settings())
+    if backend.kind == "pkcs11":
+        raise WrongCardTypeError(NO_APDU_MESSAGE)
     state = find_reader(backend, CardFamily.VITALE, args.reader)
     with backend.connect(state.name) as connection:
         card = VitaleSession(connection).read()

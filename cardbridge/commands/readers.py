@@ -10,7 +10,7 @@ from cardbridge.backends import open_backend
 from cardbridge.cards.models import ReaderInfo
 from cardbridge.config import load_settings
 from cardbridge.errors import ReaderNotFoundError
-from cardbridge.pcsc.atr import identify_atr
+from cardbridge.pcsc.atr import CardFamily, identify_atr
 from cardbridge.pcsc.readers import ReaderState
 
 
@@ -37,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
 def _describe_card(state: ReaderState) -> str:
     if not state.card_present:
         return "no card"
+    if state.atr is None and state.family is not None:  # a PKCS#11 slot: no ATR
+        return "CPS (PKCS#11 token)" if state.family is CardFamily.CPS else "PKCS#11 token"
     if state.atr is None:
         return "card not answering"
     return identify_atr(state.atr).label

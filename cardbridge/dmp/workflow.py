@@ -14,7 +14,7 @@ import pwd
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from cardbridge.cards.cps import CpsSession
+from cardbridge.cards.cps_card import CpsCard
 from cardbridge.cards.models import Practitioner, Situation
 from cardbridge.dmp.access import AccessDecision, AccessMode, decide_access
 from cardbridge.dmp.documents import (
@@ -133,7 +133,7 @@ class DmpWorkflow:
 
     def open_access(
         self,
-        session: CpsSession,
+        session: CpsCard,
         practitioner: Practitioner,
         request: AccessRequest,
         *,

@@ -25,6 +25,7 @@ from cardbridge.doctor.pcsc_facts import (
     socket_path,
     socket_unit_state,
 )
+from cardbridge.doctor.pkcs11_checks import check_pkcs11, pkcs11_facts
 from cardbridge.doctor.report import CheckResult, Report, Status
 from cardbridge.doctor.service_facts import port_facts, user_unit
 
@@ -65,13 +66,19 @@ def gather_local() -> local.LocalFacts:
         ),
         port=port_facts(settings.host, settings.port) if settings else None,
         unit=user_unit(),
+        pkcs11=(
+            pkcs11_facts(str(settings.pkcs11_module))
+            if settings and settings.card_backend == "pkcs11"
+            else None
+        ),
     )
 
 
 def run_checks(
     pcsc_facts: pcsc.PcscFacts, local_facts: local.LocalFacts, version: str = __version__
 ) -> Report:
-    """Every check, the smart-card chain first, then cardbridge's own parts."""
+    """Every check, the smart-card chain first, then cardbridge's own parts (the PKCS#11
+    module's after the configuration, when the bridge uses one)."""
     return Report.of(
         version,
         [
@@ -83,6 +90,7 @@ def run_checks(
             cards.check_cards(pcsc_facts),
             cards.check_pin(pcsc_facts),
             local.check_config(local_facts),
+            *([check_pkcs11(local_facts.pkcs11)] if local_facts.pkcs11 is not None else []),
             local.check_data_dir(local_facts),
             local.check_token(local_facts),
             local.check_trust(local_facts),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cardbridge.doctor.local_facts import ConfigFacts, DirFacts, TokenFacts, TrustFacts
+from cardbridge.doctor.pkcs11_checks import Pkcs11Facts
 from cardbridge.doctor.report import Check, CheckResult
 from cardbridge.doctor.service_facts import PortFacts, UserUnit
 
@@ -37,6 +38,7 @@ class LocalFacts:
     trust: TrustFacts | None
     port: PortFacts | None
     unit: UserUnit | None
+    pkcs11: Pkcs11Facts | None = None  # with card_backend = pkcs11 only
 
 
 def check_config(facts: LocalFacts) -> CheckResult:

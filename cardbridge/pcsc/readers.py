@@ -38,11 +38,17 @@ class ReaderState:
     name: str
     card_present: bool
     atr: bytes | None = None
+    # The card's family when the backend knows it without an ATR (a PKCS#11 token).
+    family: CardFamily | None = None
 
     @property
     def card_type(self) -> CardFamily | None:
         """``cps``, ``vitale`` or ``unknown`` when a card is present, else ``None``."""
-        if not self.card_present or self.atr is None:
+        if not self.card_present:
+            return None
+        if self.family is not None:
+            return self.family
+        if self.atr is None:
             return None
         return identify_atr(self.atr).family
 
@@ -55,10 +61,15 @@ class ReaderEvent:
     reader: str = ""
     atr: bytes | None = None
     timestamp: float = field(default=0.0, compare=False)
+    family: CardFamily | None = None  # as in ReaderState
 
     @property
     def card_type(self) -> CardFamily | None:
-        if self.kind is not EventKind.CARD_INSERTED or self.atr is None:
+        if self.kind is not EventKind.CARD_INSERTED:
+            return None
+        if self.family is not None:
+            return self.family
+        if self.atr is None:
             return None
         return identify_atr(self.atr).family
 
@@ -117,10 +128,11 @@ class EventHub:
 
 
 class ReaderBackend(Protocol):
-    """Where readers come from: PC/SC, or the in-process emulator."""
+    """Where readers come from: PC/SC, the in-process emulator, or the slots of a PKCS#11
+    module (:mod:`cardbridge.cards.pkcs11_backend`)."""
 
     @property
-    def kind(self) -> Literal["pcsc", "emulator"]: ...
+    def kind(self) -> Literal["pcsc", "emulator", "pkcs11"]: ...
 
     @property
     def events(self) -> EventHub:

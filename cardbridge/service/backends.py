@@ -1,9 +1,11 @@
-"""Which readers to serve: pcscd's, or the built-in emulated ones, and why."""
+"""Which readers to serve: pcscd's, a PKCS#11 module's slots, or the built-in emulated
+ones, and why. The command line opens its readers here too (``configured_backend``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cardbridge.cards.pkcs11_backend import Pkcs11Backend, describe_module, slot_states
 from cardbridge.config import Settings
 from cardbridge.emulator.inprocess import demo_backend
 from cardbridge.emulator.keys import KeySource, generate_key
@@ -20,15 +22,38 @@ class BackendChoice:
     reason: str
 
 
-def choose_backend(settings: Settings, *, keys: KeySource = generate_key) -> BackendChoice:
-    """PC/SC, unless the emulated readers are asked for, or chosen as fallback.
+def configured_backend(
+    settings: Settings, *, emulator: bool = False, keys: KeySource = generate_key
+) -> ReaderBackend:
+    """The backend the settings name, without fallback: the emulated readers (``emulator``
+    or the setting), the PKCS#11 module's slots (``card_backend = pkcs11``), else PC/SC."""
+    if emulator or settings.emulator:
+        return _demo(settings, keys)
+    if settings.card_backend == "pkcs11":
+        return Pkcs11Backend(str(settings.pkcs11_module))
+    return PcscBackend(busy_timeout=settings.card_busy_timeout)
 
-    ``settings.emulator`` forces the emulated readers; ``settings.emulator_fallback``
-    (set by ``make run``) serves them when pcscd is absent or no reader holds a card at
-    start. Otherwise PC/SC is served even while pcscd is away: the monitor waits for it.
+
+def choose_backend(settings: Settings, *, keys: KeySource = generate_key) -> BackendChoice:
+    """PC/SC, unless the emulated readers or the PKCS#11 module are asked for, or the
+    emulated readers are chosen as fallback.
+
+    ``settings.emulator`` forces the emulated readers; ``card_backend = pkcs11`` serves
+    the slots of ``pkcs11_module`` (the module must load); ``settings.emulator_fallback``
+    (set by ``make run``) serves the emulated readers when pcscd is absent or no reader
+    holds a card at start. Otherwise PC/SC is served even while pcscd is away: the
+    monitor waits for it.
     """
     if settings.emulator:
         return BackendChoice(_demo(settings, keys), "emulated readers (demo CPS and Vitale cards)")
+    if settings.card_backend == "pkcs11":
+        module = str(settings.pkcs11_module)
+        described = describe_module(module)  # ConfigError now, not at the first request
+        slots = slot_states(module)
+        return BackendChoice(
+            Pkcs11Backend(module),
+            f"PKCS#11 module {module} ({described}, {len(slots)} slot(s)): CPS only",
+        )
     pcsc = PcscBackend(busy_timeout=settings.card_busy_timeout)
     try:
         readers = pcsc.list_readers()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from cryptography import x509
@@ -27,8 +28,9 @@ from cryptography.hazmat.primitives import serialization
 
 from cardbridge.auth.signing import sign_challenge
 from cardbridge.auth.token import AuthToken
-from cardbridge.cards.cps import CpsSession
+from cardbridge.cards.cps_card import CpsCard, open_cps
 from cardbridge.cards.models import PinStatus, Practitioner, VitaleCard
+from cardbridge.cards.pkcs11_backend import NO_APDU_MESSAGE
 from cardbridge.cards.vitale import VitaleSession
 from cardbridge.errors import (
     CardBridgeError,
@@ -36,6 +38,7 @@ from cardbridge.errors import (
     PinInvalidError,
     PinRequiredError,
     PukInvalidError,
+    WrongCardTypeError,
 )
 from cardbridge.pcsc.atr import CardFamily
 from cardbridge.service.authorities import CertificateAuthorities
@@ -52,8 +55,19 @@ T = TypeVar("T")
 DEFAULT_PIN_SESSION_MINUTES = 10
 
 
-def _cps(access: CardAccess) -> CpsSession:
-    return access.memory.session(CpsSession, lambda: CpsSession(access.connection))
+@dataclass(frozen=True)
+class _CpsOfConnection:
+    """The memory's key for the CPS session of the reader's connection."""
+
+    card: CpsCard
+
+
+def _cps(access: CardAccess) -> CpsCard:
+    """The CPS session of the reader's connection (:func:`open_cps`), opened once per
+    connection: a cached session does not touch the connection again."""
+    return access.memory.session(
+        _CpsOfConnection, lambda: _CpsOfConnection(open_cps(access.connection))
+    ).card
 
 
 def _lock_card(access: CardAccess) -> None:
@@ -142,7 +156,7 @@ class CardService:
 
     async def run_cps(
         self,
-        operation: Callable[[CpsSession], T],
+        operation: Callable[[CpsCard], T],
         reader: str | None = None,
         *,
         changes_card: bool,
@@ -307,6 +321,8 @@ class CardService:
 
     async def vitale(self, reader: str | None = None) -> Snapshot[VitaleCard]:
         """The Vitale card, its insured and beneficiaries."""
+        if self.readers.backend.kind == "pkcs11":
+            raise WrongCardTypeError(NO_APDU_MESSAGE)
         slot = self.readers.choose(CardFamily.VITALE, reader)
         cached = slot.memory.vitale
         if cached is not None:

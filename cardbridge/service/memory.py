@@ -49,7 +49,7 @@ class CardMemory:
     # (time.monotonic()); a login token alone opens no session.
     pin_owner: str | None = None
     pin_used_at: float = 0.0
-    # Card sessions bound to the reader's connection, by class (CpsSession, VitaleSession).
+    # Card sessions bound to the reader's connection, by class (the CPS's, VitaleSession).
     _sessions: dict[type, object] = field(default_factory=dict, repr=False)
 
     def bind(self, atr: bytes, serial: str, *, reader: str) -> None:

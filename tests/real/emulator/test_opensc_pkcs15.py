@@ -12,25 +12,31 @@ import json
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from cardbridge.cards.cps import CpsCertificates, CpsSession
 from cardbridge.cards.models import Practitioner, Situation
 from cardbridge.emulator.factory import build_card
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
+from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.profiles import CpsProfile, load_profile
 from cardbridge.pcsc.backend import PcscBackend
+from cardbridge.service.pin_guard import FIRST_DELAY as PIN_WAIT
 from tests.support.pcscd import VpcdSlot
 from tests.support.pkcs11_probe import MESSAGE
+from tests.support.serve_process import ServeProcess, free_port
 from tests.support.vpcd_cards import card_in_reader, wait_atr
 
 MODULE = "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"
@@ -38,6 +44,8 @@ AID = "E828BD080F8025000001FF0010"
 SIGNATURE_ID = AID.lower() + "01"
 AUTHENTICATION_ID = AID.lower() + "02"
 SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
+ORIGIN = "https://dmp.example"
+INS = "295109912611193"
 
 
 @dataclass
@@ -221,3 +229,79 @@ def test_the_pkcs11_session_reads_what_the_pcsc_session_reads(cps_card: Inserted
     key = x509.load_der_x509_certificate(cps_card.certificates.authentication).public_key()
     assert isinstance(key, RSAPublicKey)
     key.verify(bytes.fromhex(seen["authentication"]), MESSAGE, padding.PKCS1v15(), hashes.SHA256())
+
+
+def _opensc_conf(path: Path, reader: str) -> Path:
+    """An OpenSC configuration that ignores every reader but ``reader``: other runs'
+    cards are left alone (OpenSC connects to every card it sees, until it exits)."""
+    others = [s.name for s in PcscBackend().list_readers() if s.name != reader]
+    ignored = f"  ignored_readers = {', '.join(json.dumps(n) for n in others)};\n" if others else ""
+    path.write_text(f"app default {{\n{ignored}}}\n")
+    return path
+
+
+def test_cardbridge_serve_on_opensc_pkcs11_module(
+    cps_card: InsertedCps,
+    tmp_path: Path,
+    test_pki: TestPki,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``cardbridge serve`` with ``card_backend = pkcs11`` on OpenSC's module, the emulated
+    CPS3 in a vpcd reader of the real pcscd: the practitioner the PC/SC session reads, a
+    wrong PIN spending one try on the card, a login token the bridge verifies, and DMP
+    access refused with the reason (OpenSC cannot sign with CPS_PRIV_SIG)."""
+    with PcscBackend().connect(cps_card.reader) as connection:
+        expected = CpsSession(connection).read_practitioner()
+    anchor, intermediate = tmp_path / "root.pem", tmp_path / "issuing.pem"
+    anchor.write_bytes(test_pki.root.certificate.public_bytes(Encoding.PEM))
+    intermediate.write_bytes(test_pki.issuing_ca.certificate.public_bytes(Encoding.PEM))
+    for name, value in (
+        ("CARDBRIDGE_CARD_BACKEND", "pkcs11"),
+        ("CARDBRIDGE_PKCS11_MODULE", MODULE),
+        ("CARDBRIDGE_TRUST_ANCHORS", str(anchor)),
+        ("CARDBRIDGE_INTERMEDIATES", str(intermediate)),
+        ("OPENSC_CONF", str(_opensc_conf(tmp_path / "opensc.conf", cps_card.reader))),
+    ):
+        monkeypatch.setenv(name, value)
+    server = ServeProcess(tmp_path, free_port())
+    try:
+        server.wait_ready()
+        assert httpx.get(f"{server.url}/v1/health").json()["backend"] == "pkcs11"
+        token = (tmp_path / "config" / "cardbridge" / "api-token").read_text().strip()
+        with httpx.Client(
+            base_url=server.url,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        ) as api:
+            at = {"reader": cps_card.reader}
+            seen = api.get("/v1/cps", params=at)
+            assert seen.status_code == 200, seen.text
+            assert Practitioner.model_validate(seen.json()) == expected
+            assert api.get("/v1/cps/pin", params=at).json()["tries_left"] == 3
+            wrong = api.post("/v1/cps/pin/verify", json={"pin": "9999"}, params=at).json()
+            assert (wrong["code"], wrong["tries_left"]) == ("pin_invalid", 2)
+            assert cps_card.tries_left() == 2  # on the card, as the bridge's PC/SC read says
+            time.sleep(PIN_WAIT)  # the bridge's wait after a wrong PIN
+            challenge = api.post("/v1/auth/challenge", json={"origin": ORIGIN})
+            assert challenge.status_code == 200, challenge.text
+            challenge = challenge.json()
+            body = {"nonce": challenge["nonce"], "origin": ORIGIN, "pin": cps_card.pin}
+            signed = api.post("/v1/auth/token", json=body, params=at)
+            assert signed.status_code == 200, signed.text
+            check = api.post(
+                "/v1/auth/verify",
+                json={"token": signed.json(), "nonce": challenge["nonce"], "origin": ORIGIN},
+            ).json()
+            assert (check["valid"], check["code"]) == (True, None)
+            assert cps_card.tries_left() == 3
+            verified = api.post("/v1/cps/pin/verify", json={"pin": cps_card.pin}, params=at)
+            assert verified.status_code == 200
+            access = api.post(
+                "/v1/dmp/access",
+                json={"situation": 0, "patient": {"ins": INS}, "mode": "normal", "consent": True},
+                params=at,
+            ).json()
+            assert access["code"] == "card_error"
+            assert "CPS_PRIV_SIG" in access["detail"]
+    finally:
+        assert server.stop() == 0, server.output
