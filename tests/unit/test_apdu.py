@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,6 +12,7 @@ from cardbridge.pcsc.apdu import (
     MalformedApduError,
     ResponseApdu,
     describe_sw,
+    redact_raw,
 )
 
 VECTORS = [
@@ -90,9 +89,15 @@ def test_roundtrip(data: bytes, le: int | None, extended: bool | None) -> None:
 
 
 @given(st.binary(max_size=300))
-def test_parser_never_crashes(raw: bytes) -> None:
-    with contextlib.suppress(MalformedApduError):
-        CommandApdu.from_bytes(raw)
+def test_parsed_commands_encode_back_to_the_same_bytes(raw: bytes) -> None:
+    """Whatever parses is a command whose encoding, in the form the bytes use (extended when
+    a 00 byte follows the header and more than it), is exactly those bytes."""
+    try:
+        command = CommandApdu.from_bytes(raw)
+    except MalformedApduError:
+        return
+    extended = len(raw) > 5 and raw[4] == 0
+    assert command.to_bytes(extended=extended) == raw
 
 
 def test_verify_data_is_redacted() -> None:
@@ -130,3 +135,26 @@ def test_apdu_error_names_the_status() -> None:
     error = ApduError(0x6982, command="READ_BINARY")
     assert "SW=0x6982 (SECURITY_CONDITION_NOT_SATISFIED)" in str(error)
     assert error.details()["sw"] == "6982"
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        # Well-formed: the secret INS (VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER)
+        # show the length of their data only.
+        ("0020000108 31323334FFFFFFFF", "VERIFY: 00 20 00 01 <8 secret bytes>"),
+        ("0024000110" + "31" * 16, "CHANGE_REFERENCE_DATA: 00 24 00 01 <16 secret bytes>"),
+        ("002C000110" + "31" * 16, "RESET_RETRY_COUNTER: 00 2C 00 01 <16 secret bytes>"),
+        ("00200001", "VERIFY: 00 20 00 01"),  # asks for the tries left: no data
+        ("00A4040C02D003", "SELECT: 00 A4 04 0C D0 03"),
+        ("00B0000004", "READ_BINARY: 00 B0 00 00 Le=4"),
+        ("80E2000001AA", "INS E2: 80 E2 00 00 AA"),
+        # Malformed (Lc does not match): still nothing of a secret INS's data.
+        ("002C00011031323334", "<9 bytes, secret>"),
+        ("0024000110313233", "<8 bytes, secret>"),
+        ("00A4000003AABB", "00 A4 00 00 03 AA BB"),
+        ("20", "20"),
+    ],
+)
+def test_trace_text_of_raw_commands(raw: str, text: str) -> None:
+    assert redact_raw(bytes.fromhex(raw)) == text

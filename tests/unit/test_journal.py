@@ -7,9 +7,10 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -343,3 +344,88 @@ def test_killed_writer_loses_no_acknowledged_record(tmp_path: Path) -> None:
     stored = {r.seq for r in journal.query(limit=1_000_000)}
     assert set(acknowledged) <= stored
     assert (tmp_path / DATABASE_NAME).exists()
+
+
+def test_consent_history_ignores_another_practitioners_accesses(journal: Journal) -> None:
+    """The history that decides whether consent is needed is this practitioner's own: another
+    practitioner's access to the same patient must not count as a previous access."""
+    journal.append(entry(7, practitioner="899999999999"), now=T0 + timedelta(days=7))
+    journal.append(entry(8, practitioner="899999999999", patient="P2"), now=T0 + timedelta(days=8))
+    assert journal.records_of("899999999999", "P1") == journal.query(
+        practitioner="899999999999", patient="P1"
+    )
+    assert [r.details["n"] for r in journal.records_of("899999999999", "P1")] == [7]
+    assert [r.details["n"] for r in journal.records_of("810001234567", "P1")] == [0, 1, 2, 3, 4]
+    assert journal.records_of("810001234567", "P2") == []
+
+
+def test_patient_filter_combines_with_the_other_filters(journal: Journal) -> None:
+    journal.append(
+        JournalEntry(JournalKind.DEPOSIT, "810001234567", "P1", {"n": 5}),
+        now=T0 + timedelta(days=5),
+    )
+    journal.append(entry(6, patient="P2"), now=T0 + timedelta(days=6))
+    journal.append(entry(7, practitioner="899999999999"), now=T0 + timedelta(days=7))
+    deposits = journal.query(patient="P1", kind=JournalKind.DEPOSIT)
+    assert [r.details["n"] for r in deposits] == [5]
+    accesses = journal.query(patient="P1", kind=JournalKind.ACCESS, practitioner="810001234567")
+    assert [r.details["n"] for r in accesses] == [4, 3, 2, 1, 0]
+    window = journal.query(patient="P1", since=T0 + timedelta(days=2), until=T0 + timedelta(days=7))
+    assert [r.details["n"] for r in window] == [7, 5, 4, 3, 2]
+    by_prefix = journal.query(patient_prefix="P", kind=JournalKind.ACCESS, since=T0 + timedelta(6))
+    assert [r.details["n"] for r in by_prefix] == [7, 6]
+    assert [r.seq for r in journal.query(patient="P1", limit=2)] == [8, 6]
+
+
+def test_query_bounds_are_inclusive_to_the_microsecond(journal: Journal) -> None:
+    at = T0 + timedelta(days=2)
+    assert [r.seq for r in journal.query(since=at, until=at)] == [3]
+    tick = timedelta(microseconds=1)
+    assert journal.query(since=at + tick, until=T0 + timedelta(days=3) - tick) == []
+
+
+@pytest.fixture
+def chatham_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process runs 13 h 45 ahead of UTC (a POSIX TZ rule: no time zone database needed),
+    so a journal that wrote or compared local times would be caught in CI, which runs on UTC."""
+    monkeypatch.setenv("TZ", "CHAST-12:45CHADT-13:45,M9.5.0/2:45,M4.1.0/3:45")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_dates_are_recorded_in_utc_under_a_local_time_zone(
+    chatham_time: None, tmp_path: Path
+) -> None:
+    assert datetime(2026, 1, 10, 9, 0).astimezone().utcoffset() == timedelta(hours=13, minutes=45)
+    journal = Journal.open(tmp_path)
+    # 09:00 UTC is 22:45 the same day in Chatham (daylight time in January).
+    record = journal.append(entry(0), now=T0)
+    assert record.recorded_at == T0
+    assert record.recorded_at.utcoffset() == timedelta(0)
+    before = datetime.now(UTC)
+    fresh = journal.append(entry(1))
+    assert fresh.recorded_at.utcoffset() == timedelta(0)
+    assert before <= fresh.recorded_at <= datetime.now(UTC)
+    stored = (
+        sqlite3.connect(journal.database)
+        .execute("SELECT recorded_at FROM records ORDER BY seq")
+        .fetchall()
+    )
+    assert stored[0] == ("2026-01-10T09:00:00.000000+00:00",)
+    assert stored[1][0].endswith("+00:00")
+    assert [r.recorded_at.utcoffset() for r in journal.query()] == [timedelta(0)] * 2
+
+
+def test_query_windows_in_another_time_zone_select_by_instant(
+    chatham_time: None, journal: Journal
+) -> None:
+    """A window given in local time (here UTC+13:45) selects the records of that instant."""
+    chatham = timezone(timedelta(hours=13, minutes=45))
+    since = (T0 + timedelta(days=1)).astimezone(chatham)
+    until = (T0 + timedelta(days=3)).astimezone(chatham)
+    assert since.isoformat() == "2026-01-11T22:45:00+13:45"
+    assert [r.seq for r in journal.query(since=since, until=until)] == [4, 3, 2]
+    local_naive_until = (T0 + timedelta(days=3)).astimezone().replace(tzinfo=None)
+    assert [r.seq for r in journal.query(until=local_naive_until)] == [4, 3, 2, 1]

@@ -473,6 +473,40 @@ def test_nonce_shape(
         verify(token, nonce, ORIGIN, trust)
 
 
+@pytest.mark.parametrize("size", [16, 31])
+def test_nonces_shorter_than_32_bytes_are_refused(
+    size: int, card: CardCertificates, card_keys: Keys, trust: TrustStore
+) -> None:
+    """Web eID requires at least 32 random bytes: a well-signed token over a 16-byte nonce
+    (24 base64 characters, a size other protocols use) is still refused."""
+    nonce = base64.b64encode(bytes(range(size))).decode()
+    token = make_token(card.authentication, card_keys[0], nonce)
+    with pytest.raises(NonceInvalidError, match=rf"at least 32 random bytes \(it has {size}\)"):
+        verify(token, nonce, ORIGIN, trust)
+    store = MemoryNonceStore()
+    store.put(nonce, ORIGIN, 60)  # even a short nonce that this server's store holds
+    with pytest.raises(NonceInvalidError):
+        TokenVerifier(trust, challenges=Challenges(store)).verify(token, nonce, ORIGIN)
+
+
+def test_a_nonce_of_exactly_32_bytes_is_accepted(
+    card: CardCertificates, card_keys: Keys, trust: TrustStore
+) -> None:
+    nonce = base64.b64encode(bytes(range(32))).decode()
+    assert len(nonce) == 44
+    token = make_token(card.authentication, card_keys[0], nonce)
+    assert verify(token, nonce, ORIGIN, trust).national_id == "810002813839"
+
+
+def test_a_nonce_that_is_not_text_is_refused(
+    card: CardCertificates, card_keys: Keys, trust: TrustStore
+) -> None:
+    nonce = base64.b64encode(bytes(range(32))).decode()
+    token = make_token(card.authentication, card_keys[0], nonce)
+    with pytest.raises(NonceInvalidError, match="base64 text of 32 random bytes"):
+        verify(token, nonce.encode(), ORIGIN, trust)  # type: ignore[arg-type]
+
+
 # --- origins -----------------------------------------------------------------------------
 
 
