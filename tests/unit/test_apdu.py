@@ -158,3 +158,75 @@ def test_apdu_error_names_the_status() -> None:
 )
 def test_trace_text_of_raw_commands(raw: str, text: str) -> None:
     assert redact_raw(bytes.fromhex(raw)) == text
+
+
+@pytest.mark.parametrize(
+    ("sw", "name"),
+    [
+        (0x6100, "BYTES_REMAINING (256 more bytes)"),
+        (0x6C10, "WRONG_LE (exact length 16)"),
+        (0x63C1, "VERIFY_FAILED (1 tries left)"),
+        (0x63C0, "VERIFY_FAILED (0 tries left)"),
+        (0x6310, "UNKNOWN_STATUS"),  # 63 without the Cx counter
+        (0x6FC2, "UNKNOWN_STATUS"),  # a Cx second byte after another first byte
+        (0x6283, "FILE_DEACTIVATED"),
+    ],
+)
+def test_status_word_families(sw: int, name: str) -> None:
+    assert describe_sw(sw) == name
+
+
+def test_apdu_error_keeps_the_answer_and_names_the_command() -> None:
+    error = ApduError(0x6A82, b"\x01", command="SELECT")
+    assert (error.sw, error.data, error.command) == (0x6A82, b"\x01", "SELECT")
+    assert str(error).endswith("The card refused the command to SELECT: SW=0x6A82 (FILE_NOT_FOUND)")
+    bare = ApduError(0x6D00)
+    assert (bare.data, bare.command) == (b"", None)
+    assert str(bare).endswith("The card refused the command: SW=0x6D00 (INS_NOT_SUPPORTED)")
+
+
+@pytest.mark.parametrize("name", ["cla", "ins", "p1", "p2"])
+def test_header_bytes_range_from_00_to_ff(name: str) -> None:
+    fields = {"cla": 0, "ins": 0xB0, "p1": 0, "p2": 0}
+    assert getattr(CommandApdu(**{**fields, name: 0xFF}), name) == 0xFF
+    for bad in (-1, 0x100):
+        with pytest.raises(ValueError, match=f"^{name} must be one byte$"):
+            CommandApdu(**{**fields, name: bad})
+
+
+def test_data_and_le_limits() -> None:
+    CommandApdu(0, 0xD6, 0, 0, b"\0" * 65535, le=65536)
+    with pytest.raises(ValueError, match="^command data longer than 65535 bytes$"):
+        CommandApdu(0, 0xD6, 0, 0, b"\0" * 65536)
+    with pytest.raises(ValueError, match="^le must be between 1 and 65536$"):
+        CommandApdu(0, 0xB0, 0, 0, le=65537)
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("00A400", "^an APDU has at least 4 header bytes$"),
+        ("00A4000003AABB", "^Lc=3 does not match the 7-byte APDU$"),
+        ("00A400000000", "^extended Lc of zero$"),
+        ("00A40000000000AA", "^extended Lc of zero$"),
+        ("00A40000000002AA", "^extended Lc=2 does not match the 8-byte APDU$"),
+    ],
+)
+def test_malformed_commands_say_why(bad: str, message: str) -> None:
+    with pytest.raises(MalformedApduError, match=message):
+        CommandApdu.from_bytes(bytes.fromhex(bad))
+
+
+def test_short_encoding_refusal_says_why() -> None:
+    with pytest.raises(ValueError, match="^this command needs extended lengths$"):
+        CommandApdu(0, 0xB0, 0, 0, le=257).to_bytes(extended=False)
+
+
+def test_responses_of_every_length() -> None:
+    assert ResponseApdu.from_bytes(bytes.fromhex("9000")) == ResponseApdu(b"", 0x9000)
+    assert ResponseApdu.from_bytes(bytes.fromhex("9000")).ok
+    three = ResponseApdu.from_bytes(bytes.fromhex("0A0B0C 6283"))
+    assert (three.data, three.sw) == (bytes.fromhex("0A0B0C"), 0x6283)
+    for short in ("", "90"):
+        with pytest.raises(MalformedApduError, match="^a response has at least the two status"):
+            ResponseApdu.from_bytes(bytes.fromhex(short))

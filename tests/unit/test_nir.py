@@ -11,7 +11,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cardbridge.domain.nir import INS_OIDS, InsKind, ins_cx, nir_key, parse_nir
+from cardbridge.domain.nir import (
+    INS_CX,
+    INS_OIDS,
+    InsKind,
+    ins_cx,
+    ins_cx_prefix,
+    ins_kind,
+    ins_oid,
+    nir_key,
+    parse_nir,
+)
 from cardbridge.errors import InvalidInputError
 
 
@@ -76,9 +86,11 @@ def test_a_key_of_97_is_written_97_not_00() -> None:
         parse_nir("180017505600400")
 
 
-@pytest.mark.parametrize("body", ["295109912611", "29510991261119", "29510991261X1", ""])
+@pytest.mark.parametrize(
+    "body", ["295109912611", "29510991261119", "29510991261X1", "2951099126 11", ""]
+)
 def test_nir_key_refuses_bodies_that_are_not_13_digits(body: str) -> None:
-    with pytest.raises(ValueError, match="13 characters"):
+    with pytest.raises(ValueError, match="^a NIR body is 13 characters$"):
         nir_key(body)
 
 
@@ -134,3 +146,46 @@ def test_ins_cx_form() -> None:
         == "279035121518989^^^&1.2.250.1.213.1.4.8&ISO^NH"
     )
     assert INS_OIDS[InsKind.TEST] == "1.2.250.1.213.1.4.10"
+
+
+@pytest.mark.parametrize(
+    ("matricule", "test", "kind", "oid"),
+    [
+        ("295109912611193", False, InsKind.NIR, "1.2.250.1.213.1.4.8"),
+        ("155067200010159", False, InsKind.NIR, "1.2.250.1.213.1.4.8"),
+        # A temporary number (7 or 8) is a NIA, an identifier waiting for its NIR.
+        ("755067200010150", False, InsKind.NIA, "1.2.250.1.213.1.4.9"),
+        ("855067200010197", False, InsKind.NIA, "1.2.250.1.213.1.4.9"),
+        ("295109912611193", True, InsKind.TEST, "1.2.250.1.213.1.4.10"),
+        ("855067200010197", True, InsKind.TEST, "1.2.250.1.213.1.4.10"),
+    ],
+)
+def test_ins_registry_and_oid(matricule: str, test: bool, kind: InsKind, oid: str) -> None:
+    assert ins_kind(matricule, test=test) is kind
+    assert ins_oid(kind) == oid
+
+
+def test_ins_cx_prefix_and_pattern() -> None:
+    assert ins_cx_prefix("295109912611193") == "295109912611193^^^&"
+    written = ins_cx("253072B07300470", INS_OIDS[InsKind.DEMO])
+    assert written == "253072B07300470^^^&1.2.250.1.213.1.4.11&ISO^NH"
+    assert INS_CX.fullmatch(written)
+    assert not INS_CX.fullmatch("253072B07300470^^^&1.2.250.1.213.1.4.11&ISO^PI")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("29510991261", "nir: a NIR has 13 characters, or 15 with its key (got 11)"),
+        (
+            "395109912611193",
+            "nir: not a NIR: expected sex 1, 2, 7 or 8, then digits (department 2A/2B allowed)",
+        ),
+        ("295109912611194", "nir: the NIR key does not match the number"),
+    ],
+)
+def test_refusals_say_what_to_correct(text: str, message: str) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        parse_nir(text)
+    assert str(caught.value) == message
+    assert caught.value.field == "nir"

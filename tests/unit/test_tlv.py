@@ -12,6 +12,7 @@ from cardbridge.pcsc.tlv import (
     TlvError,
     encode_length,
     encode_tag,
+    iter_tlv,
     parse_all,
     parse_dict,
     parse_one,
@@ -268,7 +269,13 @@ def test_objects_after_padding_are_kept() -> None:
 
 @pytest.mark.parametrize(
     ("tag", "encoded"),
-    [(0x5A, "5A"), (0x5F20, "5F20"), (0xBF8101, "BF8101"), (0x5F818001, "5F818001")],
+    [
+        (0x01, "01"),  # universal BOOLEAN, the smallest tag
+        (0x5A, "5A"),
+        (0x5F20, "5F20"),
+        (0xBF8101, "BF8101"),
+        (0x5F818001, "5F818001"),
+    ],
 )
 def test_tag_encoding(tag: int, encoded: str) -> None:
     assert encode_tag(tag).hex().upper() == encoded
@@ -277,13 +284,15 @@ def test_tag_encoding(tag: int, encoded: str) -> None:
 @pytest.mark.parametrize(
     ("tag", "message"),
     [
-        (0, "positive"),
-        (-1, "positive"),
-        (0x5F81808001, "longer than 4 bytes"),
+        (0, "^a tag is a positive integer$"),
+        (-1, "^a tag is a positive integer$"),
+        (0x5F81808001, "^tags longer than 4 bytes are not supported$"),
         (0x5F, "well-formed"),  # announces more tag bytes, has none
         (0x5A20, "well-formed"),  # two bytes, the first does not announce a second
         (0x5F8180, "well-formed"),  # the last byte says more follows
-        (0x5F0181, "well-formed"),  # a middle byte says nothing follows
+        (0x5F0101, "well-formed"),  # a middle byte says nothing follows
+        (0x5F810101, "well-formed"),  # the second of two middle bytes does
+        (0x5F018101, "well-formed"),  # the first of two middle bytes does
     ],
 )
 def test_malformed_tags_are_refused_when_encoding(tag: int, message: str) -> None:
@@ -313,3 +322,56 @@ def test_errors_name_the_offset() -> None:
     assert str(caught.value).startswith("Malformed BER-TLV at offset 3: value of 2 bytes")
     with pytest.raises(TlvError, match=r"^Malformed BER-TLV: tag 5A appears twice$"):
         parse_dict(bytes.fromhex("5A00 5A00"))
+
+
+@pytest.mark.parametrize(
+    ("hex_in", "message"),
+    [
+        ("5A00 00", "at offset 2: padding byte 00 where a tag was expected"),
+        ("5A00 FF", "at offset 2: padding byte FF where a tag was expected"),
+        ("5A00 5A", "at offset 3: missing length"),
+        ("5A00 5A02AA", "at offset 2: value of 2 bytes runs past the end of the data"),
+        ("5A00 5F81", "at offset 2: tag runs past the end of the data"),
+        ("5A00 5F8181818101", "at offset 2: tag longer than 4 bytes"),
+        ("5A00 5A80", "at offset 3: indefinite length is not allowed"),
+        ("5A00 5A85", "at offset 3: length field of 5 bytes"),
+        ("5A00 5A8201", "at offset 3: length field runs past the end of the data"),
+    ],
+)
+def test_malformed_input_errors_name_the_offset(hex_in: str, message: str) -> None:
+    with pytest.raises(TlvError) as caught:
+        parse_all(bytes.fromhex(hex_in))
+    assert str(caught.value) == f"Malformed BER-TLV {message}"
+
+
+def test_end_of_data_where_a_tag_was_expected() -> None:
+    with pytest.raises(TlvError) as caught:
+        parse_one(bytes.fromhex("5A00"), 2)
+    assert str(caught.value) == (
+        "Malformed BER-TLV at offset 2: expected a tag, found the end of the data"
+    )
+
+
+def test_unpack_errors_name_the_offset() -> None:
+    with pytest.raises(TlvError) as caught:
+        unpack(0x5A, bytes.fromhex("5B00"))
+    assert str(caught.value) == "Malformed BER-TLV at offset 0: expected tag 5A, found 5B"
+    with pytest.raises(TlvError) as caught:
+        unpack(0x5A, bytes.fromhex("5A00 00"))
+    assert str(caught.value) == "Malformed BER-TLV at offset 2: unexpected bytes after the object"
+
+
+def test_errors_without_an_offset_say_none() -> None:
+    with pytest.raises(TlvError) as caught:
+        require({}, 0x90, "birth date")
+    assert str(caught.value) == "Malformed BER-TLV: birth date (tag 90) is missing"
+
+
+def test_a_long_form_length_may_end_the_data() -> None:
+    assert parse_all(bytes.fromhex("5A8100 5A820000")) == [Tlv(0x5A), Tlv(0x5A)]
+
+
+def test_padding_is_refused_unless_asked_for() -> None:
+    for parse in (parse_all, parse_dict, lambda raw: list(iter_tlv(raw))):
+        with pytest.raises(TlvError, match="padding byte 00"):
+            parse(bytes.fromhex("5A00 00"))
