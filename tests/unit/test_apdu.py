@@ -153,6 +153,7 @@ def test_apdu_error_names_the_status() -> None:
         ("002C00011031323334", "<9 bytes, secret>"),
         ("0024000110313233", "<8 bytes, secret>"),
         ("00A4000003AABB", "00 A4 00 00 03 AA BB"),
+        ("0020", "<2 bytes, secret>"),  # a bare header start of a secret INS
         ("20", "20"),
     ],
 )
@@ -196,9 +197,9 @@ def test_header_bytes_range_from_00_to_ff(name: str) -> None:
 
 def test_data_and_le_limits() -> None:
     CommandApdu(0, 0xD6, 0, 0, b"\0" * 65535, le=65536)
-    with pytest.raises(ValueError, match="^command data longer than 65535 bytes$"):
+    with pytest.raises(ValueError, match=r"^command data longer than 65535 bytes$"):
         CommandApdu(0, 0xD6, 0, 0, b"\0" * 65536)
-    with pytest.raises(ValueError, match="^le must be between 1 and 65536$"):
+    with pytest.raises(ValueError, match=r"^le must be between 1 and 65536$"):
         CommandApdu(0, 0xB0, 0, 0, le=65537)
 
 
@@ -218,7 +219,7 @@ def test_malformed_commands_say_why(bad: str, message: str) -> None:
 
 
 def test_short_encoding_refusal_says_why() -> None:
-    with pytest.raises(ValueError, match="^this command needs extended lengths$"):
+    with pytest.raises(ValueError, match=r"^this command needs extended lengths$"):
         CommandApdu(0, 0xB0, 0, 0, le=257).to_bytes(extended=False)
 
 
@@ -228,5 +229,5 @@ def test_responses_of_every_length() -> None:
     three = ResponseApdu.from_bytes(bytes.fromhex("0A0B0C 6283"))
     assert (three.data, three.sw) == (bytes.fromhex("0A0B0C"), 0x6283)
     for short in ("", "90"):
-        with pytest.raises(MalformedApduError, match="^a response has at least the two status"):
+        with pytest.raises(MalformedApduError, match=r"^a response has at least the two status"):
             ResponseApdu.from_bytes(bytes.fromhex(short))

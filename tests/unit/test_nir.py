@@ -90,7 +90,7 @@ def test_a_key_of_97_is_written_97_not_00() -> None:
     "body", ["295109912611", "29510991261119", "29510991261X1", "2951099126 11", ""]
 )
 def test_nir_key_refuses_bodies_that_are_not_13_digits(body: str) -> None:
-    with pytest.raises(ValueError, match="^a NIR body is 13 characters$"):
+    with pytest.raises(ValueError, match=r"^a NIR body is 13 characters$"):
         nir_key(body)
 
 

@@ -300,7 +300,9 @@ def test_malformed_tags_are_refused_when_encoding(tag: int, message: str) -> Non
         encode_tag(tag)
 
 
-@pytest.mark.parametrize(("length", "message"), [(-1, "negative"), (1 << 32, "too large")])
+@pytest.mark.parametrize(
+    ("length", "message"), [(-1, "^negative length$"), (1 << 32, "^length too large$")]
+)
 def test_impossible_lengths_are_refused(length: int, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         encode_length(length)
