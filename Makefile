@@ -50,13 +50,15 @@ $(MUTMUT): $(STAMP)
 	$(VENV)/bin/pip install --quiet 'mutmut==3.8.1'
 	touch $@
 
+LINT_PATHS := cardbridge tests bench soak scripts/pcscd-harness scripts/mutation-report scripts/coverage-floor
+
 lint: $(STAMP)
-	$(VENV)/bin/ruff check cardbridge tests bench soak scripts/pcscd-harness scripts/mutation-report
+	$(VENV)/bin/ruff check $(LINT_PATHS)
 	$(VENV)/bin/mypy
 
 format: $(STAMP)
-	$(VENV)/bin/ruff format cardbridge tests bench soak scripts/pcscd-harness scripts/mutation-report
-	$(VENV)/bin/ruff check --fix cardbridge tests bench soak scripts/pcscd-harness
+	$(VENV)/bin/ruff format $(LINT_PATHS)
+	$(VENV)/bin/ruff check --fix $(LINT_PATHS)
 
 system-run:
 	@scripts/ensure-system-packages run

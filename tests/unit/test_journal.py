@@ -123,8 +123,13 @@ def test_records_edited_into_other_types_are_reported(
     if listed:  # the listing does not show the edited column
         assert len(journal.query()) == 5
     else:
-        with pytest.raises(JournalError):
+        with pytest.raises(JournalError) as caught:
             journal.query()
+        assert str(caught.value) == (
+            "A record of the DMP access journal cannot be read: the journal was tampered "
+            "with. Run `cardbridge journal verify`, keep the journal files as evidence and "
+            "ask your administrator."
+        )
 
 
 def test_edited_record_is_detected(journal: Journal) -> None:
@@ -321,8 +326,16 @@ def test_damaged_database_is_reported(journal: Journal, tmp_path: Path) -> None:
     assert problem.endswith("): it was damaged or replaced")
     with pytest.raises(JournalError) as caught:
         journal.query()
-    assert str(caught.value).startswith("Cannot read the DMP access journal: ")
-    assert str(caught.value).endswith("; check the data directory. Ask your administrator.")
+    assert str(caught.value) == (
+        "Cannot read the DMP access journal: file is not a database; check the data "
+        "directory. Ask your administrator."
+    )
+    with pytest.raises(JournalError) as caught:
+        journal.append(entry(9))
+    assert str(caught.value) == (
+        "Cannot write the DMP access journal, so no DMP access can be traced: file is not a "
+        "database; check the data directory. Ask your administrator."
+    )
 
 
 def test_reordered_records_are_detected(journal: Journal) -> None:
@@ -364,6 +377,7 @@ def test_query_by_key_prefix(tmp_path: Path) -> None:
         "2951099126111930^^^&1.2.250.1.213.1.4.8&ISO^NH",  # not the same matricule
         "295109912611192^^^&1.2.250.1.213.1.4.8&ISO^NH",
         "295109912611194^^^&1.2.250.1.213.1.4.8&ISO^NH",
+        "295109912611193^^^'",  # sorts right after every text that starts with the prefix
     ):
         journal.append(entry(0, patient=patient))
     found = journal.query(patient_prefix="295109912611193^^^&")
@@ -488,6 +502,11 @@ def test_query_windows_in_another_time_zone_select_by_instant(
     until = (T0 + timedelta(days=3)).astimezone(chatham)
     assert since.isoformat() == "2026-01-11T22:45:00+13:45"
     assert [r.seq for r in journal.query(since=since, until=until)] == [4, 3, 2]
+    # 21:00 UTC is 10:45 the next day in Chatham, after the next record's 09:00 UTC: a bound
+    # compared in local time would let that record in.
+    evening = T0 + timedelta(days=3, hours=12)
+    assert [r.seq for r in journal.query(until=evening)] == [4, 3, 2, 1]
+    assert [r.seq for r in journal.query(since=evening)] == [5]
     local_naive_until = (T0 + timedelta(days=3)).astimezone().replace(tzinfo=None)
     assert [r.seq for r in journal.query(until=local_naive_until)] == [4, 3, 2, 1]
 
@@ -550,3 +569,16 @@ def test_the_default_query_limit_is_1000(tmp_path: Path) -> None:
     assert len(journal.query()) == 1000
     assert len(journal.query(limit=-1)) == 1001
     assert len(journal.records_of("810001234567", "P1")) == 1001
+
+
+def test_a_journal_that_cannot_be_opened_says_what_to_check(tmp_path: Path) -> None:
+    not_a_directory = tmp_path / "file"
+    not_a_directory.write_text("")
+    with pytest.raises(JournalError) as caught:
+        Journal.open(not_a_directory)
+    message = str(caught.value)
+    assert message.startswith(f"Cannot open the DMP access journal in {not_a_directory}: ")
+    assert message.endswith(
+        ". Check that the directory exists and belongs to you, then run "
+        "`cardbridge journal verify`."
+    )
