@@ -26,12 +26,20 @@ from cardbridge.errors import InvalidInputError
 
 
 @pytest.mark.parametrize(
-    "nir", ["295109912611193", "253072B07300470", "253072A07300443", "2 95 10 99 126 111 93"]
+    ("nir", "sex"),
+    [
+        ("295109912611193", 2),
+        ("253072B07300470", 2),
+        ("253072A07300443", 2),
+        ("2 95 10 99 126 111 93", 2),
+        ("186022A21532523", 1),  # stdnum-js's test suite (docs/testing.md)
+        ("2 55 08 14 168 025 38", 2),  # betagouv/nir_validate's README
+    ],
 )
-def test_valid_nirs(nir: str) -> None:
+def test_valid_nirs(nir: str, sex: int) -> None:
     parsed = parse_nir(nir)
     assert parsed.value == nir.replace(" ", "")
-    assert parsed.sex == 2
+    assert parsed.sex == sex
 
 
 def test_key_is_computed_from_13_characters() -> None:
@@ -102,6 +110,8 @@ def test_corsica_lowercase_accepted() -> None:
     ("text", "message"),
     [
         ("295109912611194", "key does not match"),
+        ("295109912611199", "key does not match"),  # stdnum-js: a wrong checksum
+        ("255081416802539", "key does not match"),  # betagouv/nir_validate: invalid
         ("253072B07300443", "key does not match"),
         ("29510991261", "13 characters"),
         ("395109912611193", "not a NIR"),

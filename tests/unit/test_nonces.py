@@ -18,6 +18,7 @@ from cardbridge.auth.nonces import (
     MemoryNonceStore,
     NonceStore,
     RedisNonceStore,
+    check_nonce,
 )
 from tests.support.redis_server import redis_server
 
@@ -160,3 +161,32 @@ def test_concurrent_take_gives_one_winner(store: NonceStore) -> None:
 def test_redis_server_is_really_used(redis_client: redis.Redis) -> None:
     RedisNonceStore(redis_client, prefix="seen:").put("abc", "https://dmp.example", ttl=60)
     assert redis_client.get("seen:abc") == b"https://dmp.example"
+
+
+# Web eID asks for a nonce of at least 32 random bytes, as base64 text (docs/testing.md).
+@pytest.mark.parametrize(
+    ("size", "refused"),
+    [(0, True), (16, True), (31, True), (32, False), (33, False), (96, False)],
+)
+def test_check_nonce_wants_32_bytes_or_more(size: int, refused: bool) -> None:
+    nonce = base64.b64encode(bytes(range(size))).decode()
+    if not refused:
+        check_nonce(nonce)
+        return
+    with pytest.raises(NonceInvalidError) as caught:
+        check_nonce(nonce)
+    assert str(caught.value) == (
+        f"The nonce must carry at least 32 random bytes (it has {size}): generate it on the "
+        "relying party's server."
+    )
+
+
+def test_check_nonce_refuses_more_than_128_characters_and_other_text() -> None:
+    check_nonce("A" * 128)  # 96 bytes, the longest accepted
+    with pytest.raises(NonceInvalidError) as caught:
+        check_nonce("A" * 132)
+    assert str(caught.value) == "The nonce is longer than 128 characters."
+    for text in ("*" * 44, "A" * 43, "A" * 42 + "=\n"):
+        with pytest.raises(NonceInvalidError) as caught:
+            check_nonce(text)
+        assert str(caught.value) == "The nonce must be base64 text (A-Z, a-z, 0-9, +, /, =)."
