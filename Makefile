@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench soak fuzz lint format clean system-run system-test
+.PHONY: run test bench soak fuzz mutation lint format clean system-run system-test
 
 # The offline DMP runs beside the bridge and stops with it.
 run: system-run $(STAMP)
@@ -38,13 +38,30 @@ $(ATHERIS): $(STAMP)
 	$(VENV)/bin/pip install --quiet atheris
 	touch $@
 
+# Not part of `make test` (it takes minutes): mutation testing of the core modules, one at a
+# time, and the check of the survivors against mutation/survivors.txt (README, "Mutation
+# testing"). `make mutation MUTATION_MODULES="tlv apdu"` for some of them.
+MUTMUT := $(VENV)/.mutmut-installed
+MUTATION_MODULES ?=
+MUTATION_CHILDREN ?= 1
+
+mutation: system-test $(STAMP) $(MUTMUT)
+	nice -n 10 $(VENV)/bin/python scripts/mutation-report \
+		--max-children $(MUTATION_CHILDREN) $(MUTATION_MODULES)
+
+$(MUTMUT): $(STAMP)
+	$(VENV)/bin/pip install --quiet 'mutmut==3.8.1'
+	touch $@
+
+LINT_PATHS := cardbridge tests bench soak scripts/pcscd-harness scripts/mutation-report scripts/coverage-floor
+
 lint: $(STAMP)
-	$(VENV)/bin/ruff check cardbridge tests bench soak scripts/pcscd-harness
+	$(VENV)/bin/ruff check $(LINT_PATHS)
 	$(VENV)/bin/mypy
 
 format: $(STAMP)
-	$(VENV)/bin/ruff format cardbridge tests bench soak scripts/pcscd-harness
-	$(VENV)/bin/ruff check --fix cardbridge tests bench soak scripts/pcscd-harness
+	$(VENV)/bin/ruff format $(LINT_PATHS)
+	$(VENV)/bin/ruff check --fix $(LINT_PATHS)
 
 system-run:
 	@scripts/ensure-system-packages run
@@ -61,4 +78,4 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache mutants

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,6 +12,7 @@ from cardbridge.pcsc.apdu import (
     MalformedApduError,
     ResponseApdu,
     describe_sw,
+    redact_raw,
 )
 
 VECTORS = [
@@ -90,9 +89,15 @@ def test_roundtrip(data: bytes, le: int | None, extended: bool | None) -> None:
 
 
 @given(st.binary(max_size=300))
-def test_parser_never_crashes(raw: bytes) -> None:
-    with contextlib.suppress(MalformedApduError):
-        CommandApdu.from_bytes(raw)
+def test_parsed_commands_encode_back_to_the_same_bytes(raw: bytes) -> None:
+    """Whatever parses is a command whose encoding, in the form the bytes use (extended when
+    a 00 byte follows the header and more than it), is exactly those bytes."""
+    try:
+        command = CommandApdu.from_bytes(raw)
+    except MalformedApduError:
+        return
+    extended = len(raw) > 5 and raw[4] == 0
+    assert command.to_bytes(extended=extended) == raw
 
 
 def test_verify_data_is_redacted() -> None:
@@ -130,3 +135,99 @@ def test_apdu_error_names_the_status() -> None:
     error = ApduError(0x6982, command="READ_BINARY")
     assert "SW=0x6982 (SECURITY_CONDITION_NOT_SATISFIED)" in str(error)
     assert error.details()["sw"] == "6982"
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        # Well-formed: the secret INS (VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER)
+        # show the length of their data only.
+        ("0020000108 31323334FFFFFFFF", "VERIFY: 00 20 00 01 <8 secret bytes>"),
+        ("0024000110" + "31" * 16, "CHANGE_REFERENCE_DATA: 00 24 00 01 <16 secret bytes>"),
+        ("002C000110" + "31" * 16, "RESET_RETRY_COUNTER: 00 2C 00 01 <16 secret bytes>"),
+        ("00200001", "VERIFY: 00 20 00 01"),  # asks for the tries left: no data
+        ("00A4040C02D003", "SELECT: 00 A4 04 0C D0 03"),
+        ("00B0000004", "READ_BINARY: 00 B0 00 00 Le=4"),
+        ("80E2000001AA", "INS E2: 80 E2 00 00 AA"),
+        # Malformed (Lc does not match): still nothing of a secret INS's data.
+        ("002C00011031323334", "<9 bytes, secret>"),
+        ("0024000110313233", "<8 bytes, secret>"),
+        ("00A4000003AABB", "00 A4 00 00 03 AA BB"),
+        ("0020", "<2 bytes, secret>"),  # a bare header start of a secret INS
+        ("20", "20"),
+    ],
+)
+def test_trace_text_of_raw_commands(raw: str, text: str) -> None:
+    assert redact_raw(bytes.fromhex(raw)) == text
+
+
+@pytest.mark.parametrize(
+    ("sw", "name"),
+    [
+        (0x6100, "BYTES_REMAINING (256 more bytes)"),
+        (0x6C10, "WRONG_LE (exact length 16)"),
+        (0x63C1, "VERIFY_FAILED (1 tries left)"),
+        (0x63C0, "VERIFY_FAILED (0 tries left)"),
+        (0x6310, "UNKNOWN_STATUS"),  # 63 without the Cx counter
+        (0x6FC2, "UNKNOWN_STATUS"),  # a Cx second byte after another first byte
+        (0x6283, "FILE_DEACTIVATED"),
+    ],
+)
+def test_status_word_families(sw: int, name: str) -> None:
+    assert describe_sw(sw) == name
+
+
+def test_apdu_error_keeps_the_answer_and_names_the_command() -> None:
+    error = ApduError(0x6A82, b"\x01", command="SELECT")
+    assert (error.sw, error.data, error.command) == (0x6A82, b"\x01", "SELECT")
+    assert str(error).endswith("The card refused the command to SELECT: SW=0x6A82 (FILE_NOT_FOUND)")
+    bare = ApduError(0x6D00)
+    assert (bare.data, bare.command) == (b"", None)
+    assert str(bare).endswith("The card refused the command: SW=0x6D00 (INS_NOT_SUPPORTED)")
+
+
+@pytest.mark.parametrize("name", ["cla", "ins", "p1", "p2"])
+def test_header_bytes_range_from_00_to_ff(name: str) -> None:
+    fields = {"cla": 0, "ins": 0xB0, "p1": 0, "p2": 0}
+    assert getattr(CommandApdu(**{**fields, name: 0xFF}), name) == 0xFF
+    for bad in (-1, 0x100):
+        with pytest.raises(ValueError, match=f"^{name} must be one byte$"):
+            CommandApdu(**{**fields, name: bad})
+
+
+def test_data_and_le_limits() -> None:
+    CommandApdu(0, 0xD6, 0, 0, b"\0" * 65535, le=65536)
+    with pytest.raises(ValueError, match=r"^command data longer than 65535 bytes$"):
+        CommandApdu(0, 0xD6, 0, 0, b"\0" * 65536)
+    with pytest.raises(ValueError, match=r"^le must be between 1 and 65536$"):
+        CommandApdu(0, 0xB0, 0, 0, le=65537)
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("00A400", "^an APDU has at least 4 header bytes$"),
+        ("00A4000003AABB", "^Lc=3 does not match the 7-byte APDU$"),
+        ("00A400000000", "^extended Lc of zero$"),
+        ("00A40000000000AA", "^extended Lc of zero$"),
+        ("00A40000000002AA", "^extended Lc=2 does not match the 8-byte APDU$"),
+    ],
+)
+def test_malformed_commands_say_why(bad: str, message: str) -> None:
+    with pytest.raises(MalformedApduError, match=message):
+        CommandApdu.from_bytes(bytes.fromhex(bad))
+
+
+def test_short_encoding_refusal_says_why() -> None:
+    with pytest.raises(ValueError, match=r"^this command needs extended lengths$"):
+        CommandApdu(0, 0xB0, 0, 0, le=257).to_bytes(extended=False)
+
+
+def test_responses_of_every_length() -> None:
+    assert ResponseApdu.from_bytes(bytes.fromhex("9000")) == ResponseApdu(b"", 0x9000)
+    assert ResponseApdu.from_bytes(bytes.fromhex("9000")).ok
+    three = ResponseApdu.from_bytes(bytes.fromhex("0A0B0C 6283"))
+    assert (three.data, three.sw) == (bytes.fromhex("0A0B0C"), 0x6283)
+    for short in ("", "90"):
+        with pytest.raises(MalformedApduError, match=r"^a response has at least the two status"):
+            ResponseApdu.from_bytes(bytes.fromhex(short))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import redis
@@ -18,6 +18,7 @@ from cardbridge.auth.nonces import (
     MemoryNonceStore,
     NonceStore,
     RedisNonceStore,
+    check_nonce,
 )
 from tests.support.redis_server import redis_server
 
@@ -66,8 +67,9 @@ def test_unknown_nonce(store: NonceStore) -> None:
 def test_bound_to_its_origin_and_burnt_by_a_wrong_one(store: NonceStore) -> None:
     challenges = Challenges(store)
     nonce = challenges.issue("https://dmp.example").nonce
-    with pytest.raises(OriginMismatchError):
+    with pytest.raises(OriginMismatchError) as caught:
         challenges.consume(nonce, "https://dmp.example.evil")
+    assert str(caught.value) == "The challenge was issued for another web site."
     with pytest.raises(NonceInvalidError):
         challenges.consume(nonce, "https://dmp.example")
 
@@ -160,3 +162,67 @@ def test_concurrent_take_gives_one_winner(store: NonceStore) -> None:
 def test_redis_server_is_really_used(redis_client: redis.Redis) -> None:
     RedisNonceStore(redis_client, prefix="seen:").put("abc", "https://dmp.example", ttl=60)
     assert redis_client.get("seen:abc") == b"https://dmp.example"
+
+
+# Web eID asks for a nonce of at least 32 random bytes, as base64 text (docs/testing.md).
+@pytest.mark.parametrize(
+    ("size", "refused"),
+    [(0, True), (16, True), (31, True), (32, False), (33, False), (96, False)],
+)
+def test_check_nonce_wants_32_bytes_or_more(size: int, refused: bool) -> None:
+    nonce = base64.b64encode(bytes(range(size))).decode()
+    if not refused:
+        check_nonce(nonce)
+        return
+    with pytest.raises(NonceInvalidError) as caught:
+        check_nonce(nonce)
+    assert str(caught.value) == (
+        f"The nonce must carry at least 32 random bytes (it has {size}): generate it on the "
+        "relying party's server."
+    )
+
+
+def test_check_nonce_refuses_more_than_128_characters_and_other_text() -> None:
+    check_nonce("A" * 128)  # 96 bytes, the longest accepted
+    with pytest.raises(NonceInvalidError) as caught:
+        check_nonce("A" * 132)
+    assert str(caught.value) == "The nonce is longer than 128 characters."
+    for text in ("*" * 44, "A" * 43, "A" * 42 + "=\n"):
+        with pytest.raises(NonceInvalidError) as caught:
+            check_nonce(text)
+        assert str(caught.value) == "The nonce must be base64 text (A-Z, a-z, 0-9, +, /, =)."
+
+
+def test_a_challenge_says_when_it_expires(store: NonceStore) -> None:
+    before = datetime.now(UTC)
+    challenge = Challenges(store, lifetime=timedelta(minutes=3)).issue("https://dmp.example")
+    after = datetime.now(UTC)
+    assert before + timedelta(minutes=3) <= challenge.expires_at <= after + timedelta(minutes=3)
+
+
+def test_one_pending_nonce_per_origin_keeps_the_newest() -> None:
+    store = MemoryNonceStore(per_origin=1)
+    store.put("first", "https://dmp.example", 60)
+    store.put("second", "https://dmp.example", 60)
+    assert store.take("first") is None
+    assert store.take("second") == "https://dmp.example"
+
+
+def test_redis_keys_and_lifetime(redis_client: redis.Redis) -> None:
+    """Every verifier instance sharing the Redis must find the others' nonces: the default
+    key prefix is part of the contract, and so is the lifetime given in milliseconds."""
+    store = RedisNonceStore(redis_client)
+    store.put("k1", "https://dmp.example", ttl=60)
+    assert redis_client.get("cardbridge:nonce:k1") == b"https://dmp.example"
+    assert 59_000 <= redis_client.pttl("cardbridge:nonce:k1") <= 60_000
+    store.put("k1", "https://dmp.example.evil", ttl=60)  # never overwrites a pending nonce
+    assert store.take("k1") == "https://dmp.example"
+
+
+def test_redis_clients_that_decode_answers_work_too(redis_client: redis.Redis) -> None:
+    port = redis_client.connection_pool.connection_kwargs["port"]
+    with redis.Redis(host="127.0.0.1", port=port, decode_responses=True) as text_client:
+        store = RedisNonceStore(text_client, prefix="text:")
+        store.put("k2", "https://dmp.example", ttl=60)
+        assert store.take("k2") == "https://dmp.example"
+        assert store.take("k2") is None

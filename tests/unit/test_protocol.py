@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from cardbridge.errors import CardCommunicationError
 from cardbridge.pcsc.apdu import ApduError, CommandApdu
-from cardbridge.pcsc.protocol import ApduProtocol
+from cardbridge.pcsc.protocol import TRACE, ApduProtocol
 from tests.support.scripted import ScriptedTransmitter
 
 
@@ -115,3 +117,63 @@ def test_apdu_count() -> None:
     proto = ApduProtocol(card)
     proto.send(CommandApdu(0, 0xB0, 0, 0, le=1))
     assert proto.apdu_count == 2
+
+
+# The PIN/PUK APDUs of ISO 7816-4 (VERIFY 20, CHANGE REFERENCE DATA 24, RESET RETRY COUNTER
+# 2C, data = old || new, PUK || new) with the test cards' PIN 1234 and PUK 12345678, padded
+# with FF to 8 bytes as IAS-ECC cards take them (docs/testing.md).
+PIN_1234 = "31323334FFFFFFFF"
+PIN_5678 = "35363738FFFFFFFF"
+PUK = "3132333435363738"
+SECRET_APDUS = [
+    ("VERIFY", CommandApdu(0, 0x20, 0, 0x01, bytes.fromhex(PIN_1234)), "00200001 08" + PIN_1234),
+    (
+        "CHANGE_REFERENCE_DATA",
+        CommandApdu(0, 0x24, 0, 0x01, bytes.fromhex(PIN_1234 + PIN_5678)),
+        "00240001 10" + PIN_1234 + PIN_5678,
+    ),
+    (
+        "RESET_RETRY_COUNTER",
+        CommandApdu(0, 0x2C, 0, 0x01, bytes.fromhex(PUK + PIN_5678)),
+        "002C0001 10" + PUK + PIN_5678,
+    ),
+]
+
+
+@pytest.fixture
+def apdu_trace(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """The APDU trace turned on, as an administrator chasing a card problem would."""
+    caplog.set_level(TRACE, logger="cardbridge.apdu")
+    return caplog
+
+
+@pytest.mark.parametrize(("name", "command", "sent"), SECRET_APDUS)
+def test_pin_puk_and_new_pin_are_never_traced_in_clear(
+    name: str, command: CommandApdu, sent: str, apdu_trace: pytest.LogCaptureFixture
+) -> None:
+    run([(sent, "9000")], command)
+    lines = [record.getMessage() for record in apdu_trace.records]
+    header = sent[:8]
+    assert lines == [
+        f"> {name}: {' '.join(header[i : i + 2] for i in range(0, 8, 2))} "
+        f"<{len(command.data)} secret bytes>",
+        "< 0 bytes SW=9000 (SUCCESS)",
+    ]
+    text = apdu_trace.text.upper().replace(" ", "")
+    for secret in (PIN_1234, PIN_5678, PUK, "1234", "5678"):
+        assert secret not in text.replace(name, "")
+
+
+def test_other_apdus_are_traced_in_full(apdu_trace: pytest.LogCaptureFixture) -> None:
+    run([("00A4040C02D003", "9000")], CommandApdu(0, 0xA4, 4, 0x0C, bytes.fromhex("D003")))
+    assert apdu_trace.records[0].getMessage() == "> SELECT: 00 A4 04 0C D0 03"
+    run([("00B0000004", "01020304 9000")], CommandApdu(0, 0xB0, 0, 0, le=4))
+    assert apdu_trace.records[2].getMessage() == "> READ_BINARY: 00 B0 00 00 Le=4"
+    assert apdu_trace.records[3].getMessage() == "< 4 bytes SW=9000 (SUCCESS)"
+
+
+def test_nothing_is_traced_below_the_trace_level(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="cardbridge.apdu")
+    _, command, sent = SECRET_APDUS[0]
+    run([(sent, "9000")], command)
+    assert caplog.records == []

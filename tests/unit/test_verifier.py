@@ -266,8 +266,11 @@ def test_certificate_that_names_no_practitioner(test_pki: TestPki, trust: TrustS
         extensions=authentication_extensions(HOLDER, "http://127.0.0.1:9/ocsp"),
     )
     nonce = new_nonce()
-    with pytest.raises(CertificatePurposeError, match="health professional"):
+    with pytest.raises(CertificatePurposeError) as caught:
         verify(make_token(certificate, key, nonce, algorithm="ES256"), nonce, ORIGIN, trust)
+    assert str(caught.value) == (
+        "The certificate does not name a health professional in the IGC-Santé form."
+    )
 
 
 # --- trust -------------------------------------------------------------------------------
@@ -382,8 +385,10 @@ def test_naive_time_is_refused(
     valid: Callable[..., tuple[dict[str, Any], str]], trust: TrustStore
 ) -> None:
     token, nonce = valid()
-    with pytest.raises(InvalidInputError, match="now"):
+    with pytest.raises(InvalidInputError) as caught:
         verify(token, nonce, ORIGIN, trust, now=datetime.now())
+    assert caught.value.field == "now"
+    assert str(caught.value) == "now: must be a timezone-aware datetime"
 
 
 # --- nonces: replay, expiry, origin binding, single use whatever fails -------------------
@@ -471,6 +476,41 @@ def test_nonce_shape(
     token = make_token(card.authentication, card_keys[0], nonce)
     with pytest.raises(NonceInvalidError):
         verify(token, nonce, ORIGIN, trust)
+
+
+@pytest.mark.parametrize("size", [16, 31])
+def test_nonces_shorter_than_32_bytes_are_refused(
+    size: int, card: CardCertificates, card_keys: Keys, trust: TrustStore
+) -> None:
+    """Web eID requires at least 32 random bytes: a well-signed token over a 16-byte nonce
+    (24 base64 characters, a size other protocols use) is still refused."""
+    nonce = base64.b64encode(bytes(range(size))).decode()
+    token = make_token(card.authentication, card_keys[0], nonce)
+    with pytest.raises(NonceInvalidError, match=rf"at least 32 random bytes \(it has {size}\)"):
+        verify(token, nonce, ORIGIN, trust)
+    store = MemoryNonceStore()
+    store.put(nonce, ORIGIN, 60)  # even a short nonce that this server's store holds
+    with pytest.raises(NonceInvalidError):
+        TokenVerifier(trust, challenges=Challenges(store)).verify(token, nonce, ORIGIN)
+
+
+def test_a_nonce_of_exactly_32_bytes_is_accepted(
+    card: CardCertificates, card_keys: Keys, trust: TrustStore
+) -> None:
+    nonce = base64.b64encode(bytes(range(32))).decode()
+    assert len(nonce) == 44
+    token = make_token(card.authentication, card_keys[0], nonce)
+    assert verify(token, nonce, ORIGIN, trust).national_id == "810002813839"
+
+
+def test_a_nonce_that_is_not_text_is_refused(
+    card: CardCertificates, card_keys: Keys, trust: TrustStore
+) -> None:
+    nonce = base64.b64encode(bytes(range(32))).decode()
+    token = make_token(card.authentication, card_keys[0], nonce)
+    with pytest.raises(NonceInvalidError) as caught:
+        verify(token, nonce.encode(), ORIGIN, trust)  # type: ignore[arg-type]
+    assert str(caught.value) == "The nonce must be the base64 text of 32 random bytes or more."
 
 
 # --- origins -----------------------------------------------------------------------------
@@ -669,3 +709,29 @@ def test_the_verifier_needs_no_card_stack() -> None:
         "assert not loaded, loaded\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+@pytest.mark.parametrize("algorithms", [["HS256"], ["RS256", "none"], []])
+def test_only_the_web_eid_algorithms_can_be_allowed(
+    algorithms: list[str], trust: TrustStore
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        TokenVerifier(trust, algorithms=algorithms)
+    assert str(caught.value) == "Token algorithms must be among RS256, PS256, ES256."
+
+
+def test_a_negative_clock_skew_is_refused(trust: TrustStore) -> None:
+    with pytest.raises(ConfigError) as caught:
+        TokenVerifier(trust, clock_skew=timedelta(seconds=-1))
+    assert str(caught.value) == "The clock skew cannot be negative."
+    assert TokenVerifier(trust, clock_skew=timedelta(0)).clock_skew == timedelta(0)
+
+
+def test_a_certificate_that_is_not_der_is_refused(
+    valid: Callable[..., tuple[dict[str, Any], str]], trust: TrustStore
+) -> None:
+    token, nonce = valid()
+    spoiled = {**token, "unverifiedCertificate": _b64(b"0\x03\x02\x01\x00")}
+    with pytest.raises(TokenMalformedError) as caught:
+        verify(spoiled, nonce, ORIGIN, trust)
+    assert str(caught.value) == "The token's certificate is not DER X.509."
