@@ -1,6 +1,8 @@
 """The rights matrix, row by row, over mutual TLS: each transaction tried by a non-doctor
 (the nurse), a doctor who is not the treating physician, and the treating physician, in
-normal, centre 15 and emergency (bris de glace) modes.
+normal, centre 15 and emergency (bris de glace) modes, and by an occupational doctor (a
+test profile of the emulator, put in the sandbox's directory by a test seed, authorized
+by it: the matrix does not let him declare himself).
 
 The expected cells are transcribed here from GIE SESAM-Vitale PDT-INF-526 v1.8 (the table
 in docs/dmp-sandbox.md, "Rights"), independently of ``cardbridge/sandbox/rights.py``.
@@ -11,15 +13,18 @@ service (``DMPAccessDeniedByRightsService``); anything else fails the test.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from cardbridge.emulator.pki import TestPki
 from tests.sandbox.conftest import PIERRE
 from tests.support.dmp_documents import Doc
 from tests.support.dmp_messages import (
+    Vihf,
     existence_test,
     list_authorizations,
     patient_list,
@@ -36,7 +41,13 @@ from tests.support.dmp_queries import (
     status_change,
     visibility_change,
 )
-from tests.support.dmp_sandbox import Answer, Identity, RunningSandbox
+from tests.support.dmp_sandbox import (
+    Answer,
+    Identity,
+    RunningSandbox,
+    practitioner,
+    running_sandbox,
+)
 
 RIM = "urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0"
 RS = "urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0"
@@ -64,33 +75,72 @@ AUTHORS = {
         "structure_id": "410002813839001",
     },
     "treating": {},
+    "occupational": {
+        "author_id": "810000250000",
+        "author_family": "PASTEUR",
+        "author_given": "LOUIS",
+        "structure_id": "410000250000001",
+    },
 }
+OCCUPATIONAL_PROFILE = """\
+kind: cps
+generation: cps3
+test: true
+serial: "0300000025"
+card_type: 0
+pin: "1234"
+puk: "12345678"
+expires: "2030-03-31"
+holder:
+  national_id: "810000250000"
+  civility: "M"
+  last_name: "PASTEUR"
+  first_name: "LOUIS"
+  profession: "10"
+  specialty: "SM25"
+situations:
+  - {structure_id: "410000250000001", name: "SERVICE DE SANTE AU TRAVAIL", sector: "SA07"}
+"""
+SEED = """\
+directory:
+  profiles: [demo-cps, cps4-doctor, cps-adeli-nurse, {profile}]
+patients:
+  - ins: "155067200010159"
+    family: "LE QUINIO"
+    given: "PIERRE"
+    birth_date: "1955-06-15"
+    sex: "M"
+    authorizations:
+      - {{actor: "899700735741", treating: true}}
+      - {{actor: "810000250000"}}
+"""
 # Columns in the order they are tried: the modes without authorization first, so that a
 # normal-mode SUPPRESSION (or the end of the treating status) comes last for each caller.
 COLUMNS = ("nurse R", "nurse B", "doctor R", "doctor B", "treating B")
-COLUMNS += ("nurse N", "doctor N", "treating N")
+COLUMNS += ("nurse N", "doctor N", "occupational N", "treating N")
 
-# PDT-INF-526 v1.8: PS non-doctor (N R B) | doctor, not treating (N R B) | treating (N B).
+# PDT-INF-526 v1.8: PS non-doctor (N R B) | doctor, not treating (N R B) | occupational
+# doctor (N) | treating (N B). "-": the action has no meaning for that column.
 MATRIX = {
-    "TD0.2": "y y y | y y y | y y",
-    "TD0.3.add": "y n n | y n n | y n",
-    "TD0.3.remove": "y n n | y n n | y n",
-    "TD0.3.stop_treating": "- - - | - - - | y n",
-    "TD0.4": "y y y | y y y | y y",
-    "TD0.5": "n y n | n y n | n n",
-    "TD1.6": "y n n | y n n | y n",
-    "TD2.1": "y y y | y y y | y y",
-    "TD3.1.metadata": "y y y | y y y | y y",
-    "TD3.2.visible": "y y y | y y y | y y",
-    "TD3.2.hidden": "y y y | y y y | y y",
-    "TD3.3a.mask": "y n n | y n n | y n",
-    "TD3.3a.unmask": "y8 n n | y8 n n | y n",
-    "TD3.3b.show_patient": "y n n | y n n | y n",
-    "TD3.3d.archive": "y8 n n | y8 y y | y y",
-    "TD3.3c.delete": "y8 y8 y8 | y8 y8 y8 | y8 y8",
+    "TD0.2": "y y y | y y y | y | y y",
+    "TD0.3.add": "y n n | y n n | n | y n",
+    "TD0.3.remove": "y n n | y n n | n | y n",
+    "TD0.3.stop_treating": "- - - | - - - | - | y n",
+    "TD0.4": "y y y | y y y | y | y y",
+    "TD0.5": "n y n | n y n | n | n n",
+    "TD1.6": "y n n | y n n | y | y n",
+    "TD2.1": "y y y | y y y | y | y y",
+    "TD3.1.metadata": "y y y | y y y | y | y y",
+    "TD3.2.visible": "y y y | y y y | n | y y",
+    "TD3.2.hidden": "y y y | y y y | n | y y",
+    "TD3.3a.mask": "y n n | y n n | y | y n",
+    "TD3.3a.unmask": "y8 n n | y8 n n | y8 | y n",
+    "TD3.3b.show_patient": "y n n | y n n | y | y n",
+    "TD3.3d.archive": "y8 n n | y8 y y | y8 | y y",
+    "TD3.3c.delete": "y8 y8 y8 | y8 y8 y8 | y8 | y8 y8",
 }
 _SOURCE_COLUMNS = ("nurse N", "nurse R", "nurse B", "doctor N", "doctor R", "doctor B")
-_SOURCE_COLUMNS += ("treating N", "treating B")
+_SOURCE_COLUMNS += ("occupational N", "treating N", "treating B")
 
 
 def expected(row: str) -> dict[str, str]:
@@ -215,15 +265,46 @@ def test_every_row_has_an_action() -> None:
     assert set(ACTIONS) == set(MATRIX)
 
 
+@pytest.fixture(scope="module")
+def occupational_doctor(test_pki: TestPki) -> Identity:
+    """The test profile's occupational doctor (R01 speciality SM25)."""
+    return practitioner(
+        test_pki,
+        "810000250000",
+        "PASTEUR",
+        "LOUIS",
+        "Médecin",
+        Vihf("810000250000", "410000250000001", specialty="SM25", patient=PIERRE),
+    )
+
+
+@pytest.fixture
+def matrix_dmp(tmp_path: Path, data_dir: Path) -> Iterator[RunningSandbox]:
+    """A sandbox seeded with Pierre's DMP and the occupational doctor's test profile."""
+    profile = tmp_path / "occupational-doctor.yaml"
+    profile.write_text(OCCUPATIONAL_PROFILE, encoding="utf-8")
+    seed = tmp_path / "seed.yaml"
+    seed.write_text(SEED.format(profile=profile), encoding="utf-8")
+    with running_sandbox(tmp_path / "sandbox", data_dir, seed) as running:
+        yield running
+
+
 @pytest.mark.parametrize("row", list(MATRIX))
 def test_rights_matrix_row(
     row: str,
-    dmp: RunningSandbox,
+    matrix_dmp: RunningSandbox,
     demo_doctor: Identity,
     other_doctor: Identity,
     nurse: Identity,
+    occupational_doctor: Identity,
 ) -> None:
-    people = {"nurse": nurse, "doctor": other_doctor, "treating": demo_doctor}
+    dmp = matrix_dmp
+    people = {
+        "nurse": nurse,
+        "doctor": other_doctor,
+        "treating": demo_doctor,
+        "occupational": occupational_doctor,
+    }
     # Normal mode needs an authorization: the nurse and the doctor declare theirs.
     for who in (nurse, other_doctor):
         assert outcome(dmp.call("TD0.3", set_authorization("AJOUT"), who)) == "answered"
