@@ -71,7 +71,7 @@ def _contents(request: etree._Element, exchange: Exchange) -> dict[str, bytes]:
                 )
         else:
             try:
-                data = decode_base64((document.text or "").encode("ascii"))
+                data = decode_base64(document.text or "")
             except (binascii.Error, ValueError):
                 raise _fail(
                     "XDSRepositoryError",

@@ -265,3 +265,14 @@ def test_documents_inline_in_base64_without_mtom(
     )
     assert answer.status == 200
     assert _result(answer)[0] == expected
+
+
+def test_a_document_over_the_xml_text_limit_is_refused_as_too_large(
+    dmp: RunningSandbox, demo_doctor: Identity
+) -> None:
+    """libxml2's limit on one text node (10,000,000 characters) bounds the embedded file."""
+    doc = Doc(PIERRE, media_type="text/plain", content=b"a" * 7_600_000)
+    code, context, location = _result(dmp.deposit([doc], demo_doctor))
+    assert (code, location) == ("XDSRepositoryError", "nonXMLBody/text")
+    assert "trop volumineux" in context
+    assert _documents(dmp) == []
