@@ -27,23 +27,28 @@ PRIVATE_DIR = 0o700
 OTHERS = stat.S_IRWXG | stat.S_IRWXO
 
 
-def secure_data_dir(path: Path) -> list[str]:
+_BRIDGE_SETTING = "CARDBRIDGE_DATA_DIR, or data_dir in config.toml"
+
+
+def secure_data_dir(path: Path, *, choose_with: str = _BRIDGE_SETTING) -> list[str]:
     """Create ``path`` private if missing, make everything in it private to this user,
     and return what was tightened (``"<path>: 0755 → 0700"``, nothing if all was right).
 
     What was tightened is also logged (a warning). Raises :class:`ConfigError` when
-    something belongs to another user or cannot be changed.
+    something belongs to another user or cannot be changed; its message names
+    ``choose_with``, the setting that picks another directory (the DMP sandbox: its
+    ``--data-dir``).
     """
-    _create(path)
+    _create(path, choose_with)
     uid = os.getuid()
     tightened: list[str] = []
-    _make_private(path, os.stat(path), uid, tightened, path)
+    _make_private(path, os.stat(path), uid, tightened, (path, choose_with))
     for root, directories, files in os.walk(path):
         for name in (*directories, *files):
             entry = Path(root, name)
             info = os.lstat(entry)
             if not stat.S_ISLNK(info.st_mode):
-                _make_private(entry, info, uid, tightened, path)
+                _make_private(entry, info, uid, tightened, (path, choose_with))
     if tightened:
         log.warning(
             "the data directory was readable by other users; made private: %s",
@@ -52,7 +57,7 @@ def secure_data_dir(path: Path) -> list[str]:
     return tightened
 
 
-def _create(path: Path) -> None:
+def _create(path: Path, choose_with: str) -> None:
     missing = []
     for directory in (path, *path.parents):
         if directory.exists():
@@ -64,19 +69,20 @@ def _create(path: Path) -> None:
     except OSError as error:
         raise ConfigError(
             f"Cannot create the data directory {path}: {error.strerror}. Choose another "
-            "with CARDBRIDGE_DATA_DIR, or data_dir in config.toml."
+            f"with {choose_with}."
         ) from None
 
 
 def _make_private(
-    entry: Path, info: os.stat_result, uid: int, tightened: list[str], data_dir: Path
+    entry: Path, info: os.stat_result, uid: int, tightened: list[str], where: tuple[Path, str]
 ) -> None:
+    data_dir, choose_with = where
     if info.st_uid != uid:
         raise ConfigError(
-            f"{entry} belongs to another user (uid {info.st_uid}), so the DMP access "
-            f"journal and keys of the data directory {data_dir} would not be yours alone. "
+            f"{entry} belongs to another user (uid {info.st_uid}), so the health data "
+            f"and keys of the data directory {data_dir} would not be yours alone. "
             f"Give it back to your user (sudo chown -R $USER: {data_dir}) or choose "
-            "another directory with CARDBRIDGE_DATA_DIR."
+            f"another directory with {choose_with}."
         )
     mode = stat.S_IMODE(info.st_mode)
     if not mode & OTHERS:

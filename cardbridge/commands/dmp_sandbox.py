@@ -5,7 +5,8 @@ serves the DMP's SOAP services over mutual TLS at
 ``https://HOST:PORT/si-dmp-server/v2/services/…``, and the patients' pages (what Mon espace
 santé shows) over plain HTTP at ``http://HOST:PAGES_PORT/``. Notification e-mails go to
 the outbox shown on those pages, and to ``--smtp HOST:PORT`` when given. Its state lives
-in DIR (default: the ``dmp-sandbox`` folder of cardbridge's data dir), seeded from FILE
+in DIR (default: the ``dmp-sandbox`` folder of cardbridge's data dir), private like the
+bridge's (0700, files 0600; refused when another user owns it), seeded from FILE
 (default: the packaged demo seed). Client certificates come from the test PKI of
 cardbridge's data dir, the one that issues the emulated cards' certificates. Ctrl-C or
 SIGTERM stops it.
@@ -54,12 +55,17 @@ def _smtp(text: str) -> SmtpServer:
 
 def run(args: argparse.Namespace) -> int:
     from cardbridge.config import load_settings  # noqa: PLC0415 - imported when it runs
+    from cardbridge.private_dir import secure_data_dir  # noqa: PLC0415
     from cardbridge.sandbox.app import build_pages, build_sandbox, build_server  # noqa: PLC0415
     from cardbridge.sandbox.server import check_loopback  # noqa: PLC0415
 
     check_loopback(args.host)
     settings_dir = load_settings().data_dir
     data_dir = args.data_dir or settings_dir / "dmp-sandbox"
+    # Both hold health data or keys: the test PKI is made in cardbridge's data dir if
+    # missing, the DMPs and their documents are in the sandbox's (docs/dmp-sandbox.md).
+    secure_data_dir(settings_dir)
+    secure_data_dir(data_dir, choose_with="--data-dir")
     smtp = _smtp(args.smtp) if args.smtp else None
     sandbox = build_sandbox(data_dir, args.seed, pki_dir=settings_dir, smtp=smtp)
     server = build_server(sandbox, args.host, args.port)

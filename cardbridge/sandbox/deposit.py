@@ -10,7 +10,7 @@ client sends them they must match). Everything is stored in one transaction.
 
 from __future__ import annotations
 
-import base64
+import binascii
 import hashlib
 import re
 
@@ -19,7 +19,7 @@ from lxml import etree
 from cardbridge.domain import codes
 from cardbridge.sandbox import rim
 from cardbridge.sandbox.access import Access, access_for
-from cardbridge.sandbox.cda import CdaFacts, read_cda
+from cardbridge.sandbox.cda import CdaFacts, decode_base64, read_cda
 from cardbridge.sandbox.deposit_store import DepositedDocument, Submission, store_submission
 from cardbridge.sandbox.faults import Fault, RegistryError, ServiceFault
 from cardbridge.sandbox.service import Exchange, Reply
@@ -70,7 +70,14 @@ def _contents(request: etree._Element, exchange: Exchange) -> dict[str, bytes]:
                     "XDSMissingDocument", "pièce MTOM introuvable", f"Document/{document.get('id')}"
                 )
         else:
-            data = base64.b64decode(document.text or "")
+            try:
+                data = decode_base64(document.text or "")
+            except (binascii.Error, ValueError):
+                raise _fail(
+                    "XDSRepositoryError",
+                    "contenu base64 illisible",
+                    f"Document/{document.get('id')}",
+                ) from None
         found[document.get("id", "")] = data
     return found
 
@@ -131,8 +138,9 @@ def _check_codes(entry: etree._Element, facts: CdaFacts) -> None:
 
 
 def _check_entry(
-    entry: etree._Element, facts: CdaFacts, data: bytes, access: Access
+    entry: etree._Element, facts: CdaFacts, data: bytes, digest: str, access: Access
 ) -> tuple[str, str]:
+    """The entry's checks against its CDA (``data``, SHA-1 ``digest``); its (XCN, XON)."""
     where = entry.get("id", "")
     patient = access.caller.claims.patient
     assert patient is not None
@@ -157,13 +165,10 @@ def _check_entry(
             META, "creationTime différent de effectiveTime du CDA (UTC)", f"{where}/creationTime"
         )
     _check_codes(entry, facts)
-    size, digest = rim.slot(entry, "size"), rim.slot(entry, "hash")
+    size, sent_digest = rim.slot(entry, "size"), rim.slot(entry, "hash")
     if size is not None and size != str(len(data)):
         raise _fail("XDSNonIdenticalSize", "taille différente du document reçu", f"{where}/size")
-    if (
-        digest is not None
-        and digest.lower() != hashlib.sha1(data, usedforsecurity=False).hexdigest()
-    ):
+    if sent_digest is not None and sent_digest.lower() != digest:
         raise _fail("XDSNonIdenticalHash", "empreinte différente du document reçu", f"{where}/hash")
     authors = rim.classifications(entry, SCHEMES["author"])
     if not authors:
@@ -262,9 +267,12 @@ def _deposit(exchange: Exchange, access: Access, store: Store) -> None:
         if classes[0][0] == SIGNATURE_CLASS:
             signatures.append((entry, contents[where]))
             continue
-        facts, _ = read_cda(contents[where])
-        author = _check_entry(entry, facts, contents[where], access)
-        documents.append(DepositedDocument(entry, facts, contents[where], author))
+        data = contents[where]
+        facts, _ = read_cda(data)
+        # The repository's hash: one pass, used for the check and the stored metadata.
+        digest = hashlib.sha1(data, usedforsecurity=False).hexdigest()
+        author = _check_entry(entry, facts, data, digest, access)
+        documents.append(DepositedDocument(entry, facts, data, digest, author))
     if not documents:
         raise _fail(META, "aucun document CDA dans la soumission", "RegistryObjectList")
     if len(signatures) != 1:

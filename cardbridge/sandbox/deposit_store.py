@@ -37,6 +37,7 @@ class DepositedDocument:
     entry: etree._Element
     facts: CdaFacts
     data: bytes
+    digest: str  # SHA-1, hex, computed by the repository
     author: tuple[str, str]  # (XCN, XON)
 
 
@@ -180,7 +181,7 @@ def _insert(
             facts.author_id,
             access.caller.claims.structure_id,
             "text/xml",
-            hashlib.sha1(document.data, usedforsecurity=False).hexdigest(),
+            document.digest,
             len(document.data),
             submission_uuid,
             json.dumps(metadata),

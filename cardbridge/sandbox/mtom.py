@@ -45,6 +45,42 @@ def media_type(content_type: str) -> str:
     return _params(content_type)[0]
 
 
+def _headers(head: bytes) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for line in head.decode("latin-1").split("\r\n"):
+        name, colon, value = line.partition(":")
+        if colon:
+            headers[name.strip().lower()] = value.strip()
+    return headers
+
+
+def _parts(body: bytes, boundary: bytes) -> list[tuple[dict[str, str], bytes]]:
+    """The parts between the delimiters, each content copied once (a deposit is megabytes).
+
+    A delimiter is CRLF ``--boundary`` (RFC 2046 §5.1.1): the CRLF belongs to it, not to
+    the content before it; the first may open the body. A body cut short ends its last part.
+    """
+    delimiter = b"--" + boundary
+    parts: list[tuple[dict[str, str], bytes]] = []
+    found = body.find(delimiter)
+    while found >= 0:
+        start = found + len(delimiter)
+        if body.startswith(b"--", start):
+            break
+        head_end = body.find(_HEADER_END, start)
+        if head_end < 0:
+            raise ServiceFault(Fault.NOT_SOAP, "multipart", "partie MIME sans en-têtes")
+        content_start = head_end + len(_HEADER_END)
+        found = body.find(b"\r\n" + delimiter, content_start)
+        if found < 0:
+            content = body[content_start:].removesuffix(b"\r\n")
+        else:
+            content = body[content_start:found]
+            found += 2
+        parts.append((_headers(body[start:head_end]), content))
+    return parts
+
+
 def parse_request_body(content_type: str, body: bytes) -> Related:
     """The SOAP envelope and attachments of a request; :class:`ServiceFault` when unreadable."""
     kind, params = _params(content_type)
@@ -52,22 +88,7 @@ def parse_request_body(content_type: str, body: bytes) -> Related:
         return Related(body)
     if kind != "multipart/related" or "boundary" not in params:
         raise ServiceFault(Fault.NOT_SOAP, "Content-Type", f"type {kind} non pris en charge")
-    delimiter = b"--" + params["boundary"].encode("ascii", "replace")
-    chunks = body.split(delimiter)
-    parts: list[tuple[dict[str, str], bytes]] = []
-    for chunk in chunks[1:]:
-        if chunk.startswith(b"--"):
-            break
-        head, separator, content = chunk.partition(_HEADER_END)
-        if not separator:
-            raise ServiceFault(Fault.NOT_SOAP, "multipart", "partie MIME sans en-têtes")
-        headers: dict[str, str] = {}
-        for line in head.decode("latin-1").split("\r\n"):
-            name, colon, value = line.partition(":")
-            if colon:
-                headers[name.strip().lower()] = value.strip()
-        # The delimiter is preceded by CRLF, which belongs to it (RFC 2046 §5.1.1).
-        parts.append((headers, content.removesuffix(b"\r\n")))
+    parts = _parts(body, params["boundary"].encode("ascii", "replace"))
     if not parts:
         raise ServiceFault(Fault.NOT_SOAP, "multipart", "aucune partie MIME")
     start = params.get("start", "").strip("<>")

@@ -8,10 +8,11 @@ killed half-way leaves nothing half-stored, and a restart loses nothing committe
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +139,10 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Created private here: SQLite would make it 0644 (less the umask), and gives its
+        # -wal and -shm files the database's mode.
+        with suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         self.path = path
         self._connection = sqlite3.connect(
             path, check_same_thread=False, isolation_level=None, timeout=30
@@ -149,6 +154,10 @@ class Store:
             # new database takes it, before WAL is on.
             self._connection.execute("PRAGMA page_size=65536")
             self._connection.execute("PRAGMA journal_mode=WAL")
+            # A 16 MiB page cache (default 2 MiB): a deposit's pages stay in memory until
+            # its commit instead of spilling to the WAL mid-transaction, which halved the
+            # time of writing a 7 MB CDA (docs/dmp-sandbox.md, "Performance").
+            self._connection.execute("PRAGMA cache_size=-16384")
             # In WAL mode, NORMAL keeps every commit across a crash of the process (a power
             # loss may undo the last ones, never corrupt the database).
             self._connection.execute("PRAGMA synchronous=NORMAL")

@@ -3,15 +3,18 @@ uniqueIds, replacement, hash and size computed by the repository, the content's 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import sqlite3
+from urllib.parse import unquote
 
 import pytest
 from lxml import etree
 
 from tests.sandbox.conftest import LUC, PIERRE, SOPHIE
-from tests.support.dmp_documents import Doc, Package, cda, minimal_pdf
-from tests.support.dmp_sandbox import Identity, RunningSandbox
+from tests.support.dmp_documents import XDSB, Doc, Package, cda, minimal_pdf, provide_and_register
+from tests.support.dmp_messages import envelope
+from tests.support.dmp_sandbox import SERVICES, Identity, RunningSandbox
 
 RS = "urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0"
 SUCCESS = "urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Success"
@@ -241,3 +244,35 @@ def test_answer_echoes_the_message_id(dmp: RunningSandbox, demo_doctor: Identity
     assert relates is not None
     assert relates.startswith("urn:uuid:")
     assert etree.QName(answer.xml().find(".//soap:Body/*", SOAP_NS)).localname == "RegistryResponse"
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"), [(b"", "Success"), (b"!", "XDSRepositoryError")], ids=["ok", "bad-b64"]
+)
+def test_documents_inline_in_base64_without_mtom(
+    dmp: RunningSandbox, demo_doctor: Identity, damage: bytes, expected: str
+) -> None:
+    """ITI-41 allows the documents as base64 text in the envelope; the decoding is strict."""
+    body, parts = provide_and_register([Doc(PIERRE)])
+    for document in body.iterfind(f"{{{XDSB}}}Document"):
+        include = document[0]
+        data = parts[unquote(include.get("href", "").removeprefix("cid:"))]
+        document.remove(include)
+        encoded = base64.b64encode(data)
+        document.text = (encoded[:8] + damage + encoded[8:]).decode()
+    answer = dmp.post(
+        SERVICES + "repository", envelope("TD2.1", body, demo_doctor.signed()), demo_doctor.tls
+    )
+    assert answer.status == 200
+    assert _result(answer)[0] == expected
+
+
+def test_a_document_over_the_xml_text_limit_is_refused_as_too_large(
+    dmp: RunningSandbox, demo_doctor: Identity
+) -> None:
+    """libxml2's limit on one text node (10,000,000 characters) bounds the embedded file."""
+    doc = Doc(PIERRE, media_type="text/plain", content=b"a" * 7_600_000)
+    code, context, location = _result(dmp.deposit([doc], demo_doctor))
+    assert (code, location) == ("XDSRepositoryError", "nonXMLBody/text")
+    assert "trop volumineux" in context
+    assert _documents(dmp) == []
