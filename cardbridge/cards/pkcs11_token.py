@@ -26,6 +26,7 @@ from cardbridge.errors import (
     CardRemovedError,
     ConfigError,
     PinBlockedError,
+    PinError,
     PinFormatError,
     PinInvalidError,
     PinRequiredError,
@@ -141,19 +142,22 @@ class Pkcs11Token:
             self.logout()
         try:
             session = self._token.open(user_pin=pin)
-        except p11.PinIncorrect:
-            left = self.tries_left()
-            raise (
-                PinBlockedError(reader=self.reader)
-                if not left
-                else PinInvalidError(left, reader=self.reader)
-            ) from None
-        except p11.PinLocked:
-            raise PinBlockedError(reader=self.reader) from None
-        except (p11.PinLenRange, p11.PinInvalid):
-            raise PinFormatError(reader=self.reader) from None
+        except (p11.PinIncorrect, p11.PinLocked, p11.PinLenRange, p11.PinInvalid) as error:
+            raise self._pin_error(error) from None
         self._session.close()
         self._session = session
+
+    def _pin_error(self, error: p11.PKCS11Error) -> PinError:
+        """What a refused PIN means for the clinician: the tries left, blocked, or a PIN
+        of the wrong shape."""
+        if isinstance(error, p11.PinLocked):
+            return PinBlockedError(reader=self.reader)
+        if isinstance(error, p11.PinLenRange | p11.PinInvalid):
+            return PinFormatError(reader=self.reader)
+        left = self.tries_left()
+        if not left:
+            return PinBlockedError(reader=self.reader)
+        return PinInvalidError(left, reader=self.reader)
 
     @token_call
     def logout(self) -> bool:
@@ -173,17 +177,8 @@ class Pkcs11Token:
         try:
             with self._token.open(rw=True) as session:
                 session.set_pin(old, new)
-        except p11.PinIncorrect:
-            left = self.tries_left()
-            raise (
-                PinBlockedError(reader=self.reader)
-                if not left
-                else PinInvalidError(left, reader=self.reader)
-            ) from None
-        except p11.PinLocked:
-            raise PinBlockedError(reader=self.reader) from None
-        except (p11.PinLenRange, p11.PinInvalid):
-            raise PinFormatError(reader=self.reader) from None
+        except (p11.PinIncorrect, p11.PinLocked, p11.PinLenRange, p11.PinInvalid) as error:
+            raise self._pin_error(error) from None
 
     @token_call
     def value(self, kind: ObjectClass, label: str) -> bytes:

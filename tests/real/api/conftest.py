@@ -48,14 +48,17 @@ class RealStack:
         return {"reader": self.vitale_slot.reader}
 
     def wait_seen(self, slot: VpcdSlot, present: bool = True) -> None:
-        """Until the server's monitor reports ``slot``'s card (or its absence): pcscd
-        answers a direct question before the monitor's event arrives."""
+        """Until the server's monitor reports ``slot``'s card, its ATR read (a card being
+        powered up is present without a type for a moment), or its absence: pcscd answers
+        a direct question before the monitor's event arrives."""
         deadline = time.monotonic() + SEEN_TIMEOUT
         with self.live.client() as client:
             while time.monotonic() < deadline:
                 readers = client.get("/v1/readers")
                 if readers.status_code == 200 and any(
-                    r["name"] == slot.reader and r["card_present"] == present
+                    r["name"] == slot.reader
+                    and r["card_present"] == present
+                    and (r["card_type"] is not None) == present
                     for r in readers.json()
                 ):
                     return
