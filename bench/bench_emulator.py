@@ -40,7 +40,7 @@ CPS_CARDS = 20
 VITALE_CARDS = 200
 # In process, the engine should never be what limits a card reading.
 TARGET_IN_PROCESS = Target(">=", 10_000)
-# Through pcscd, vpcd round trips dominate; DOMAIN.md §5 measured ~0.08 ms per APDU.
+# Through pcscd, vpcd round trips dominate; docs/domain.md §5 measured ~0.08 ms per APDU.
 TARGET_VPCD = Target(">=", 2_000)
 
 

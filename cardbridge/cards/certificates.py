@@ -1,7 +1,7 @@
 """Practitioner certificates (IGC-Santé and older GIP-CPS forms) read from DER.
 
 The subject of a CPS certificate is ONE multi-valued RDN ``CN=<idNat_PS>+SN=<NOM>+GN=<PRÉNOM>``
-followed by ``title=<profession>`` and ``C=FR`` (DOMAIN.md §1 "Certificates"). String
+followed by ``title=<profession>`` and ``C=FR`` (docs/domain.md §1 "Certificates"). String
 forms of such names are ambiguous (``+``, ``,`` and escapes in names; libraries that keep
 one attribute per RDN), so the DER is walked with asn1crypto, attribute by attribute.
 Forms handled:

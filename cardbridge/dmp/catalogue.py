@@ -1,6 +1,6 @@
 """What a DMP document deposit may be: types, formats and visibility codes.
 
-Document types are the deposit form's list (DOMAIN.md §4) with their codes: LOINC
+Document types are the deposit form's list (docs/domain.md §4) with their codes: LOINC
 unless the code is from TRE_A05. Types whose official code is not known are kept in
 the catalogue, flagged (``code is None``), and refused with a clear error rather than
 sent with an invented code. Class codes come from TRE_A03 ClasseDocument

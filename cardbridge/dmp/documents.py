@@ -1,6 +1,6 @@
 """Preparing a document for deposit in a patient's DMP.
 
-Checks what the deposit form checks (DOMAIN.md §4) — file of at most 5 MB in an
+Checks what the deposit form checks (docs/domain.md §4) — file of at most 5 MB in an
 accepted format *recognised by its content* (:mod:`cardbridge.dmp.formats`; the file
 name does not decide it), title and document date, comment of at most 1000
 characters, event start date (and end date not before it), a type of the catalogue

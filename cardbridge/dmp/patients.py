@@ -2,7 +2,7 @@
 
 The DMP web access offers three ways to find a patient: a beneficiary of the Vitale
 card in a reader (see :mod:`cardbridge.dmp.access`), an INS matricule, or identity
-criteria (DOMAIN.md §4). Each ends in a :class:`PatientReference`: the INS with its
+criteria (docs/domain.md §4). Each ends in a :class:`PatientReference`: the INS with its
 OID when known, the identity traits otherwise. Every refusal names its field.
 """
 

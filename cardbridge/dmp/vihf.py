@@ -1,6 +1,6 @@
 """The VIHF: the SAML 2.0 assertion attached to each DMP call, signed by the CPS.
 
-:func:`build_assertion` writes the attributes of DOMAIN.md §4 (practitioner, practice
+:func:`build_assertion` writes the attributes of docs/domain.md §4 (practitioner, practice
 situation, both roles, patient INS in CX form, purpose of use, LPS fields, validity
 window); :func:`sign_assertion` adds an enveloped XML-DSig signature (exclusive
 c14n, RSA-SHA256). The signature value comes from a ``signer`` callable: in

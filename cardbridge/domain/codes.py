@@ -3,9 +3,9 @@
 Sources: the ANS NOS repository as published in its FHIR terminology package
 (TRE_G15 ProfessionSante, TRE_R38 SpecialiteOrdinale and the pharmacists' CNOP
 sub-sections as used in JDV_J01 XdsAuthorSpecialty, TRE_R02 SecteurActivite), and
-the SESAM-Vitale data model for qualité and régime (DOMAIN.md §2).
+the SESAM-Vitale data model for qualité and régime (docs/domain.md §2).
 
-Note: DOMAIN.md's short G15 list swaps several codes (it gives 40 as Infirmier); the
+Note: short G15 lists in circulation swap several codes (one gives 40 as Infirmier); the
 official TRE_G15 table below is authoritative (40 Chirurgien-Dentiste, 60 Infirmier).
 """
 
@@ -48,7 +48,7 @@ PROFESSIONS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-# The DMP requires the speciality of doctors and pharmacists (DOMAIN.md §4).
+# The DMP requires the speciality of doctors and pharmacists (docs/domain.md §4).
 PROFESSIONS_REQUIRING_SPECIALTY = frozenset({"10", "21"})
 
 _MEDICAL = {
@@ -214,7 +214,7 @@ SECTORS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-# CPS card types (DOMAIN.md §1).
+# CPS card types (docs/domain.md §1).
 CARD_TYPES: Mapping[int, str] = MappingProxyType(
     {
         0: "CPS (Carte de Professionnel de Santé)",
@@ -254,7 +254,7 @@ REGIMES: Mapping[str, str] = MappingProxyType(
     }
 )
 
-# Caisse numbers that mark test Vitale cards (DOMAIN.md §2).
+# Caisse numbers that mark test Vitale cards (docs/domain.md §2).
 TEST_CAISSES = frozenset({"999", "349"})
 
 

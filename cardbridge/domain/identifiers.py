@@ -1,6 +1,6 @@
 """National identifiers of health professionals and structures.
 
-Rules from DOMAIN.md §1 "Identifiers and codes" [spec]:
+Rules from docs/domain.md §1 "Identifiers and codes" [spec]:
 
 - idNat_PS (practitioner national id): ``8`` + RPPS (11 digits, Luhn key), ``0`` + ADELI
   (9 characters); prefixes ``1``/``3``/``4``/``5``/``6`` are ids bound to a structure.
@@ -89,7 +89,7 @@ def practitioner_id_type(national_id: str) -> PractitionerIdType | None:
 def structure_id_type(structure_id: str) -> StructureIdType | None:
     """The type of a Struct_IdNat, or ``None`` when it is not one.
 
-    Lengths and check keys are verified where DOMAIN.md gives them: RPPS keys are Luhn;
+    Lengths and check keys are verified where docs/domain.md gives them: RPPS keys are Luhn;
     SIREN/SIRET keys are not checked (some SIRETs, La Poste's, do not follow Luhn).
     """
     prefix, rest = structure_id[:1], structure_id[1:]
@@ -115,6 +115,6 @@ def is_structure_bound_card(card_type: int) -> bool:
     """Whether a CPS card type is that of structure staff: 2 CPE/CDE or 3 CPA.
 
     The certificates of such cards name ``<Struct_IdNat>/<internal id>`` in CN instead of
-    a personal idNat_PS (DOMAIN.md §1 "Certificates").
+    a personal idNat_PS (docs/domain.md §1 "Certificates").
     """
     return card_type in (2, 3)

@@ -3,7 +3,7 @@
 A NIR is 13 characters and a 2-digit key: sex (1/2, 7/8 for temporary numbers),
 year (2), month (2; 20–42 and 50+ occur for unknown months), department (2, ``2A``/
 ``2B`` for Corsica), commune (3), order (3). The key is ``97 − (n mod 97)`` with ``2A``
-read as ``19`` and ``2B`` as ``18`` (DOMAIN.md §3).
+read as ``19`` and ``2B`` as ``18`` (docs/domain.md §3).
 
 The INS matricule is the patient's own NIR (or NIA); its OID says which
 (:data:`INS_OIDS`). Test and demo cards use the test OID.

@@ -1,6 +1,6 @@
 """What each certificate of the test PKI contains: names, subjects and extensions.
 
-CA names and card certificates follow the IGC-Santé conventions of DOMAIN.md §1
+CA names and card certificates follow the IGC-Santé conventions of docs/domain.md §1
 "Certificates": issuer DN form ``C=FR, O=ASIP-SANTE, OU=0002 187512751, OU=IGC-SANTE…, CN=…``
 [spec] with TEST in every CA name, as in the real test hierarchy; holder subject
 ``CN=<idNat_PS>+SN=<NOM>+GN=<PRÉNOM>``, ``title``, ``C=FR`` and the key usages of the

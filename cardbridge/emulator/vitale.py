@@ -1,6 +1,6 @@
 """Emulated Vitale 2 cards, built from a profile with :mod:`cardbridge.layouts.vitale`.
 
-The tree (DOMAIN.md §2; [ours] parts as the layout module says)::
+The tree (docs/domain.md §2; [ours] parts as the layout module says)::
 
     MF 3F00 (AID MF_VITALE)   identity file (SFI 2): one 65 {80, 81, 82, 90} per bearer
     └── DF VITALE (AID)       NIR file (SFI 2): 65 {93} per bearer; insurance file (SFI 3)

@@ -2,7 +2,7 @@
 
 The emulator builds its cards from this module and the CPS session reads cards with
 it, so that what a real card shows differently is corrected here only. Provenance, as
-in DOMAIN.md §1:
+in docs/domain.md §1:
 
 - [spec] ATRs (:mod:`cardbridge.pcsc.atr`); the PKCS#15 application AID and its
   SELECT behaviour (P2 ``00`` → ``6A86``, ``0C`` → ``9000``); paths starting at

@@ -1,6 +1,6 @@
 """IAS-ECC formats used by the CPS: security environments, PSO HASH data, PIN status objects.
 
-Provenance (DOMAIN.md §1 and OpenSC's ``iasecc`` driver, which reads these cards):
+Provenance (docs/domain.md §1 and OpenSC's ``iasecc`` driver, which reads these cards):
 - [spec] MSE SET ``00 22 41 B6`` (signature) / ``41 A4`` (authentication) with data
   ``80 01 <algorithm>`` ``84 <len> <key reference>``; the algorithm identifiers below.
 - [spec] PSO HASH ``00 2A 90 A0`` data: ``90 <digest>`` (final hash), or

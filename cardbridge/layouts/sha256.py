@@ -1,7 +1,7 @@
 """SHA-256 split in two: the host hashes the whole blocks, the card finishes.
 
 IAS-ECC cards (the CPS3 among them) compute a signature over a hash whose last step
-they perform themselves (PSO HASH, DOMAIN.md §1): the host sends the intermediate
+they perform themselves (PSO HASH, docs/domain.md §1): the host sends the intermediate
 SHA-256 state after the complete 64-byte blocks, the number of bits already hashed,
 and the remaining bytes. :mod:`hashlib` can neither export nor resume a state, so
 this module has the FIPS 180-4 compression function in pure Python: about 0.15 ms per

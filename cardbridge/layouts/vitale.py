@@ -1,7 +1,7 @@
 """Layout of the Vitale 2 card (patient health-insurance card).
 
 The emulator builds its cards from this module and the Vitale session reads cards
-with it. Provenance, as in DOMAIN.md §2:
+with it. Provenance, as in docs/domain.md §2:
 
 - [spec] ATRs (:mod:`cardbridge.pcsc.atr`).
 - [field] (cardpeek and others, on real cards) the AIDs "VITALE" and "MF_VITALE" (the

@@ -1,4 +1,5 @@
-"""The emulated Vitale 2: identity file, NIR file and insurance data, as DOMAIN.md reads them."""
+"""The emulated Vitale 2: identity file, NIR file and insurance data, as docs/domain.md
+describes them."""
 
 from __future__ import annotations
 

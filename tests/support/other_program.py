@@ -30,7 +30,7 @@ PROTOCOLS = scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1
 SELECT_SN_ICC = bytes.fromhex("00A4090C04 3F00D003".replace(" ", ""))
 READ_12 = bytes.fromhex("00B000000C")
 CARELESS_SELECTS = 10
-# The CPS's PKCS#15 application (DOMAIN.md §1), another DF than the MF.
+# The CPS's PKCS#15 application (docs/domain.md §1), another DF than the MF.
 SELECT_PKCS15 = bytes.fromhex("00A4040C0D E828BD080F8025000001FF0010".replace(" ", ""))
 
 
@@ -78,7 +78,7 @@ def reads(reader: str, count: int) -> None:
         finally:
             scard.SCardEndTransaction(card, scard.SCARD_LEAVE_CARD)
         statuses[f"{selected[-2:].hex()}/{answer[-2:].hex()}"] += 1
-        # EF.SN.ICC: tag 5A, then the CPS issuer 80 25 00 00 01 (DOMAIN.md §1).
+        # EF.SN.ICC: tag 5A, then the CPS issuer 80 25 00 00 01 (docs/domain.md §1).
         consistent += answer[:2] == b"\x5a\x0a" and answer[2:7] == bytes.fromhex("8025000001")
         for _ in range(CARELESS_SELECTS):  # no transaction: lands between anyone's APDUs
             _transmit(card, protocol, SELECT_PKCS15)

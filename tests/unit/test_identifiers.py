@@ -1,4 +1,4 @@
-"""idNat_PS, RPPS, ADELI and Struct_IdNat rules (vectors from DOMAIN.md §1)."""
+"""idNat_PS, RPPS, ADELI and Struct_IdNat rules (vectors from docs/domain.md §1)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from cardbridge.domain.identifiers import (
     structure_id_type,
 )
 
-# Every real and test RPPS DOMAIN.md lists.
+# Every real and test RPPS docs/domain.md lists.
 VALID_RPPS = [
     "10002813839",
     "99700075122",
@@ -92,9 +92,9 @@ def test_adeli_shape() -> None:
 @pytest.mark.parametrize(
     ("structure_id", "expected"),
     [
-        ("10B0307377", StructureIdType.FINESS),  # DOMAIN.md example
-        ("339172288100052", StructureIdType.SIRET),  # DOMAIN.md example
-        ("499700735741008", StructureIdType.RPPS),  # DOMAIN.md example
+        ("10B0307377", StructureIdType.FINESS),  # docs/domain.md example
+        ("339172288100052", StructureIdType.SIRET),  # docs/domain.md example
+        ("499700735741008", StructureIdType.RPPS),  # docs/domain.md example
         ("2391722881", StructureIdType.SIREN),
         ("0751234567", StructureIdType.ADELI),
         ("499700735740008", None),  # RPPS part with a wrong key

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 LOCAL_REFERENCE = 0x80
 CHALLENGE_LENGTH = 8
-# INTERNAL AUTHENTICATE data may fill at most 40 % of the modulus (DOMAIN.md §1).
+# INTERNAL AUTHENTICATE data may fill at most 40 % of the modulus (docs/domain.md §1).
 AUTHENTICATION_DATA_RATIO = 0.4
 
 ALLOWED_ALGORITHMS = {

@@ -1,4 +1,4 @@
-"""OpenSC and pcsc-tools against the emulated cards through pcscd + vpcd (DOMAIN.md §5)."""
+"""OpenSC and pcsc-tools against the emulated cards through pcscd + vpcd (docs/domain.md §5)."""
 
 from __future__ import annotations
 
