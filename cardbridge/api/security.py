@@ -28,6 +28,7 @@ from __future__ import annotations
 import hmac
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -61,15 +62,16 @@ class SecurityPolicy:
     open_prefixes: tuple[str, ...] = ("/static/", "/docs-assets/")
     body_limits: dict[str, int] = field(default_factory=dict)
 
-    @property
+    # Cached: read on every request, fixed for the policy's life.
+    @cached_property
     def hosts(self) -> frozenset[str]:
         return frozenset(f"{h}:{self.port}" for h in ("127.0.0.1", "localhost", "[::1]"))
 
-    @property
+    @cached_property
     def own_origins(self) -> frozenset[str]:
         return frozenset(normalize_origin(f"http://{host}") for host in self.hosts)
 
-    @property
+    @cached_property
     def cookie_name(self) -> str:
         return cookie_name(self.port)
 
