@@ -359,3 +359,68 @@ class TooManyConnectionsError(CardBridgeError):
         "Too many programs or pages are connected to the card bridge at once. Close the ones "
         "you do not need, then retry."
     )
+
+
+# --- The DMP service ---------------------------------------------------------------
+
+
+class DmpError(CardBridgeError):
+    """Reaching the DMP, or what it answered, failed."""
+
+    code = "dmp_error"
+    default_message = "The DMP could not be reached. Try again in a moment."
+
+
+class DmpRefusedError(DmpError):
+    """The DMP refused a transaction: its own code and text are kept, as the clinician
+    must see them (homologation asks for it)."""
+
+    code = "dmp_refused"
+    default_message = "The DMP refused the request."
+
+    def __init__(
+        self,
+        dmp_code: str,
+        dmp_text: str = "",
+        *,
+        transaction: str = "",
+        message: str | None = None,
+    ) -> None:
+        self.dmp_code = dmp_code
+        self.dmp_text = dmp_text
+        self.transaction = transaction
+        told = f"{dmp_code}: {dmp_text}" if dmp_text else dmp_code
+        super().__init__(message or f"The DMP refused the request ({told}).")
+
+    def details(self) -> dict[str, object]:
+        found: dict[str, object] = {"dmp_code": self.dmp_code, "dmp_text": self.dmp_text}
+        if self.transaction:
+            found["transaction"] = self.transaction
+        return found
+
+
+class DmpUnavailableError(DmpError):
+    """The DMP could not be reached: network, TLS handshake, time-out, HTTP error."""
+
+    code = "dmp_unavailable"
+    default_message = (
+        "The DMP could not be reached. Check the network connection and try again; "
+        "if it persists, `cardbridge doctor` checks the DMP settings."
+    )
+
+
+class DmpServerUntrustedError(DmpError):
+    """The DMP server's certificate does not chain to the configured roots."""
+
+    code = "dmp_server_untrusted"
+    default_message = (
+        "The DMP server's certificate is not trusted: check the IGC-Santé roots "
+        "configured in dmp_server_roots. Nothing was sent."
+    )
+
+
+class DmpAnswerError(DmpError):
+    """The DMP answered something cardbridge cannot read."""
+
+    code = "dmp_answer_invalid"
+    default_message = "The DMP's answer could not be read. Try again; report it if it persists."

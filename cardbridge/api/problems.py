@@ -51,6 +51,11 @@ STATUS_BY_CODE: dict[str, int] = {
     "payload_too_large": 413,
     "unsupported_media_type": 415,
     "pin_blocked": 423,
+    "dmp_refused": 422,
+    "dmp_unavailable": 503,
+    "dmp_server_untrusted": 502,
+    "dmp_answer_invalid": 502,
+    "dmp_error": 502,
     "puk_invalid": 401,
     "puk_blocked": 423,
     # A malformed nonce given to sign (a verification's unknown nonce is a verdict, 200).
