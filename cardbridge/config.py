@@ -111,6 +111,14 @@ class Settings(BaseSettings):
     lps_homologation_dmp: str | None = Field(
         None, description="LPS_ID_HOMOLOGATION_DMP: the DMP homologation number, when granted."
     )
+    lps_oid_root: str = Field(
+        "2.999.250.1",
+        pattern=r"^[0-2](\.(0|[1-9][0-9]*))+$",
+        max_length=40,
+        description="The software's OID root: HL7v3 message ids and the uniqueIds of "
+        "deposited documents are made under it. The default is under the example arc 2.999 "
+        "(ITU-T X.660): a real deployment supplies its own, registered OID.",
+    )
     vihf_validity_minutes: int = Field(
         30, ge=1, le=24 * 60, description="How long a signed VIHF assertion is valid."
     )
