@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from cardbridge.config import load_settings
-from cardbridge.dmp.journal import Journal, JournalRecord
-from cardbridge.dmp.patients import JournalPatient, journal_patient
-from cardbridge.dmp.period import parse_moment, period_end, period_start
 from cardbridge.errors import InvalidInputError
-from cardbridge.private_dir import secure_data_dir
+
+if TYPE_CHECKING:
+    from cardbridge.dmp.journal import Journal, JournalRecord
 
 EXIT_TAMPERED = 6
 
@@ -41,6 +40,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _moment(text: str) -> date | datetime:
+    from cardbridge.dmp.period import parse_moment
+
     try:
         return parse_moment(text)
     except ValueError as error:
@@ -48,6 +49,10 @@ def _moment(text: str) -> date | datetime:
 
 
 def _journal() -> Journal:
+    from cardbridge.config import load_settings
+    from cardbridge.dmp.journal import Journal
+    from cardbridge.private_dir import secure_data_dir
+
     data_dir = load_settings().data_dir
     secure_data_dir(data_dir)  # private as `cardbridge serve` keeps it, even if made here
     return Journal.open(data_dir)
@@ -79,6 +84,9 @@ def _as_json(record: JournalRecord) -> dict[str, object]:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from cardbridge.dmp.patients import JournalPatient, journal_patient
+    from cardbridge.dmp.period import period_end, period_start
+
     if args.limit < 1:
         raise InvalidInputError("must be at least 1", field="--limit")
     whom = journal_patient(args.patient) if args.patient is not None else JournalPatient()

@@ -8,16 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from cardbridge.backends import open_backend
-from cardbridge.cards.cps_card import open_cps
-from cardbridge.cards.locate import find_reader
-from cardbridge.cards.models import Beneficiary, Practitioner, VitaleCard
-from cardbridge.cards.pkcs11_backend import NO_APDU_MESSAGE
-from cardbridge.cards.vitale import VitaleSession
-from cardbridge.config import load_settings
 from cardbridge.errors import PinFormatError, WrongCardTypeError
-from cardbridge.pcsc.atr import CardFamily
+
+if TYPE_CHECKING:
+    from cardbridge.cards.models import Beneficiary, Practitioner, VitaleCard
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,6 +42,12 @@ def _pin_from_stdin() -> str:
 
 
 def run_cps(args: argparse.Namespace) -> int:
+    from cardbridge.backends import open_backend
+    from cardbridge.cards.cps_card import open_cps
+    from cardbridge.cards.locate import find_reader
+    from cardbridge.config import load_settings
+    from cardbridge.pcsc.atr import CardFamily
+
     backend = open_backend(load_settings())
     state = find_reader(backend, CardFamily.CPS, args.reader)
     pin = _pin_from_stdin() if args.pin_stdin else None
@@ -61,6 +63,13 @@ def run_cps(args: argparse.Namespace) -> int:
 
 
 def run_vitale(args: argparse.Namespace) -> int:
+    from cardbridge.backends import open_backend
+    from cardbridge.cards.locate import find_reader
+    from cardbridge.cards.pkcs11_backend import NO_APDU_MESSAGE
+    from cardbridge.cards.vitale import VitaleSession
+    from cardbridge.config import load_settings
+    from cardbridge.pcsc.atr import CardFamily
+
     backend = open_backend(load_settings())
     if backend.kind == "pkcs11":
         raise WrongCardTypeError(NO_APDU_MESSAGE)

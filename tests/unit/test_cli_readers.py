@@ -7,8 +7,7 @@ from typing import ClassVar
 
 import pytest
 
-from cardbridge import cli
-from cardbridge.commands import readers as readers_command
+from cardbridge import backends, cli
 from cardbridge.pcsc.readers import ReaderState
 
 CPS3 = bytes.fromhex("3BAC00402A001225006480000310009000")
@@ -23,7 +22,7 @@ class StubBackend:
 
 @pytest.fixture
 def stub(monkeypatch: pytest.MonkeyPatch) -> type[StubBackend]:
-    monkeypatch.setattr(readers_command, "open_backend", lambda settings: StubBackend())
+    monkeypatch.setattr(backends, "open_backend", lambda settings: StubBackend())
     return StubBackend
 
 
