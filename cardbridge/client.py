@@ -57,6 +57,7 @@ from cardbridge.errors import (
     CardBridgeError,
     ConfigError,
     ConfirmationRequiredError,
+    DmpRefusedError,
     InvalidInputError,
     PinInvalidError,
     PinRetryLaterError,
@@ -127,6 +128,10 @@ def error_from_problem(status: int, document: dict[str, Any]) -> CardBridgeError
         error.field = field if isinstance(field, str) and field else None
     if isinstance(error, ConsentRequiredError):
         error.reason = str(document.get("consent_reason") or "")
+    if isinstance(error, DmpRefusedError):
+        error.dmp_code = str(document.get("dmp_code") or "")
+        error.dmp_text = str(document.get("dmp_text") or "")
+        error.transaction = str(document.get("transaction") or "")
     return error
 
 

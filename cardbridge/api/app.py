@@ -16,7 +16,7 @@ from cardbridge.api.deps import known_query_only
 from cardbridge.api.openapi import build_openapi
 from cardbridge.api.routes import ROUTERS, dmp, docs
 from cardbridge.api.security import SecurityMiddleware, SecurityPolicy
-from cardbridge.config import Settings, ensure_api_token
+from cardbridge.config import Settings, api_token_path, ensure_api_token
 from cardbridge.dmp.journal import Journal
 from cardbridge.dmp.vihf import LpsInfo
 from cardbridge.dmp.workflow import DmpWorkflow
@@ -63,6 +63,9 @@ def create_app(
         pairings=bridge.pairings,
         origins=bridge.origins,
         body_limits={dmp.DEPOSIT_PATH: dmp.DEPOSIT_BODY_LIMIT},
+        token_source=(
+            "the value of CARDBRIDGE_API_TOKEN" if settings.api_token else f"in {api_token_path()}"
+        ),
     )
 
     @asynccontextmanager

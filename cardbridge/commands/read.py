@@ -42,13 +42,13 @@ def _pin_from_stdin() -> str:
 
 
 def run_cps(args: argparse.Namespace) -> int:
-    from cardbridge.backends import open_backend
     from cardbridge.cards.cps_card import open_cps
     from cardbridge.cards.locate import find_reader
     from cardbridge.config import load_settings
     from cardbridge.pcsc.atr import CardFamily
+    from cardbridge.service.backends import choose_backend
 
-    backend = open_backend(load_settings())
+    backend = choose_backend(load_settings()).backend
     state = find_reader(backend, CardFamily.CPS, args.reader)
     pin = _pin_from_stdin() if args.pin_stdin else None
     with backend.connect(state.name) as connection:
@@ -63,14 +63,14 @@ def run_cps(args: argparse.Namespace) -> int:
 
 
 def run_vitale(args: argparse.Namespace) -> int:
-    from cardbridge.backends import open_backend
     from cardbridge.cards.locate import find_reader
     from cardbridge.cards.pkcs11_backend import NO_APDU_MESSAGE
     from cardbridge.cards.vitale import VitaleSession
     from cardbridge.config import load_settings
     from cardbridge.pcsc.atr import CardFamily
+    from cardbridge.service.backends import choose_backend
 
-    backend = open_backend(load_settings())
+    backend = choose_backend(load_settings()).backend
     if backend.kind == "pkcs11":
         raise WrongCardTypeError(NO_APDU_MESSAGE)
     state = find_reader(backend, CardFamily.VITALE, args.reader)

@@ -18,12 +18,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from cardbridge.backends import open_backend
     from cardbridge.cards.models import ReaderInfo
     from cardbridge.config import load_settings
     from cardbridge.errors import ReaderNotFoundError
+    from cardbridge.service.backends import choose_backend
 
-    readers = open_backend(load_settings()).list_readers()
+    readers = choose_backend(load_settings()).backend.list_readers()
     if args.json:
         # Exactly GET /v1/readers: no reader is an empty list, with the advice on stderr.
         if not readers:

@@ -7,8 +7,10 @@ from typing import ClassVar
 
 import pytest
 
-from cardbridge import backends, cli
+from cardbridge import cli
 from cardbridge.pcsc.readers import ReaderState
+from cardbridge.service import backends
+from cardbridge.service.backends import BackendChoice
 
 CPS3 = bytes.fromhex("3BAC00402A001225006480000310009000")
 
@@ -22,7 +24,9 @@ class StubBackend:
 
 @pytest.fixture
 def stub(monkeypatch: pytest.MonkeyPatch) -> type[StubBackend]:
-    monkeypatch.setattr(backends, "open_backend", lambda settings: StubBackend())
+    monkeypatch.setattr(
+        backends, "choose_backend", lambda settings: BackendChoice(StubBackend(), "stub")
+    )
     return StubBackend
 
 
@@ -69,3 +73,20 @@ def test_json(stub: type[StubBackend], capsys: pytest.CaptureFixture[str]) -> No
     assert json.loads(capsys.readouterr().out) == [
         {"name": "Reader B", "card_present": False, "card_type": None, "atr": None}
     ]
+
+
+def test_the_command_line_falls_back_to_the_emulated_readers_as_the_server_does(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # pcscd answers but no reader holds a card: with emulator_fallback (what `make run`
+    # sets), `cardbridge readers` lists the readers `cardbridge serve` would serve.
+    from cardbridge.pcsc.backend import PcscBackend
+
+    monkeypatch.setattr(PcscBackend, "list_readers", lambda self: [])
+    monkeypatch.setenv("CARDBRIDGE_EMULATOR_FALLBACK", "true")
+    assert cli.main(["readers", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert {reader["card_type"] for reader in listed} == {"cps", "vitale"}
+    monkeypatch.setenv("CARDBRIDGE_EMULATOR_FALLBACK", "false")
+    assert cli.main(["readers", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
