@@ -8,6 +8,7 @@ from typing import ClassVar
 import pytest
 
 from cardbridge import cli
+from cardbridge.pcsc.backend import PcscBackend
 from cardbridge.pcsc.readers import ReaderState
 from cardbridge.service import backends
 from cardbridge.service.backends import BackendChoice
@@ -80,8 +81,6 @@ def test_the_command_line_falls_back_to_the_emulated_readers_as_the_server_does(
 ) -> None:
     # pcscd answers but no reader holds a card: with emulator_fallback (what `make run`
     # sets), `cardbridge readers` lists the readers `cardbridge serve` would serve.
-    from cardbridge.pcsc.backend import PcscBackend
-
     monkeypatch.setattr(PcscBackend, "list_readers", lambda self: [])
     monkeypatch.setenv("CARDBRIDGE_EMULATOR_FALLBACK", "true")
     assert cli.main(["readers", "--json"]) == 0
