@@ -21,7 +21,6 @@ import pytest
 
 from cardbridge.emulator.engine import IsoCard
 from cardbridge.emulator.factory import build_card
-from cardbridge.emulator.faults import FaultPlan, FaultyCard
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile
@@ -36,6 +35,7 @@ from tests.cards.operations import (
     PinState,
     command_name,
 )
+from tests.support.faults import FaultPlan, FaultyCard
 from tests.support.recording import RecordingCard
 from tests.support.server import LiveServer, serve_backend
 
