@@ -208,11 +208,11 @@ class DmpWorkflow:
             now=now,
         )
         key = self.vihf_key(practitioner, request)
-        vihf = self.vihfs.get(key, now)
+        vihf = self.vihfs.get(key, now, card=session)
         reused = vihf is not None
         if vihf is None:
             vihf = self._sign(session, practitioner, situation, key, now)
-            self.vihfs.put(key, vihf, now)
+            self.vihfs.put(key, vihf, now, card=session)
         record = self.journal.append(
             JournalEntry(
                 JournalKind.ACCESS,

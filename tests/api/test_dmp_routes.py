@@ -14,7 +14,7 @@ from cardbridge.dmp.journal import DATABASE_NAME
 from tests.api.conftest import APP_ORIGIN, PIN, Demo
 from tests.support.sample_files import pdf, pdf_of_size
 from tests.support.server import LiveServer, serve_backend
-from tests.support.xmldsig import verify_signxml, verify_xmlsec1
+from tests.support.xmldsig import attribute_texts, verify_signxml, verify_xmlsec1
 
 INS = "295109912611193"
 PDF = pdf()  # a one-page PDF written by pypdf
@@ -262,6 +262,9 @@ def test_emergency_access_gives_no_consent(dmp: httpx.Client, mode: str) -> None
     dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
     emergency = access(dmp, mode=mode, reason="Patient inconscient aux urgences")
     assert emergency.status_code == 200, emergency.text
+    # The reason reaches the signed VIHF (it used to stop at the journal).
+    vihf = emergency.json()["vihf"].encode()
+    assert attribute_texts(vihf, "Mode_Acces_Raison") == ["Patient inconscient aux urgences"]
     normal = access(dmp)
     assert normal.status_code == 403
     assert normal.json()["code"] == "consent_required"
