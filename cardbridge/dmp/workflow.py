@@ -175,7 +175,7 @@ class DmpWorkflow:
         self.os_user = os_user or _os_user()
 
     def vihf_key(self, practitioner: Practitioner, request: AccessRequest) -> VihfKey:
-        """The key of the VIHF that ``request`` uses (to look it up before using the card)."""
+        """The key under which the VIHF of ``request`` is kept and reused."""
         return VihfKey(
             patient_cx=_patient_ins(request.patient).cx,
             mode=request.mode,
