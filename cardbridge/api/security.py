@@ -60,6 +60,21 @@ PREFLIGHT_MAX_AGE = "600"
 
 
 @dataclass(frozen=True)
+class BodyLimit:
+    """How large a route's bodies may be, and what a client is told past it (by default,
+    :class:`PayloadTooLargeError`'s words)."""
+
+    size: int
+    message: str | None = None
+
+    def error(self) -> PayloadTooLargeError:
+        return PayloadTooLargeError(self.size, self.message)
+
+
+DEFAULT_LIMIT = BodyLimit(DEFAULT_BODY_LIMIT)
+
+
+@dataclass(frozen=True)
 class SecurityPolicy:
     """What the middleware enforces."""
 
@@ -71,7 +86,7 @@ class SecurityPolicy:
         {"/", "/pair", "/approve", "/v1/health", "/docs", "/openapi.json"}
     )
     open_prefixes: tuple[str, ...] = ("/static/", "/docs-assets/")
-    body_limits: dict[str, int] = field(default_factory=dict)
+    body_limits: dict[str, BodyLimit] = field(default_factory=dict)
     # Where a native client finds the token, for the refusal's message.
     token_source: str = "in the file api-token of cardbridge's configuration directory"  # noqa: S105 - where, not what
 
@@ -91,8 +106,8 @@ class SecurityPolicy:
     def is_open(self, path: str) -> bool:
         return path in self.open_paths or path.startswith(self.open_prefixes)
 
-    def body_limit(self, path: str) -> int:
-        return self.body_limits.get(path, DEFAULT_BODY_LIMIT)
+    def body_limit(self, path: str) -> BodyLimit:
+        return self.body_limits.get(path, DEFAULT_LIMIT)
 
 
 async def _problem(
@@ -153,9 +168,9 @@ class BodyTooLargeError(HTTPException):
     (it turns any other error there into "There was an error parsing the body") and the
     app's handler answers ``payload_too_large``."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: BodyLimit) -> None:
         self.limit = limit
-        super().__init__(413, PayloadTooLargeError(limit).message)
+        super().__init__(413, limit.error().message)
 
 
 class SecurityMiddleware:
@@ -212,8 +227,8 @@ class SecurityMiddleware:
 
         limit = policy.body_limit(scope["path"])
         length = headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > limit):
-            await _problem(send, PayloadTooLargeError(limit))
+        if length is not None and (not length.isdigit() or int(length) > limit.size):
+            await _problem(send, limit.error())
             return
 
         send_wrapped = send if cors is None else self._with_cors(send, cors)
@@ -224,14 +239,14 @@ class SecurityMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > limit:
+                if received > limit.size:
                     raise BodyTooLargeError(limit)
             return message
 
         try:
             await self.app(scope, capped_receive, send_wrapped)
         except BodyTooLargeError as error:  # read outside FastAPI's handlers
-            await _problem(send_wrapped, PayloadTooLargeError(error.limit))
+            await _problem(send_wrapped, error.limit.error())
 
     def _native_or_page(self, headers: Headers, host: str) -> Caller | None:
         """The token's native client, else the paired page of the cookie, else nobody."""

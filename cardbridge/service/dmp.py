@@ -84,7 +84,9 @@ class DmpService:
         self.cards.require_session(caller, reader)
         reference = await self.resolve(patient, reader)
         practitioner = (await self.cards.practitioner(reader)).model
-        request = AccessRequest(situation, reference, mode, consent, reason, caller.label)
+        request = AccessRequest(
+            situation, reference, mode, consent, reason, caller.label, caller_id=caller.id
+        )
         grant = await self.cards.run_cps(
             lambda session: self.workflow.open_access(
                 session, practitioner, request, now=datetime.now(UTC)

@@ -31,6 +31,7 @@ from cardbridge.errors import (
     WrongCardTypeError,
 )
 from tests.api.conftest import CPS, PIN, VITALE, Demo
+from tests.support.sample_files import pdf
 from tests.support.server import LiveServer, serve_backend
 from tests.support.sse import EventFollower, named
 
@@ -125,7 +126,7 @@ def test_token_from_the_config_dir(
 
 
 INS = "295109912611193"
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+PDF = pdf()  # a one-page PDF written by pypdf
 
 
 @pytest.fixture

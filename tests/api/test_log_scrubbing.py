@@ -15,6 +15,7 @@ import pytest
 from cardbridge.client import CardBridgeClient
 from cardbridge.domain.nir import nir_key
 from cardbridge.errors import PinBlockedError, PinInvalidError, PinRetryLaterError
+from tests.support.sample_files import pdf
 from tests.support.serve_process import ServeProcess, free_port
 
 ORIGIN = "https://dmp.example"
@@ -53,7 +54,7 @@ HEALTH_DATA = (
     "inconsciente",
 )
 NEEDLES = SECRETS + HEALTH_DATA
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+PDF = pdf()  # a one-page PDF written by pypdf
 
 
 @pytest.fixture

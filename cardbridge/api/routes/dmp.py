@@ -26,8 +26,9 @@ from cardbridge.api.dmp_models import (
     Patient,
 )
 from cardbridge.api.routes.common import BODY_CODES, CARD_CODES, responses
+from cardbridge.api.security import DEFAULT_BODY_LIMIT, BodyLimit
 from cardbridge.dmp.catalogue import DOCUMENT_TYPES
-from cardbridge.dmp.documents import DepositForm
+from cardbridge.dmp.documents import MAX_DOCUMENT_BYTES, MAX_DOCUMENT_TEXT, DepositForm
 from cardbridge.dmp.fields import field_error
 from cardbridge.dmp.journal import JournalKind
 from cardbridge.dmp.patients import (
@@ -44,8 +45,12 @@ router = APIRouter(prefix="/v1/dmp", tags=["DMP"])
 
 DMP_CODES = ("pin_required", "consent_required", "journal_error")
 DEPOSIT_PATH = "/v1/dmp/documents"
-# The DMP takes files of up to 5 MB; multipart adds the form fields around them.
-DEPOSIT_BODY_LIMIT = 6 * 1024 * 1024
+# The DMP's rule for the file, plus what any body may hold for the form's other fields
+# (the file's own limit is then checked with its size in the message).
+DEPOSIT_BODY_LIMIT = BodyLimit(
+    MAX_DOCUMENT_BYTES + DEFAULT_BODY_LIMIT,
+    f"The document is larger than the DMP accepts: at most {MAX_DOCUMENT_TEXT}.",
+)
 
 
 @router.get(
@@ -167,7 +172,7 @@ class DepositFields(DepositForm):
     """The deposit form's fields, and who it is for (an INS or a Vitale beneficiary).
 
     The multipart form also carries ``file``, which FastAPI hands to the model too:
-    unknown names are refused by the route instead (:func:`_known_fields_only`).
+    unknown or repeated names are refused by the route instead (:func:`_check_form_fields`).
     """
 
     model_config = ConfigDict(frozen=True, extra="ignore")
@@ -198,11 +203,20 @@ class DepositFields(DepositForm):
         return PatientSelector(ins=self.ins)
 
 
-def _known_fields_only(form: FormData) -> None:
+def _check_form_fields(form: FormData) -> None:
+    """Each field of the form known and given once: with a field given twice, the model
+    would silently keep the last value."""
     known = {*DepositFields.model_fields, "file"}
     unknown = sorted(set(form.keys()) - known)
     if unknown:
         raise InvalidInputError("is not a field of the deposit form", field=unknown[0])
+    names = [name for name, _ in form.multi_items()]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise InvalidInputError(
+            "is given more than once; give each field of the deposit form once",
+            field=repeated[0],
+        )
 
 
 @router.post(
@@ -215,8 +229,9 @@ async def deposit(
     file: Annotated[
         UploadFile,
         File(
-            description="PDF, JPEG, TIFF, RTF or plain text (UTF-8 or Windows-1252); 5 MB at "
-            "most; the content decides the format, whatever the name"
+            description="PDF, JPEG, TIFF, RTF or plain text (UTF-8 or Windows-1252); 5 MB "
+            "(5,000,000 bytes) at most; the content decides the format, whatever the name, and "
+            "a PDF, JPEG or TIFF must open"
         ),
     ],
     *,
@@ -228,8 +243,10 @@ async def deposit(
     """The file's format is recognised by its content, not its name: the metadata say
     which format was detected (`detected_format`), what the name suggested
     (`named_format`) and, for text, its encoding. HTML, SVG or XML markup and scripts
-    are refused. Every refusal names its field (`file`, `title`, `type`, `event_end`…)."""
-    _known_fields_only(await request.form())
+    are refused, and so is a PDF, JPEG or TIFF that does not open. Dates may not be in the
+    future. Every refusal names its field (`file`, `title`, `type`, `event_end`…), also a
+    field given twice."""
+    _check_form_fields(await request.form())
     content = await file.read()
     metadata, record = await bridge.dmp.prepare_deposit(
         situation=fields.situation,
