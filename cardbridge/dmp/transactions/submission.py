@@ -31,9 +31,8 @@ from cardbridge.dmp.transactions.names import (
     SUBMISSION_SET,
 )
 from cardbridge.domain.codes import PROFESSION_OID, SECTOR_OID, SECTORS, label_of
+from cardbridge.domain.identifiers import NATIONAL_ID_OID, STRUCTURE_ID_OID
 
-PS_ID_OID = "1.2.250.1.71.4.2.1"  # national identifiers of professionals (idNat_PS)
-STRUCTURE_ID_OID = "1.2.250.1.71.4.2.2"  # national identifiers of structures (idNat_Struct)
 AUTHOR_SPECIALTY_OID = "1.2.250.1.213.1.1.4.5"  # "G15_<profession>/<speciality>" codes
 MAX_OID = 64  # IHE ITI TF-2 B.3: an OID-valued uniqueId has at most 64 characters
 _MIN_RANDOM_DIGITS = 12
@@ -104,7 +103,7 @@ class Author:
     def xcn(self) -> str:
         """authorPerson, legalAuthenticator: ``id^FAMILY^Given^^^^^^&<OID>&ISO^D^^^IDNPS``."""
         family, given = hl7_escape(self.last_name), hl7_escape(self.first_name)
-        return f"{self.national_id}^{family}^{given}^^^^^^&{PS_ID_OID}&ISO^D^^^IDNPS"
+        return f"{self.national_id}^{family}^{given}^^^^^^&{NATIONAL_ID_OID}&ISO^D^^^IDNPS"
 
     @property
     def xon(self) -> str:
