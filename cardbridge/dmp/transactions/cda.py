@@ -22,6 +22,7 @@ from lxml import etree
 
 from cardbridge.cards.models import Beneficiary
 from cardbridge.dmp.patients import InsReference
+from cardbridge.dmp.results import PatientCandidate
 from cardbridge.dmp.transactions.ebrim import Code
 from cardbridge.dmp.transactions.submission import Author
 from cardbridge.domain.identifiers import NATIONAL_ID_OID, STRUCTURE_ID_OID
@@ -84,6 +85,22 @@ class CdaPatient:
             sex="M" if nir.sex in {1, 7} else "F",
             birth_date=beneficiary.birth_date,
             used_family_name=beneficiary.last_name if beneficiary.last_name != birth_name else None,
+        )
+
+    @classmethod
+    def from_candidate(cls, candidate: PatientCandidate) -> CdaPatient:
+        """The traits of the patient's INS record, as a TD0.5 search answers them."""
+        if candidate.birth_date is None or candidate.first_name is None:
+            raise ValueError("the INS record lacks the birth date or the given names")
+        birth_name = candidate.birth_name or candidate.last_name
+        sex: Sex = "M" if candidate.sex == "M" else "F" if candidate.sex == "F" else "U"
+        return cls(
+            ins=InsReference(value=candidate.ins, oid=candidate.ins_oid),
+            birth_family_name=birth_name,
+            given_names=tuple(candidate.first_name.split()),
+            sex=sex,
+            birth_date=candidate.birth_date,
+            used_family_name=candidate.last_name if candidate.last_name != birth_name else None,
         )
 
 
