@@ -1,7 +1,7 @@
-"""Reading and writing the ebRIM 3.0 pieces of the XDS transactions (TD3.1, TD3.2, TD3.3):
-slots, coded classifications, external identifiers, the DMP's times, the registry's
-refusals, and a safe XML parser for the bytes the DMP sends (docs/dmp-client.md,
-"Documents")."""
+"""Reading the registry's answers (TD3.1, TD3.2, TD3.3): a safe XML parser for the bytes
+the DMP sends, ebRIM slots, classifications and external identifiers, the DMP's times,
+and its refusals (docs/dmp-client.md, "Documents"). Writing ebRIM is
+:mod:`cardbridge.dmp.transactions.ebrim`'s."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from cardbridge.dmp.transactions import names
+from cardbridge.dmp.transactions.ebrim import rim
 from cardbridge.errors import DmpAnswerError, DmpRefusedError
 
 FAILURE = "urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Failure"
@@ -17,11 +18,6 @@ SUCCESS = "urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Success"
 
 # No entities, no network, no huge trees: the DMP's bytes are data, never instructions.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-
-
-def rim(tag: str) -> str:
-    """The qualified name of an ebRIM element."""
-    return f"{{{names.RIM}}}{tag}"
 
 
 def parse_xml(data: bytes, what: str) -> etree._Element:
@@ -45,22 +41,13 @@ def slot_values(element: etree._Element, name: str) -> list[str]:
     ]
 
 
-def slot(element: etree._Element, name: str) -> str | None:
+def slot_value(element: etree._Element, name: str) -> str | None:
     """The first value of the slot ``name``, or None."""
     values = slot_values(element, name)
     return values[0] if values else None
 
 
-def add_slot(parent: etree._Element, name: str, *values: str) -> etree._Element:
-    """Append ``<rim:Slot name><rim:ValueList><rim:Value>…`` to ``parent``."""
-    element = etree.SubElement(parent, rim("Slot"), name=name)
-    value_list = etree.SubElement(element, rim("ValueList"))
-    for value in values:
-        etree.SubElement(value_list, rim("Value")).text = value
-    return element
-
-
-def localized(element: etree._Element, tag: str) -> str | None:
+def localized_value(element: etree._Element, tag: str) -> str | None:
     """The ``LocalizedString/@value`` of ``element``'s ``Name`` or ``Description``."""
     found = element.find(f"{rim(tag)}/{rim('LocalizedString')}")
     return None if found is None else found.get("value")
@@ -83,13 +70,6 @@ def external_id(element: etree._Element, name: str) -> str | None:
         if identifier.get("identificationScheme") == scheme:
             return identifier.get("value")
     return None
-
-
-def dmp_time(moment: datetime) -> str:
-    """A time as the DMP writes it: ``YYYYMMDDhhmmss`` in UTC."""
-    if moment.tzinfo is None:
-        raise ValueError("a DMP time needs a time zone")
-    return moment.astimezone(UTC).strftime("%Y%m%d%H%M%S")
 
 
 def read_time(value: str | None) -> datetime | None:
