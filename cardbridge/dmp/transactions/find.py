@@ -21,8 +21,8 @@ from cardbridge.dmp.results import DocumentEntry, DocumentStatus
 from cardbridge.dmp.transactions import names
 from cardbridge.dmp.transactions.answers import raise_for_errors
 from cardbridge.dmp.transactions.ebrim import rim
-from cardbridge.dmp.transactions.submission import utc_timestamp
 from cardbridge.dmp.transactions.entries import document_entries, read_entry
+from cardbridge.dmp.transactions.submission import utc_timestamp
 from cardbridge.dmp.transport import Service, SoapCall, Transport
 from cardbridge.errors import DmpAnswerError, NotFoundError
 
@@ -137,7 +137,9 @@ def find_documents_request(ins: InsReference, filters: DocumentFilter) -> etree.
         ("$XDSDocumentEntryStatus", _listed(_statuses(filters))),
     ]
     slots += [(f"$XDSDocumentEntry{n}", _listed(v)) for n, v in _coded(filters) if v]
-    slots += [(f"$XDSDocumentEntry{n}", utc_timestamp(t)) for n, t in _times(filters) if t is not None]
+    slots += [
+        (f"$XDSDocumentEntry{n}", utc_timestamp(t)) for n, t in _times(filters) if t is not None
+    ]
     return _request(names.FIND_DOCUMENTS, slots)
 
 
