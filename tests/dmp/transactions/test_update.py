@@ -4,9 +4,11 @@ unmask, make visible to the patient, delete — each seen in a new TD3.1 — and
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
+from cardbridge.dmp.patients import InsReference
 from cardbridge.dmp.results import DocumentEntry, DocumentStatus
 from cardbridge.dmp.transactions.ebrim import Code
 from cardbridge.dmp.transactions.find import (
@@ -25,6 +27,7 @@ from cardbridge.domain.codes import PROFESSION_OID, SPECIALTY_OID
 from cardbridge.emulator.profiles import CpsProfile, load_profile
 from cardbridge.errors import DmpRefusedError, InvalidInputError
 from tests.dmp.transactions.documents_support import PIERRE_INS, Connect, authorize, vihf
+from tests.support.dmp_fixtures import LOUISE
 from tests.support.dmp_sandbox import Identity
 
 CONSULTATION = "Compte rendu de consultation"  # the demo CPS's own (default seed)
@@ -145,3 +148,23 @@ def test_another_practitioners_document_is_refused_with_the_dmps_code(
     assert refused.value.dmp_text
     assert refused.value.transaction == "TD3.3"
     assert _listed(transport_for, demo_doctor)[CONSULTATION].status is DocumentStatus.APPROVED
+
+
+def test_making_visible_to_guardians_is_sent_and_its_refusal_kept(
+    transport_for: Connect, other_doctor: Identity
+) -> None:
+    # Louise's document hidden from her legal representatives is other_doctor's (the seed).
+    about_louise = replace(other_doctor, vihf=other_doctor.vihf.but(patient=LOUISE))
+    louise = InsReference(value=LOUISE, oid=PIERRE_INS.oid)
+    authorize(transport_for, about_louise)
+    connection, signed = transport_for(about_louise), vihf(about_louise)
+    (entry,) = find_documents(connection, signed, louise, DocumentFilter())
+    assert entry.visibility.invisible_to_guardians is True
+    submission = replace(_submission("cps4-doctor"), patient_cx=louise.cx)
+    # The DMP's rule is not in our sources; the offline DMP refuses the change (its choice).
+    with pytest.raises(DmpRefusedError) as refused:
+        change_visibility(
+            connection, signed, entry.unique_id, VisibilityChange.SHOW_TO_GUARDIANS, submission
+        )
+    assert refused.value.dmp_code == "XDSMetadataUpdateError"
+    assert refused.value.dmp_text == "changement de visibilité non prévu par le DMP"
