@@ -163,7 +163,18 @@ def _query(
     if answer.payload.tag != f"{{{names.QUERY}}}AdhocQueryResponse":
         raise DmpAnswerError("The DMP's TD3.1 answer is not an AdhocQueryResponse.")
     raise_for_errors(answer.payload, TRANSACTION)
-    return [(read_entry(entry), entry) for entry in document_entries(answer.payload)]
+    entries = document_entries(answer.payload)
+    if (
+        not entries
+        and answer.payload.find(f"{rim('RegistryObjectList')}/{rim('ObjectRef')}") is not None
+    ):
+        # FI526 note 5: establishments (indirect mode) and CPE cards may only search the
+        # references of their own documents, never the metadata.
+        raise DmpAnswerError(
+            "The DMP gives this login the references of documents only, not their "
+            "descriptions: use a practitioner's card (CPS) to list the documents."
+        )
+    return [(read_entry(entry), entry) for entry in entries]
 
 
 def find_documents(
