@@ -18,8 +18,8 @@ from lxml import etree
 from cardbridge.dmp.patients import IdentityCriteria
 from cardbridge.dmp.results import PatientCandidate
 from cardbridge.dmp.transactions import hl7v3
-from cardbridge.dmp.transactions.hl7v3 import INTERACTION_ROOT, Hl7Sender, h, sub, unreadable
-from cardbridge.dmp.transactions.values import dmp_bool, dmp_day, pick_ins
+from cardbridge.dmp.transactions.hl7v3 import INTERACTION_ROOT, Hl7Sender, h, sub
+from cardbridge.dmp.transactions.values import dmp_bool, dmp_day, pick_ins, unreadable
 from cardbridge.dmp.transport import Service, SoapCall, Transport
 from cardbridge.errors import DmpRefusedError
 
