@@ -147,6 +147,8 @@ def test_too_many_is_a_refusal_with_the_dmps_text() -> None:
         read_candidates(parse(answer))
     assert (refused.value.dmp_code, refused.value.dmp_text) == ("QE", "Trop de patients")
     assert refused.value.transaction == "TD0.5"
+    assert "add a birth date" in str(refused.value)
+    assert "Trop de patients" in str(refused.value)
 
 
 @pytest.mark.parametrize(
