@@ -136,6 +136,9 @@ class _Connection(http.client.HTTPConnection):
             sock = socket.create_connection((self.host, self.port), self.timeout)
         except OSError as error:
             raise _unavailable(self.host, error) from None
+        # Requests and TLS records go out at once, as urllib3 does by default (Nagle's
+        # algorithm would hold a request's last segment for the previous one's ACK).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             self.sock = self._connector.wrap(sock, self.host)
         except BaseException:
@@ -145,6 +148,24 @@ class _Connection(http.client.HTTPConnection):
 
 # What a server closing an idle kept-alive connection looks like to the next request.
 _CLOSED = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+
+
+def _read_capped(response: http.client.HTTPResponse) -> bytes:
+    """The body, refused beyond :data:`MAX_ANSWER` (read in pieces when its length is not
+    announced: ``read(n)`` would allocate ``n`` bytes at once)."""
+    too_large = DmpAnswerError("The DMP's answer is larger than cardbridge accepts.")
+    length = response.getheader("Content-Length")
+    if length is not None and length.isdigit():
+        if int(length) > MAX_ANSWER:
+            raise too_large
+        return response.read()
+    pieces, total = [], 0
+    while piece := response.read(1 << 20):
+        total += len(piece)
+        if total > MAX_ANSWER:
+            raise too_large
+        pieces.append(piece)
+    return b"".join(pieces)
 
 
 class HttpsTransport:
@@ -218,12 +239,7 @@ class HttpsTransport:
             {"Content-Type": content_type, "Accept": "application/soap+xml, multipart/related"},
         )
         response = connection.getresponse()
-        length = response.getheader("Content-Length")
-        if length is not None and length.isdigit() and int(length) > MAX_ANSWER:
-            raise DmpAnswerError("The DMP's answer is larger than cardbridge accepts.")
-        answer = response.read(MAX_ANSWER + 1)
-        if len(answer) > MAX_ANSWER:
-            raise DmpAnswerError("The DMP's answer is larger than cardbridge accepts.")
+        answer = _read_capped(response)
         if response.will_close:
             connection.close()
         return response.status, response.getheader("Content-Type", ""), answer

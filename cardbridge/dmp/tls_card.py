@@ -16,6 +16,7 @@ tlslite-ng is imported only here, when a direct-mode connection is first made.
 
 from __future__ import annotations
 
+import io
 import socket
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -141,6 +142,22 @@ class CardTlsConnection(TLSConnection):  # type: ignore[misc]
         self._verifier = verifier
         self._host = host
         self.untrusted: DmpServerUntrustedError | None = None
+
+    def write(self, s: bytes | bytearray | memoryview) -> None:
+        """Send ``s`` one record at a time: tlslite-ng fragments a long message by
+        re-slicing what remains (a copy per record, quadratic in the length)."""
+        view = memoryview(s).cast("B")
+        size = self.recordSize
+        for start in range(0, len(view), size):
+            super().write(view[start : start + size])
+
+    def makefile(self, mode: str = "r", bufsize: int = -1) -> Any:
+        """As :meth:`socket.socket.makefile`: a *buffered* reader (tlslite-ng gives a raw
+        one, which ``http.client`` then reads its header lines from byte by byte)."""
+        file = super().makefile(mode, bufsize)
+        if "r" in mode and isinstance(file, io.RawIOBase):
+            return io.BufferedReader(file)
+        return file
 
     def _clientGetKeyFromChain(  # noqa: N802 - tlslite's name
         self, certificate: Any, settings: Any, tack_ext: Any = None
