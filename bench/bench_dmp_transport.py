@@ -30,11 +30,11 @@ from lxml import etree
 from bench.bench_dmp_sandbox import PDF_BYTES, _big_pdf
 from bench.framework import Recorder, Result, Target, benchmark
 from cardbridge.dmp import envelope, mtom
+from cardbridge.dmp.card_credential import CardCredential
 from cardbridge.dmp.connect import StructureKey, structure_ssl_context
 from cardbridge.dmp.endpoints import DmpEndpoint, resolve_endpoint
 from cardbridge.dmp.http import CardConnector, HttpsTransport, SslConnector
 from cardbridge.dmp.server_trust import ServerVerifier
-from cardbridge.dmp.tls_card import CardCredential
 from cardbridge.dmp.transport import Service, SoapCall
 from cardbridge.emulator.factory import build_card
 from cardbridge.emulator.issuance import PkiIssuer

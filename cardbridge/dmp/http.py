@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from cardbridge.dmp import mtom
+from cardbridge.dmp.card_credential import CardCredential
 from cardbridge.dmp.endpoints import DmpEndpoint
 from cardbridge.dmp.server_trust import ServerVerifier
 from cardbridge.dmp.transport import SoapAnswer, SoapCall
@@ -79,7 +80,7 @@ class SslConnector:
 class CardConnector:
     """TLS by tlslite-ng, the handshake signed by the card (direct mode)."""
 
-    credential: Any  # tls_card.CardCredential (tlslite-ng is imported when first used)
+    credential: CardCredential
     verifier: ServerVerifier
 
     @property

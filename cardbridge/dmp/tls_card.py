@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import io
 import socket
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from cryptography import x509
@@ -32,6 +31,7 @@ from tlslite.errors import TLSError
 from tlslite.recordlayer import RecordLayer
 from tlslite.utils.python_rsakey import Python_RSAKey
 
+from cardbridge.dmp.card_credential import CardCredential
 from cardbridge.dmp.server_trust import ServerVerifier
 from cardbridge.errors import DmpServerUntrustedError
 
@@ -40,20 +40,6 @@ SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
 # The service's suites that a C cipher serves here (docs/dmp-client.md, "Transport").
 CIPHERS = ("aes256gcm", "aes128gcm")
 CURVES = ("x25519", "secp256r1", "secp384r1")
-
-
-@dataclass(frozen=True)
-class CardCredential:
-    """A TLS client certificate whose key signs through ``sign_digest``.
-
-    ``certificate_chain``: the authentication certificate (DER) first, then the CAs to
-    send with it. ``sign_digest(sha256_digest) -> signature``: the RSA PKCS#1 v1.5
-    signature of a SHA-256 digest (the card pads a DigestInfo) — in the bridge, a call
-    that runs on the CPS reader's worker.
-    """
-
-    certificate_chain: Sequence[bytes]
-    sign_digest: Callable[[bytes], bytes]
 
 
 class CardKey(Python_RSAKey):  # type: ignore[misc]
