@@ -26,7 +26,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from tlslite import X509, HandshakeSettings, TLSConnection, X509CertChain
-from tlslite.constants import AlertDescription, CipherSuite
+from tlslite.constants import AlertDescription
 from tlslite.errors import TLSError
 from tlslite.recordlayer import RecordLayer
 from tlslite.utils.python_rsakey import Python_RSAKey
@@ -52,9 +52,6 @@ class CardKey(Python_RSAKey):  # type: ignore[misc]
         numbers = public.public_numbers()
         super().__init__(numbers.n, numbers.e)
         self._sign_digest = sign_digest
-
-    def hasPrivateKey(self) -> bool:  # noqa: N802 - tlslite's name
-        return True
 
     def sign(
         self,
@@ -113,10 +110,9 @@ class _OpenSslRecordLayer(RecordLayer):  # type: ignore[misc]
         super().calcPendingStates(
             cipherSuite, masterSecret, clientRandom, serverRandom, implementations
         )
-        gcm = CipherSuite.aes128GcmSuites + CipherSuite.aes256GcmSuites
-        if cipherSuite in gcm:
-            for state in (self._pendingWriteState, self._pendingReadState):
-                state.encContext = OpenSslAesGcm(state.encContext.key)
+        # handshake_settings() offers the AES-GCM suites only.
+        for state in (self._pendingWriteState, self._pendingReadState):
+            state.encContext = OpenSslAesGcm(state.encContext.key)
 
 
 class CardTlsConnection(TLSConnection):  # type: ignore[misc]

@@ -76,11 +76,14 @@ class _Answer(BaseHTTPRequestHandler):
     status = 404
     content_type = "text/html"
     body = b"<html>not here</html>"
+    close = False
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
         self.send_response(self.status)
         self.send_header("Content-Type", self.content_type)
+        if self.close:
+            self.send_header("Connection", "close")
         self.send_header("Content-Length", str(len(self.body)))
         self.end_headers()
         self.wfile.write(self.body)
@@ -181,3 +184,19 @@ def test_indirect_transport_signs_with_the_structure(
     )
     assert isinstance(indirect_transport(settings), HttpsTransport)
     assert structure_signer(settings).certificate == hospital.signer.certificate
+
+
+def test_a_server_closing_after_its_answer(
+    https_server: tuple[HTTPServer, int],
+    organisations: OrganisationPki,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_Answer, "status", 200)
+    monkeypatch.setattr(_Answer, "content_type", "application/soap+xml")
+    monkeypatch.setattr(_Answer, "body", b"not xml")
+    monkeypatch.setattr(_Answer, "close", True)
+    transport = _ssl_transport(https_server[1], organisations.trust_anchors_pem())
+    with pytest.raises(DmpAnswerError):
+        transport.call(_call(), ASSERTION)
+    assert transport._connection is not None
+    assert transport._connection.sock is None  # closed: the next call opens a new one
