@@ -1,9 +1,10 @@
 """The production :class:`~cardbridge.dmp.transport.Transport`: SOAP over HTTPS, kept alive.
 
 One HTTP/1.1 connection per transport, reused call after call: a TLS session costs one
-signature by the card, not one per request. Calls are serialized on it (a lock); when the
-server has closed a connection that sat idle, the call is made again once on a new one
-(only then: a request the server may have read is never sent twice).
+signature by the card, not one per request. Calls are serialized on it (a lock). When a
+*reused* connection turns out closed by the server (it was idle) before any answer came,
+the call is made again once on a new connection, as urllib3 does; a new connection's
+failure is never retried.
 
 How TLS is made is a :class:`Connector`'s business: :class:`CardConnector` (direct mode,
 the card signs; :mod:`cardbridge.dmp.tls_card`) or :class:`SslConnector` (indirect mode,
@@ -62,7 +63,8 @@ class SslConnector:
 
     context: ssl.SSLContext
     failures: tuple[type[BaseException], ...] = ()
-    closed: tuple[type[BaseException], ...] = ()
+    # A peer gone without close_notify, or with it, while we wrote or read.
+    closed: tuple[type[BaseException], ...] = (ssl.SSLEOFError, ssl.SSLZeroReturnError)
 
     def wrap(self, sock: socket.socket, host: str) -> ssl.SSLSocket:
         try:

@@ -144,7 +144,7 @@ class CardTlsConnection(TLSConnection):  # type: ignore[misc]
     def _clientGetKeyFromChain(  # noqa: N802 - tlslite's name
         self, certificate: Any, settings: Any, tack_ext: Any = None
     ) -> Iterator[Any]:
-        chain = [bytes(certificate.bytes) for certificate in certificate.cert_chain.x509List]
+        chain = [bytes(member.bytes) for member in certificate.cert_chain.x509List]
         try:
             self._verifier.verify(chain, self._host)
         except DmpServerUntrustedError as error:
@@ -161,7 +161,8 @@ def handshake_settings() -> HandshakeSettings:
     settings.cipherNames = list(CIPHERS)
     settings.keyExchangeNames = ["ecdhe_rsa"]
     settings.rsaSchemes = ["pkcs1"]
-    settings.rsaSigHashes = ["sha256", "sha384", "sha512"]
+    # What the card signs (a SHA-256 DigestInfo), and what the server signs with too.
+    settings.rsaSigHashes = ["sha256"]
     settings.more_sig_schemes = []
     settings.ecdsaSigCurves = []
     settings.eccCurves = list(CURVES)
