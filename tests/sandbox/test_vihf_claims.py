@@ -181,6 +181,14 @@ def test_the_first_speciality_of_the_r01_system_counts() -> None:
     assert claims(assertion).specialty == "SI07"
 
 
+def test_a_speciality_role_without_its_code() -> None:
+    """A nurse needs no speciality, but a speciality role without a code is not none."""
+    assertion = build_vihf(DOCTOR.but(profession="60", specialty=None))
+    value = etree.SubElement(attribute(assertion, ROLE), f"{{{SAML}}}AttributeValue")
+    etree.SubElement(value, f"{{{HL7}}}Role", codeSystem="1.2.250.1.71.4.2.5")
+    assert refusal(assertion) == invalid(where(ROLE), "spécialité  incompatible avec la profession")
+
+
 @pytest.mark.parametrize(
     ("purpose", "expected"),
     [("bris_de_glace", Purpose.EMERGENCY), ("centre_15", Purpose.CENTRE_15)],
@@ -449,6 +457,45 @@ def test_a_repeated_attribute_is_refused(name: str, value: str) -> None:
     assert refusal(DOCTOR.but(extra=((name, value),))) == invalid(
         where(name), f"attribut {name} répété"
     )
+
+
+def remove(assertion: etree._Element, name: str) -> etree._Element:
+    found = attribute(assertion, name)
+    found.getparent().remove(found)  # type: ignore[union-attr]
+    return assertion
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Ressource_URN", invalid(where("Ressource_URN"), "attribut Ressource_URN absent ou vide")),
+        (
+            "Secteur_Activite",
+            invalid(where("Secteur_Activite"), "attribut Secteur_Activite absent ou vide"),
+        ),
+        (ROLE, invalid(where(ROLE), "aucun rôle")),
+        ("LPS_Nom", invalid(where("LPS_Nom"), "attribut LPS_Nom absent ou vide")),
+    ],
+)
+def test_a_required_attribute_left_out(name: str, expected: tuple[Fault, str, str | None]) -> None:
+    assert refusal(remove(build_vihf(DOCTOR), name)) == expected
+
+
+def test_without_a_name_id() -> None:
+    assertion = build_vihf(DOCTOR)
+    subject = assertion.find(f"{{{SAML}}}Subject")
+    assert subject is not None
+    subject.remove(subject[0])
+    assert refusal(assertion) == invalid(
+        "Assertion/Subject/NameID", "identifiant de l'utilisateur absent"
+    )
+
+
+def test_the_time_zone_designator_is_an_upper_case_z() -> None:
+    """XML Schema's dateTime writes UTC ``Z``; a lower-case ``z`` is not a date."""
+    assertion = build_vihf(DOCTOR)
+    assertion.set("IssueInstant", "2026-03-02T10:00:00z")
+    assert refusal(assertion) == invalid("Assertion/@IssueInstant", "date invalide")
 
 
 def test_the_software_must_be_named() -> None:
