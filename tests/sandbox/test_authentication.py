@@ -240,6 +240,21 @@ def test_a_signer_of_another_pki(
     assert refusal(sandbox, stranger.signed(), client_of(demo_doctor, sandbox)) == OUTSIDE
 
 
+def test_a_signer_of_an_unknown_ca(sandbox: Sandbox, demo_doctor: Identity) -> None:
+    """Issued by a CA whose name is none of the test PKI's."""
+    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    unknown = issue(
+        CertifiedKey(sandbox.pki.ca.certificate, ca_key),
+        x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "AC INCONNUE")]),
+        key_usage=None,
+    )
+    signer = issue(
+        unknown, practitioner_name("899700735741"), key_usage=usage(content_commitment=True)
+    )
+    vihf = signed_by(demo_doctor, signer)
+    assert refusal(sandbox, vihf, client_of(demo_doctor, sandbox)) == OUTSIDE
+
+
 @pytest.mark.parametrize("which", ["practitioners", "structures"])
 def test_a_signer_naming_a_test_ca_without_its_signature(
     sandbox: Sandbox, demo_doctor: Identity, which: str
