@@ -326,8 +326,16 @@ def test_a_changed_signed_attribute(sandbox: Sandbox, demo_doctor: Identity) -> 
     software = vihf.find(".//{urn:oasis:names:tc:SAML:2.0:assertion}Attribute[@Name='LPS_Nom']")
     assert software is not None
     software[0].text = "AUTRE LOGICIEL"
-    kind, location, _ = refusal(sandbox, vihf, client_of(demo_doctor, sandbox))
+    kind, location, detail = refusal(sandbox, vihf, client_of(demo_doctor, sandbox))
     assert (kind, location) == (Fault.SIGNATURE_INVALID, SIGNATURE)
+    assert detail is not None
+    assert "Digest mismatch" in detail  # signxml's own words, passed on
+
+
+def test_rsa_sha1_signatures_of_the_ans_samples(sandbox: Sandbox, demo_doctor: Identity) -> None:
+    """The ANS samples (2019) are signed RSA-SHA1, which signxml refuses unless told."""
+    caller = call(sandbox, demo_doctor.signed(sha1=True), client_of(demo_doctor, sandbox))
+    assert caller.actor_id == "899700735741"
 
 
 def test_the_claims_are_read_from_what_was_signed(sandbox: Sandbox, demo_doctor: Identity) -> None:
