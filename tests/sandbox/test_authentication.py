@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from lxml import etree
+from signxml import DigestAlgorithm, SignatureMethod, XMLSigner, methods  # type: ignore[attr-defined]
 
 from cardbridge.emulator.pki import CertifiedKey, TestPki
 from cardbridge.emulator.pki_organisations import OrganisationPki
@@ -330,6 +331,30 @@ def test_a_changed_signed_attribute(sandbox: Sandbox, demo_doctor: Identity) -> 
     assert (kind, location) == (Fault.SIGNATURE_INVALID, SIGNATURE)
     assert detail is not None
     assert "Digest mismatch" in detail  # signxml's own words, passed on
+
+
+def test_a_signature_over_another_assertion_inside(sandbox: Sandbox, demo_doctor: Identity) -> None:
+    """Signature wrapping: the signature's reference names an assertion nested in the VIHF,
+    not the VIHF itself; what was signed is not what would be read."""
+    outer, inner = build_vihf(demo_doctor.vihf), build_vihf(demo_doctor.vihf)
+    advice = etree.SubElement(outer, "{urn:oasis:names:tc:SAML:2.0:assertion}Advice")
+    advice.append(inner)
+    signer = XMLSigner(
+        method=methods.enveloped,
+        signature_algorithm=SignatureMethod.RSA_SHA256,
+        digest_algorithm=DigestAlgorithm.SHA256,
+        c14n_algorithm="http://www.w3.org/2001/10/xml-exc-c14n#",
+    )
+    key = demo_doctor.signer.private_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    cert = demo_doctor.signer.certificate.public_bytes(serialization.Encoding.PEM).decode()
+    wrapped = signer.sign(outer, key=key, cert=[cert], reference_uri="#" + inner.get("ID", ""))
+    assert refusal(sandbox, wrapped, client_of(demo_doctor, sandbox)) == (
+        Fault.SIGNATURE_INVALID,
+        SIGNATURE,
+        "la signature ne couvre pas le VIHF",
+    )
 
 
 def test_rsa_sha1_signatures_of_the_ans_samples(sandbox: Sandbox, demo_doctor: Identity) -> None:
