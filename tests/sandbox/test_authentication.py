@@ -168,6 +168,8 @@ def test_the_patient_only_where_the_transaction_needs_one(
     vihf = demo_doctor.signed(demo_doctor.vihf.but(patient=None))
     client = client_of(demo_doctor, sandbox)
     assert call(sandbox, vihf, client, patient_required=False).claims.patient is None
+    with pytest.raises(ServiceFault):  # by default, a patient is required
+        authenticate(security(vihf), client, sandbox.pki, sandbox.store, datetime.now(UTC))
     kind, location, _ = refusal(sandbox, vihf, client)
     assert (kind, location) == (
         Fault.VIHF_INVALID,
