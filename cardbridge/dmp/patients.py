@@ -18,7 +18,15 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, m
 
 from cardbridge.cards.models import VitaleCard
 from cardbridge.dmp.fields import field_error
-from cardbridge.domain.nir import INS_CX, INS_OIDS, ins_cx, ins_cx_prefix, ins_kind, parse_nir
+from cardbridge.domain.nir import (
+    INS_CX,
+    INS_OIDS,
+    ins_cx,
+    ins_cx_prefix,
+    ins_kind,
+    parse_ins,
+    parse_nir,
+)
 from cardbridge.errors import InvalidInputError
 
 # Letters (French accents included), spaces, hyphens, apostrophes; as civil registers write.
@@ -202,8 +210,8 @@ class JournalPatient:
 
 
 def journal_patient(text: str) -> JournalPatient:
-    """Read a journal filter's patient: ``295109912611193`` (spaces allowed, 13 characters
-    with the key computed), ``295109912611193^^^&1.2.250.1.213.1.4.8&ISO^NH``, or
+    """Read a journal filter's patient: ``295109912611193`` (15 characters, spaces allowed,
+    key checked), ``295109912611193^^^&1.2.250.1.213.1.4.8&ISO^NH``, or
     ``traits:NAME|FIRST NAME|SEX|BIRTH`` as recorded."""
     text = text.strip()
     if text.startswith(TRAITS_PREFIX):
@@ -212,7 +220,7 @@ def journal_patient(text: str) -> JournalPatient:
         parse_nir(text.split("^", 1)[0], field="patient")  # a wrong key finds nothing: say so
         return JournalPatient(key=text)
     if re.fullmatch(r"[0-9A-Za-z ]+", text):
-        matricule = parse_nir(text, field="patient").value
+        matricule = parse_ins(text, field="patient").value
         return JournalPatient(key_prefix=ins_cx_prefix(matricule))
     raise InvalidInputError(
         "expected an INS (15 characters, spaces allowed), an INS in CX form "
@@ -222,8 +230,8 @@ def journal_patient(text: str) -> JournalPatient:
 
 
 def patient_from_ins(matricule: str, *, test: bool = False) -> PatientReference:
-    """A reference from an INS matricule typed by the user (key checked)."""
-    nir = parse_nir(matricule, field="ins")
+    """A reference from an INS matricule typed by the user: 15 characters, key checked."""
+    nir = parse_ins(matricule, field="ins")
     kind = ins_kind(nir.value, test=test)
     return PatientReference(source="ins", ins=InsReference(value=nir.value, oid=INS_OIDS[kind]))
 
@@ -276,8 +284,9 @@ class PatientSelector(BaseModel):
     ins: str | None = Field(
         None,
         max_length=32,
-        description="INS matricule: NIR or NIA with its key (15 characters)",
-        examples=["1 55 06 72 000 101 59"],
+        description="INS matricule: NIR or NIA with its key, 15 characters (spaces "
+        "allowed); the key is checked, never computed",
+        examples=["1 55 06 72 000 101 59", "155067200010159"],
     )
     criteria: IdentityCriteria | None = None
 

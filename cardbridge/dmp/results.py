@@ -42,11 +42,20 @@ class DmpStatus(BaseModel):
         False, description="The caller is the patient's treating physician (médecin traitant DMP)."
     )
     closed_on: datetime | None = None
+    closing_reason: str | None = Field(
+        None, description="The DMP's code for why it was closed, when stated."
+    )
     web_access_open: bool | None = Field(
         None, description="The patient's web access (COMPTE_INTERNET_OUVERT), when stated."
     )
     emergency_access_opposed: bool | None = Field(
         None, description="The patient opposed emergency access, when stated."
+    )
+    break_glass_opposed: bool | None = Field(
+        None, description="The patient opposed break-the-glass access, when stated."
+    )
+    attached_to_mon_espace_sante: bool | None = Field(
+        None, description="The DMP is attached to Mon espace santé (RATTACHEMENT_ENS), when stated."
     )
 
 
@@ -63,6 +72,9 @@ class PatientCandidate(BaseModel):
     city: str | None = None
     postal_code: str | None = None
     match_percent: int | None = None
+    emergency_access_opposed: bool | None = Field(
+        None, description="The patient opposed emergency access, when stated."
+    )
 
 
 class AuthorizedPatient(BaseModel):
@@ -94,7 +106,12 @@ class PractitionerAuthorization(BaseModel):
     national_id_type: str
     last_name: str | None = None
     first_name: str | None = None
-    specialties: list[str] = Field(default_factory=list)
+    specialties: list[str] = Field(
+        default_factory=list, description="The specialties' labels (libSpeciality)."
+    )
+    specialty_codes: list[str] = Field(
+        default_factory=list, description="The specialties' codes, e.g. G15_10/SM26."
+    )
     since: datetime | None = None
     last_action: datetime | None = None
     mode: AuthorizationMode

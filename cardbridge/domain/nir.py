@@ -95,6 +95,31 @@ def parse_nir(text: str, *, field: str = "nir") -> Nir:
     return Nir(body, key)
 
 
+INS_LENGTH = 15
+
+
+def parse_ins(text: str, *, field: str = "ins") -> Nir:
+    """Parse an INS matricule typed by a user: 15 characters, the key included and checked
+    (spaces ignored). The key is never computed for a typed INS: from 13 characters a typo
+    gives another valid number, which would open another patient's record."""
+    compact = re.sub(r"\s", "", text)
+    if len(compact) != INS_LENGTH:
+        raise InvalidInputError(
+            f"an INS has {INS_LENGTH} characters, the 13 of the number and its 2-digit key "
+            f"(got {len(compact)}). Type the key too, as the Vitale card or the INS record "
+            "shows it: it catches a typo that would open another patient's record",
+            field=field,
+        )
+    nir = parse_nir(compact[:13], field=field)
+    if compact[13:] != nir.key:
+        raise InvalidInputError(
+            "the key does not match the number (the key is the last 2 characters): check the "
+            "15 characters against the Vitale card or the INS record, one of them is wrong",
+            field=field,
+        )
+    return nir
+
+
 def ins_kind(matricule: str, *, test: bool) -> InsKind:
     """The registry of an INS matricule: NIA for temporary numbers (7/8), else NIR; the test
     OID for test data (test Vitale cards, the emulator)."""

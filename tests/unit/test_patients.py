@@ -28,7 +28,7 @@ def test_ins_with_key() -> None:
 
 
 def test_nia_and_test_oids() -> None:
-    nia = patient_from_ins("7550672000101")
+    nia = patient_from_ins("755067200010150")  # key 50 = 97 - (7550672000101 mod 97)
     assert nia.ins is not None
     assert nia.ins.oid == "1.2.250.1.213.1.4.9"
     test = patient_from_ins("295109912611193", test=True)
@@ -37,8 +37,27 @@ def test_nia_and_test_oids() -> None:
 
 
 def test_bad_ins_names_the_field() -> None:
-    with pytest.raises(InvalidInputError, match=r"^ins: the NIR key") as caught:
+    with pytest.raises(InvalidInputError, match=r"^ins: the key does not match") as caught:
         patient_from_ins("295109912611194")
+    assert caught.value.field == "ins"
+
+
+@pytest.mark.parametrize("typed", ["2951099126111", "2 95 10 99 126 111", "29510991261119"])
+def test_a_typed_ins_without_its_key_is_refused(typed: str) -> None:
+    """13 characters used to be completed with their computed key: a typo in them gave
+    another valid INS, another patient's record. The key is now required."""
+    with pytest.raises(InvalidInputError) as caught:
+        patient_from_ins(typed)
+    assert caught.value.field == "ins"
+    assert "an INS has 15 characters" in caught.value.message
+    assert "Type the key too" in caught.value.message
+
+
+def test_a_typo_in_a_typed_ins_is_caught_by_its_key() -> None:
+    # 2 95 10 99 126 111 93 (docs/domain.md's example) with two digits swapped: the
+    # 13 characters are another valid NIR, but the key no longer matches them.
+    with pytest.raises(InvalidInputError, match="key does not match") as caught:
+        patient_from_ins("2 95 10 99 162 111 93")
     assert caught.value.field == "ins"
 
 
@@ -143,7 +162,6 @@ CX = "295109912611193^^^&1.2.250.1.213.1.4.8&ISO^NH"
     [
         ("295109912611193", JournalPatient(key_prefix="295109912611193^^^&")),
         ("2 95 10 99 126 111 93", JournalPatient(key_prefix="295109912611193^^^&")),
-        (" 2951099126111 ", JournalPatient(key_prefix="295109912611193^^^&")),  # key computed
         ("253072b07300470", JournalPatient(key_prefix="253072B07300470^^^&")),
         (CX, JournalPatient(key=CX)),
         ("traits:MARTIN|LÉA|F|1980", JournalPatient(key="traits:MARTIN|LÉA|F|1980")),
@@ -158,7 +176,8 @@ def test_journal_patient(text: str, expected: JournalPatient) -> None:
     [
         ("295109912611194", "key does not match"),
         (CX.replace("193^", "194^"), "key does not match"),
-        ("29510991", "13 characters"),
+        ("29510991", "15 characters"),
+        ("2951099126111", "Type the key too"),
         ("MARTIN Léa", "expected an INS"),
         ("295109912611193^^^&1.2.250.1.213.1.4.8", "expected an INS"),
     ],
