@@ -78,6 +78,11 @@ class CardMemory:
             self._pin_scoped[kind] = found
         return found
 
+    def find_pin_scoped(self, kind: type[Session]) -> Session | None:
+        """The object of class ``kind`` of the PIN session, if one was made."""
+        found = self._pin_scoped.get(kind)
+        return found if isinstance(found, kind) else None
+
     def end_pin_scope(self) -> None:
         """Drop what held only for the PIN session, closing what can be closed."""
         scoped, self._pin_scoped = self._pin_scoped, {}

@@ -25,7 +25,9 @@ from cardbridge.api.dmp_models import (
     Moment,
     Patient,
 )
+from cardbridge.api.dmp_workflow_models import PatientSearch
 from cardbridge.api.routes.common import BODY_CODES, CARD_CODES, responses
+from cardbridge.api.routes.dmp_records import DMP_TRANSACTION_CODES
 from cardbridge.dmp.catalogue import DOCUMENT_TYPES
 from cardbridge.dmp.documents import DepositForm
 from cardbridge.dmp.fields import field_error
@@ -60,30 +62,53 @@ async def document_types() -> list[DocumentTypeInfo]:
 
 @router.post(
     "/patient",
-    summary="The patient designated by a Vitale beneficiary, an INS or identity criteria",
-    responses=responses(*BODY_CODES, *CARD_CODES),
+    summary="The patient designated by a Vitale beneficiary, an INS or identity criteria; "
+    "with a situation, the DMP searched by identity criteria (TD0.5)",
+    responses=responses(*BODY_CODES, *CARD_CODES, *DMP_TRANSACTION_CODES),
 )
-async def patient(body: PatientSelector, bridge: BridgeDep) -> Patient:
+async def patient(
+    body: PatientSearch, bridge: BridgeDep, caller: CallerDep, reader: ReaderQuery = None
+) -> Patient:
     """Checks the choice as an access would: INS key, identity criteria field by field,
-    the Vitale card read (once per insertion)."""
-    return Patient.of(await bridge.dmp.resolve(body))
+    the Vitale card read (once per insertion). With `criteria` and a `situation`, the DMP
+    is searched (TD0.5) and `candidates` lists the patients found, each with the INS to
+    open their DMP with. The DMP allows that search **in centre 15 mode only** (`mode:
+    centre_15` with a `reason`): another mode is refused at once (422 naming `mode`),
+    before the card signs anything. The search needs the caller's own PIN session."""
+    reference = await bridge.dmp.resolve(body, reader)
+    candidates = None
+    if body.situation is not None and body.criteria is not None:
+        candidates = await bridge.dmp.search(
+            situation=body.situation,
+            criteria=body.criteria,
+            mode=body.mode,
+            reason=body.reason,
+            reader=reader,
+            caller=caller,
+        )
+    return Patient.of(reference, candidates)
 
 
 @router.post(
     "/access",
-    summary="Open a patient's DMP: a VIHF signed by the CPS, traced in the journal",
-    responses=responses(*BODY_CODES, *CARD_CODES, *DMP_CODES),
+    summary="Open a patient's DMP: TD0.2, then TD0.3 with the patient's consent, or an "
+    "emergency / centre 15 access with its reason; traced in the journal",
+    responses=responses(*BODY_CODES, *CARD_CODES, *DMP_CODES, *DMP_TRANSACTION_CODES, "not_found"),
 )
 async def access(
     body: AccessBody, bridge: BridgeDep, caller: CallerDep, reader: ReaderQuery = None
 ) -> AccessAnswer:
-    """`normal` access needs `consent: true` at the first access by this practitioner
-    and when the last access is more than six months old (403 `consent_required`
-    otherwise); only consented normal access counts (an emergency or centre 15 access
-    never restarts the six months). `bris_de_glace` and `centre_15` need a `reason`. The
-    patient must have an INS. The caller's own PIN session must be open on the CPS (403
-    `pin_required` otherwise: a PIN verified by another application does not count)."""
-    grant, reference = await bridge.dmp.open_access(
+    """The bridge's own guard first: `bris_de_glace` and `centre_15` need a `reason`
+    (kept in the VIHF's `Mode_Acces_Raison` and the history the patient reads). Then the
+    DMP's existence test (TD0.2): a DMP that does not exist or is closed is 404
+    `not_found`. In `normal` mode the DMP's answer decides: authorized, the DMP opens
+    (consent or not); no authorization or an expired one, the patient's consent is
+    needed (403 `consent_required` without `consent: true`) and with it the DMP adds
+    the authorization (TD0.3); blocked by the patient, 422 `dmp_refused` (`INTERDIT`).
+    The journal records the access with what the DMP answered. The caller's own PIN
+    session must be open on the CPS (403 `pin_required`: a PIN verified by another
+    application does not count). The document routes then use this access's mode."""
+    opened, reference = await bridge.dmp.open_access(
         situation=body.situation,
         patient=body.patient,
         mode=body.mode,
@@ -93,17 +118,19 @@ async def access(
         caller=caller,
     )
     return AccessAnswer(
-        assertion_id=grant.assertion_id,
-        not_on_or_after=grant.not_on_or_after,
-        mode=grant.decision.mode,
-        consent_needed=grant.decision.consent_needed,
-        consent_attested=grant.decision.consent_attested,
-        journal_seq=grant.record.seq,
-        issuer=grant.issuer,
-        structure_id=grant.situation.structure_id,
-        sector=grant.situation.sector,
+        assertion_id=opened.vihf.assertion_id,
+        not_on_or_after=opened.vihf.not_on_or_after,
+        mode=opened.decision.mode,
+        consent_needed=opened.decision.consent_needed,
+        consent_attested=opened.decision.consent_attested,
+        journal_seq=opened.record.seq,
+        issuer=opened.vihf.issuer,
+        structure_id=opened.situation.structure_id,
+        sector=opened.situation.sector,
         patient=Patient.of(reference),
-        vihf=grant.vihf.decode(),
+        vihf=opened.vihf.xml.decode(),
+        dmp=opened.status,
+        authorization_added=opened.authorization_added,
     )
 
 
