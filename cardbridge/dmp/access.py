@@ -117,6 +117,14 @@ def _consent_needed_because(history: list[JournalRecord], now: datetime) -> str 
     return "first access by you to this patient's DMP"
 
 
+def normal_reason(mode: AccessMode, reason: str | None) -> str | None:
+    """The reason as the VIHF and the journal keep it: blanks collapsed, and none at all in
+    normal mode (``Mode_Acces_Raison`` goes with an emergency or centre 15 access only)."""
+    if mode is AccessMode.NORMAL:
+        return None
+    return " ".join((reason or "").split())
+
+
 def decide_access(
     mode: AccessMode,
     *,
@@ -134,7 +142,7 @@ def decide_access(
         if needed_because and not consent_attested:
             raise ConsentRequiredError(needed_because)
         return AccessDecision(mode, consent_attested, needed_because is not None, reason)
-    text = " ".join((reason or "").split())
+    text = normal_reason(mode, reason) or ""
     if len(text) < MIN_REASON_LENGTH:
         raise InvalidInputError(
             f"{mode.label} needs a reason of at least {MIN_REASON_LENGTH} characters; "

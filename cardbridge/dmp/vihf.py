@@ -1,8 +1,10 @@
 """The VIHF: the SAML 2.0 assertion attached to each DMP call, signed by the CPS.
 
 :func:`build_assertion` writes the attributes of docs/domain.md §4 (practitioner, practice
-situation, both roles, patient INS in CX form, purpose of use, LPS fields, validity
-window); :func:`sign_assertion` adds an enveloped XML-DSig signature (exclusive
+situation's structure and sector, both roles, patient INS in CX form, purpose of use and,
+for an emergency or centre 15 access, its reason in ``Mode_Acces_Raison``, the
+secret-access confidentiality code when asked, LPS fields, validity window);
+:func:`sign_assertion` adds an enveloped XML-DSig signature (exclusive
 c14n, RSA-SHA256). The signature value comes from a ``signer`` callable: in
 production the CPS **signature** key through the card (the DMP refuses the
 authentication key), in tests a software key. Nothing here talks to a card.
@@ -24,6 +26,7 @@ from cryptography.x509.oid import NameOID
 
 from cardbridge.dmp.access import PURPOSE_OF_USE_OID, AccessMode
 from cardbridge.domain.codes import PROFESSION_OID, SECTOR_OID, SPECIALTY_OID
+from cardbridge.errors import InvalidInputError
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -45,6 +48,14 @@ SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
 X509_SUBJECT = "urn:oasis:names:tc:SAML:1.1:nameid-format:X509SubjectName"
 SMARTCARD_PKI = "urn:oasis:names:tc:SAML:2.0:ac:classes:SmartcardPKI"
 VIHF_VERSION = "3.0"
+ROLE = "urn:oasis:names:tc:xacml:2.0:subject:role"
+PURPOSE_OF_USE = "urn:oasis:names:tc:xspa:1.0:subject:purposeofuse"
+ACCESS_REASON = "Mode_Acces_Raison"
+RESOURCE_ID = "urn:oasis:names:tc:xacml:2.0:resource:resource-id"
+CONFIDENTIALITY = "urn:oasis:names:tc:xspa:1.0:resource:patient:hl7:confidentiality-code"
+# "Connexion secrète": the access's trace is hidden from the patient's legal representatives
+# (the only value of JDV_J64; docs/domain.md §4).
+SECRET_ACCESS = "INVISIBLE_REPRESENTANTS_LEGAUX^1.2.250.1.213.1.1.4.13"  # noqa: S105 - a code
 
 Signer = Callable[[bytes], bytes]
 """Signs bytes with RSASSA-PKCS1-v1_5 over SHA-256 and returns the raw signature."""
@@ -77,11 +88,24 @@ class VihfRequest:
     specialty: Coded | None
     structure_id: str
     sector: str
-    patient_cx: str
+    # The patient's INS in CX form: the DMP the call is about. ``None`` only for the list of
+    # one's authorized DMPs (TD0.4), which is about no patient.
+    patient_cx: str | None
     mode: AccessMode
     issuer: str
     lps: LpsInfo
     authentication_mode: str = "DIRECTE"
+    # Why an emergency or centre 15 access is made (mandatory then, never sent otherwise).
+    reason: str | None = None
+    # Secret access to a minor's DMP: the trace is hidden from the legal representatives.
+    secret: bool = False
+
+    def __post_init__(self) -> None:
+        if (self.mode is AccessMode.NORMAL) != (self.reason is None):
+            raise InvalidInputError(
+                "a reason goes with an emergency or centre 15 access, and only with them",
+                field="reason",
+            )
 
 
 # Short names IGC-Santé subjects use, so that the issuer reads "CN=…+SN=…+GN=…".
@@ -158,17 +182,18 @@ def build_assertion(
         "urn:oasis:names:tc:xspa:1.0:subject:subject-id",
         f"{request.last_name} {request.first_name}",
     )
-    roles = _el(statement, SAML, "Attribute", Name="urn:oasis:names:tc:xacml:2.0:subject:role")
+    roles = _el(statement, SAML, "Attribute", Name=ROLE)
     _coded_value(roles, "Role", request.profession.code, PROFESSION_OID, request.profession.label)
     if request.specialty is not None:
         _coded_value(roles, "Role", request.specialty.code, SPECIALTY_OID, request.specialty.label)
     _attribute(statement, "VIHF_Version", VIHF_VERSION)
     _attribute(statement, "Authentification_mode", request.authentication_mode)
-    _attribute(statement, "urn:oasis:names:tc:xacml:2.0:resource:resource-id", request.patient_cx)
+    if request.patient_cx is not None:
+        _attribute(statement, RESOURCE_ID, request.patient_cx)
     _attribute(statement, "Ressource_URN", "urn:dmp")
-    purpose = _el(
-        statement, SAML, "Attribute", Name="urn:oasis:names:tc:xspa:1.0:subject:purposeofuse"
-    )
+    if request.secret:
+        _attribute(statement, CONFIDENTIALITY, SECRET_ACCESS)
+    purpose = _el(statement, SAML, "Attribute", Name=PURPOSE_OF_USE)
     _coded_value(
         purpose,
         "PurposeOfUse",
@@ -177,6 +202,8 @@ def build_assertion(
         request.mode.label,
         codeSystemName="mode acces VIHF 2.0",
     )
+    if request.reason is not None:
+        _attribute(statement, ACCESS_REASON, request.reason)
     _attribute(statement, "LPS_ID", request.lps.id)
     _attribute(statement, "LPS_Nom", request.lps.name)
     _attribute(statement, "LPS_Version", request.lps.version)

@@ -3,8 +3,10 @@
 Each step refuses clearly rather than producing something the DMP would reject:
 the practice situation must be one of the card's (so the PIN was verified), the
 patient must be identified by an INS (the VIHF's resource), the speciality must be on
-the card for doctors and pharmacists. An access is traced in the journal after the
-card signed its VIHF and before the VIHF is handed out: no access without a trace.
+the card for doctors and pharmacists, a secret access is for a minor. An access is
+traced in the journal after the card signed its VIHF and before the VIHF is handed out:
+no access without a trace. A VIHF still valid for the same patient, mode, caller,
+practitioner and situation is reused rather than signed again (:mod:`.vihf_cache`).
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from __future__ import annotations
 import os
 import pwd
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from cardbridge.cards.cps_card import CpsCard
 from cardbridge.cards.models import Practitioner, Situation
-from cardbridge.dmp.access import AccessDecision, AccessMode, decide_access
+from cardbridge.dmp.access import AccessDecision, AccessMode, decide_access, normal_reason
 from cardbridge.dmp.documents import (
     CodedValue,
     DepositForm,
@@ -34,6 +36,7 @@ from cardbridge.dmp.vihf import (
     issuer_from_certificate,
     sign_assertion,
 )
+from cardbridge.dmp.vihf_cache import SignedVihf, VihfCache, VihfKey
 from cardbridge.domain.codes import (
     PROFESSION_OID,
     PROFESSIONS_REQUIRING_SPECIALTY,
@@ -53,6 +56,11 @@ class AccessRequest:
     reason: str | None = None
     # Who asked, for the journal: "native", "page" (the status page) or a web origin.
     caller: str = "native"
+    # Secret access to a minor's DMP ("connexion secrète"): the DMP hides this access from
+    # the patient's legal representatives.
+    secret: bool = False
+    # The caller's own PIN session (``Caller.id``): its VIHFs serve it alone. Default: caller.
+    caller_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +75,7 @@ class AccessGrant:
     issuer: str
     situation: Situation
     patient_cx: str
+    reused: bool = False
 
 
 def chosen_situation(practitioner: Practitioner, index: int) -> Situation:
@@ -106,6 +115,37 @@ def _check_specialty(practitioner: Practitioner) -> None:
         )
 
 
+# Civil majority in France; the DMP's own majority age is a parameter of the service that
+# the client cannot read (docs/dmp-client.md, "VIHF"). Ours.
+MAJORITY_AGE = 18
+
+
+def _birth_date(patient: PatientReference) -> date | None:
+    """The birth date from a Vitale card (``YYYYMMDD``), when real (not lunar)."""
+    raw = patient.birth_date or ""
+    if patient.source != "vitale" or len(raw) != 8 or not raw.isdigit():
+        return None
+    try:
+        return date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
+    except ValueError:
+        return None
+
+
+def _check_secret(request: AccessRequest, today: date) -> None:
+    """A secret access is for a minor: refused when the card says the patient is an adult
+    (a typed INS gives no birth date: the DMP, which knows it, decides)."""
+    born = _birth_date(request.patient)
+    if not request.secret or born is None:
+        return
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    if age >= MAJORITY_AGE:
+        raise InvalidInputError(
+            f"a secret access hides the access from a minor's legal representatives; this "
+            f"patient is {age} (born {born:%d/%m/%Y}): open the DMP without it",
+            field="secret",
+        )
+
+
 def _os_user() -> str:
     uid = os.getuid()
     try:
@@ -128,8 +168,23 @@ class DmpWorkflow:
         self.journal = journal
         self.lps = lps
         self.vihf_validity = vihf_validity
+        # Signed VIHFs reused within their validity; cleared on card removal or when the
+        # PIN session ends (by whoever owns those events).
+        self.vihfs = VihfCache()
         # The OS account the bridge serves (it serves no other): recorded with each access.
         self.os_user = os_user or _os_user()
+
+    def vihf_key(self, practitioner: Practitioner, request: AccessRequest) -> VihfKey:
+        """The key of the VIHF that ``request`` uses (to look it up before using the card)."""
+        return VihfKey(
+            patient_cx=_patient_ins(request.patient).cx,
+            mode=request.mode,
+            reason=normal_reason(request.mode, request.reason),
+            secret=request.secret,
+            caller=request.caller_id or request.caller,
+            practitioner=practitioner.national_id,
+            situation=request.situation_index,
+        )
 
     def open_access(
         self,
@@ -139,10 +194,12 @@ class DmpWorkflow:
         *,
         now: datetime,
     ) -> AccessGrant:
-        """Decide, have the CPS sign the VIHF with its signature key, trace, return it."""
+        """Decide, have the CPS sign the VIHF with its signature key (unless one for the
+        same key is still valid), trace, return it."""
         situation = chosen_situation(practitioner, request.situation_index)
         ins = _patient_ins(request.patient)
         _check_specialty(practitioner)
+        _check_secret(request, now.date())
         decision = decide_access(
             request.mode,
             consent_attested=request.consent_attested,
@@ -150,6 +207,55 @@ class DmpWorkflow:
             history=self.journal.records_of(practitioner.national_id, request.patient.journal_key),
             now=now,
         )
+        key = self.vihf_key(practitioner, request)
+        vihf = self.vihfs.get(key, now)
+        reused = vihf is not None
+        if vihf is None:
+            vihf = self._sign(session, practitioner, situation, key, now)
+            self.vihfs.put(key, vihf, now)
+        record = self.journal.append(
+            JournalEntry(
+                JournalKind.ACCESS,
+                practitioner.national_id,
+                request.patient.journal_key,
+                {
+                    "structure_id": situation.structure_id,
+                    "sector": situation.sector,
+                    "mode": decision.mode.value,
+                    "consent_attested": decision.consent_attested,
+                    "consent_needed": decision.consent_needed,
+                    "reason": key.reason,
+                    "secret": request.secret,
+                    "vihf_id": vihf.assertion_id,
+                    "vihf_reused": reused,
+                    "patient_source": request.patient.source,
+                    "caller": request.caller,
+                    "os_user": self.os_user,
+                },
+            ),
+            now=now,
+        )
+        return AccessGrant(
+            vihf=vihf.xml,
+            assertion_id=vihf.assertion_id,
+            not_on_or_after=vihf.not_on_or_after,
+            decision=decision,
+            record=record,
+            issuer=vihf.issuer,
+            situation=situation,
+            patient_cx=ins.cx,
+            reused=reused,
+        )
+
+    def _sign(
+        self,
+        session: CpsCard,
+        practitioner: Practitioner,
+        situation: Situation,
+        key: VihfKey,
+        now: datetime,
+    ) -> SignedVihf:
+        """Build the VIHF of ``key`` and have the card sign it with its signature key."""
         certificate = session.signature_certificate()
         issuer = issuer_from_certificate(certificate)
         assertion = build_assertion(
@@ -165,46 +271,19 @@ class DmpWorkflow:
                 ),
                 structure_id=situation.structure_id,
                 sector=situation.sector,
-                patient_cx=ins.cx,
-                mode=decision.mode,
+                patient_cx=key.patient_cx,
+                mode=key.mode,
                 issuer=issuer,
                 lps=self.lps,
+                reason=key.reason,
+                secret=key.secret,
             ),
             now=now,
             validity=self.vihf_validity,
         )
         assertion_id = assertion.get("ID", "")
-        vihf = sign_assertion(assertion, session.sign, certificate)
-        record = self.journal.append(
-            JournalEntry(
-                JournalKind.ACCESS,
-                practitioner.national_id,
-                request.patient.journal_key,
-                {
-                    "structure_id": situation.structure_id,
-                    "sector": situation.sector,
-                    "mode": decision.mode.value,
-                    "consent_attested": decision.consent_attested,
-                    "consent_needed": decision.consent_needed,
-                    "reason": decision.reason,
-                    "vihf_id": assertion_id,
-                    "patient_source": request.patient.source,
-                    "caller": request.caller,
-                    "os_user": self.os_user,
-                },
-            ),
-            now=now,
-        )
-        return AccessGrant(
-            vihf=vihf,
-            assertion_id=assertion_id,
-            not_on_or_after=now + self.vihf_validity,
-            decision=decision,
-            record=record,
-            issuer=issuer,
-            situation=situation,
-            patient_cx=ins.cx,
-        )
+        xml = sign_assertion(assertion, session.sign, certificate)
+        return SignedVihf(xml, assertion_id, issuer, now + self.vihf_validity)
 
     def prepare_deposit(
         self,

@@ -154,12 +154,15 @@ def _insert(
     )
     title = entry.findtext(f"{rim.r('Name')}/{rim.r('LocalizedString')}") or ""
     name = entry.find(f"{rim.r('Name')}/{rim.r('LocalizedString')}")
+    description = entry.find(f"{rim.r('Description')}/{rim.r('LocalizedString')}")
     metadata = {
         "authorPerson": document.author[0],
         "authorInstitution": document.author[1],
         "languageCode": rim.slot(entry, "languageCode") or "fr-FR",
         "referenceIdList": rim.slot_values(entry, "urn:ihe:iti:xds:2013:referenceIdList"),
         "serviceStartTime": rim.slot(entry, "serviceStartTime"),
+        "serviceStopTime": rim.slot(entry, "serviceStopTime"),
+        "comments": None if description is None else description.get("value"),
     }
     db.execute(
         _INSERT_DOCUMENT,

@@ -32,9 +32,10 @@ def _output(status: str, context: str) -> etree._Element:
     answer = etree.Element(
         f"{{{HABILITATIONS}}}setAuthorizationResponse", nsmap={"hab": HABILITATIONS}
     )
-    output = etree.SubElement(answer, "output")
-    etree.SubElement(output, "status").text = status
-    etree.SubElement(output, "context").text = context
+    # Every element in the service's namespace: the WSDL's form="qualified" (MSG, WSDL).
+    output = etree.SubElement(answer, f"{{{HABILITATIONS}}}output")
+    etree.SubElement(output, f"{{{HABILITATIONS}}}status").text = status
+    etree.SubElement(output, f"{{{HABILITATIONS}}}context").text = context
     return answer
 
 

@@ -121,7 +121,9 @@ def _registration(control: etree._Element, dmp: Row) -> None:
     _sub(registration, "statusCode", code="completed")
     if dmp["closed_at"]:
         closed = dmp["closed_at"].replace("-", "").replace(":", "").replace("T", "")
-        _sub(_sub(registration, "effectiveTime"), "high", value=closed.rstrip("Z"))
+        # The closing date as registrationEvent/effectiveTime/@value: where a third-party
+        # parser of the real answers reads it (docs/dmp-sandbox.md, "TD0.2 and TD0.3").
+        _sub(registration, "effectiveTime", value=closed.rstrip("Z"))
     _patient(registration, dmp)
     custodian = _sub(_sub(registration, "custodian", typeCode="CST"), "assignedEntity")
     custodian.set("classCode", "ASSIGNED")

@@ -27,8 +27,11 @@ def _child_text(element: etree._Element, name: str) -> str | None:
     return None
 
 
-def _add(parent: etree._Element, name: str, text: str) -> None:
-    etree.SubElement(parent, name).text = text
+def _add(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:
+    # Every element in the answer's namespace: the WSDLs' form="qualified" (MSG, WSDL).
+    element = etree.SubElement(parent, f"{{{etree.QName(parent).namespace}}}{name}")
+    element.text = text
+    return element
 
 
 def _date(iso: str) -> str:
@@ -52,7 +55,7 @@ def list_authorizations(exchange: Exchange, store: Store) -> Reply:
     answer = etree.Element(
         f"{{{HABILITATIONS}}}listAuthorizationByPatientResponse", nsmap={"hab": HABILITATIONS}
     )
-    output = etree.SubElement(answer, "output")
+    output = _add(answer, "output")
     statuses = _MODES[mode]
     rows = store.all(
         "SELECT a.*, p.first_name, p.last_name, p.profession, p.specialty, "
@@ -64,7 +67,7 @@ def list_authorizations(exchange: Exchange, store: Store) -> Reply:
     for row in rows:
         if row["status"] not in statuses:
             continue
-        item = etree.SubElement(output, "listOfAuthorizationByPatient")
+        item = _add(output, "listOfAuthorizationByPatient")
         person = row["last_name"] is not None
         _add(item, "nationalId", row["actor_id"])
         _add(item, "nationalIdType", NATIONAL_ID_OID if person else STRUCTURE_ID_OID)
@@ -117,7 +120,7 @@ def list_patients(exchange: Exchange, store: Store) -> Reply:
     if not cell("TD0.4", actor, caller.claims.purpose).allowed:
         raise ServiceFault(Fault.ACCESS_DENIED, "patientList", f"TD0.4 refusé ({actor})")
     answer = etree.Element(f"{{{PATIENTS}}}patientListResponse", nsmap={"pat": PATIENTS})
-    output = etree.SubElement(answer, "output")
+    output = _add(answer, "output")
     bound = since.strftime("%Y-%m-%dT%H:%M:%SZ")
     rows = store.all(
         "SELECT d.*, a.started, a.last_action, a.treating, a.status AS grant_status, "
@@ -133,8 +136,8 @@ def list_patients(exchange: Exchange, store: Store) -> Reply:
         reference = row["started"] if kind == "LASTAUTORIZATION" else _iso_doc(row["last_doc"])
         if reference is None or reference < bound:
             continue
-        item = etree.SubElement(output, "patientlistData")
-        identifier = etree.SubElement(item, "patientIdentifier")
+        item = _add(output, "patientlistData")
+        identifier = _add(item, "patientIdentifier")
         _add(identifier, "nationalId", row["ins"])
         _add(identifier, "nationalIdType", row["oid"])
         _add(item, "lastName", row["family"])

@@ -80,16 +80,31 @@ def _check_patient(params: dict[str, list[str]], access: Access) -> None:
         )
 
 
+def _within(moment: str | None, params: dict[str, list[str]], name: str) -> bool:
+    """Whether ``moment`` is in ``[<name>From, <name>To)``; a document without the time
+    is left out by either bound [IHE ITI TF-2a §3.18.4.1.2.3.6]."""
+    start = params.get(f"$XDSDocumentEntry{name}From")
+    end = params.get(f"$XDSDocumentEntry{name}To")
+    if not start and not end:
+        return True
+    if not moment:
+        return False
+    moment = moment.ljust(14, "0")
+    if start and moment < start[0].ljust(14, "0"):
+        return False
+    return not (end and moment >= end[0].ljust(14, "0"))
+
+
 def _matches(document: Row, params: dict[str, list[str]]) -> bool:
     for name, values_of in _CODED_FILTERS.items():
         if name in params and not set(values_of(document)) & set(params[name]):
             return False
-    start = params.get("$XDSDocumentEntryCreationTimeFrom")
-    end = params.get("$XDSDocumentEntryCreationTimeTo")
-    created = document["creation_time"]
-    if start and created < start[0].ljust(14, "0"):
-        return False
-    return not (end and created >= end[0].ljust(14, "0"))
+    metadata = json.loads(document["metadata"])
+    return (
+        _within(document["creation_time"], params, "CreationTime")
+        and _within(metadata.get("serviceStartTime"), params, "ServiceStartTime")
+        and _within(metadata.get("serviceStopTime"), params, "ServiceStopTime")
+    )
 
 
 def _select(params: dict[str, list[str]], query_id: str, access: Access, store: Store) -> list[Row]:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal
+from types import MappingProxyType
+from typing import Annotated, Any, Literal, Self
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from cardbridge.domain import codes
 from cardbridge.domain.nir import INS_OIDS, InsKind, parse_nir
@@ -25,6 +26,18 @@ from cardbridge.sandbox.store import Store
 from cardbridge.sandbox.xds_codes import DMP_CONFIDENTIALITY, LOINC, TYPE_TO_CLASS
 
 DEFAULT_SEED = "default"
+# A seeded file's media type, by its extension (the five of a CDA R2 level 1 body).
+SEED_FILE_TYPES = MappingProxyType(
+    {
+        ".pdf": "application/pdf",
+        ".txt": "text/plain",
+        ".rtf": "text/rtf",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+        ".tif": "image/tiff",
+        ".tiff": "image/tiff",
+    }
+)
 
 
 def _ins(value: str) -> str:
@@ -89,8 +102,31 @@ class DocumentSeed(_Model):
     structure: str
     practice: str = "AMBULATOIRE"
     facility: Annotated[str, AfterValidator(_sector)] = "SA07"
-    text: str
+    text: str | None = None
+    # A file beside the seed (relative paths are the seed file's directory's).
+    file: Path | None = None
     confidentiality: Annotated[list[str], AfterValidator(_visibility)] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_body(self) -> Self:
+        if (self.text is None) == (self.file is None):
+            raise ValueError("a document has either a text or a file")
+        if self.file is not None and self.file.suffix.lower() not in SEED_FILE_TYPES:
+            known = ", ".join(sorted(SEED_FILE_TYPES))
+            raise ValueError(f"a seeded file is one of {known} (by its extension)")
+        return self
+
+    def body(self) -> tuple[bytes, str]:
+        """The document's content and media type (a file is read now)."""
+        if self.file is None:
+            return (self.text or "").encode(), "text/plain"
+        try:
+            content = self.file.read_bytes()
+        except OSError as error:
+            raise InvalidInputError(
+                f"cannot read the seeded file {self.file}: {error.strerror}", field="file"
+            ) from None
+        return content, SEED_FILE_TYPES[self.file.suffix.lower()]
 
 
 class PatientSeed(_Model):
@@ -120,8 +156,9 @@ def load_seed(path: Path | None) -> Seed:
     """The seed of ``path``, or the packaged default; :class:`InvalidInputError` naming the
     field when the file is wrong."""
     if path is None:
-        text = resources.files(__package__).joinpath("seeds", f"{DEFAULT_SEED}.yaml").read_text()
-        source = "the default seed"
+        folder = resources.files(__package__).joinpath("seeds")
+        text = folder.joinpath(f"{DEFAULT_SEED}.yaml").read_text()
+        source, base = "the default seed", Path(str(folder))
     else:
         try:
             text = path.read_text(encoding="utf-8")
@@ -129,15 +166,26 @@ def load_seed(path: Path | None) -> Seed:
             raise InvalidInputError(
                 f"cannot read the seed {path}: {error}", field="--seed"
             ) from None
-        source = str(path)
+        source, base = str(path), path.parent
     try:
-        return Seed.model_validate(yaml.safe_load(text) or {})
+        return Seed.model_validate(_files_from(yaml.safe_load(text) or {}, base))
     except yaml.YAMLError as error:
         raise InvalidInputError(f"{source} is not valid YAML: {error}", field="--seed") from None
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         raise InvalidInputError(f"{source}: {first['msg']}", field=where) from None
+
+
+def _files_from(data: Any, base: Path) -> Any:
+    """``data`` with each document's relative ``file`` made relative to ``base``."""
+    patients = data.get("patients") if isinstance(data, dict) else None
+    for patient in patients if isinstance(patients, list) else []:
+        documents = patient.get("documents") if isinstance(patient, dict) else None
+        for document in documents if isinstance(documents, list) else []:
+            if isinstance(document, dict) and isinstance(document.get("file"), str):
+                document["file"] = str(base / document["file"])
+    return data
 
 
 def _iso(moment: dt.datetime) -> str:
@@ -227,6 +275,6 @@ def apply_seed(store: Store, seed: Seed) -> None:
                     structure=document.structure,
                     practice=document.practice,
                     facility=document.facility,
-                    text=document.text,
+                    body=document.body(),
                     confidentiality=document.confidentiality,
                 )

@@ -1,5 +1,6 @@
-"""Documents of the seed: CDA R2 level 1 wrappers around a text, written straight to the
-registry (no submission, no signature document: a choice of ours for demo data).
+"""Documents of the seed: CDA R2 level 1 wrappers around a text or a file (PDF, text, RTF,
+JPEG, TIFF), written straight to the registry (no submission, no signature document: a
+choice of ours for demo data), with the author's XCN and XON from the directory.
 
 Each gets a stable entryUUID and uniqueId derived from the patient and its title and date,
 so that seeding again adds nothing twice.
@@ -36,6 +37,26 @@ def _h(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) 
     return element
 
 
+def _metadata(
+    db: sqlite3.Connection, author: str, structure: str, created: dt.datetime
+) -> dict[str, str]:
+    """The author's XCN and XON in the DMP's forms (names from the directory when it knows
+    them), and the service start time (the document's date)."""
+    person = db.execute(
+        "SELECT last_name, first_name FROM professional WHERE national_id = ?", (author,)
+    ).fetchone()
+    family, given = (person[0], person[1]) if person else ("", "")
+    place = db.execute("SELECT name FROM structure WHERE structure_id = ?", (structure,)).fetchone()
+    return {
+        "languageCode": "fr-FR",
+        "authorPerson": f"{author}^{family}^{given}^^^^^^&{NATIONAL_ID_OID}&ISO^D^^^IDNPS",
+        "authorInstitution": (
+            f"{place[0] if place else ''}^^^^^&{STRUCTURE_ID_OID}&ISO^IDNST^^^{structure}"
+        ),
+        "serviceStartTime": created.astimezone(dt.UTC).strftime("%Y%m%d%H%M%S"),
+    }
+
+
 def seed_cda(
     *,
     unique_id: str,
@@ -47,9 +68,9 @@ def seed_cda(
     structure: str,
     practice: str,
     facility: str,
-    text: str,
+    body: tuple[bytes, str],  # (content, media type)
 ) -> bytes:
-    """A CDA R2 level 1 document carrying ``text`` (text/plain)."""
+    """A CDA R2 level 1 document carrying ``body``."""
     ins, oid, family, given = patient
     moment = created.astimezone(dt.UTC).strftime("%Y%m%d%H%M%S+0000")
     root = etree.Element(f"{{{HL7}}}ClinicalDocument", nsmap={"hl7": HL7})
@@ -93,12 +114,12 @@ def seed_cda(
     _h(organization, "standardIndustryClassCode", code=practice, codeSystem=PRACTICE_SYSTEM)
     location = _h(_h(_h(root, "componentOf"), "encompassingEncounter"), "location")
     _h(_h(location, "healthCareFacility"), "code", code=facility, codeSystem="1.2.250.1.71.4.2.4")
-    body = _h(_h(root, "component"), "nonXMLBody")
+    content, media_type = body
     _h(
-        body,
+        _h(_h(root, "component"), "nonXMLBody"),
         "text",
-        base64.b64encode(text.encode()).decode(),
-        mediaType="text/plain",
+        base64.b64encode(content).decode(),
+        mediaType=media_type,
         representation="B64",
     )
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
@@ -115,7 +136,7 @@ def insert_seed_document(
     structure: str,
     practice: str,
     facility: str,
-    text: str,
+    body: tuple[bytes, str],  # (content, media type)
     confidentiality: list[str],
     status: str = APPROVED,
 ) -> None:
@@ -132,7 +153,7 @@ def insert_seed_document(
         structure=structure,
         practice=practice,
         facility=facility,
-        text=text,
+        body=body,
     )
     db.execute(
         "INSERT OR IGNORE INTO document VALUES "
@@ -146,7 +167,7 @@ def insert_seed_document(
             json.dumps(sorted(confidentiality)),
             TYPE_TO_CLASS[(type_code, LOINC)],
             f"{type_code}^{LOINC}",
-            MEDIA_FORMATS["text/plain"],
+            MEDIA_FORMATS[body[1]],
             practice,
             facility,
             title,
@@ -155,7 +176,7 @@ def insert_seed_document(
             structure,
             hashlib.sha1(content, usedforsecurity=False).hexdigest(),
             len(content),
-            json.dumps({"languageCode": "fr-FR"}),
+            json.dumps(_metadata(db, author, structure, created)),
             content,
         ),
     )

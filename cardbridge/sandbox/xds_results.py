@@ -56,12 +56,21 @@ def extrinsic_object(document: Row, patient_cx: str) -> etree._Element:
     add_slot(entry, "hash", document["hash"])
     add_slot(entry, "languageCode", metadata.get("languageCode", "fr-FR"))
     add_slot(entry, "repositoryUniqueId", REPOSITORY_UNIQUE_ID)
+    for times in ("serviceStartTime", "serviceStopTime"):
+        if metadata.get(times):
+            add_slot(entry, times, metadata[times])
     add_slot(entry, "size", str(document["size"]))
     if metadata.get("referenceIdList"):
         add_slot(entry, "urn:ihe:iti:xds:2013:referenceIdList", *metadata["referenceIdList"])
     etree.SubElement(
         etree.SubElement(entry, r("Name")), r("LocalizedString"), value=document["title"]
     )
+    if metadata.get("comments"):
+        etree.SubElement(
+            etree.SubElement(entry, r("Description")),
+            r("LocalizedString"),
+            value=metadata["comments"],
+        )
     etree.SubElement(entry, r("VersionInfo"), versionName=str(document["version"]))
     author = _classification(entry, SCHEMES["author"], "", "", 0)
     if metadata.get("authorPerson"):

@@ -43,9 +43,9 @@ def _set(dmp: RunningSandbox, who: Identity, action: str, role: str | None = Non
     )
     root = answer.xml()
     if answer.status == 200:
-        return "DMPOk" if root.findtext(".//output/status") == "DMPOk" else "?", root.findtext(
-            ".//output/context"
-        )
+        return "DMPOk" if root.findtext(
+            ".//{*}output/{*}status"
+        ) == "DMPOk" else "?", root.findtext(".//{*}output/{*}context")
     subcode = root.findtext(".//soap:Subcode/soap:Value", namespaces=NS) or ""
     return subcode.split(":")[-1], root.findtext(".//soap:Reason/soap:Text", namespaces=NS)
 
@@ -78,6 +78,32 @@ def test_no_dmp_is_nf(dmp: RunningSandbox, demo_doctor: Identity) -> None:
 def test_closed_dmp_is_terminated(dmp: RunningSandbox, demo_doctor: Identity) -> None:
     status = _status(dmp, demo_doctor, SOPHIE)
     assert (status["query"], status["patient"]) == ("OK", "terminated")
+
+
+def test_closing_date_is_the_registration_events_effective_time(
+    dmp: RunningSandbox, demo_doctor: Identity
+) -> None:
+    # Where Mediboard's parser of the real answers reads it; the seed's closed_at, in UTC.
+    answer = dmp.call(
+        "TD0.2",
+        existence_test(SOPHIE),
+        demo_doctor,
+        vihf=demo_doctor.signed(demo_doctor.vihf.but(patient=SOPHIE)),
+    )
+    effective = answer.xml().find(".//hl7:registrationEvent/hl7:effectiveTime", NS)
+    assert effective is not None
+    assert effective.get("value") == "20251130100000"
+
+
+def test_habilitation_answers_are_qualified(dmp: RunningSandbox, nurse: Identity) -> None:
+    # The WSDL's form="qualified" and the ANS TD0.3 sample: output, status and context
+    # are in urn:si-dmp-habilitations.
+    answer = dmp.call("TD0.3", set_authorization("AJOUT"), nurse, vihf=nurse.signed())
+    hab = "urn:si-dmp-habilitations"
+    output = answer.xml().find(f".//{{{hab}}}setAuthorizationResponse/{{{hab}}}output")
+    assert output is not None
+    assert output.findtext(f"{{{hab}}}status") == "DMPOk"
+    assert output.findtext(f"{{{hab}}}context") == "Autorisation ajoutée"
 
 
 @pytest.mark.parametrize("mode", [EMERGENCY, CENTRE_15])

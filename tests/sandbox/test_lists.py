@@ -37,12 +37,12 @@ def _call(
 
 def test_td16_lists_the_treating_physician(dmp: RunningSandbox, demo_doctor: Identity) -> None:
     root = _call(dmp, "TD1.6", list_authorizations("ACTIVE"), demo_doctor).xml()
-    items = root.findall(".//listOfAuthorizationByPatient")
-    assert [i.findtext("nationalId") for i in items] == ["899700735741"]
-    assert items[0].findtext("codeSpeciality") == "G15_10/SM26"
-    assert items[0].findtext("specificRight") == "MEDECIN_TRAITANT"
-    assert items[0].findtext("mode") == "ACTIVE"
-    assert root.findtext(".//output/status") == "DMPOk"
+    items = root.findall(".//{*}listOfAuthorizationByPatient")
+    assert [i.findtext("{*}nationalId") for i in items] == ["899700735741"]
+    assert items[0].findtext("{*}codeSpeciality") == "G15_10/SM26"
+    assert items[0].findtext("{*}specificRight") == "MEDECIN_TRAITANT"
+    assert items[0].findtext("{*}mode") == "ACTIVE"
+    assert root.findtext(".//{*}output/{*}status") == "DMPOk"
 
 
 def test_td16_after_a_new_authorization(
@@ -51,14 +51,14 @@ def test_td16_after_a_new_authorization(
     assert _call(dmp, "TD0.3", set_authorization("AJOUT"), nurse).status == 200
     root = _call(dmp, "TD1.6", list_authorizations("TOUTE"), nurse).xml()
     found = {
-        i.findtext("nationalId"): i.findtext("codeSpeciality")
-        for i in root.findall(".//listOfAuthorizationByPatient")
+        i.findtext("{*}nationalId"): i.findtext("{*}codeSpeciality")
+        for i in root.findall(".//{*}listOfAuthorizationByPatient")
     }
     assert found == {"899700735741": "G15_10/SM26", "0751234567": "G15_60"}
     assert (
         _call(dmp, "TD1.6", list_authorizations("INTERDITE"), nurse)
         .xml()
-        .findall(".//listOfAuthorizationByPatient")
+        .findall(".//{*}listOfAuthorizationByPatient")
         == []
     )
 
@@ -83,24 +83,40 @@ def test_td16_rows(
 
 def test_td04_lists_the_authorized_dmps(dmp: RunningSandbox, demo_doctor: Identity) -> None:
     root = _call(dmp, "TD0.4", patient_list("20000101000000"), demo_doctor, patient=None).xml()
-    items = root.findall(".//patientlistData")
-    assert [i.findtext("patientIdentifier/nationalId") for i in items] == [PIERRE]
-    assert items[0].findtext("MT") == "true"
-    assert items[0].findtext("dateOfBirth") == "19550615"
+    items = root.findall(".//{*}patientlistData")
+    assert [i.findtext("{*}patientIdentifier/{*}nationalId") for i in items] == [PIERRE]
+    assert items[0].findtext("{*}MT") == "true"
+    assert items[0].findtext("{*}dateOfBirth") == "19550615"
     later = _call(dmp, "TD0.4", patient_list("20991231000000"), demo_doctor, patient=None).xml()
-    assert later.findall(".//patientlistData") == []
+    assert later.findall(".//{*}patientlistData") == []
+
+
+def test_list_answers_are_qualified(dmp: RunningSandbox, demo_doctor: Identity) -> None:
+    # The WSDLs' form="qualified" and the ANS TD0.4 and TD1.6 samples: every element of
+    # the answer is in the service's namespace.
+    pat, hab = "urn:si-dmp-patients", "urn:si-dmp-habilitations"
+    root = _call(dmp, "TD0.4", patient_list("20000101000000"), demo_doctor, patient=None).xml()
+    item = root.find(f".//{{{pat}}}output/{{{pat}}}patientlistData")
+    assert item is not None
+    assert item.findtext(f"{{{pat}}}patientIdentifier/{{{pat}}}nationalId") == PIERRE
+    assert root.findtext(f".//{{{pat}}}output/{{{pat}}}status") == "DMPOk"
+    root = _call(dmp, "TD1.6", list_authorizations("ACTIVE"), demo_doctor).xml()
+    item = root.find(f".//{{{hab}}}output/{{{hab}}}listOfAuthorizationByPatient")
+    assert item is not None
+    assert item.findtext(f"{{{hab}}}nationalId") == "899700735741"
+    assert root.findtext(f".//{{{hab}}}output/{{{hab}}}status") == "DMPOk"
 
 
 def test_td04_by_last_document(dmp: RunningSandbox, demo_doctor: Identity) -> None:
     root = _call(
         dmp, "TD0.4", patient_list("20261201000000", "LASTDOC"), demo_doctor, patient=None
     ).xml()
-    assert root.findall(".//patientlistData") == []
+    assert root.findall(".//{*}patientlistData") == []
     assert dmp.deposit([Doc(PIERRE)], demo_doctor).status == 200
     root = _call(
         dmp, "TD0.4", patient_list("20261201000000", "LASTDOC"), demo_doctor, patient=None
     ).xml()
-    assert [i.findtext("lastAddDate") for i in root.findall(".//patientlistData")] == [
+    assert [i.findtext("{*}lastAddDate") for i in root.findall(".//{*}patientlistData")] == [
         "20261205093000"
     ]
 
@@ -109,7 +125,7 @@ def test_td04_empty_for_a_professional_without_authorizations(
     dmp: RunningSandbox, nurse: Identity
 ) -> None:
     root = _call(dmp, "TD0.4", patient_list("20000101000000"), nurse, patient=None).xml()
-    assert root.findall(".//patientlistData") == []
+    assert root.findall(".//{*}patientlistData") == []
 
 
 def _patients(root: etree._Element) -> list[str]:

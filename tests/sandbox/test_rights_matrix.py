@@ -189,7 +189,7 @@ def outcome(answer: Answer) -> str:
     acknowledgement = root.find(f".//{{{HL7}}}acknowledgement")
     if acknowledgement is not None and acknowledgement.get("typeCode") != "AA":
         return f"acknowledgement {acknowledgement.get('typeCode')}"
-    status = root.findtext(".//output/status")
+    status = root.findtext(".//{*}output/{*}status")
     if status is not None and status != "DMPOk":
         return f"status {status}"
     return "answered" if answer.status == 200 else f"HTTP {answer.status}"

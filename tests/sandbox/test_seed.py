@@ -20,6 +20,7 @@ from tests.support.dmp_sandbox import Identity, RunningSandbox, running_sandbox
 RIM = "urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0"
 HL7 = "urn:hl7-org:v3"
 UNIQUE_ID = "urn:uuid:2e82c1f6-a085-4c72-9da3-8640a32e42ab"
+AUTHOR = "urn:uuid:93606bcf-9494-43ec-9b4e-a7748d1a838d"
 
 
 def _titles(dmp: RunningSandbox, who: Identity) -> dict[str, str]:
@@ -99,3 +100,78 @@ def test_a_wrong_seed_names_the_field(tmp_path: Path, text: str, field: str) -> 
     with pytest.raises(InvalidInputError) as raised:
         load_seed(seed)
     assert raised.value.field == field
+
+
+_DOCUMENT = (
+    "patients: [{ins: '155067200010159', family: A, given: B, birth_date: 2000-01-01, sex: M,"
+    " documents: [{title: T, created: '2026-01-02T03:04:05Z', author: '899700735741',"
+    " structure: '499700735741008', %s}]}]"
+)
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["text: a, file: a.pdf", "practice: HAD", "file: notes.doc"],
+    ids=["both", "none", "doc"],
+)
+def test_a_seeded_document_has_a_text_or_a_known_file(tmp_path: Path, body: str) -> None:
+    seed = tmp_path / "seed.yaml"
+    seed.write_text(_DOCUMENT % body)
+    with pytest.raises(InvalidInputError) as raised:
+        load_seed(seed)
+    assert raised.value.field == "patients.0.documents.0"
+
+
+def test_a_seeded_file_is_wrapped_with_its_media_type(
+    tmp_path: Path, data_dir: Path, demo_doctor: Identity, organisations: object
+) -> None:
+    # Bytes that are not a valid JPEG: the seed is trusted demo data, stored as given.
+    picture = b"\xff\xd8\xff\xe0 a picture \xff\xd9"
+    (tmp_path / "pictures").mkdir()
+    (tmp_path / "pictures" / "x.jpg").write_bytes(picture)
+    seed = tmp_path / "pictures" / "seed.yaml"
+    seed.write_text(
+        "directory: {profiles: [demo-cps]}\n"
+        + (_DOCUMENT % "file: x.jpg").replace(
+            "sex: M,", "sex: M, authorizations: [{actor: '899700735741'}],"
+        )
+    )
+    with running_sandbox(tmp_path / "dmp", data_dir, seed) as dmp:
+        root = dmp.call("TD3.1", find_documents(PIERRE), demo_doctor).xml()
+        (entry,) = root.iter(f"{{{RIM}}}ExtrinsicObject")
+        author = entry.find(f"{{{RIM}}}Classification[@classificationScheme='{AUTHOR}']")
+        assert author is not None
+        persons = author.findall(f"{{{RIM}}}Slot[@name='authorPerson']//{{{RIM}}}Value")
+        # The directory's name for the demo CPS, in the XCN form of the ANS sample.
+        assert [p.text for p in persons] == [
+            "899700735741^LE QUINIO^PIERRE^^^^^^&1.2.250.1.71.4.2.1&ISO^D^^^IDNPS"
+        ]
+        unique_id = entry.find(
+            f"{{{RIM}}}ExternalIdentifier[@identificationScheme='{UNIQUE_ID}']"
+        ).get("value")  # type: ignore[union-attr]
+        answer = dmp.call("TD3.2", retrieve(unique_id or ""), demo_doctor)
+    _, attachments = read_mtom(answer.content_type, answer.body)
+    (cda,) = attachments.values()
+    text = etree.fromstring(cda).find(f".//{{{HL7}}}nonXMLBody/{{{HL7}}}text")
+    assert text is not None
+    assert text.get("mediaType") == "image/jpeg"
+    assert base64.b64decode(text.text or "") == picture
+
+
+def test_service_start_bounds_filter_the_seeded_documents(
+    dmp: RunningSandbox, demo_doctor: Identity
+) -> None:
+    # The seed's documents start on their date (2026-09-15 … 2026-11-28).
+    late = dmp.call(
+        "TD3.1", find_documents(PIERRE, ServiceStartTimeFrom="20261121000000"), demo_doctor
+    ).xml()
+    titles = [
+        e.find(f"{{{RIM}}}Name/{{{RIM}}}LocalizedString").get("value")  # type: ignore[union-attr]
+        for e in late.iter(f"{{{RIM}}}ExtrinsicObject")
+    ]
+    assert titles == ["Plan de soins infirmiers"]
+    none = dmp.call(
+        "TD3.1", find_documents(PIERRE, ServiceStopTimeFrom="20000101000000"), demo_doctor
+    ).xml()
+    # No seeded document states a stop time: a stop bound leaves them all out.
+    assert list(none.iter(f"{{{RIM}}}ExtrinsicObject")) == []

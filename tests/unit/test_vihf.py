@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -22,6 +23,7 @@ from cardbridge.dmp.vihf import (
     issuer_from_certificate,
     sign_assertion,
 )
+from cardbridge.errors import InvalidInputError
 from tests.support.xmldsig import attribute_texts, attribute_values, verify_signxml, verify_xmlsec1
 
 NOW = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
@@ -60,7 +62,17 @@ LPS = LpsInfo("cardbridge-test", "cardbridge", "0.1.0", "HOMOLOG-1")
 PATIENT_CX = "295109912611193^^^&1.2.250.1.213.1.4.10&ISO^NH"
 
 
-def request(issuer: str, mode: AccessMode = AccessMode.NORMAL, lps: LpsInfo = LPS) -> VihfRequest:
+REASON = "Patient inconscient admis aux urgences"
+
+
+def request(
+    issuer: str,
+    mode: AccessMode = AccessMode.NORMAL,
+    lps: LpsInfo = LPS,
+    *,
+    secret: bool = False,
+    patient_cx: str | None = PATIENT_CX,
+) -> VihfRequest:
     return VihfRequest(
         national_id="810001234567",
         last_name="LE QUINIO",
@@ -69,18 +81,25 @@ def request(issuer: str, mode: AccessMode = AccessMode.NORMAL, lps: LpsInfo = LP
         specialty=Coded("SM26", "Qualifié en Médecine générale (SM)"),
         structure_id="499700735741008",
         sector="SA07",
-        patient_cx=PATIENT_CX,
+        patient_cx=patient_cx,
         mode=mode,
         issuer=issuer,
         lps=lps,
+        reason=None if mode is AccessMode.NORMAL else REASON,
+        secret=secret,
     )
 
 
 def signed(
-    key: rsa.RSAPrivateKey, cert: x509.Certificate, mode: AccessMode, lps: LpsInfo = LPS
+    key: rsa.RSAPrivateKey,
+    cert: x509.Certificate,
+    mode: AccessMode,
+    lps: LpsInfo = LPS,
+    **options: Any,
 ) -> bytes:
+    issuer = issuer_from_certificate(cert.public_bytes(serialization.Encoding.DER))
     assertion = build_assertion(
-        request(issuer_from_certificate(cert.public_bytes(serialization.Encoding.DER)), mode, lps),
+        request(issuer, mode, lps, **options),
         now=NOW,
         validity=dt.timedelta(minutes=30),
         assertion_id="_vihf-1",
@@ -112,6 +131,14 @@ def test_content(signing_key: tuple[rsa.RSAPrivateKey, x509.Certificate]) -> Non
         "bris_de_glace",
         "1.2.250.1.213.1.1.4.248",
     )
+    # The emergency's reason, which the DMP keeps in the access history the patient reads.
+    assert attribute_texts(xml, "Mode_Acces_Raison") == [REASON]
+    assert (
+        attribute_values(
+            xml, "urn:oasis:names:tc:xspa:1.0:resource:patient:hl7:confidentiality-code"
+        )
+        == []
+    )  # no secret access asked
     assert attribute_values(xml, "Secteur_Activite")[0].text == "SA07^1.2.250.1.71.4.2.4"
     assert attribute_values(xml, "Authentification_mode")[0].text == "DIRECTE"
     assert attribute_values(xml, "VIHF_Version")[0].text == "3.0"
@@ -127,6 +154,45 @@ def test_content(signing_key: tuple[rsa.RSAPrivateKey, x509.Certificate]) -> Non
     conditions = root.find("saml2:Conditions", NSMAP)
     assert conditions is not None
     assert conditions.get("NotOnOrAfter") == "2026-11-26T10:00:00Z"
+
+
+def test_normal_access_states_no_reason(
+    signing_key: tuple[rsa.RSAPrivateKey, x509.Certificate],
+) -> None:
+    key, cert = signing_key
+    xml = signed(key, cert, AccessMode.NORMAL)
+    assert attribute_values(xml, "Mode_Acces_Raison") == []
+    with pytest.raises(InvalidInputError, match="reason"):
+        VihfRequest(**{**vars_of(request("CN=x")), "reason": "Sans objet"})
+    with pytest.raises(InvalidInputError, match="reason"):
+        VihfRequest(**{**vars_of(request("CN=x", AccessMode.REGULATION)), "reason": None})
+
+
+def vars_of(value: VihfRequest) -> dict[str, Any]:
+    return {name: getattr(value, name) for name in VihfRequest.__dataclass_fields__}
+
+
+def test_secret_access_for_a_minor_states_the_confidentiality_code(
+    signing_key: tuple[rsa.RSAPrivateKey, x509.Certificate],
+) -> None:
+    key, cert = signing_key
+    xml = signed(key, cert, AccessMode.NORMAL, secret=True)
+    # The one value of JDV_J64, as the ANS IG writes it (code^code system).
+    assert attribute_texts(
+        xml, "urn:oasis:names:tc:xspa:1.0:resource:patient:hl7:confidentiality-code"
+    ) == ["INVISIBLE_REPRESENTANTS_LEGAUX^1.2.250.1.213.1.1.4.13"]
+    assert verify_xmlsec1(xml, pem(cert))
+
+
+def test_a_vihf_about_no_patient_has_no_resource(
+    signing_key: tuple[rsa.RSAPrivateKey, x509.Certificate],
+) -> None:
+    """TD0.4 (one's authorized DMPs) is about no patient: no resource-id."""
+    key, cert = signing_key
+    xml = signed(key, cert, AccessMode.NORMAL, patient_cx=None)
+    assert attribute_values(xml, "urn:oasis:names:tc:xacml:2.0:resource:resource-id") == []
+    assert attribute_texts(xml, "Ressource_URN") == ["urn:dmp"]
+    assert verify_xmlsec1(xml, pem(cert))
 
 
 def pem(cert: x509.Certificate) -> str:
@@ -175,4 +241,15 @@ def test_tampering_breaks_the_signature(
     tampered = xml.replace(old, new, 1)
     with pytest.raises(InvalidSignature):
         verify_signxml(tampered, pem(cert))
+    assert not verify_xmlsec1(tampered, pem(cert))
+
+
+def test_tampering_with_the_reason_breaks_the_signature(
+    signing_key: tuple[rsa.RSAPrivateKey, x509.Certificate],
+) -> None:
+    key, cert = signing_key
+    xml = signed(key, cert, AccessMode.EMERGENCY)
+    tampered = xml.replace(b"admis aux urgences", b"admis en consultation", 1)
+    assert tampered != xml
+    assert verify_xmlsec1(xml, pem(cert))
     assert not verify_xmlsec1(tampered, pem(cert))

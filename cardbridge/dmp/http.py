@@ -1,0 +1,241 @@
+"""The production :class:`~cardbridge.dmp.transport.Transport`: SOAP over HTTPS, kept alive.
+
+One HTTP/1.1 connection per transport, reused call after call: a TLS session costs one
+signature by the card, not one per request. Calls are serialized on it (a lock); when the
+server has closed a connection that sat idle, the call is made again once on a new one
+(only then: a request the server may have read is never sent twice).
+
+How TLS is made is a :class:`Connector`'s business: :class:`CardConnector` (direct mode,
+the card signs; :mod:`cardbridge.dmp.tls_card`) or :class:`SslConnector` (indirect mode,
+a structure's key in :mod:`ssl`). Errors (docs/dmp-client.md, "Transport"): a SOAP fault →
+:class:`DmpRefusedError`; no connection, a time-out, an HTTP error without a fault →
+:class:`DmpUnavailableError`; an untrusted server → :class:`DmpServerUntrustedError`
+before anything is sent; an answer that cannot be read → :class:`DmpAnswerError`.
+"""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import socket
+import ssl
+import threading
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from cardbridge.dmp import envelope, mtom
+from cardbridge.dmp.endpoints import DmpEndpoint
+from cardbridge.dmp.server_trust import ServerVerifier
+from cardbridge.dmp.transport import SoapAnswer, SoapCall
+from cardbridge.errors import DmpAnswerError, DmpServerUntrustedError, DmpUnavailableError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 120.0
+# Answers are size-capped (the sandbox's own request cap).
+MAX_ANSWER = 64 * 1024 * 1024
+SOAP_TYPES = ("application/soap+xml", "text/xml", "application/xml")
+
+
+class Connector(Protocol):
+    """Makes the TLS session over a connected socket (raises :class:`DmpError`s)."""
+
+    @property
+    def failures(self) -> tuple[type[BaseException], ...]:
+        """What its connections raise when the peer or the network fails them."""
+        ...
+
+    @property
+    def closed(self) -> tuple[type[BaseException], ...]:
+        """Among those, what says the peer closed the connection."""
+        ...
+
+    def wrap(self, sock: socket.socket, host: str) -> Any:
+        """A socket-like TLS connection (``sendall``, ``makefile``, ``close``)."""
+        ...
+
+
+@dataclass(frozen=True)
+class SslConnector:
+    """TLS by the standard library: a context holding the client's key (indirect mode)."""
+
+    context: ssl.SSLContext
+    failures: tuple[type[BaseException], ...] = ()
+    closed: tuple[type[BaseException], ...] = ()
+
+    def wrap(self, sock: socket.socket, host: str) -> ssl.SSLSocket:
+        try:
+            return self.context.wrap_socket(sock, server_hostname=host)
+        except ssl.SSLCertVerificationError as error:
+            raise DmpServerUntrustedError(
+                f"The DMP server at {host} is not trusted ({error.verify_message}): check "
+                "the roots in dmp_server_roots. Nothing was sent."
+            ) from None
+        except (ssl.SSLError, OSError) as error:
+            raise _unavailable(host, error) from None
+
+
+@dataclass(frozen=True)
+class CardConnector:
+    """TLS by tlslite-ng, the handshake signed by the card (direct mode)."""
+
+    credential: Any  # tls_card.CardCredential (tlslite-ng is imported when first used)
+    verifier: ServerVerifier
+
+    @property
+    def failures(self) -> tuple[type[BaseException], ...]:
+        """tlslite-ng's errors (an abrupt close, an alert) besides :class:`OSError`."""
+        from tlslite.errors import TLSError  # noqa: PLC0415
+
+        return (TLSError,)
+
+    @property
+    def closed(self) -> tuple[type[BaseException], ...]:
+        """tlslite-ng's ways of saying the peer closed (with or without close_notify)."""
+        from tlslite.errors import TLSAbruptCloseError, TLSClosedConnectionError  # noqa: PLC0415
+
+        return (TLSAbruptCloseError, TLSClosedConnectionError)
+
+    def wrap(self, sock: socket.socket, host: str) -> Any:
+        from tlslite.errors import TLSError  # noqa: PLC0415 - tlslite-ng loads on first use
+
+        from cardbridge.dmp.tls_card import card_handshake  # noqa: PLC0415
+
+        try:
+            return card_handshake(sock, host, self.credential, self.verifier)
+        except (TLSError, OSError) as error:
+            raise _unavailable(host, error) from None
+
+
+def _unavailable(host: str, error: BaseException) -> DmpUnavailableError:
+    log.info("TLS with the DMP at %s failed: %r", host, error)
+    return DmpUnavailableError(
+        f"The secure connection to the DMP at {host} failed ({type(error).__name__}: "
+        f"{error}). Check the network and the card; try again."
+    )
+
+
+class _Connection(http.client.HTTPConnection):
+    """An HTTP/1.1 connection whose socket the connector secures."""
+
+    def __init__(self, endpoint: DmpEndpoint, connector: Connector, timeout: float) -> None:
+        super().__init__(endpoint.host, endpoint.port, timeout=timeout)
+        self._connector = connector
+
+    def connect(self) -> None:
+        try:
+            sock = socket.create_connection((self.host, self.port), self.timeout)
+        except OSError as error:
+            raise _unavailable(self.host, error) from None
+        try:
+            self.sock = self._connector.wrap(sock, self.host)
+        except BaseException:
+            sock.close()
+            raise
+
+
+# What a server closing an idle kept-alive connection looks like to the next request.
+_CLOSED = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+
+
+class HttpsTransport:
+    """SOAP calls to ``endpoint``'s services over one kept-alive TLS connection."""
+
+    def __init__(
+        self, endpoint: DmpEndpoint, connector: Connector, *, timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
+        self.endpoint = endpoint
+        self._connector = connector
+        self._timeout = timeout
+        self._lock = threading.Lock()
+        self._connection: _Connection | None = None
+
+    def call(self, call: SoapCall, vihf: bytes) -> SoapAnswer:
+        """Send ``call`` with ``vihf`` in its ``wsse:Security``; the answer, or a DMP error."""
+        message_id, message = envelope.build_request(call, vihf, self.endpoint.url(call.service))
+        if call.attachments:
+            content_type, body = mtom.encode(message, call.attachments, call.action)
+        else:
+            content_type = f'application/soap+xml; charset=UTF-8; action="{call.action}"'
+            body = message
+        status, answer_type, answer = self._post(
+            self.endpoint.path(call.service), content_type, body
+        )
+        return self._read(status, answer_type, answer, message_id, call.transaction)
+
+    def close(self) -> None:
+        """Close the kept-alive connection (the next call opens a new one)."""
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+
+    def _post(self, path: str, content_type: str, body: bytes) -> tuple[int, str, bytes]:
+        with self._lock:
+            for _ in range(2):
+                connection = self._connection or _Connection(
+                    self.endpoint, self._connector, self._timeout
+                )
+                self._connection = connection
+                reused = connection.sock is not None
+                try:
+                    return self._exchange(connection, path, content_type, body)
+                except BaseException as error:
+                    connection.close()
+                    self._connection = None
+                    if reused and isinstance(error, (*_CLOSED, *self._connector.closed)):
+                        log.debug("the DMP closed an idle connection; reconnecting")
+                        continue
+                    failures: tuple[type[BaseException], ...] = (
+                        OSError,
+                        http.client.HTTPException,
+                        *self._connector.failures,
+                    )
+                    if isinstance(error, failures):
+                        raise _unavailable(self.endpoint.host, error) from None
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _exchange(
+        connection: _Connection, path: str, content_type: str, body: bytes
+    ) -> tuple[int, str, bytes]:
+        connection.request(
+            "POST",
+            path,
+            body,
+            {"Content-Type": content_type, "Accept": "application/soap+xml, multipart/related"},
+        )
+        response = connection.getresponse()
+        length = response.getheader("Content-Length")
+        if length is not None and length.isdigit() and int(length) > MAX_ANSWER:
+            raise DmpAnswerError("The DMP's answer is larger than cardbridge accepts.")
+        answer = response.read(MAX_ANSWER + 1)
+        if len(answer) > MAX_ANSWER:
+            raise DmpAnswerError("The DMP's answer is larger than cardbridge accepts.")
+        if response.will_close:
+            connection.close()
+        return response.status, response.getheader("Content-Type", ""), answer
+
+    @staticmethod
+    def _read(
+        status: int, content_type: str, answer: bytes, message_id: str, transaction: str
+    ) -> SoapAnswer:
+        kind = mtom.media_type(content_type)
+        if status not in (200, 500) or kind not in (*SOAP_TYPES, "multipart/related"):
+            raise DmpUnavailableError(
+                f"The DMP answered HTTP {status} ({kind or 'no content type'}) without a "
+                "SOAP message. Try again in a moment."
+            )
+        try:
+            if kind == "multipart/related":
+                root, attachments = mtom.decode(content_type, answer)
+            else:
+                root, attachments = answer, {}
+            return envelope.read_answer(root, attachments, message_id, transaction)
+        except DmpAnswerError:
+            if status == 500:
+                raise DmpUnavailableError(
+                    "The DMP answered HTTP 500 without a readable fault. Try again in a moment."
+                ) from None
+            raise

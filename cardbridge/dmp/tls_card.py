@@ -1,0 +1,201 @@
+"""Mutual TLS 1.2 whose client signature is made by the CPS card (direct mode).
+
+Python's :mod:`ssl` signs the handshake with a private key it has read; the card's
+authentication key never leaves the card. tlslite-ng (pure Python TLS) signs the
+``CertificateVerify`` through a key object, so :class:`CardKey` hands the DigestInfo it is
+given to the credential's ``sign_digest`` (the card's INTERNAL AUTHENTICATE). Two things
+tlslite-ng does not do well on its own, done here (docs/dmp-client.md, "Transport"):
+
+- it checks no certificate: :class:`CardTlsConnection` verifies the server's chain and
+  name when the server's Certificate message arrives, before the card signs anything;
+- its AES-GCM runs GHASH in Python whatever backend it finds: :class:`OpenSslAesGcm`
+  hands each record to OpenSSL through ``cryptography`` instead.
+
+tlslite-ng is imported only here, when a direct-mode connection is first made.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography import x509
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from tlslite import X509, HandshakeSettings, TLSConnection, X509CertChain
+from tlslite.constants import AlertDescription, CipherSuite
+from tlslite.errors import TLSError
+from tlslite.recordlayer import RecordLayer
+from tlslite.utils.python_rsakey import Python_RSAKey
+
+from cardbridge.dmp.server_trust import ServerVerifier
+from cardbridge.errors import DmpServerUntrustedError
+
+# DigestInfo prefix of SHA-256 (RFC 8017 §9.2): what rsa_pkcs1_sha256 signs.
+SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
+# The service's suites that a C cipher serves here (docs/dmp-client.md, "Transport").
+CIPHERS = ("aes256gcm", "aes128gcm")
+CURVES = ("x25519", "secp256r1", "secp384r1")
+
+
+@dataclass(frozen=True)
+class CardCredential:
+    """A TLS client certificate whose key signs through ``sign_digest``.
+
+    ``certificate_chain``: the authentication certificate (DER) first, then the CAs to
+    send with it. ``sign_digest(sha256_digest) -> signature``: the RSA PKCS#1 v1.5
+    signature of a SHA-256 digest (the card pads a DigestInfo) — in the bridge, a call
+    that runs on the CPS reader's worker.
+    """
+
+    certificate_chain: Sequence[bytes]
+    sign_digest: Callable[[bytes], bytes]
+
+
+class CardKey(Python_RSAKey):  # type: ignore[misc]
+    """The public half of the card's key, whose private operation is the card's."""
+
+    def __init__(self, certificate: bytes, sign_digest: Callable[[bytes], bytes]) -> None:
+        public = x509.load_der_x509_certificate(certificate).public_key()
+        if not isinstance(public, rsa.RSAPublicKey):
+            raise TypeError("the card's authentication key is not RSA")
+        numbers = public.public_numbers()
+        super().__init__(numbers.n, numbers.e)
+        self._sign_digest = sign_digest
+
+    def hasPrivateKey(self) -> bool:  # noqa: N802 - tlslite's name
+        return True
+
+    def sign(
+        self,
+        data: bytes,
+        padding: str = "pkcs1",
+        hash_name: str | None = None,
+        salt_length: Any = None,
+    ) -> bytearray:
+        """rsa_pkcs1_sha256 only: ``data`` is the DigestInfo of the handshake's hash."""
+        if (
+            padding != "pkcs1"
+            or hash_name is not None
+            or not bytes(data).startswith(SHA256_DIGEST_INFO)
+        ):
+            raise TLSError("the card signs rsa_pkcs1_sha256 only")
+        return bytearray(self._sign_digest(bytes(data)[len(SHA256_DIGEST_INFO) :]))
+
+
+class OpenSslAesGcm:
+    """tlslite-ng's AEAD interface over ``cryptography``'s AES-GCM (OpenSSL, in C)."""
+
+    isBlockCipher = False  # noqa: N815 - tlslite's names
+    isAEAD = True  # noqa: N815
+    nonceLength = 12  # noqa: N815
+    tagLength = 16  # noqa: N815
+    implementation = "openssl"
+
+    def __init__(self, key: bytes) -> None:
+        self.key = bytes(key)
+        self.name = f"aes{len(self.key) * 8}gcm"
+        self._aead = AESGCM(self.key)
+
+    def seal(self, nonce: bytes, plaintext: bytes, data: bytes) -> bytearray:
+        """Ciphertext and tag."""
+        return bytearray(self._aead.encrypt(bytes(nonce), bytes(plaintext), bytes(data)))
+
+    def open(self, nonce: bytes, ciphertext: bytes, data: bytes) -> bytearray | None:
+        """The plaintext, or None when the tag does not match (what tlslite-ng expects)."""
+        try:
+            return bytearray(self._aead.decrypt(bytes(nonce), bytes(ciphertext), bytes(data)))
+        except InvalidTag:
+            return None
+
+
+class _OpenSslRecordLayer(RecordLayer):  # type: ignore[misc]
+    """tlslite-ng's record layer with :class:`OpenSslAesGcm` for the GCM suites."""
+
+    def calcPendingStates(  # noqa: N802 - tlslite's name
+        self,
+        cipherSuite: int,  # noqa: N803
+        masterSecret: bytearray,  # noqa: N803
+        clientRandom: bytearray,  # noqa: N803
+        serverRandom: bytearray,  # noqa: N803
+        implementations: list[str],
+    ) -> None:
+        super().calcPendingStates(
+            cipherSuite, masterSecret, clientRandom, serverRandom, implementations
+        )
+        gcm = CipherSuite.aes128GcmSuites + CipherSuite.aes256GcmSuites
+        if cipherSuite in gcm:
+            for state in (self._pendingWriteState, self._pendingReadState):
+                state.encContext = OpenSslAesGcm(state.encContext.key)
+
+
+class CardTlsConnection(TLSConnection):  # type: ignore[misc]
+    """A tlslite-ng client connection that checks the server before the card signs."""
+
+    def __init__(self, sock: socket.socket, verifier: ServerVerifier, host: str) -> None:
+        super().__init__(sock)
+        self._recordLayer = _OpenSslRecordLayer(self.sock)
+        self._verifier = verifier
+        self._host = host
+        self.untrusted: DmpServerUntrustedError | None = None
+
+    def _clientGetKeyFromChain(  # noqa: N802 - tlslite's name
+        self, certificate: Any, settings: Any, tack_ext: Any = None
+    ) -> Iterator[Any]:
+        chain = [bytes(certificate.bytes) for certificate in certificate.cert_chain.x509List]
+        try:
+            self._verifier.verify(chain, self._host)
+        except DmpServerUntrustedError as error:
+            self.untrusted = error
+            yield from self._sendError(AlertDescription.bad_certificate, str(error))
+        yield from super()._clientGetKeyFromChain(certificate, settings, tack_ext)
+
+
+def handshake_settings() -> HandshakeSettings:
+    """TLS 1.2 only, ECDHE-RSA with AES-GCM, the client signing rsa_pkcs1_sha256."""
+    settings = HandshakeSettings()
+    settings.minVersion = settings.maxVersion = (3, 3)
+    settings.versions = [(3, 3)]
+    settings.cipherNames = list(CIPHERS)
+    settings.keyExchangeNames = ["ecdhe_rsa"]
+    settings.rsaSchemes = ["pkcs1"]
+    settings.rsaSigHashes = ["sha256", "sha384", "sha512"]
+    settings.more_sig_schemes = []
+    settings.ecdsaSigCurves = []
+    settings.eccCurves = list(CURVES)
+    settings.keyShares = []
+    settings.use_heartbeat_extension = False
+    settings.useEncryptThenMAC = False
+    return settings
+
+
+def _x509(der: bytes) -> X509:
+    certificate = X509()
+    certificate.parseBinary(der)
+    return certificate
+
+
+def card_handshake(
+    sock: socket.socket, host: str, credential: CardCredential, verifier: ServerVerifier
+) -> CardTlsConnection:
+    """The TLS session over ``sock``: the server verified, then the card signs once.
+
+    Raises :class:`DmpServerUntrustedError` when the server is not trusted (the card has
+    signed nothing then), :class:`tlslite.errors.TLSError` or :class:`OSError` otherwise.
+    """
+    connection = CardTlsConnection(sock, verifier, host)
+    chain = X509CertChain([_x509(der) for der in credential.certificate_chain])
+    key = CardKey(credential.certificate_chain[0], credential.sign_digest)
+    server_name = None if verifier.is_address(host) else host
+    try:
+        connection.handshakeClientCert(
+            chain, key, settings=handshake_settings(), serverName=server_name
+        )
+    except TLSError:
+        if connection.untrusted is not None:
+            raise connection.untrusted from None
+        raise
+    return connection

@@ -1,0 +1,60 @@
+"""What the document tests (TD3.1, TD3.2, TD3.3) expect, read from the seeds themselves, and
+the calls they make as the seed's people."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from lxml import etree
+
+from cardbridge.dmp.patients import InsReference
+from cardbridge.dmp.transport import Service, SoapCall, Transport
+from tests.support.dmp_fixtures import PIERRE
+from tests.support.dmp_messages import TEST_INS_OID
+from tests.support.dmp_sandbox import Identity
+
+FILES_SEED = Path(__file__).parent / "seeds" / "files.yaml"
+PIERRE_INS = InsReference(value=PIERRE, oid=TEST_INS_OID)
+
+Connect = Callable[[Identity], Transport]
+
+
+def seeded_documents(ins: str, seed: Path | None = None) -> list[dict[str, Any]]:
+    """The documents of ``ins`` in ``seed`` (default: the packaged default seed)."""
+    if seed is None:
+        text = resources.files("cardbridge.sandbox").joinpath("seeds", "default.yaml").read_text()
+    else:
+        text = seed.read_text()
+    (patient,) = [p for p in yaml.safe_load(text)["patients"] if p["ins"] == ins]
+    return list(patient.get("documents", []))
+
+
+def seeded_time(value: object) -> dt.datetime:
+    """A seed's time (YAML may give a string or a datetime) as an aware UTC datetime."""
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return moment.astimezone(dt.UTC)
+
+
+def vihf(who: Identity) -> bytes:
+    return etree.tostring(who.signed())
+
+
+def authorize(connect: Connect, who: Identity) -> None:
+    """TD0.3 AJOUT for ``who`` (the patient's consent taken), through the transport."""
+    body = etree.Element(
+        "{urn:si-dmp-habilitations}setAuthorization", nsmap={"hab": "urn:si-dmp-habilitations"}
+    )
+    etree.SubElement(body, "action").text = "AJOUT"
+    call = SoapCall(
+        Service.HABILITATIONS,
+        "urn:si-dmp-habilitations:HabilitationsEndPoint:setAuthorization",
+        body,
+        transaction="TD0.3",
+    )
+    answer = connect(who).call(call, vihf(who))
+    assert answer.payload.findtext(".//status") == "DMPOk"
