@@ -15,6 +15,7 @@ import os
 import pwd
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from cardbridge.cards.cps_card import CpsCard
 from cardbridge.cards.models import Practitioner, Situation
@@ -43,6 +44,18 @@ from cardbridge.domain.codes import (
     SPECIALTY_OID,
 )
 from cardbridge.errors import CardDataError, InvalidInputError, PinRequiredError
+
+
+class VihfSigner(Protocol):
+    """What signs a VIHF: the CPS (its signature key), or a structure's SIGN key."""
+
+    def signature_certificate(self) -> bytes:
+        """The signing certificate (DER)."""
+        ...
+
+    def sign(self, message: bytes) -> bytes:
+        """RSA-SHA256 signature of ``message``."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +224,7 @@ class DmpWorkflow:
         vihf = self.vihfs.get(key, now)
         reused = vihf is not None
         if vihf is None:
-            vihf = self._sign(session, practitioner, situation, key, now)
+            vihf = self.sign_vihf(session, practitioner, situation, key, now)
             self.vihfs.put(key, vihf, now)
         record = self.journal.append(
             JournalEntry(
@@ -247,15 +260,16 @@ class DmpWorkflow:
             reused=reused,
         )
 
-    def _sign(
+    def sign_vihf(
         self,
-        session: CpsCard,
+        session: VihfSigner,
         practitioner: Practitioner,
         situation: Situation,
         key: VihfKey,
         now: datetime,
     ) -> SignedVihf:
-        """Build the VIHF of ``key`` and have the card sign it with its signature key."""
+        """Build the VIHF of ``key`` and have ``session`` sign it: the card's signature
+        key in direct mode."""
         certificate = session.signature_certificate()
         issuer = issuer_from_certificate(certificate)
         assertion = build_assertion(

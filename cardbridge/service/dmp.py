@@ -3,7 +3,8 @@ search by identity criteria, TD0.5), the DMP's status (TD0.2), opening it (TD0.2
 its documents (TD3.1, TD3.2, TD2.1, TD3.3), its authorizations (TD1.6), one's patients
 (TD0.4), and the access journal.
 
-Transactions run on the CPS reader's worker, in the caller's own PIN session: the card
+The transaction modules (lxml) are imported at the first transaction, not with the
+idle bridge. Transactions run on the CPS reader's worker, in the caller's own PIN session: the card
 signs the VIHFs (reused within their validity) and, in direct mode, the TLS handshake of
 the session's DMP connection (:mod:`cardbridge.service.dmp_calls`). The journal (SQLite)
 is read off the event loop.
@@ -15,7 +16,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from cardbridge.dmp.access import AccessMode, decide_access
 from cardbridge.dmp.journal import JournalKind, JournalRecord, VerifyReport
@@ -36,21 +37,18 @@ from cardbridge.dmp.results import (
     PatientCandidate,
     PractitionerAuthorization,
 )
-from cardbridge.dmp.transactions.authorizations import AuthorizationListMode, list_authorizations
-from cardbridge.dmp.transactions.find import DocumentFilter, find_documents
-from cardbridge.dmp.transactions.hl7v3 import Hl7Sender
-from cardbridge.dmp.transactions.patient_list import PatientListDate, authorized_patients
-from cardbridge.dmp.transactions.retrieve import retrieve_document
-from cardbridge.dmp.transactions.search import search_patients
-from cardbridge.dmp.transactions.status import existence_test
 from cardbridge.dmp.workflow import DmpWorkflow
 from cardbridge.errors import CardBridgeError, DmpAccessRequiredError, InvalidInputError
 from cardbridge.pcsc.readers import ReaderBackend
 from cardbridge.service.callers import NATIVE, Caller
 from cardbridge.service.cards import CardService
 from cardbridge.service.dmp_access import AccessAsked, AccessOpened, DmpAccess, patient_ins
+from cardbridge.service.dmp_assembly import DmpSetup
 from cardbridge.service.dmp_calls import DmpCall, DmpCalls, OnCard
-from cardbridge.service.dmp_link import DmpConnector, OpenedAccess
+from cardbridge.service.dmp_link import OpenedAccess
+
+if TYPE_CHECKING:
+    from cardbridge.dmp.transactions.find import DocumentFilter
 
 T = TypeVar("T")
 
@@ -69,19 +67,11 @@ class JournalFilter:
 class DmpService:
     """The DMP operations of the API."""
 
-    def __init__(
-        self,
-        cards: CardService,
-        workflow: DmpWorkflow,
-        backend: ReaderBackend,
-        connector: DmpConnector,
-        sender: Hl7Sender,
-    ) -> None:
+    def __init__(self, cards: CardService, setup: DmpSetup, backend: ReaderBackend) -> None:
         self.cards = cards
-        self.workflow = workflow
-        self.sender = sender
-        self.calls = DmpCalls(cards, workflow, connector)
-        self._access = DmpAccess(self.calls, workflow, sender)
+        self.workflow: DmpWorkflow = setup.workflow
+        self.calls = DmpCalls(cards, setup.workflow, setup.connector)
+        self._access = DmpAccess(self.calls, setup)
         self._backend = backend
 
     def _test_data(self, reader: str | None) -> bool:
@@ -131,11 +121,13 @@ class DmpService:
                 "patient by the Vitale card or the INS",
                 field="mode",
             )
+        from cardbridge.dmp.transactions.search import search_patients  # noqa: PLC0415
+
         decided = decide_access(mode, consent_attested=False, reason=reason, history=(), now=_now())
         call = DmpCall(caller, situation, None, mode, decided.reason)
         return await self.calls.run(
             call,
-            lambda card: search_patients(card.transport, card.vihf, criteria, self.sender),
+            lambda card: search_patients(card.transport, card.vihf, criteria, self._access.sender),
             reader,
         )
 
@@ -143,9 +135,11 @@ class DmpService:
         self, *, situation: int, ins: InsReference, reader: str | None, caller: Caller = NATIVE
     ) -> DmpStatus:
         """TD0.2 (normal mode): the DMP exists, is closed, and this practitioner's rights."""
+        from cardbridge.dmp.transactions.status import existence_test  # noqa: PLC0415
+
         return await self.calls.run(
             DmpCall(caller, situation, ins),
-            lambda card: existence_test(card.transport, card.vihf, ins, self.sender),
+            lambda card: existence_test(card.transport, card.vihf, ins, self._access.sender),
             reader,
         )
 
@@ -173,6 +167,11 @@ class DmpService:
         self, *, situation: int, since: datetime, reader: str | None, caller: Caller = NATIVE
     ) -> list[AuthorizedPatient]:
         """TD0.4: the DMPs this practitioner is authorized on, authorized since ``since``."""
+        from cardbridge.dmp.transactions.patient_list import (  # noqa: PLC0415
+            PatientListDate,
+            authorized_patients,
+        )
+
         return await self.calls.run(
             DmpCall(caller, situation, None),
             lambda card: authorized_patients(
@@ -208,6 +207,8 @@ class DmpService:
         self, *, ins: InsReference, filters: DocumentFilter, reader: str | None, caller: Caller
     ) -> list[DocumentEntry]:
         """TD3.1: the documents of the opened DMP that match ``filters``."""
+        from cardbridge.dmp.transactions.find import find_documents  # noqa: PLC0415
+
         opened = self.opened(ins, caller, reader)
         return await self.calls.run(
             self._in(opened, caller),
@@ -219,6 +220,8 @@ class DmpService:
         self, *, ins: InsReference, unique_id: str, reader: str | None, caller: Caller
     ) -> DocumentContent:
         """TD3.2: the document ``unique_id``, unwrapped from its CDA."""
+        from cardbridge.dmp.transactions.retrieve import retrieve_document  # noqa: PLC0415
+
         opened = self.opened(ins, caller, reader)
         return await self.calls.run(
             self._in(opened, caller),
@@ -230,6 +233,11 @@ class DmpService:
         self, *, ins: InsReference, reader: str | None, caller: Caller
     ) -> list[PractitionerAuthorization]:
         """TD1.6: who is authorized on (or blocked from) the opened DMP."""
+        from cardbridge.dmp.transactions.authorizations import (  # noqa: PLC0415
+            AuthorizationListMode,
+            list_authorizations,
+        )
+
         opened = self.opened(ins, caller, reader)
         return await self.calls.run(
             self._in(opened, caller),

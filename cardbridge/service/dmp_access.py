@@ -19,6 +19,8 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from cardbridge.cards.models import Practitioner, Situation
 from cardbridge.dmp.access import (
@@ -31,15 +33,15 @@ from cardbridge.dmp.access import (
 from cardbridge.dmp.journal import JournalEntry, JournalKind, JournalRecord
 from cardbridge.dmp.patients import InsReference, PatientReference
 from cardbridge.dmp.results import Authorization, DmpState, DmpStatus
-from cardbridge.dmp.transactions.authorizations import AuthorizationAction, set_authorization
-from cardbridge.dmp.transactions.hl7v3 import Hl7Sender
-from cardbridge.dmp.transactions.status import existence_test
 from cardbridge.dmp.vihf_cache import SignedVihf
-from cardbridge.dmp.workflow import DmpWorkflow
 from cardbridge.errors import DmpRefusedError, InvalidInputError, NotFoundError
 from cardbridge.service.callers import Caller
+from cardbridge.service.dmp_assembly import DmpSetup
 from cardbridge.service.dmp_calls import DmpCall, DmpCalls, OnCard
 from cardbridge.service.dmp_link import OpenedAccess
+
+if TYPE_CHECKING:
+    from cardbridge.dmp.transactions.hl7v3 import Hl7Sender
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,15 +119,28 @@ def _dmp_decision(
 class DmpAccess:
     """Opens patients' DMPs: the guard, TD0.2, TD0.3 on consent, the journal."""
 
-    def __init__(self, calls: DmpCalls, workflow: DmpWorkflow, sender: Hl7Sender) -> None:
+    def __init__(self, calls: DmpCalls, setup: DmpSetup) -> None:
         self.calls = calls
-        self.workflow = workflow
-        self.sender = sender
+        self.workflow = setup.workflow
+        self._setup = setup
+
+    @cached_property
+    def sender(self) -> Hl7Sender:
+        """The software as HL7v3 messages name their sender (made at the first call)."""
+        from cardbridge.dmp.transactions.hl7v3 import Hl7Sender  # noqa: PLC0415
+
+        return Hl7Sender(self._setup.oid_root, self._setup.software_name)
 
     async def open(
         self, practitioner: Practitioner, asked: AccessAsked, reader: str | None
     ) -> AccessOpened:
         """Open the patient's DMP as ``asked`` (see the module's steps)."""
+        from cardbridge.dmp.transactions.authorizations import (  # noqa: PLC0415
+            AuthorizationAction,
+            set_authorization,
+        )
+        from cardbridge.dmp.transactions.status import existence_test  # noqa: PLC0415
+
         ins = patient_ins(asked.patient)
         now = datetime.now(UTC)
         history = await asyncio.to_thread(
