@@ -16,7 +16,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -119,6 +119,40 @@ class Settings(BaseSettings):
         "deposited documents are made under it. The default is under the example arc 2.999 "
         "(ITU-T X.660): a real deployment supplies its own, registered OID.",
     )
+    dmp_endpoint: str = Field(
+        "sandbox",
+        description="The DMP cardbridge talks to: `sandbox` (the offline DMP of "
+        "`cardbridge dmp-sandbox` on this machine, https://127.0.0.1:8471), `formation1`…"
+        "`formation5` (national training environments), `production`, or the https:// base "
+        "URL of the DMP services (an editor test environment).",
+    )
+    dmp_server_roots: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description="PEM files of the root CAs that verify the DMP server (comma-separated in "
+        "the environment): the IGC-Santé roots for the national services. `sandbox` uses "
+        "the emulator's test root when none is given; the others refuse to connect without.",
+    )
+    dmp_authentication: Literal["direct", "indirect"] = Field(
+        "direct",
+        description="`direct`: TLS with the practitioner's CPS card; `indirect`: TLS with a "
+        "structure's certificate (dmp_structure_tls_pkcs12).",
+    )
+    dmp_structure_tls_pkcs12: Path | None = Field(
+        None, description="Indirect mode: PKCS#12 file of the structure's AUTH_CLI certificate."
+    )
+    dmp_structure_sign_pkcs12: Path | None = Field(
+        None,
+        description="Indirect mode: PKCS#12 file of the structure's SIGN certificate (signs "
+        "the VIHF).",
+    )
+    dmp_structure_pkcs12_password_file: Path | None = Field(
+        None,
+        description="A file holding the password of both PKCS#12 files (or set "
+        "CARDBRIDGE_DMP_STRUCTURE_PKCS12_PASSWORD).",
+    )
+    dmp_structure_pkcs12_password: SecretStr | None = Field(
+        None, description="The PKCS#12 files' password, from the environment; never logged."
+    )
     vihf_validity_minutes: int = Field(
         30, ge=1, le=24 * 60, description="How long a signed VIHF assertion is valid."
     )
@@ -160,6 +194,7 @@ class Settings(BaseSettings):
         "trust_anchors",
         "intermediates",
         "required_certificate_policies",
+        "dmp_server_roots",
         mode="before",
     )
     @classmethod
@@ -173,6 +208,17 @@ class Settings(BaseSettings):
         if self.card_backend == "pkcs11" and self.pkcs11_module is None:
             raise ValueError(
                 "card_backend = pkcs11 needs pkcs11_module (the path of the PKCS#11 module)"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _structure_for_indirect(self) -> Settings:
+        if self.dmp_authentication == "indirect" and (
+            self.dmp_structure_tls_pkcs12 is None or self.dmp_structure_sign_pkcs12 is None
+        ):
+            raise ValueError(
+                "dmp_authentication = indirect needs dmp_structure_tls_pkcs12 and "
+                "dmp_structure_sign_pkcs12 (the structure's PKCS#12 files)"
             )
         return self
 

@@ -282,7 +282,14 @@ class CpsSession(CardSession):
 
     def authenticate(self, message: bytes) -> bytes:
         """RS256 signature of ``message`` with the authentication key (INTERNAL AUTHENTICATE)."""
-        digest_info = SHA256_DIGEST_INFO + hashlib.sha256(message).digest()
+        return self.authenticate_digest(hashlib.sha256(message).digest())
+
+    def authenticate_digest(self, digest: bytes) -> bytes:
+        """RS256 signature of a SHA-256 ``digest`` already made (a TLS handshake's hash):
+        the card pads and signs its DigestInfo."""
+        if len(digest) != hashlib.sha256().digest_size:
+            raise ValueError("a SHA-256 digest has 32 bytes")
+        digest_info = SHA256_DIGEST_INFO + digest
         with self._operation():
             key = self._map.keys().authentication
             self._select_application()

@@ -68,6 +68,11 @@ class CpsCard(Protocol):
         """RS256 signature of ``message`` with the authentication key."""
         ...
 
+    def authenticate_digest(self, digest: bytes) -> bytes:
+        """RS256 signature, with the authentication key, of a SHA-256 digest already made
+        (the mutual TLS handshake's, docs/dmp-client.md "Transport")."""
+        ...
+
     def sign(self, message: bytes) -> bytes:
         """RSA-SHA256 signature of ``message`` with the signature key."""
         ...

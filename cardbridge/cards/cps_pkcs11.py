@@ -119,7 +119,13 @@ class Pkcs11CpsSession:
 
     def authenticate(self, message: bytes) -> bytes:
         """RS256 signature of ``message`` with ``CPS_PRIV_AUT`` (RSA PKCS#1 on a DigestInfo)."""
-        digest_info = SHA256_DIGEST_INFO + hashlib.sha256(message).digest()
+        return self.authenticate_digest(hashlib.sha256(message).digest())
+
+    def authenticate_digest(self, digest: bytes) -> bytes:
+        """RS256 signature of a SHA-256 ``digest`` already made (RSA PKCS#1 on its DigestInfo)."""
+        if len(digest) != hashlib.sha256().digest_size:
+            raise ValueError("a SHA-256 digest has 32 bytes")
+        digest_info = SHA256_DIGEST_INFO + digest
         return self._token.sign(
             cps_pkcs15.AUTHENTICATION_KEY_LABEL, Mechanism.RSA_PKCS, digest_info
         )

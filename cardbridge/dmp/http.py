@@ -23,7 +23,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from cardbridge.dmp import envelope, mtom
+from cardbridge.dmp import mtom
 from cardbridge.dmp.endpoints import DmpEndpoint
 from cardbridge.dmp.server_trust import ServerVerifier
 from cardbridge.dmp.transport import SoapAnswer, SoapCall
@@ -152,6 +152,8 @@ class HttpsTransport:
 
     def call(self, call: SoapCall, vihf: bytes) -> SoapAnswer:
         """Send ``call`` with ``vihf`` in its ``wsse:Security``; the answer, or a DMP error."""
+        from cardbridge.dmp import envelope  # noqa: PLC0415 - lxml loads at the first call
+
         message_id, message = envelope.build_request(call, vihf, self.endpoint.url(call.service))
         if call.attachments:
             content_type, body = mtom.encode(message, call.attachments, call.action)
@@ -221,6 +223,8 @@ class HttpsTransport:
     def _read(
         status: int, content_type: str, answer: bytes, message_id: str, transaction: str
     ) -> SoapAnswer:
+        from cardbridge.dmp import envelope  # noqa: PLC0415 - loaded by call() already
+
         kind = mtom.media_type(content_type)
         if status not in (200, 500) or kind not in (*SOAP_TYPES, "multipart/related"):
             raise DmpUnavailableError(

@@ -19,6 +19,7 @@ CN=<Struct_IdNat>/<usage>``; the structure is read from ``OU``.
 from __future__ import annotations
 
 import ipaddress
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import ClassVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from cardbridge.emulator.pki import (
@@ -180,6 +182,34 @@ class OrganisationPki:
         start = not_before or datetime.now(UTC) - _BACKDATE
         end = not_after or start + _LEAF_LIFETIME
         return _structure_pair(self.ca, structure_id, name, (start, end))
+
+    def export_demo_structure_pkcs12(self, directory: Path, password: bytes) -> tuple[Path, Path]:
+        """The demo structure's AUTH_CLI and SIGN pairs as PKCS#12 files in ``directory``
+        (mode 0600, each with the organisations CA): what indirect mode's settings name.
+
+        Returns ``(auth_cli, sign)`` paths.
+        """
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        encryption = serialization.BestAvailableEncryption(password)
+        paths = []
+        for name, pair in (
+            ("structure-auth-cli.p12", self.demo_structure.authentication),
+            ("structure-sign.p12", self.demo_structure.signature),
+        ):
+            data = pkcs12.serialize_key_and_certificates(
+                name.removesuffix(".p12").encode(),
+                pair.private_key,
+                pair.certificate,
+                [self.ca.certificate],
+                encryption,
+            )
+            path = directory / name
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "wb") as file:
+                os.fchmod(file.fileno(), 0o600)
+                file.write(data)
+            paths.append(path)
+        return paths[0], paths[1]
 
     def trust_anchors_pem(self) -> bytes:
         """The TEST root: what a client of the sandbox trusts."""

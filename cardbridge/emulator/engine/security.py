@@ -107,7 +107,16 @@ class CardKey:
     ``pin`` must be verified before any use.
     """
 
-    __slots__ = ("__numbers", "acl", "modulus_size", "pin", "public_key", "reference", "usages")
+    __slots__ = (
+        "__numbers",
+        "acl",
+        "modulus_size",
+        "pin",
+        "public_key",
+        "reference",
+        "signatures",
+        "usages",
+    )
 
     def __init__(
         self,
@@ -125,6 +134,9 @@ class CardKey:
         self.acl = acl  # what GET DATA reports of the key (tag 8C), when the card does
         self.public_key: RSAPublicKey = private_key.public_key()
         self.modulus_size = (numbers.public_numbers.n.bit_length() + 7) // 8
+        # How many signatures the key made: tests count the card's work (one per TLS
+        # session, one per VIHF…).
+        self.signatures = 0
         self.__numbers = (
             numbers.public_numbers.n,
             numbers.p,
@@ -151,4 +163,5 @@ class CardKey:
         # Chinese remainder theorem: two half-size exponentiations instead of one.
         s1, s2 = pow(m, dmp1, p), pow(m, dmq1, q)
         signature = s2 + q * ((iqmp * (s1 - s2)) % p)
+        self.signatures += 1
         return (signature % n).to_bytes(self.modulus_size, "big")

@@ -1,0 +1,148 @@
+"""From the settings to a transport: the endpoint, the server's roots, the client's credential.
+
+- :func:`server_verifier`: the ``dmp_server_roots`` files; for ``sandbox`` without any, the
+  emulator's test root of the data dir. No roots for another endpoint is a
+  :class:`ConfigError`: cardbridge never talks to an unverified DMP.
+- :func:`direct_transport`: mutual TLS with the card (a :class:`CardCredential` the caller
+  makes from the CPS session, its signing run where the card's work runs).
+- :func:`indirect_transport`: mutual TLS with the structure's AUTH_CLI PKCS#12 in
+  :mod:`ssl`; :func:`structure_signer` gives the SIGN pair that signs its VIHFs.
+"""
+
+from __future__ import annotations
+
+import os
+import ssl
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+
+from cardbridge.config import Settings
+from cardbridge.dmp.endpoints import DmpEndpoint, resolve_endpoint
+from cardbridge.dmp.http import CardConnector, HttpsTransport, SslConnector
+from cardbridge.dmp.server_trust import ServerVerifier
+from cardbridge.dmp.tls_card import CardCredential
+from cardbridge.errors import ConfigError
+
+# The service's TLS 1.2 suites in OpenSSL's names (docs/dmp-client.md, "Transport").
+TLS12_CIPHERS = ":".join(
+    (
+        "ECDHE-RSA-AES256-GCM-SHA384",
+        "ECDHE-RSA-AES128-GCM-SHA256",
+        "ECDHE-RSA-CHACHA20-POLY1305",
+        "ECDHE-RSA-AES256-SHA384",
+    )
+)
+
+
+def server_verifier(settings: Settings, endpoint: DmpEndpoint) -> ServerVerifier:
+    """The roots that verify ``endpoint``'s server; :class:`ConfigError` when none."""
+    pem = b""
+    for path in settings.dmp_server_roots:
+        try:
+            pem += path.read_bytes()
+        except OSError as error:
+            raise ConfigError(f"dmp_server_roots: cannot read {path} ({error.strerror}).") from None
+    if not pem and endpoint.is_sandbox:
+        from cardbridge.emulator.pki import TestPki  # noqa: PLC0415 - the sandbox only
+
+        pem = TestPki.load_or_create(settings.data_dir).trust_anchors_pem()
+    if not pem:
+        raise ConfigError(
+            f"dmp_endpoint {endpoint.name} needs dmp_server_roots: the PEM files of the "
+            "IGC-Santé roots that verify the DMP server. cardbridge never connects to an "
+            "unverified server."
+        )
+    try:
+        return ServerVerifier.from_pem(pem)
+    except ValueError:
+        raise ConfigError("dmp_server_roots holds no readable PEM certificate.") from None
+
+
+def direct_transport(settings: Settings, credential: CardCredential) -> HttpsTransport:
+    """The transport of direct mode: the card signs each TLS session's handshake."""
+    endpoint = resolve_endpoint(settings.dmp_endpoint)
+    return HttpsTransport(endpoint, CardConnector(credential, server_verifier(settings, endpoint)))
+
+
+@dataclass(frozen=True)
+class StructureKey:
+    """A structure's certificate (with the CAs its PKCS#12 holds) and private key."""
+
+    certificate: x509.Certificate
+    chain: tuple[x509.Certificate, ...]
+    private_key: rsa.RSAPrivateKey
+
+
+def _password(settings: Settings) -> bytes | None:
+    if settings.dmp_structure_pkcs12_password is not None:
+        return settings.dmp_structure_pkcs12_password.get_secret_value().encode()
+    if settings.dmp_structure_pkcs12_password_file is None:
+        return None
+    try:
+        text = settings.dmp_structure_pkcs12_password_file.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(
+            f"dmp_structure_pkcs12_password_file: cannot read it ({error.strerror})."
+        ) from None
+    return text.rstrip("\r\n").encode()
+
+
+def load_structure_key(path: Path | None, password: bytes | None, setting: str) -> StructureKey:
+    """The RSA key and certificate of a PKCS#12 file; :class:`ConfigError` else."""
+    if path is None:
+        raise ConfigError(f"{setting} is not set (needed in indirect mode).")
+    try:
+        key, certificate, chain = pkcs12.load_key_and_certificates(path.read_bytes(), password)
+    except OSError as error:
+        raise ConfigError(f"{setting}: cannot read {path} ({error.strerror}).") from None
+    except ValueError:
+        raise ConfigError(f"{setting}: {path} is not a PKCS#12 file this password opens.") from None
+    if not isinstance(key, rsa.RSAPrivateKey) or certificate is None:
+        raise ConfigError(f"{setting}: {path} holds no RSA key with its certificate.")
+    return StructureKey(certificate, tuple(chain), key)
+
+
+def structure_signer(settings: Settings) -> StructureKey:
+    """The structure's SIGN pair (indirect mode's VIHF signature)."""
+    return load_structure_key(
+        settings.dmp_structure_sign_pkcs12, _password(settings), "dmp_structure_sign_pkcs12"
+    )
+
+
+def structure_ssl_context(verifier: ServerVerifier, client: StructureKey) -> ssl.SSLContext:
+    """TLS 1.2 with the service's suites, the structure's AUTH_CLI pair as client."""
+    context = verifier.ssl_context()
+    context.minimum_version = context.maximum_version = ssl.TLSVersion.TLSv1_2
+    context.set_ciphers(TLS12_CIPHERS)
+    pem = serialization.Encoding.PEM
+    chain = client.certificate.public_bytes(pem) + b"".join(
+        certificate.public_bytes(pem) for certificate in client.chain
+    )
+    key = client.private_key.private_bytes(
+        pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    # ssl loads a key only from a file: a private temporary directory, removed at once.
+    with tempfile.TemporaryDirectory() as folder:
+        chain_path, key_path = Path(folder, "chain.pem"), Path(folder, "key.pem")
+        chain_path.write_bytes(chain)
+        descriptor = os.open(key_path, os.O_WRONLY | os.O_CREAT, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(key)
+        context.load_cert_chain(chain_path, key_path)
+    return context
+
+
+def indirect_transport(settings: Settings) -> HttpsTransport:
+    """The transport of indirect mode: the structure's AUTH_CLI certificate in TLS."""
+    endpoint = resolve_endpoint(settings.dmp_endpoint)
+    client = load_structure_key(
+        settings.dmp_structure_tls_pkcs12, _password(settings), "dmp_structure_tls_pkcs12"
+    )
+    context = structure_ssl_context(server_verifier(settings, endpoint), client)
+    return HttpsTransport(endpoint, SslConnector(context))
