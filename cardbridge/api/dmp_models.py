@@ -14,8 +14,8 @@ from cardbridge.dmp.catalogue import DocumentType
 from cardbridge.dmp.documents import DocumentMetadata
 from cardbridge.dmp.journal import JournalRecord
 from cardbridge.dmp.patients import PatientReference, PatientSelector, Sex
-from cardbridge.dmp.results import DepositReceipt, DmpStatus, PatientCandidate
 from cardbridge.dmp.period import MOMENT_EXAMPLES, MOMENT_PATTERN, parse_moment
+from cardbridge.dmp.results import DepositReceipt, DmpStatus, PatientCandidate
 
 # A journal filter's date or date-time, read strictly (never a number as a timestamp).
 Moment = Annotated[

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 120.0
 # Answers are size-capped (the sandbox's own request cap).
 MAX_ANSWER = 64 * 1024 * 1024
+READ_SIZE = 1024 * 1024
 SOAP_TYPES = ("application/soap+xml", "text/xml", "application/xml")
 
 
@@ -212,9 +213,15 @@ class HttpsTransport:
         length = response.getheader("Content-Length")
         if length is not None and length.isdigit() and int(length) > MAX_ANSWER:
             raise DmpAnswerError("The DMP's answer is larger than cardbridge accepts.")
-        answer = response.read(MAX_ANSWER + 1)
-        if len(answer) > MAX_ANSWER:
-            raise DmpAnswerError("The DMP's answer is larger than cardbridge accepts.")
+        # Read to the end: a read may stop at a TLS record (16 KiB with tlslite-ng).
+        parts: list[bytes] = []
+        size = 0
+        while chunk := response.read(READ_SIZE):
+            size += len(chunk)
+            if size > MAX_ANSWER:
+                raise DmpAnswerError("The DMP's answer is larger than cardbridge accepts.")
+            parts.append(chunk)
+        answer = b"".join(parts)
         if response.will_close:
             connection.close()
         return response.status, response.getheader("Content-Type", ""), answer

@@ -192,9 +192,7 @@ class DmpService:
             raise DmpAccessRequiredError
         return opened
 
-    def _in(
-        self, opened: OpenedAccess, caller: Caller, situation: int | None = None
-    ) -> DmpCall:
+    def _in(self, opened: OpenedAccess, caller: Caller, situation: int | None = None) -> DmpCall:
         return DmpCall(
             caller,
             opened.situation if situation is None else situation,

@@ -1,14 +1,15 @@
-"""How the bridge reaches the DMP, made once from the settings: the endpoint, the roots
-that verify the server, who authenticates the TLS connection and who signs the VIHFs.
+"""How the bridge reaches the DMP, made once from the settings, in the one place the
+bridge is assembled (:meth:`DmpSetup.from_settings`, called by ``create_app``): the
+journal, the LPS declared, and the connector — who authenticates the TLS connection and
+who signs the VIHFs:
 
-- Direct mode (``dmp_authentication = direct``): the TLS client is the practitioner's
-  CPS, its authentication certificate, the handshake signed by the card
-  (:mod:`cardbridge.dmp.tls_card`); the VIHFs are signed by the CPS signature key.
-- Indirect mode: the TLS client is a structure's AUTH_CLI certificate and key
-  (PKCS#12), and the VIHFs are signed by its SIGN certificate's key (PKCS#12).
+- direct mode (``dmp_authentication = direct``): the practitioner's CPS, its
+  authentication key signing the TLS handshake, its signature key the VIHFs;
+- indirect mode: a structure's AUTH_CLI (TLS) and SIGN (VIHF) PKCS#12 files.
 
-The server is always verified: against ``dmp_server_roots``, or, for ``sandbox`` without
-any, against the test PKI's root that issued the offline DMP's certificate.
+The server is always verified (:func:`cardbridge.dmp.connect.server_verifier`). The
+connector is made at the first DMP transaction: a bridge that never calls the DMP loads
+neither lxml nor tlslite-ng.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from datetime import timedelta
 from cardbridge import __version__
 from cardbridge.cards.cps_card import CpsCard
 from cardbridge.config import Settings
-from cardbridge.dmp.endpoints import resolve_endpoint
 from cardbridge.dmp.journal import Journal
 from cardbridge.dmp.transport import Transport
 from cardbridge.dmp.vihf import LpsInfo
@@ -42,7 +42,7 @@ class LazyConnector:
             if self._made is None:
                 from cardbridge.service.dmp_connectors import dmp_connector  # noqa: PLC0415
 
-                self._made = dmp_connector(self._settings, _test_root(self._settings))
+                self._made = dmp_connector(self._settings)
             return self._made
 
     @property
@@ -54,15 +54,6 @@ class LazyConnector:
 
     def vihf_signer(self, card: CpsCard) -> VihfSigner:
         return self._connector().vihf_signer(card)
-
-
-def _test_root(settings: Settings) -> bytes | None:
-    """The test PKI's root that issued the offline DMP's certificate (``sandbox`` only)."""
-    if settings.dmp_server_roots or not resolve_endpoint(settings.dmp_endpoint).is_sandbox:
-        return None
-    from cardbridge.emulator.pki_organisations import OrganisationPki  # noqa: PLC0415
-
-    return OrganisationPki.load_or_create(settings.data_dir).trust_anchors_pem()
 
 
 @dataclass(frozen=True)

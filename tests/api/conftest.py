@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,8 +14,12 @@ from cardbridge.emulator.inprocess import DEMO_CPS_READER, DEMO_VITALE_READER
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile
+from tests.support.dmp_fixtures import dmp, organisations
+from tests.support.dmp_sandbox import RunningSandbox
 from tests.support.recording import RecordingBackend, RecordingCard
 from tests.support.server import LiveServer, serve_backend
+
+__all__ = ["dmp", "organisations"]
 
 APP_ORIGIN = "https://dmp.example"
 CPS = DEMO_CPS_READER
@@ -72,3 +77,29 @@ def no_backoff(live: LiveServer) -> None:
     """No wait after a wrong PIN, for tests that spend several tries in a row (the wait
     itself: ``test_pin_sessions``)."""
     live.bridge.cards.backoff.first_delay = 0
+
+
+@pytest.fixture
+def dmp_live(demo: Demo, dmp: RunningSandbox, tmp_path: Path) -> Iterator[LiveServer]:
+    """The bridge over the demo cards, reaching the fresh offline DMP ``dmp`` (its test
+    root as ``dmp_server_roots``), in direct mode: the card signs."""
+    roots = tmp_path / "dmp-roots.pem"
+    roots.write_bytes(dmp.trust)
+    with serve_backend(
+        demo.backend,
+        heartbeat=HEARTBEAT,
+        allowed_origins=[APP_ORIGIN],
+        dmp_endpoint=f"https://127.0.0.1:{dmp.port}",
+        dmp_server_roots=[roots],
+    ) as server:
+        yield server
+
+
+@pytest.fixture
+def clinician(dmp_live: LiveServer) -> Iterator[httpx.Client]:
+    """Native software with its PIN session open on the demo CPS."""
+    with dmp_live.client() as client:
+        client.timeout = httpx.Timeout(60.0)  # a deposit of 5 MB, the first TLS handshake
+        answer = client.post("/v1/cps/pin/verify", json={"pin": PIN})
+        assert answer.status_code == 200, answer.text
+        yield client

@@ -9,7 +9,7 @@ The patient's DMP must have been opened in the caller's PIN session (`POST
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
@@ -19,8 +19,10 @@ from cardbridge.api.routes.common import BODY_CODES, CARD_CODES, responses
 from cardbridge.api.routes.dmp_records import DMP_TRANSACTION_CODES
 from cardbridge.dmp.period import period_end, period_start
 from cardbridge.dmp.results import DocumentEntry, DocumentStatus
-from cardbridge.dmp.transactions.find import DocumentFilter
 from cardbridge.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from cardbridge.dmp.transactions.find import DocumentFilter
 
 router = APIRouter(prefix="/v1/dmp/documents", tags=["DMP"])
 
@@ -47,6 +49,8 @@ def document_filter(
     type_code: str | None, status: DocumentStatusFilter, start: date | None, end: date | None
 ) -> DocumentFilter:
     """The TD3.1 filter of the route's parameters (dates: whole days, local time)."""
+    from cardbridge.dmp.transactions.find import DocumentFilter  # noqa: PLC0415 - lxml
+
     if start is not None and end is not None and end < start:
         raise InvalidInputError("is before from", field="to")
     return DocumentFilter(
@@ -67,7 +71,7 @@ async def documents(  # noqa: PLR0917 - one argument per query parameter
     patient: PatientQuery,
     bridge: BridgeDep,
     caller: CallerDep,
-    type: Annotated[  # noqa: A002 - the parameter's public name
+    type: Annotated[
         str | None,
         Query(max_length=64, description="A document type code (`GET /v1/dmp/document-types`)"),
     ] = None,
@@ -78,7 +82,9 @@ async def documents(  # noqa: PLR0917 - one argument per query parameter
     start: Annotated[
         date | None, Query(alias="from", description="Created on or after this day")
     ] = None,
-    end: Annotated[date | None, Query(alias="to", description="Created on or before this day")] = None,
+    end: Annotated[
+        date | None, Query(alias="to", description="Created on or before this day")
+    ] = None,
     reader: ReaderQuery = None,
 ) -> list[DocumentEntry]:
     """The documents this practitioner may see, as the DMP lists them, each with its

@@ -1,0 +1,120 @@
+"""The DMP workflow through the API, against the offline DMP over mutual TLS with the
+demo CPS: each route a real transaction. Expected values come from the sandbox's seed
+(cardbridge/sandbox/seeds/default.yaml) and its own records, not from the client."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.support.dmp_fixtures import LOUISE, LUC, PIERRE, SOPHIE
+
+REASON = "Patient inconscient, régulation SAMU"
+
+
+def open_dmp(client: httpx.Client, ins: str, **body: object) -> httpx.Response:
+    return client.post("/v1/dmp/access", json={"situation": 0, "patient": {"ins": ins}, **body})
+
+
+def test_status_of_pierre_as_his_treating_physician(clinician: httpx.Client) -> None:
+    answer = clinician.get("/v1/dmp/status", params={"patient": PIERRE})
+    assert answer.status_code == 200, answer.text
+    status = answer.json()
+    # The seed: an active DMP, the demo CPS authorized as treating physician.
+    assert status["state"] == "active"
+    assert status["authorization"] == "VALIDE"
+    assert status["treating_physician"] is True
+
+
+def test_status_of_a_closed_dmp_and_of_none(clinician: httpx.Client) -> None:
+    closed = clinician.get("/v1/dmp/status", params={"patient": SOPHIE}).json()
+    assert closed["state"] == "closed"
+    assert closed["closed_on"].startswith("2025-11-30")
+    assert clinician.get("/v1/dmp/status", params={"patient": LUC}).json()["state"] == "absent"
+
+
+def test_status_needs_the_callers_pin_session(dmp_live: object, api: httpx.Client) -> None:
+    answer = api.get("/v1/dmp/status", params={"patient": PIERRE})
+    assert answer.status_code == 403
+    assert answer.json()["code"] == "pin_required"
+
+
+def test_access_needs_consent_where_the_dmp_has_no_authorization(
+    clinician: httpx.Client,
+) -> None:
+    refused = open_dmp(clinician, LOUISE, mode="normal")
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["code"] == "consent_required"
+    # Nothing was added: the DMP still has no authorization of the demo CPS.
+    status = clinician.get("/v1/dmp/status", params={"patient": LOUISE}).json()
+    assert status["authorization"] == "NON_EXISTE"
+
+    opened = open_dmp(clinician, LOUISE, mode="normal", consent=True)
+    assert opened.status_code == 200, opened.text
+    answer = opened.json()
+    assert answer["authorization_added"] is True
+    assert answer["dmp"]["authorization"] == "NON_EXISTE"  # what TD0.2 said before TD0.3
+    # The DMP now holds the authorization (TD0.2 again, and TD1.6).
+    status = clinician.get("/v1/dmp/status", params={"patient": LOUISE}).json()
+    assert status["authorization"] == "VALIDE"
+    listed = clinician.get("/v1/dmp/authorizations", params={"patient": LOUISE}).json()
+    assert "899700735741" in {entry["national_id"] for entry in listed}
+
+
+def test_the_dmps_authorization_wins_over_an_empty_journal(clinician: httpx.Client) -> None:
+    # The journal has no access to Pierre's DMP (the local rule asks consent), but the DMP
+    # says the demo CPS is authorized: the DMP's answer wins.
+    opened = open_dmp(clinician, PIERRE, mode="normal")
+    assert opened.status_code == 200, opened.text
+    answer = opened.json()
+    assert answer["authorization_added"] is False
+    assert answer["dmp"]["authorization"] == "VALIDE"
+    journal = clinician.get("/v1/dmp/journal", params={"patient": PIERRE}).json()
+    assert journal[0]["details"]["dmp_authorization"] == "VALIDE"
+
+
+def test_documents_need_the_dmp_opened_first(clinician: httpx.Client) -> None:
+    answer = clinician.get("/v1/dmp/documents", params={"patient": PIERRE})
+    assert answer.status_code == 409
+    assert answer.json()["code"] == "dmp_access_required"
+
+
+def test_documents_list_and_filters(clinician: httpx.Client) -> None:
+    assert open_dmp(clinician, PIERRE).status_code == 200
+    listed = clinician.get("/v1/dmp/documents", params={"patient": PIERRE})
+    assert listed.status_code == 200, listed.text
+    titles = {entry["title"] for entry in listed.json()}
+    # The seed's four documents of Pierre: the treating physician sees them all.
+    assert titles == {
+        "Compte rendu de consultation",
+        "Synthèse d'hospitalisation",
+        "Compte rendu de biologie",
+        "Plan de soins infirmiers",
+    }
+    by_type = clinician.get(
+        "/v1/dmp/documents", params={"patient": PIERRE, "type": "11502-2"}
+    ).json()
+    assert [entry["title"] for entry in by_type] == ["Compte rendu de biologie"]
+    recent = clinician.get(
+        "/v1/dmp/documents", params={"patient": PIERRE, "from": "2026-11-01"}
+    ).json()
+    assert {entry["title"] for entry in recent} == {
+        "Compte rendu de biologie",
+        "Plan de soins infirmiers",
+    }
+
+
+def test_search_by_criteria_in_centre_15_mode(clinician: httpx.Client) -> None:
+    criteria = {"last_name": "LE QUINIO", "first_name": "PIERRE", "sex": "M"}
+    wrong_mode = clinician.post(
+        "/v1/dmp/patient", json={"criteria": criteria, "situation": 0, "mode": "normal"}
+    )
+    assert wrong_mode.status_code == 422
+    assert wrong_mode.json()["field"] == "mode"
+    assert "centre 15" in wrong_mode.json()["detail"]
+    found = clinician.post(
+        "/v1/dmp/patient",
+        json={"criteria": criteria, "situation": 0, "mode": "centre_15", "reason": REASON},
+    )
+    assert found.status_code == 200, found.text
+    candidates = found.json()["candidates"]
+    assert [c["ins"] for c in candidates] == [PIERRE]
