@@ -1,7 +1,9 @@
 """``cardbridge read cps|vitale``: print the practitioner or the Vitale card.
 
 Readable text by default; ``--json`` prints exactly the JSON of ``GET /v1/cps`` or
-``GET /v1/vitale``. With several readers the card is found by its type.
+``GET /v1/vitale``. With several readers the card is found by its type. Situations and
+beneficiaries are numbered by their index, from 0, as the API and the DMP commands take
+them (``situation: 0``, ``beneficiary: 1``).
 """
 
 from __future__ import annotations
@@ -97,7 +99,7 @@ def format_practitioner(p: Practitioner) -> str:
         rows.append(("Situations", f"{len(p.situations)}"))
         rows += [
             (
-                f"  {s.index + 1}.",
+                f"  {s.index}.",
                 f"{s.name} — {s.structure_id} ({s.structure_id_type or 'unknown type'}), "
                 f"{s.sector} {s.sector_label or ''}",
             )
@@ -130,5 +132,5 @@ def format_vitale(v: VitaleCard) -> str:
         ),
         ("Beneficiaries", str(len(v.beneficiaries))),
     ]
-    rows += [(f"  {b.index + 1}.", _person(b)) for b in v.beneficiaries]
+    rows += [(f"  {b.index}.", _person(b)) for b in v.beneficiaries]
     return _lines(rows)

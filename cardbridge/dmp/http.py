@@ -108,11 +108,20 @@ class CardConnector:
             raise _unavailable(host, error) from None
 
 
+def _describe(error: BaseException) -> str:
+    try:
+        text = str(error)
+    except Exception:  # tlslite-ng's alerts fail to print when their message is an error
+        text = repr(error)
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
 def _unavailable(host: str, error: BaseException) -> DmpUnavailableError:
-    log.info("TLS with the DMP at %s failed: %r", host, error)
+    described = _describe(error)
+    log.info("the connection to the DMP at %s failed: %s", host, described)
     return DmpUnavailableError(
-        f"The secure connection to the DMP at {host} failed ({type(error).__name__}: "
-        f"{error}). Check the network and the card; try again."
+        f"The secure connection to the DMP at {host} failed ({described}). Check the "
+        "network and the card; try again."
     )
 
 

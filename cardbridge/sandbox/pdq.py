@@ -1,10 +1,10 @@
 """TD0.5, patient search without INS (PDQv3): ``PRPA_IN201305UV02`` → ``…306UV02``.
 
 Traits: family name (at least two characters, a prefix, case and accents ignored), given
-name, birth date, sex. At most 10 patients are returned, "a limitation of the DMP" (the
-MagicDMP connector's documentation); beyond, the answer is ``QE`` with no patient and a
-text asking for more traits (ours). Allowed in centre 15 mode only for most professionals,
-per the rights matrix (docs/dmp-sandbox.md, "TD0.5").
+name, birth time (a day, a year, or an interval), sex. At most 10 patients are returned,
+"a limitation of the DMP" (the MagicDMP connector's documentation); beyond, the answer is
+``QE`` with no patient and a text asking for more traits (ours). Allowed in centre 15
+mode only for most professionals, per the rights matrix (docs/dmp-sandbox.md, "TD0.5").
 """
 
 from __future__ import annotations
@@ -50,7 +50,11 @@ def _traits(message: etree._Element) -> dict[str, str]:
     }
     birth = parameters.find(f"{_h('livingSubjectBirthTime')}/{_h('value')}")
     gender = parameters.find(f"{_h('livingSubjectAdministrativeGender')}/{_h('value')}")
+    # An IVL_TS: a point (to the day, or less precise: a year) or an interval low/high.
     traits["birth"] = birth.get("value", "") if birth is not None else ""
+    for end in ("low", "high"):
+        bound = birth.find(_h(end)) if birth is not None else None
+        traits[end] = bound.get("value", "")[:8] if bound is not None else ""
     traits["sex"] = gender.get("code", "") if gender is not None else ""
     if len(_fold(traits["family"])) < 2:
         raise ServiceFault(
@@ -67,7 +71,12 @@ def _matches(row: Row, traits: dict[str, str]) -> bool:
         return False
     if traits["given"] and not _fold(row["given"]).startswith(_fold(traits["given"])):
         return False
-    if traits["birth"] and row["birth_date"].replace("-", "") != traits["birth"][:8]:
+    born = row["birth_date"].replace("-", "")
+    if traits["birth"] and not born.startswith(traits["birth"][:8]):
+        return False
+    if traits["low"] and born < traits["low"].ljust(8, "0"):
+        return False
+    if traits["high"] and born > traits["high"].ljust(8, "9"):
         return False
     return not (traits["sex"] and row["sex"] != traits["sex"])
 

@@ -29,6 +29,22 @@ def test_read_cps_with_pin_shows_situations_and_never_echoes_the_pin() -> None:
     assert not re.search(r"\b1234\b", result.stdout + result.stderr)
 
 
+def test_situations_are_numbered_from_0_like_the_api() -> None:
+    text = run("read", "cps", "--pin-stdin", stdin="1234\n").stdout
+    situations = json.loads(run("read", "cps", "--pin-stdin", "--json", stdin="1234\n").stdout)
+    numbered = re.findall(r"^  (\d+)\.\s+(.+?) — ", text, re.MULTILINE)
+    assert numbered == [(str(s["index"]), s["name"]) for s in situations["situations"]]
+    assert numbered[0][0] == "0"
+
+
+def test_beneficiaries_are_numbered_from_0_like_the_api() -> None:
+    text = run("read", "vitale").stdout
+    card = json.loads(run("read", "vitale", "--json").stdout)
+    numbered = re.findall(r"^  (\d+)\.\s+(\S+) ", text, re.MULTILINE)
+    assert numbered == [(str(b["index"]), b["first_name"]) for b in card["beneficiaries"]]
+    assert [n for n, _ in numbered] == ["0", "1"]  # the demo card's two beneficiaries
+
+
 def test_read_cps_without_pin() -> None:
     result = run("read", "cps", "--json")
     assert result.returncode == 0, result.stderr

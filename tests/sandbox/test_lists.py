@@ -164,6 +164,33 @@ def test_td05_traits(dmp: RunningSandbox, other_doctor: Identity) -> None:
     assert root.find(".//hl7:queryResponseCode", NS).get("code") == "NF"  # type: ignore[union-attr]
 
 
+def test_td05_birth_time_as_a_year_or_an_interval(
+    dmp: RunningSandbox, other_doctor: Identity
+) -> None:
+    # livingSubjectBirthTime is an IVL_TS (the PDQv3 schema): a point of any precision,
+    # or low/high. Pierre was born on 1955-06-15 (the seed).
+    def search(**birth: str) -> list[str]:
+        body = patient_search("LE QUINIO", "PIERRE")
+        parameters = body.find(".//hl7:parameterList", NS)
+        assert parameters is not None
+        time = etree.SubElement(
+            etree.SubElement(parameters, f"{{{HL7}}}livingSubjectBirthTime"), f"{{{HL7}}}value"
+        )
+        if "value" in birth:
+            time.set("value", birth["value"])
+        for end in ("low", "high"):
+            if end in birth:
+                etree.SubElement(time, f"{{{HL7}}}{end}", value=birth[end])
+        return _patients(_call(dmp, "TD0.5", body, other_doctor, patient=None, **CENTRE_15).xml())
+
+    assert search(value="1955") == [PIERRE]
+    assert search(value="1956") == []
+    assert search(low="19550101", high="19551231") == [PIERRE]
+    assert search(low="19550616") == []
+    assert search(high="19550614") == []
+    assert search(low="19550615", high="19550615") == [PIERRE]
+
+
 def test_td05_at_most_ten(
     tmp_path: Path, data_dir: Path, organisations, other_doctor: Identity
 ) -> None:  # type: ignore[no-untyped-def]

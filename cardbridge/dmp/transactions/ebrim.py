@@ -1,125 +1,105 @@
-"""Reading and writing the ebRIM 3.0 pieces of the XDS transactions (TD3.1, TD3.2, TD3.3):
-slots, coded classifications, external identifiers, the DMP's times, the registry's
-refusals, and a safe XML parser for the bytes the DMP sends (docs/dmp-client.md,
-"Documents")."""
+"""Writing ebRIM 3.0 registry objects, as the XDS transactions send them: slots, names,
+classifications, external identifiers and associations (IHE ITI TF-3 §4.2.3; the DMP's
+forms in docs/dmp-client.md, "Deposit (TD2.1)").
+
+Shared by the transactions that submit metadata (TD2.1, TD3.3). Every function appends to
+``parent`` and returns the new element.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
 
 from lxml import etree
 
-from cardbridge.dmp.transactions import names
-from cardbridge.errors import DmpAnswerError, DmpRefusedError
+from cardbridge.dmp.transactions.names import RIM
 
-FAILURE = "urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Failure"
-SUCCESS = "urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Success"
+LANGUAGE = "FR"  # the xml:lang of the DMP samples' LocalizedString
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
-# No entities, no network, no huge trees: the DMP's bytes are data, never instructions.
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """A coded value as ebRIM classifications carry it: code, coding scheme, label."""
+
+    code: str
+    scheme: str
+    label: str
 
 
 def rim(tag: str) -> str:
-    """The qualified name of an ebRIM element."""
-    return f"{{{names.RIM}}}{tag}"
+    """The ebRIM (rim:3.0) qualified name of ``tag``."""
+    return f"{{{RIM}}}{tag}"
 
 
-def parse_xml(data: bytes, what: str) -> etree._Element:
-    """``data`` parsed safely; :class:`DmpAnswerError` naming ``what`` when it is not XML."""
-    try:
-        root = etree.fromstring(data, _PARSER)
-    except etree.XMLSyntaxError:
-        raise DmpAnswerError(f"The DMP sent {what} that is not well-formed XML.") from None
-    if root is None:
-        raise DmpAnswerError(f"The DMP sent an empty {what}.")
-    return root
-
-
-def slot_values(element: etree._Element, name: str) -> list[str]:
-    """The values of the slot ``name`` of ``element``."""
-    return [
-        (value.text or "").strip()
-        for slot in element.iterfind(rim("Slot"))
-        if slot.get("name") == name
-        for value in slot.iterfind(f"{rim('ValueList')}/{rim('Value')}")
-    ]
-
-
-def slot(element: etree._Element, name: str) -> str | None:
-    """The first value of the slot ``name``, or None."""
-    values = slot_values(element, name)
-    return values[0] if values else None
-
-
-def add_slot(parent: etree._Element, name: str, *values: str) -> etree._Element:
-    """Append ``<rim:Slot name><rim:ValueList><rim:Value>…`` to ``parent``."""
-    element = etree.SubElement(parent, rim("Slot"), name=name)
-    value_list = etree.SubElement(element, rim("ValueList"))
-    for value in values:
-        etree.SubElement(value_list, rim("Value")).text = value
+def child(parent: etree._Element, tag: str, **attributes: str) -> etree._Element:
+    """Append the ebRIM element ``tag`` with ``attributes`` to ``parent``."""
+    element = parent.makeelement(rim(tag), attributes)
+    parent.append(element)
     return element
 
 
-def localized(element: etree._Element, tag: str) -> str | None:
-    """The ``LocalizedString/@value`` of ``element``'s ``Name`` or ``Description``."""
-    found = element.find(f"{rim(tag)}/{rim('LocalizedString')}")
-    return None if found is None else found.get("value")
+def slot(parent: etree._Element, name: str, *values: str) -> etree._Element:
+    """A ``Slot`` with its ``ValueList``."""
+    element = child(parent, "Slot", name=name)
+    value_list = child(element, "ValueList")
+    for value in values:
+        child(value_list, "Value").text = value
+    return element
 
 
-def classifications(element: etree._Element, scheme_name: str) -> list[etree._Element]:
-    """The classifications of ``element`` under the XDS scheme ``scheme_name``."""
-    scheme = names.CLASSIFICATION_SCHEMES[scheme_name]
-    return [
-        c
-        for c in element.iterfind(rim("Classification"))
-        if c.get("classificationScheme") == scheme
-    ]
+def localized(parent: etree._Element, tag: str, text: str) -> etree._Element:
+    """A ``Name`` or ``Description`` holding one ``LocalizedString``."""
+    element = child(parent, tag)
+    string = child(element, "LocalizedString", charset="UTF8", value=text)
+    string.set(XML_LANG, LANGUAGE)
+    return element
 
 
-def external_id(element: etree._Element, name: str) -> str | None:
-    """The value of the external identifier ``name`` (``documentUniqueId``…)."""
-    scheme = names.EXTERNAL_IDENTIFIERS[name]
-    for identifier in element.iterfind(rim("ExternalIdentifier")):
-        if identifier.get("identificationScheme") == scheme:
-            return identifier.get("value")
-    return None
+def classification(
+    parent: etree._Element, scheme: str, object_id: str, local_id: str, code: Code | None = None
+) -> etree._Element:
+    """A ``Classification`` of ``object_id`` under ``scheme``; with ``code``, its
+    ``nodeRepresentation``, ``codingScheme`` slot and label."""
+    element = child(
+        parent,
+        "Classification",
+        classificationScheme=scheme,
+        classifiedObject=object_id,
+        id=local_id,
+        nodeRepresentation=code.code if code is not None else "",
+    )
+    if code is not None:
+        slot(element, "codingScheme", code.scheme)
+        localized(element, "Name", code.label)
+    return element
 
 
-def dmp_time(moment: datetime) -> str:
-    """A time as the DMP writes it: ``YYYYMMDDhhmmss`` in UTC."""
-    if moment.tzinfo is None:
-        raise ValueError("a DMP time needs a time zone")
-    return moment.astimezone(UTC).strftime("%Y%m%d%H%M%S")
+def external_identifier(
+    parent: etree._Element, scheme: str, object_id: str, local_id: str, *, value: str, name: str
+) -> etree._Element:
+    """An ``ExternalIdentifier`` (patientId, uniqueId, sourceId) named as IHE names it."""
+    element = child(
+        parent,
+        "ExternalIdentifier",
+        id=local_id,
+        identificationScheme=scheme,
+        registryObject=object_id,
+        value=value,
+    )
+    localized(element, "Name", name)
+    return element
 
 
-def read_time(value: str | None) -> datetime | None:
-    """A DMP time (``YYYY[MM[DD[hh[mm[ss]]]]]``, UTC) as an aware datetime; None when
-    absent; :class:`DmpAnswerError` when it is not a time."""
-    if not value:
-        return None
-    if not value.isdigit() or len(value) not in (4, 6, 8, 10, 12, 14):
-        raise DmpAnswerError(f"The DMP sent a time that cannot be read ({value[:20]!r}).")
-    padded = value + "0101000000"[len(value) - 4 :] if len(value) < 14 else value
-    try:
-        return datetime.strptime(padded, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
-    except ValueError:
-        raise DmpAnswerError(f"The DMP sent a time that cannot be read ({value!r}).") from None
-
-
-def raise_for_errors(response: etree._Element, transaction: str) -> None:
-    """Raise :class:`DmpRefusedError` with the first ``RegistryError``'s code and text when
-    ``response`` (a RegistryResponse or AdhocQueryResponse) is not a success."""
-    status = response.get("status", "")
-    errors = response.findall(f"{{{names.RS}}}RegistryErrorList/{{{names.RS}}}RegistryError")
-    if status == SUCCESS:
-        return
-    if not errors:
-        if status == FAILURE:
-            raise DmpRefusedError("XDSRegistryError", "", transaction=transaction)
-        raise DmpAnswerError(f"The DMP's {transaction} answer has no status the client knows.")
-    first = errors[0]
-    raise DmpRefusedError(
-        first.get("errorCode", "XDSRegistryError"),
-        first.get("codeContext", ""),
-        transaction=transaction,
+def association(
+    parent: etree._Element, kind: str, source: str, target: str, local_id: str
+) -> etree._Element:
+    """An ``Association`` of type ``kind`` from ``source`` to ``target``."""
+    return child(
+        parent,
+        "Association",
+        associationType=kind,
+        sourceObject=source,
+        targetObject=target,
+        id=local_id,
     )

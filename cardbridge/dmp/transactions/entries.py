@@ -14,12 +14,12 @@ from lxml import etree
 from cardbridge.dmp import catalogue
 from cardbridge.dmp.results import CodeRef, DocumentEntry, DocumentStatus, Visibility
 from cardbridge.dmp.transactions import names
-from cardbridge.dmp.transactions.ebrim import (
+from cardbridge.dmp.transactions.answers import (
     classifications,
     external_id,
-    localized,
+    localized_value,
     read_time,
-    slot,
+    slot_value,
     slot_values,
 )
 from cardbridge.errors import DmpAnswerError
@@ -46,8 +46,8 @@ def _code(entry: etree._Element, scheme: str) -> CodeRef | None:
         return None
     classification = found[0]
     code = classification.get("nodeRepresentation", "")
-    system = slot(classification, "codingScheme") or ""
-    label = localized(classification, "Name")
+    system = slot_value(classification, "codingScheme") or ""
+    label = localized_value(classification, "Name")
     if label is None and scheme == "typeCode":
         label = _TYPE_LABELS.get((code, system))
     if label is None and scheme == "classCode" and system == catalogue.CLASS_OID:
@@ -59,7 +59,7 @@ def _visibility(entry: etree._Element) -> Visibility:
     codes = {
         c.get("nodeRepresentation", "")
         for c in classifications(entry, "confidentialityCode")
-        if slot(c, "codingScheme") == catalogue.VISIBILITY_OID
+        if slot_value(c, "codingScheme") == catalogue.VISIBILITY_OID
     }
     return Visibility(
         masked_from_professionals=names.MASKED_FROM_PROFESSIONALS in codes,
@@ -117,19 +117,19 @@ def read_entry(entry: etree._Element) -> DocumentEntry:
         unique_id=unique_id,
         entry_uuid=entry_uuid,
         status=status,
-        title=localized(entry, "Name"),
-        comment=localized(entry, "Description"),
+        title=localized_value(entry, "Name"),
+        comment=localized_value(entry, "Description"),
         type=_code(entry, "typeCode"),
         class_code=class_code,
         format=_code(entry, "formatCode"),
         practice_setting=_code(entry, "practiceSettingCode"),
         healthcare_facility=_code(entry, "healthcareFacilityTypeCode"),
         media_type=entry.get("mimeType", ""),
-        created=read_time(slot(entry, "creationTime")),
-        service_start=read_time(slot(entry, "serviceStartTime")),
-        service_stop=read_time(slot(entry, "serviceStopTime")),
-        size=_int(slot(entry, "size")),
-        sha1=slot(entry, "hash"),
+        created=read_time(slot_value(entry, "creationTime")),
+        service_start=read_time(slot_value(entry, "serviceStartTime")),
+        service_stop=read_time(slot_value(entry, "serviceStopTime")),
+        size=_int(slot_value(entry, "size")),
+        sha1=slot_value(entry, "hash"),
         author_names=authors,
         author_structure=structure,
         visibility=_visibility(entry),

@@ -19,8 +19,10 @@ from cardbridge.dmp import catalogue
 from cardbridge.dmp.patients import InsReference
 from cardbridge.dmp.results import DocumentEntry, DocumentStatus
 from cardbridge.dmp.transactions import names
-from cardbridge.dmp.transactions.ebrim import dmp_time, raise_for_errors, rim
+from cardbridge.dmp.transactions.answers import raise_for_errors
+from cardbridge.dmp.transactions.ebrim import rim
 from cardbridge.dmp.transactions.entries import document_entries, read_entry
+from cardbridge.dmp.transactions.submission import utc_timestamp
 from cardbridge.dmp.transport import Service, SoapCall, Transport
 from cardbridge.errors import DmpAnswerError, NotFoundError
 
@@ -135,18 +137,21 @@ def find_documents_request(ins: InsReference, filters: DocumentFilter) -> etree.
         ("$XDSDocumentEntryStatus", _listed(_statuses(filters))),
     ]
     slots += [(f"$XDSDocumentEntry{n}", _listed(v)) for n, v in _coded(filters) if v]
-    slots += [(f"$XDSDocumentEntry{n}", dmp_time(t)) for n, t in _times(filters) if t is not None]
+    slots += [
+        (f"$XDSDocumentEntry{n}", utc_timestamp(t)) for n, t in _times(filters) if t is not None
+    ]
     return _request(names.FIND_DOCUMENTS, slots)
 
 
-def _query(transport: Transport, vihf: bytes, request: etree._Element) -> list[DocumentEntry]:
-    answer = transport.call(
-        SoapCall(Service.REGISTRY, ACTION, request, transaction=TRANSACTION), vihf
-    )
+def _query(
+    transport: Transport, vihf: bytes, request: etree._Element
+) -> list[tuple[DocumentEntry, etree._Element]]:
+    call = SoapCall(Service.REGISTRY, ACTION, request, transaction=TRANSACTION)
+    answer = transport.call(call, vihf)
     if answer.payload.tag != f"{{{names.QUERY}}}AdhocQueryResponse":
         raise DmpAnswerError("The DMP's TD3.1 answer is not an AdhocQueryResponse.")
     raise_for_errors(answer.payload, TRANSACTION)
-    return [read_entry(entry) for entry in document_entries(answer.payload)]
+    return [(read_entry(entry), entry) for entry in document_entries(answer.payload)]
 
 
 def find_documents(
@@ -154,7 +159,25 @@ def find_documents(
 ) -> list[DocumentEntry]:
     """TD3.1: the patient's documents the caller may see that match ``filters``, as the
     DMP lists them (never filtered again here on the patient id: an INS may change)."""
-    return _query(transport, vihf, find_documents_request(ins, filters))
+    return [entry for entry, _ in _query(transport, vihf, find_documents_request(ins, filters))]
+
+
+def current_version(
+    transport: Transport, vihf: bytes, unique_id: str
+) -> tuple[DocumentEntry, etree._Element]:
+    """TD3.1 GetDocuments: the current version of the document ``unique_id``, read and as
+    the DMP wrote it (TD3.3's metadata update starts from it); :class:`NotFoundError` when
+    the DMP lists none the caller may see."""
+    request = _request(names.GET_DOCUMENTS, [("$XDSDocumentEntryUniqueId", _listed([unique_id]))])
+    found = [pair for pair in _query(transport, vihf, request) if pair[0].unique_id == unique_id]
+    # A visibility change leaves the earlier version Deprecated under the same uniqueId.
+    current = [p for p in found if p[0].status is not DocumentStatus.DEPRECATED] or found
+    if not current:
+        raise NotFoundError(
+            "This document is not in the patient's DMP, or you may not see it. "
+            "List the documents again and choose one from the list."
+        )
+    return max(current, key=lambda pair: _version(pair[0]))
 
 
 def document_by_unique_id(
@@ -162,18 +185,10 @@ def document_by_unique_id(
 ) -> DocumentEntry:
     """TD3.1 GetDocuments: the current version of the document ``unique_id`` (its
     entryUUID and status, which TD3.3 needs); :class:`NotFoundError` when the DMP lists
-    none the caller may see."""
-    del ins  # GetDocuments names the document, the VIHF names the patient
-    request = _request(names.GET_DOCUMENTS, [("$XDSDocumentEntryUniqueId", _listed([unique_id]))])
-    found = [e for e in _query(transport, vihf, request) if e.unique_id == unique_id]
-    # A visibility change leaves the earlier version Deprecated under the same uniqueId.
-    current = [e for e in found if e.status is not DocumentStatus.DEPRECATED] or found
-    if not current:
-        raise NotFoundError(
-            "This document is not in the patient's DMP, or you may not see it. "
-            "List the documents again and choose one from the list."
-        )
-    return max(current, key=_version)
+    none the caller may see. ``ins`` is the VIHF's patient: GetDocuments names only the
+    document."""
+    del ins
+    return current_version(transport, vihf, unique_id)[0]
 
 
 def _version(entry: DocumentEntry) -> int:

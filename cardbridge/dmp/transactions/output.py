@@ -31,9 +31,14 @@ def read_output(
             "Try again; report it if it persists."
         )
     status = (output.findtext(f"{{{namespace}}}status") or "").strip()
+    if not status:
+        raise DmpAnswerError(
+            f"The DMP's {transaction} answer could not be read (no status). "
+            "Try again; report it if it persists."
+        )
     context = " ".join((output.findtext(f"{{{namespace}}}context") or "").split())
     if status != DMP_OK:
-        raise DmpRefusedError(status or "(no status)", context, transaction=transaction)
+        raise DmpRefusedError(status, context, transaction=transaction)
     return output
 
 

@@ -17,7 +17,7 @@ from lxml import etree
 
 from cardbridge.dmp.results import DocumentContent
 from cardbridge.dmp.transactions import names
-from cardbridge.dmp.transactions.ebrim import parse_xml, raise_for_errors
+from cardbridge.dmp.transactions.answers import parse_xml, raise_for_errors
 from cardbridge.dmp.transport import Service, SoapAnswer, SoapCall, Transport
 from cardbridge.errors import DmpAnswerError
 

@@ -1,5 +1,5 @@
 """TD3.2 of seeded files (PDF, JPEG, TIFF): each comes back byte-identical to the seed's own
-file (tests/dmp/seeds/), unwrapped from its CDA, with its media type."""
+file (tests/dmp/transactions/seeds/), unwrapped from its CDA, with its media type."""
 
 from __future__ import annotations
 
@@ -11,14 +11,20 @@ import pytest
 from cardbridge.dmp.transactions.find import DocumentFilter, find_documents
 from cardbridge.dmp.transactions.retrieve import retrieve_document
 from cardbridge.emulator.pki_organisations import OrganisationPki
-from tests.dmp.documents_support import FILES_SEED, PIERRE_INS, Connect, seeded_documents, vihf
+from tests.dmp.transactions.documents_support import (
+    FILES_SEED,
+    PIERRE_INS,
+    Connect,
+    seeded_documents,
+    vihf,
+)
 from tests.support.dmp_fixtures import PIERRE
 from tests.support.dmp_sandbox import Identity, RunningSandbox, running_sandbox
 
 
 @pytest.fixture
 def dmp(tmp_path: Path, data_dir: Path, organisations: OrganisationPki) -> Iterator[RunningSandbox]:
-    """Here, the offline DMP seeded with tests/dmp/seeds/files.yaml."""
+    """Here, the offline DMP seeded with tests/dmp/transactions/seeds/files.yaml."""
     with running_sandbox(tmp_path / "sandbox", data_dir, FILES_SEED) as running:
         yield running
 

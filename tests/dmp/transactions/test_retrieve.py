@@ -8,7 +8,7 @@ import pytest
 from cardbridge.dmp.transactions.find import DocumentFilter, find_documents
 from cardbridge.dmp.transactions.retrieve import retrieve_document
 from cardbridge.errors import DmpRefusedError
-from tests.dmp.documents_support import PIERRE_INS, Connect, seeded_documents, vihf
+from tests.dmp.transactions.documents_support import PIERRE_INS, Connect, seeded_documents, vihf
 from tests.support.dmp_fixtures import PIERRE
 from tests.support.dmp_sandbox import Identity
 

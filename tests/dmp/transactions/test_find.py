@@ -11,7 +11,7 @@ from cardbridge.dmp.results import DocumentStatus
 from cardbridge.dmp.transactions.find import DocumentFilter, document_by_unique_id, find_documents
 from cardbridge.emulator.profiles import CpsProfile, load_profile
 from cardbridge.errors import DmpRefusedError, NotFoundError
-from tests.dmp.documents_support import (
+from tests.dmp.transactions.documents_support import (
     PIERRE_INS,
     Connect,
     authorize,

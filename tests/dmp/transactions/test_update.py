@@ -1,0 +1,147 @@
+"""TD3.3 through the transport against the offline DMP: archive and unarchive, mask and
+unmask, make visible to the patient, delete — each seen in a new TD3.1 — and refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cardbridge.dmp.results import DocumentEntry, DocumentStatus
+from cardbridge.dmp.transactions.ebrim import Code
+from cardbridge.dmp.transactions.find import (
+    DocumentFilter,
+    document_by_unique_id,
+    find_documents,
+)
+from cardbridge.dmp.transactions.submission import Author, SubmissionSet, new_submission_set
+from cardbridge.dmp.transactions.update import (
+    StatusChange,
+    VisibilityChange,
+    change_status,
+    change_visibility,
+)
+from cardbridge.domain.codes import PROFESSION_OID, SPECIALTY_OID
+from cardbridge.emulator.profiles import CpsProfile, load_profile
+from cardbridge.errors import DmpRefusedError, InvalidInputError
+from tests.dmp.transactions.documents_support import PIERRE_INS, Connect, authorize, vihf
+from tests.support.dmp_sandbox import Identity
+
+CONSULTATION = "Compte rendu de consultation"  # the demo CPS's own (default seed)
+BIOLOGY = "Compte rendu de biologie"  # the demo CPS's, invisible to the patient
+
+
+def _submission(profile: str = "demo-cps") -> SubmissionSet:
+    cps = load_profile(profile)
+    assert isinstance(cps, CpsProfile)
+    holder, situation = cps.holder, cps.situations[0]
+    author = Author(
+        national_id=holder.national_id,
+        last_name=holder.last_name,
+        first_name=holder.first_name,
+        profession=Code(holder.profession, PROFESSION_OID, holder.profession),
+        specialty=Code(holder.specialty, SPECIALTY_OID, holder.specialty)
+        if holder.specialty
+        else None,
+        structure_id=situation.structure_id,
+        structure_name=situation.name,
+        sector=situation.sector,
+    )
+    return new_submission_set(
+        lps_oid_root="2.999.42",
+        patient_cx=PIERRE_INS.cx,
+        author=author,
+        now=dt.datetime.now(dt.UTC),
+    )
+
+
+def _listed(connect: Connect, who: Identity, **filters: object) -> dict[str, DocumentEntry]:
+    found = find_documents(connect(who), vihf(who), PIERRE_INS, DocumentFilter(**filters))  # type: ignore[arg-type]
+    return {entry.title or "": entry for entry in found}
+
+
+def test_archive_then_unarchive(transport_for: Connect, demo_doctor: Identity) -> None:
+    unique_id = _listed(transport_for, demo_doctor)[CONSULTATION].unique_id
+    doctor, signed = transport_for(demo_doctor), vihf(demo_doctor)
+    change_status(doctor, signed, unique_id, StatusChange.ARCHIVE, _submission())
+    assert CONSULTATION not in _listed(transport_for, demo_doctor)
+    archived = _listed(transport_for, demo_doctor, include_archived=True)[CONSULTATION]
+    assert archived.status is DocumentStatus.ARCHIVED
+    assert archived.unique_id == unique_id
+    with pytest.raises(InvalidInputError):
+        change_status(doctor, signed, unique_id, StatusChange.ARCHIVE, _submission())
+    change_status(doctor, signed, unique_id, StatusChange.UNARCHIVE, _submission())
+    again = _listed(transport_for, demo_doctor)[CONSULTATION]
+    assert again.status is DocumentStatus.APPROVED
+
+
+def test_delete(transport_for: Connect, demo_doctor: Identity) -> None:
+    unique_id = _listed(transport_for, demo_doctor)[CONSULTATION].unique_id
+    doctor, signed = transport_for(demo_doctor), vihf(demo_doctor)
+    change_status(doctor, signed, unique_id, StatusChange.DELETE, _submission())
+    everything = _listed(transport_for, demo_doctor, include_archived=True, include_deprecated=True)
+    assert CONSULTATION not in everything
+    gone = document_by_unique_id(doctor, signed, PIERRE_INS, unique_id)
+    assert gone.status is DocumentStatus.DELETED
+
+
+def test_mask_hides_from_another_doctor_and_unmask_shows_again(
+    transport_for: Connect, demo_doctor: Identity, other_doctor: Identity
+) -> None:
+    authorize(transport_for, other_doctor)
+    before = _listed(transport_for, demo_doctor)[CONSULTATION]
+    assert CONSULTATION in _listed(transport_for, other_doctor)
+    doctor, signed = transport_for(demo_doctor), vihf(demo_doctor)
+    change_visibility(doctor, signed, before.unique_id, VisibilityChange.MASK, _submission())
+    masked = _listed(transport_for, demo_doctor)[CONSULTATION]
+    assert masked.visibility.masked_from_professionals is True
+    assert masked.unique_id == before.unique_id
+    assert masked.entry_uuid != before.entry_uuid  # a new version
+    assert masked.version == "2"
+    assert masked.type == before.type
+    assert masked.created == before.created
+    assert CONSULTATION not in _listed(transport_for, other_doctor)
+    # The replaced version is kept, deprecated.
+    versions = [
+        e
+        for e in find_documents(doctor, signed, PIERRE_INS, DocumentFilter(include_deprecated=True))
+        if e.unique_id == before.unique_id
+    ]
+    assert {e.status for e in versions} == {DocumentStatus.APPROVED, DocumentStatus.DEPRECATED}
+    change_visibility(doctor, signed, before.unique_id, VisibilityChange.UNMASK, _submission())
+    assert _listed(transport_for, demo_doctor)[CONSULTATION].version == "3"
+    assert CONSULTATION in _listed(transport_for, other_doctor)
+
+
+def test_make_visible_to_the_patient(transport_for: Connect, demo_doctor: Identity) -> None:
+    biology = _listed(transport_for, demo_doctor)[BIOLOGY]
+    assert biology.visibility.invisible_to_patient is True
+    doctor, signed = transport_for(demo_doctor), vihf(demo_doctor)
+    change_visibility(
+        doctor, signed, biology.unique_id, VisibilityChange.SHOW_TO_PATIENT, _submission()
+    )
+    assert _listed(transport_for, demo_doctor)[BIOLOGY].visibility.invisible_to_patient is False
+    with pytest.raises(InvalidInputError):
+        change_visibility(
+            doctor, signed, biology.unique_id, VisibilityChange.SHOW_TO_PATIENT, _submission()
+        )
+
+
+def test_another_practitioners_document_is_refused_with_the_dmps_code(
+    transport_for: Connect, demo_doctor: Identity, other_doctor: Identity
+) -> None:
+    authorize(transport_for, other_doctor)
+    unique_id = _listed(transport_for, other_doctor)[CONSULTATION].unique_id
+    with pytest.raises(DmpRefusedError) as refused:
+        change_status(
+            transport_for(other_doctor),
+            vihf(other_doctor),
+            unique_id,
+            StatusChange.ARCHIVE,
+            _submission("cps4-doctor"),
+        )
+    # Archiving is for one's own documents (FI526 note 8); the rights service refuses.
+    assert refused.value.dmp_code == "DMPAccessDeniedByRightsService"
+    assert refused.value.dmp_text
+    assert refused.value.transaction == "TD3.3"
+    assert _listed(transport_for, demo_doctor)[CONSULTATION].status is DocumentStatus.APPROVED
