@@ -299,7 +299,7 @@ class DmpWorkflow:
         xml = sign_assertion(assertion, session.sign, certificate)
         return SignedVihf(xml, assertion_id, issuer, now + self.vihf_validity)
 
-    def prepare_deposit(
+    def describe_deposit(
         self,
         practitioner: Practitioner,
         situation_index: int,
@@ -309,9 +309,8 @@ class DmpWorkflow:
         filename: str,
         content: bytes,
         now: datetime,
-        caller: str = "native",
-    ) -> tuple[DocumentMetadata, JournalRecord]:
-        """Check the document, build its metadata, trace the deposit."""
+    ) -> DocumentMetadata:
+        """Check the document and build its metadata (nothing is traced)."""
         situation = chosen_situation(practitioner, situation_index)
         ins = _patient_ins(patient)
         author = DocumentAuthor(
@@ -336,19 +335,29 @@ class DmpWorkflow:
             structure_name=situation.name,
             sector=situation.sector,
         )
-        metadata = prepare_metadata(
-            form, filename, content, patient_cx=ins.cx, author=author, now=now
-        )
-        record = self.journal.append(
+        return prepare_metadata(form, filename, content, patient_cx=ins.cx, author=author, now=now)
+
+    def trace_deposit(
+        self,
+        practitioner: Practitioner,
+        patient: PatientReference,
+        metadata: DocumentMetadata,
+        visibility: str,
+        *,
+        now: datetime,
+        caller: str = "native",
+    ) -> JournalRecord:
+        """Trace a deposit: ``metadata.unique_id`` is the document's id in the DMP."""
+        return self.journal.append(
             JournalEntry(
                 JournalKind.DEPOSIT,
                 practitioner.national_id,
                 patient.journal_key,
                 {
-                    "structure_id": situation.structure_id,
+                    "structure_id": metadata.author.structure_id,
                     "document_id": metadata.unique_id,
                     "type": metadata.type_code.code,
-                    "visibility": form.visibility.value,
+                    "visibility": visibility,
                     "sha256": metadata.sha256,
                     "size": metadata.size,
                     "caller": caller,
@@ -356,5 +365,31 @@ class DmpWorkflow:
                 },
             ),
             now=now,
+        )
+
+    def prepare_deposit(
+        self,
+        practitioner: Practitioner,
+        situation_index: int,
+        patient: PatientReference,
+        form: DepositForm,
+        *,
+        filename: str,
+        content: bytes,
+        now: datetime,
+        caller: str = "native",
+    ) -> tuple[DocumentMetadata, JournalRecord]:
+        """Check the document, build its metadata, trace the deposit."""
+        metadata = self.describe_deposit(
+            practitioner,
+            situation_index,
+            patient,
+            form,
+            filename=filename,
+            content=content,
+            now=now,
+        )
+        record = self.trace_deposit(
+            practitioner, patient, metadata, form.visibility.value, now=now, caller=caller
         )
         return metadata, record

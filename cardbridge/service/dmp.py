@@ -40,11 +40,13 @@ from cardbridge.dmp.results import (
 from cardbridge.dmp.workflow import DmpWorkflow
 from cardbridge.errors import CardBridgeError, DmpAccessRequiredError, InvalidInputError
 from cardbridge.pcsc.readers import ReaderBackend
+from cardbridge.service import dmp_changes
 from cardbridge.service.callers import NATIVE, Caller
 from cardbridge.service.cards import CardService
 from cardbridge.service.dmp_access import AccessAsked, AccessOpened, DmpAccess, patient_ins
 from cardbridge.service.dmp_assembly import DmpSetup
 from cardbridge.service.dmp_calls import DmpCall, DmpCalls, OnCard
+from cardbridge.service.dmp_changes import Changes, DepositAsked, DepositDone
 from cardbridge.service.dmp_link import OpenedAccess
 
 if TYPE_CHECKING:
@@ -70,6 +72,7 @@ class DmpService:
     def __init__(self, cards: CardService, setup: DmpSetup, backend: ReaderBackend) -> None:
         self.cards = cards
         self.workflow: DmpWorkflow = setup.workflow
+        self.oid_root = setup.oid_root
         self.calls = DmpCalls(cards, setup.workflow, setup.connector)
         self._access = DmpAccess(self.calls, setup)
         self._backend = backend
@@ -255,6 +258,30 @@ class DmpService:
         """Run ``transaction`` in the opened DMP of ``ins`` (for the document changes)."""
         opened = self.opened(ins, caller, reader)
         return await self.calls.run(self._in(opened, caller, situation), transaction, reader)
+
+    async def deposit(
+        self, asked: DepositAsked, *, reader: str | None, caller: Caller
+    ) -> DepositDone:
+        """TD2.1 in the opened DMP (:func:`cardbridge.service.dmp_changes.deposit`)."""
+        return await dmp_changes.deposit(self, asked, reader=reader, caller=caller)
+
+    async def change(
+        self,
+        *,
+        ins: InsReference,
+        unique_id: str,
+        changes: Changes,
+        reader: str | None,
+        caller: Caller,
+    ) -> DocumentEntry:
+        """TD3.3a/b/d on a document of the opened DMP; the document as listed after."""
+        return await dmp_changes.change(self, ins, unique_id, changes, reader=reader, caller=caller)
+
+    async def delete(
+        self, *, ins: InsReference, unique_id: str, reader: str | None, caller: Caller
+    ) -> None:
+        """TD3.3c: delete a document of the opened DMP."""
+        await dmp_changes.delete(self, ins, unique_id, reader=reader, caller=caller)
 
     # --- The journal ---------------------------------------------------------------------
 

@@ -44,12 +44,13 @@ class DmpCall:
 @dataclass(frozen=True, slots=True)
 class OnCard:
     """What a transaction gets on the CPS worker: the transport, the signed VIHF, the
-    card and the chosen practice situation (a deposit's author), and the link (to
-    remember an opened DMP)."""
+    card, the practitioner in the chosen practice situation (a deposit's author), and the
+    link (to remember an opened DMP)."""
 
     transport: Transport
     signed: SignedVihf
     card: CpsCard
+    practitioner: Practitioner
     situation: Situation
     link: DmpLink
 
@@ -84,7 +85,7 @@ class DmpCalls:
             link = memory.pin_scoped(DmpLink, lambda: DmpLink(self.connector.connect(card)))
             situation = chosen_situation(practitioner, call.situation)
             signed = self._vihf(link, card, practitioner, situation, call)
-            return transaction(OnCard(link.transport, signed, card, situation, link))
+            return transaction(OnCard(link.transport, signed, card, practitioner, situation, link))
 
         return await self.cards.run_in_pin_session(on_card, call.caller, reader)
 

@@ -4,8 +4,13 @@ demo CPS: each route a real transaction. Expected values come from the sandbox's
 
 from __future__ import annotations
 
-import httpx
+import io
 
+import httpx
+import pytest
+from PIL import Image
+
+from tests.support.dmp_documents import minimal_pdf
 from tests.support.dmp_fixtures import LOUISE, LUC, PIERRE, SOPHIE
 
 REASON = "Patient inconscient, régulation SAMU"
@@ -118,3 +123,112 @@ def test_search_by_criteria_in_centre_15_mode(clinician: httpx.Client) -> None:
     assert found.status_code == 200, found.text
     candidates = found.json()["candidates"]
     assert [c["ins"] for c in candidates] == [PIERRE]
+
+
+def _jpeg() -> bytes:
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(picture, "JPEG")
+    return picture.getvalue()
+
+
+def _tiff() -> bytes:
+    picture = io.BytesIO()
+    Image.new("L", (8, 8), 128).save(picture, "TIFF")
+    return picture.getvalue()
+
+
+FORMATS = {
+    "pdf": ("cr.pdf", minimal_pdf("Compte rendu de consultation"), "application/pdf"),
+    "jpeg": ("photo.jpg", _jpeg(), "image/jpeg"),
+    "tiff": ("scan.tif", _tiff(), "image/tiff"),
+    "rtf": ("cr.rtf", b"{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Helvetica;}}\\f0 Suivi.}", "text/rtf"),
+    "text": ("cr.txt", "Suivi tensionnel, pas de changement.\n".encode(), "text/plain"),
+}
+FORM = {
+    "situation": "0",
+    "beneficiary": "0",
+    "title": "Compte rendu de consultation",
+    "document_date": "2026-11-20",
+    "type": "11488-4",
+    "event_start": "2026-11-20",
+    "event_end": "2026-11-20",
+    "comment": "Déposé par les tests de l'API",
+}
+
+
+def deposit(client: httpx.Client, **fields: str) -> httpx.Response:
+    name, content, _ = FORMATS["pdf"]
+    data = {**FORM, **fields}
+    files = None if "text" in fields else {"file": (name, content)}
+    return client.post("/v1/dmp/documents", data=data, files=files)
+
+
+@pytest.mark.parametrize("kind", sorted(FORMATS))
+def test_deposit_each_format_and_retrieve_it_byte_identical(
+    clinician: httpx.Client, kind: str
+) -> None:
+    assert open_dmp(clinician, PIERRE).status_code == 200
+    name, content, media_type = FORMATS[kind]
+    answer = clinician.post("/v1/dmp/documents", data=FORM, files={"file": (name, content)})
+    assert answer.status_code == 200, answer.text
+    unique_id = answer.json()["receipt"]["unique_id"]
+    listed = clinician.get("/v1/dmp/documents", params={"patient": PIERRE}).json()
+    assert unique_id in {entry["unique_id"] for entry in listed}
+    got = clinician.get(f"/v1/dmp/documents/{unique_id}", params={"patient": PIERRE})
+    assert got.status_code == 200, got.text
+    assert got.content == content
+    assert got.headers["content-type"].split(";")[0] == media_type
+    assert got.headers["x-dmp-wrapped-in-cda"] == "true"
+
+
+def test_free_text_deposit(clinician: httpx.Client) -> None:
+    assert open_dmp(clinician, PIERRE).status_code == 200
+    text = "Patient vu ce jour. Poursuite du traitement.\n"
+    answer = deposit(clinician, text=text)
+    assert answer.status_code == 200, answer.text
+    unique_id = answer.json()["receipt"]["unique_id"]
+    got = clinician.get(f"/v1/dmp/documents/{unique_id}", params={"patient": PIERRE})
+    assert got.content == text.encode()
+    assert got.headers["content-type"].startswith("text/plain")
+
+
+def test_visibility_archive_and_delete_seen_in_a_new_search(clinician: httpx.Client) -> None:
+    assert open_dmp(clinician, PIERRE).status_code == 200
+    unique_id = deposit(clinician).json()["receipt"]["unique_id"]
+    path = f"/v1/dmp/documents/{unique_id}"
+
+    masked = clinician.patch(path, json={"patient": PIERRE, "masked_from_professionals": True})
+    assert masked.status_code == 200, masked.text
+    assert masked.json()["visibility"]["masked_from_professionals"] is True
+    listed = clinician.get("/v1/dmp/documents", params={"patient": PIERRE}).json()
+    entry = next(e for e in listed if e["unique_id"] == unique_id)
+    assert entry["visibility"]["masked_from_professionals"] is True
+
+    archived = clinician.patch(path, json={"patient": PIERRE, "archived": True})
+    assert archived.status_code == 200, archived.text
+    assert archived.json()["status"] == "archived"
+    current = clinician.get("/v1/dmp/documents", params={"patient": PIERRE}).json()
+    assert unique_id not in {e["unique_id"] for e in current}
+    old = clinician.get(
+        "/v1/dmp/documents", params={"patient": PIERRE, "status": "archived"}
+    ).json()
+    assert unique_id in {e["unique_id"] for e in old}
+
+    assert clinician.patch(path, json={"patient": PIERRE, "archived": False}).status_code == 200
+    deleted = clinician.delete(path, params={"patient": PIERRE})
+    assert deleted.status_code == 204, deleted.text
+    every = clinician.get("/v1/dmp/documents", params={"patient": PIERRE, "status": "all"})
+    # Only the version the mask replaced is left in the list, as replaced (deprecated).
+    left = {e["status"] for e in every.json() if e["unique_id"] == unique_id}
+    assert left == {"deprecated"}
+
+
+def test_a_dmp_refusal_comes_with_its_code_and_text(clinician: httpx.Client) -> None:
+    assert open_dmp(clinician, PIERRE).status_code == 200
+    answer = clinician.get("/v1/dmp/documents/1.2.250.1.999.404", params={"patient": PIERRE})
+    assert answer.status_code == 422, answer.text
+    problem = answer.json()
+    assert problem["code"] == "dmp_refused"
+    assert problem["transaction"] == "TD3.2"
+    assert problem["dmp_code"].startswith("XDS")
+    assert problem["dmp_text"]

@@ -41,6 +41,7 @@ from cardbridge.dmp.patients import (
 from cardbridge.dmp.period import period_end, period_start
 from cardbridge.errors import InvalidInputError
 from cardbridge.service.dmp import JournalFilter
+from cardbridge.service.dmp_changes import DepositAsked
 
 router = APIRouter(prefix="/v1/dmp", tags=["DMP"])
 
@@ -48,6 +49,8 @@ DMP_CODES = ("pin_required", "consent_required", "journal_error")
 DEPOSIT_PATH = "/v1/dmp/documents"
 # The DMP takes files of up to 5 MB; multipart adds the form fields around them.
 DEPOSIT_BODY_LIMIT = 6 * 1024 * 1024
+# A free text written in the form (the file's limit applies to its UTF-8 bytes too).
+MAX_FREE_TEXT = 1_000_000
 
 
 @router.get(
@@ -204,6 +207,17 @@ class DepositFields(DepositForm):
     beneficiary: int | None = Field(
         None, ge=0, le=15, description="Or: a beneficiary of the Vitale card in a reader"
     )
+    practice_setting: str = Field(
+        "AMBULATOIRE",
+        max_length=32,
+        description="The author's cadre d'exercice (practiceSettingCode): AMBULATOIRE, "
+        "ETABLISSEMENT, HAD, SAD, MAD, PALLIATIF, DEPISTAGE, SAMU_SMUR",
+    )
+    text: str | None = Field(
+        None,
+        max_length=MAX_FREE_TEXT,
+        description="Rédiger un document (texte libre): the document's text, instead of a file",
+    )
 
     @model_validator(mode="after")
     def _one_patient(self) -> Self:
@@ -217,7 +231,11 @@ class DepositFields(DepositForm):
         return self
 
     def form(self) -> DepositForm:
-        return DepositForm(**self.model_dump(exclude={"situation", "ins", "beneficiary"}))
+        return DepositForm(
+            **self.model_dump(
+                exclude={"situation", "ins", "beneficiary", "practice_setting", "text"}
+            )
+        )
 
     def patient(self) -> PatientSelector:
         if self.beneficiary is not None:
@@ -234,37 +252,62 @@ def _known_fields_only(form: FormData) -> None:
 
 @router.post(
     "/documents",
-    summary="Prepare a document for deposit: checks and XDS-style metadata, traced",
-    responses=responses(*BODY_CODES, *CARD_CODES, *DMP_CODES, "unsupported_media_type"),
+    summary="Deposit a document (a file or a free text) in an opened DMP (TD2.1)",
+    responses=responses(
+        *BODY_CODES,
+        *CARD_CODES,
+        *DMP_CODES,
+        *DMP_TRANSACTION_CODES,
+        "dmp_access_required",
+        "unsupported_media_type",
+    ),
 )
 async def deposit(
     fields: Annotated[DepositFields, Form()],
     file: Annotated[
-        UploadFile,
+        UploadFile | None,
         File(
             description="PDF, JPEG, TIFF, RTF or plain text (UTF-8 or Windows-1252); 5 MB at "
-            "most; the content decides the format, whatever the name"
+            "most; the content decides the format, whatever the name. Or `text`."
         ),
-    ],
+    ] = None,
     *,
     bridge: BridgeDep,
     caller: CallerDep,
     request: Request,
     reader: ReaderQuery = None,
 ) -> DepositAnswer:
-    """The file's format is recognised by its content, not its name: the metadata say
-    which format was detected (`detected_format`), what the name suggested
-    (`named_format`) and, for text, its encoding. HTML, SVG or XML markup and scripts
-    are refused. Every refusal names its field (`file`, `title`, `type`, `event_end`…)."""
+    """The patient's DMP must have been opened in this PIN session (`POST
+    /v1/dmp/access`). The document is checked first: its format is recognised by its
+    content, not its name (the metadata say which format was detected,
+    `detected_format`, what the name suggested, `named_format`, and, for text, its
+    encoding); HTML, SVG or XML markup and scripts are refused; every refusal names its
+    field (`file`, `title`, `type`, `event_end`…). Then it is wrapped in its CDA, signed
+    (XAdES, the CPS signature key) and deposited (TD2.1); `receipt.unique_id` is what the
+    DMP now holds, which the document routes take. The CDA header's patient traits are
+    those of the Vitale card (`beneficiary`)."""
     _known_fields_only(await request.form())
-    content = await file.read()
-    metadata, record = await bridge.dmp.prepare_deposit(
-        situation=fields.situation,
-        patient=fields.patient(),
-        form=fields.form(),
-        filename=file.filename or "",
-        content=content,
+    if (file is None) == (fields.text is None):
+        raise InvalidInputError(
+            "give the document one way: a file (file) or a free text (text)",
+            field="file" if file is None else "text",
+        )
+    if file is not None:
+        content, filename = await file.read(), file.filename or ""
+    else:
+        from cardbridge.dmp.transactions.deposit import FREE_TEXT_FILENAME  # noqa: PLC0415
+
+        content, filename = (fields.text or "").encode("utf-8"), FREE_TEXT_FILENAME
+    done = await bridge.dmp.deposit(
+        DepositAsked(
+            fields.situation,
+            fields.patient(),
+            fields.form(),
+            content,
+            filename,
+            fields.practice_setting,
+        ),
         reader=reader,
         caller=caller,
     )
-    return DepositAnswer(metadata=metadata, journal_seq=record.seq)
+    return DepositAnswer(metadata=done.metadata, journal_seq=done.record.seq, receipt=done.receipt)

@@ -20,6 +20,7 @@ from cardbridge.api.routes.dmp_records import DMP_TRANSACTION_CODES
 from cardbridge.dmp.period import period_end, period_start
 from cardbridge.dmp.results import DocumentEntry, DocumentStatus
 from cardbridge.errors import InvalidInputError
+from cardbridge.service.dmp_changes import Changes
 
 if TYPE_CHECKING:
     from cardbridge.dmp.transactions.find import DocumentFilter
@@ -143,14 +144,9 @@ async def change(
     """Each change is a TD3.3 of its own; the answer is the document as the DMP lists it
     afterwards (TD3.1)."""
     ins = bridge.dmp.ins_of(body.patient, reader)
+    changes = Changes(body.masked_from_professionals, body.visible_to_patient, body.archived)
     return await bridge.dmp.change(
-        ins=ins,
-        unique_id=unique_id,
-        masked=body.masked_from_professionals,
-        visible_to_patient=body.visible_to_patient,
-        archived=body.archived,
-        reader=reader,
-        caller=caller,
+        ins=ins, unique_id=unique_id, changes=changes, reader=reader, caller=caller
     )
 
 
