@@ -8,10 +8,15 @@ import io
 
 import httpx
 import pytest
+from lxml import html
 from PIL import Image
 
+from cardbridge.layouts.cps import KeyReference
+from tests.api.conftest import PIN, Demo
+from tests.support.dmp_card_credentials import card_key
 from tests.support.dmp_documents import minimal_pdf
 from tests.support.dmp_fixtures import LOUISE, LUC, PIERRE, SOPHIE
+from tests.support.dmp_sandbox import RunningSandbox
 
 REASON = "Patient inconscient, régulation SAMU"
 
@@ -141,8 +146,12 @@ FORMATS = {
     "pdf": ("cr.pdf", minimal_pdf("Compte rendu de consultation"), "application/pdf"),
     "jpeg": ("photo.jpg", _jpeg(), "image/jpeg"),
     "tiff": ("scan.tif", _tiff(), "image/tiff"),
-    "rtf": ("cr.rtf", b"{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Helvetica;}}\\f0 Suivi.}", "text/rtf"),
-    "text": ("cr.txt", "Suivi tensionnel, pas de changement.\n".encode(), "text/plain"),
+    "rtf": (
+        "cr.rtf",
+        b"{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Helvetica;}}\\f0 Suivi.}",
+        "text/rtf",
+    ),
+    "text": ("cr.txt", b"Suivi tensionnel, pas de changement.\n", "text/plain"),
 }
 FORM = {
     "situation": "0",
@@ -232,3 +241,64 @@ def test_a_dmp_refusal_comes_with_its_code_and_text(clinician: httpx.Client) -> 
     assert problem["transaction"] == "TD3.2"
     assert problem["dmp_code"].startswith("XDS")
     assert problem["dmp_text"]
+
+
+def access_history(sandbox: RunningSandbox, ins: str) -> list[str]:
+    """The rows of the access history the sandbox's patient page shows, as text."""
+    page = httpx.get(f"{sandbox.pages_url}/patients/{ins}", timeout=10)
+    assert page.status_code == 200
+    table = html.fromstring(page.text).xpath("//table[@aria-label='Historique des accès']")
+    rows = table[0].xpath(".//tr[td]") if table else []
+    return [" ".join(cell.text_content().strip() for cell in row.xpath("td")) for row in rows]
+
+
+def test_an_emergency_access_with_its_reason_seen_by_the_dmp(
+    clinician: httpx.Client, dmp: RunningSandbox
+) -> None:
+    no_reason = open_dmp(clinician, LOUISE, mode="bris_de_glace")
+    assert no_reason.status_code == 422
+    assert no_reason.json()["field"] == "reason"
+    opened = open_dmp(clinician, LOUISE, mode="bris_de_glace", reason=REASON)
+    assert opened.status_code == 200, opened.text
+    assert opened.json()["authorization_added"] is False  # no consent asked, none added
+    (row,) = [row for row in access_history(dmp, LOUISE) if REASON in row]
+    assert "urgence" in row.lower() or "bris de glace" in row.lower()
+    # The documents are read in that mode, with that reason (the VIHF is reused).
+    assert clinician.get("/v1/dmp/documents", params={"patient": LOUISE}).status_code == 200
+    journal = clinician.get("/v1/dmp/journal", params={"patient": LOUISE}).json()
+    assert journal[0]["details"]["mode"] == "bris_de_glace"
+    assert journal[0]["details"]["reason"] == REASON
+
+
+def test_the_card_signs_one_vihf_per_patient_and_mode_and_one_tls_handshake(
+    clinician: httpx.Client, demo: Demo
+) -> None:
+    authentication = card_key(demo.cps.card, KeyReference.AUTHENTICATION)
+    signature = card_key(demo.cps.card, KeyReference.SIGNATURE)
+    tls, vihfs = authentication.signatures, signature.signatures
+
+    assert clinician.get("/v1/dmp/status", params={"patient": PIERRE}).status_code == 200
+    assert (authentication.signatures, signature.signatures) == (tls + 1, vihfs + 1)
+    # Pierre, normal mode, the same caller: the same VIHF, the same TLS session.
+    assert open_dmp(clinician, PIERRE).status_code == 200
+    assert clinician.get("/v1/dmp/documents", params={"patient": PIERRE}).status_code == 200
+    assert (authentication.signatures, signature.signatures) == (tls + 1, vihfs + 1)
+    # Another patient: a new VIHF; another mode for Pierre: another one.
+    assert clinician.get("/v1/dmp/status", params={"patient": LOUISE}).status_code == 200
+    assert open_dmp(clinician, PIERRE, mode="bris_de_glace", reason=REASON).status_code == 200
+    assert (authentication.signatures, signature.signatures) == (tls + 1, vihfs + 3)
+
+
+def test_the_pin_session_ending_forgets_the_signed_vihfs(
+    clinician: httpx.Client, demo: Demo
+) -> None:
+    signature = card_key(demo.cps.card, KeyReference.SIGNATURE)
+    assert clinician.get("/v1/dmp/status", params={"patient": PIERRE}).status_code == 200
+    signed = signature.signatures
+    assert clinician.delete("/v1/cps/pin/session").status_code == 204
+    assert clinician.post("/v1/cps/pin/verify", json={"pin": PIN}).status_code == 200
+    assert clinician.get("/v1/dmp/status", params={"patient": PIERRE}).status_code == 200
+    assert signature.signatures == signed + 1
+    # The opened DMPs went with the session too.
+    answer = clinician.get("/v1/dmp/documents", params={"patient": PIERRE})
+    assert answer.json()["code"] == "dmp_access_required"
