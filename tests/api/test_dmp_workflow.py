@@ -142,6 +142,7 @@ def _tiff() -> bytes:
     return picture.getvalue()
 
 
+RTF = b"{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Helvetica;}}\\f0 Suivi.}"
 FORMATS = {
     "pdf": ("cr.pdf", minimal_pdf("Compte rendu de consultation"), "application/pdf"),
     "jpeg": ("photo.jpg", _jpeg(), "image/jpeg"),
