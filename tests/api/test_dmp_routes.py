@@ -11,11 +11,11 @@ import httpx
 import pytest
 
 from cardbridge.dmp.journal import DATABASE_NAME
-from tests.api.conftest import APP_ORIGIN, PIN, Demo
+from tests.api.conftest import APP_ORIGIN, PIN, Demo, serving_dmp
 from tests.support.dmp_documents import minimal_pdf
 from tests.support.dmp_fixtures import LOUISE, PIERRE
 from tests.support.dmp_sandbox import RunningSandbox
-from tests.support.server import LiveServer, serve_backend
+from tests.support.server import LiveServer
 from tests.support.xmldsig import verify_signxml, verify_xmlsec1
 
 # Louise has a DMP on which the demo CPS has no authorization (the sandbox's seed).
@@ -28,14 +28,8 @@ def dmp_live(
     demo: Demo, dmp: RunningSandbox, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
     """A server with a journal of its own (a fresh data dir), reaching the offline DMP."""
-    roots = tmp_path_factory.mktemp("roots") / "dmp-roots.pem"
-    roots.write_bytes(dmp.trust)
-    with serve_backend(
-        demo.backend,
-        allowed_origins=[APP_ORIGIN],
-        data_dir=tmp_path,
-        dmp_endpoint=f"https://127.0.0.1:{dmp.port}",
-        dmp_server_roots=[roots],
+    with serving_dmp(
+        demo.backend, dmp, tmp_path_factory.mktemp("roots"), data_dir=tmp_path
     ) as server:
         yield server
 
