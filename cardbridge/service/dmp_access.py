@@ -108,8 +108,8 @@ def _dmp_decision(
             message="The patient has blocked your access to their DMP (the DMP answered "
             "INTERDIT): only the patient can lift it.",
         )
-    if status.authorization is Authorization.VALID:
-        return AccessDecision(asked.mode, asked.consent, local is None, None), False
+    if status.authorization is Authorization.VALID:  # authorized: no consent to ask
+        return AccessDecision(asked.mode, asked.consent, False, None), False
     why = (
         "your authorization on this DMP has expired"
         if status.authorization is Authorization.EXPIRED
