@@ -34,7 +34,7 @@ from tests.api.conftest import CPS, PIN, VITALE, Demo, serving_dmp
 from tests.support.dmp_documents import minimal_pdf
 from tests.support.dmp_fixtures import LOUISE, PIERRE
 from tests.support.dmp_sandbox import RunningSandbox
-from tests.support.server import LiveServer, serve_backend
+from tests.support.server import LiveServer
 from tests.support.sse import EventFollower, named
 
 ORIGIN = "https://dmp.example"
@@ -138,7 +138,9 @@ def dmp_bridge(
 ) -> Iterator[CardBridgeClient]:
     """A client of a server with a journal of its own, reaching the offline DMP."""
     with (
-        serving_dmp(demo.backend, dmp, tmp_path_factory.mktemp("roots"), data_dir=tmp_path) as server,
+        serving_dmp(
+            demo.backend, dmp, tmp_path_factory.mktemp("roots"), data_dir=tmp_path
+        ) as server,
         CardBridgeClient(server.url, token=server.token, timeout=60) as client,
     ):
         yield client

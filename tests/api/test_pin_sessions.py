@@ -29,9 +29,7 @@ def roots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def server(
-    demo: Demo, dmp: RunningSandbox, tmp_path: Path, roots: Path
-) -> Iterator[LiveServer]:
+def server(demo: Demo, dmp: RunningSandbox, tmp_path: Path, roots: Path) -> Iterator[LiveServer]:
     """A server with a journal of its own and a web application approved, reaching the
     offline DMP."""
     with serving_dmp(demo.backend, dmp, roots, data_dir=tmp_path) as live:
@@ -152,9 +150,7 @@ def test_an_idle_session_ends_and_locks_the_card(
 ) -> None:
     """With nobody calling: the bridge locks the card itself once the session is idle."""
     with (
-        serving_dmp(
-            demo.backend, dmp, roots, data_dir=tmp_path, pin_session_minutes=0.01
-        ) as live,
+        serving_dmp(demo.backend, dmp, roots, data_dir=tmp_path, pin_session_minutes=0.01) as live,
         live.client() as native,
     ):
         assert native.post("/v1/cps/pin/verify", json={"pin": PIN}).status_code == 200
@@ -171,9 +167,7 @@ def test_a_session_in_use_stays_open(
     demo: Demo, dmp: RunningSandbox, tmp_path: Path, roots: Path
 ) -> None:
     with (
-        serving_dmp(
-            demo.backend, dmp, roots, data_dir=tmp_path, pin_session_minutes=0.02
-        ) as live,
+        serving_dmp(demo.backend, dmp, roots, data_dir=tmp_path, pin_session_minutes=0.02) as live,
         live.client() as native,
     ):
         assert native.post("/v1/cps/pin/verify", json={"pin": PIN}).status_code == 200

@@ -26,7 +26,7 @@ from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile
 from cardbridge.pcsc.apdu import Ins
-from tests.api.conftest import APP_ORIGIN, CPS, Demo
+from tests.api.conftest import APP_ORIGIN, CPS, Demo, serving_dmp
 from tests.cards.operations import (
     NEW_PIN,
     ONE_TRY_SPENT,
@@ -36,10 +36,9 @@ from tests.cards.operations import (
     PinState,
     command_name,
 )
-from tests.support.recording import RecordingCard
-from tests.api.conftest import serving_dmp
 from tests.support.dmp_fixtures import LOUISE
 from tests.support.dmp_sandbox import RunningSandbox
+from tests.support.recording import RecordingCard
 from tests.support.server import LiveServer
 
 # Louise's DMP (the sandbox's seed), opened in emergency.
