@@ -12,11 +12,21 @@ import pytest
 from lxml import etree
 
 from tests.sandbox.conftest import LUC, PIERRE, SOPHIE
-from tests.support.dmp_documents import XDSB, Doc, Package, cda, minimal_pdf, provide_and_register
+from tests.support.dmp_documents import (
+    XDSB,
+    Doc,
+    Package,
+    cda,
+    minimal_pdf,
+    mtom,
+    provide_and_register,
+)
 from tests.support.dmp_messages import envelope
+from tests.support.dmp_queries import find_documents
 from tests.support.dmp_sandbox import SERVICES, Identity, RunningSandbox
 
 RS = "urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0"
+RIM = "urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0"
 SUCCESS = "urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Success"
 SOAP_NS = {"soap": "http://www.w3.org/2003/05/soap-envelope"}
 
@@ -276,3 +286,33 @@ def test_a_document_over_the_xml_text_limit_is_refused_as_too_large(
     assert (code, location) == ("XDSRepositoryError", "nonXMLBody/text")
     assert "trop volumineux" in context
     assert _documents(dmp) == []
+
+
+def test_a_documents_comment_and_service_stop_time_are_listed(
+    dmp: RunningSandbox, demo_doctor: Identity
+) -> None:
+    doc = Doc(PIERRE)
+    body, parts = provide_and_register([doc])
+    (entry,) = [
+        e
+        for e in body.iter(f"{{{RIM}}}ExtrinsicObject")
+        if e.find(f"{{{RIM}}}Name/{{{RIM}}}LocalizedString[@value='{doc.title}']") is not None
+    ]
+    slot = etree.Element(f"{{{RIM}}}Slot", name="serviceStopTime")
+    etree.SubElement(
+        etree.SubElement(slot, f"{{{RIM}}}ValueList"), f"{{{RIM}}}Value"
+    ).text = "20261205110000"
+    entry.insert(0, slot)
+    description = etree.Element(f"{{{RIM}}}Description")
+    etree.SubElement(description, f"{{{RIM}}}LocalizedString", value="Revoir dans un mois")
+    entry.find(f"{{{RIM}}}Name").addnext(description)  # type: ignore[union-attr]
+    content_type, data = mtom(envelope("TD2.1", body, demo_doctor.signed()), parts)
+    answer = dmp.post(SERVICES + "repository", data, demo_doctor.tls, content_type)
+    assert _result(answer) == ("Success", "", "")
+    listed = dmp.call(
+        "TD3.1", find_documents(PIERRE, ServiceStopTimeFrom="20261205110000"), demo_doctor
+    ).xml()
+    (found,) = listed.iter(f"{{{RIM}}}ExtrinsicObject")  # the seed's have no stop time
+    assert found.find(f"{{{RIM}}}Description/{{{RIM}}}LocalizedString").get("value") == (  # type: ignore[union-attr]
+        "Revoir dans un mois"
+    )
