@@ -31,9 +31,9 @@ from cardbridge.errors import (
     WrongCardTypeError,
 )
 from tests.api.conftest import CPS, PIN, VITALE, Demo, serving_dmp
-from tests.support.dmp_documents import minimal_pdf
 from tests.support.dmp_fixtures import LOUISE, PIERRE
 from tests.support.dmp_sandbox import RunningSandbox
+from tests.support.sample_files import pdf
 from tests.support.server import LiveServer
 from tests.support.sse import EventFollower, named
 
@@ -129,7 +129,7 @@ def test_token_from_the_config_dir(
 
 # Louise has a DMP on which the demo CPS has no authorization (the sandbox's seed).
 INS = LOUISE
-PDF = minimal_pdf("CR de consultation")
+PDF = pdf()  # a one-page PDF written by pypdf
 
 
 @pytest.fixture

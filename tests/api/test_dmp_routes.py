@@ -12,15 +12,15 @@ import pytest
 
 from cardbridge.dmp.journal import DATABASE_NAME
 from tests.api.conftest import APP_ORIGIN, PIN, Demo, serving_dmp
-from tests.support.dmp_documents import minimal_pdf
 from tests.support.dmp_fixtures import LOUISE, PIERRE
 from tests.support.dmp_sandbox import RunningSandbox
+from tests.support.sample_files import pdf, pdf_of_size
 from tests.support.server import LiveServer
-from tests.support.xmldsig import verify_signxml, verify_xmlsec1
+from tests.support.xmldsig import attribute_texts, verify_signxml, verify_xmlsec1
 
 # Louise has a DMP on which the demo CPS has no authorization (the sandbox's seed).
 INS = LOUISE
-PDF = minimal_pdf("CR de consultation")
+PDF = pdf()  # a one-page PDF written by pypdf
 
 
 @pytest.fixture
@@ -56,7 +56,13 @@ def test_document_types(client: httpx.Client) -> None:
         "class_code": "10",
         "known": True,
     } in types
-    assert any(not t["known"] for t in types)
+    # The three types once refused for want of a code, with their codes of JDV_J66
+    # (ANS correspondence ASS_X16; see tests/unit/test_documents.py).
+    codes = {t["label"]: t["code"] for t in types}
+    assert codes["Bilan psychologique"] == "83901-9"
+    assert codes["Formulaire de conciliation médicamenteuse (Hôpital)"] == "80820-4"
+    assert codes["Grille d'évaluation médico-social"] == "34842-5"
+    assert all(t["known"] for t in types)
 
 
 def test_patient_selection(client: httpx.Client) -> None:
@@ -264,6 +270,9 @@ def test_emergency_access_gives_no_consent(client: httpx.Client, mode: str) -> N
     client.post("/v1/cps/pin/verify", json={"pin": PIN})
     emergency = access(client, mode=mode, reason="Patient inconscient aux urgences")
     assert emergency.status_code == 200, emergency.text
+    # The reason reaches the signed VIHF (it used to stop at the journal).
+    vihf = emergency.json()["vihf"].encode()
+    assert attribute_texts(vihf, "Mode_Acces_Raison") == ["Patient inconscient aux urgences"]
     normal = access(client)
     assert normal.status_code == 403
     assert normal.json()["code"] == "consent_required"
@@ -412,7 +421,7 @@ def test_deposit(client: httpx.Client) -> None:
     assert page.status_code == 422
     assert page.json()["field"] == "file"
     assert "web markup" in page.json()["detail"]
-    unknown_type = deposit(client, type="Bilan psychologique")
+    unknown_type = deposit(client, type="Bilan de psychologie")
     assert unknown_type.status_code == 422
     assert unknown_type.json()["field"] == "type"
     typo = deposit(client, coment="x")
@@ -432,6 +441,71 @@ def test_deposit(client: httpx.Client) -> None:
     )
     too_big = deposit(client, content=b"%PDF-" + bytes(6 * 1024 * 1024))
     assert too_big.status_code == 413
+
+
+def test_a_6_mb_body_is_refused_naming_the_dmps_5_mb_rule(client: httpx.Client) -> None:
+    client.post("/v1/cps/pin/verify", json={"pin": PIN})
+    assert access(client, patient={"ins": PIERRE}).status_code == 200
+    too_big = deposit(client, content=b"%PDF-" + bytes(6_000_000))
+    assert too_big.status_code == 413
+    assert too_big.json()["detail"] == (
+        "The document is larger than the DMP accepts: at most 5 MB (5,000,000 bytes)."
+    )
+    # Within the body's cap but over the file's: refused by the file's check, same rule.
+    just_over = deposit(client, content=pdf_of_size(5_000_001))
+    assert just_over.status_code == 422
+    assert just_over.json()["field"] == "file"
+    assert "at most 5 MB (5,000,000 bytes)" in just_over.json()["detail"]
+    assert deposit(client, content=pdf_of_size(5_000_000)).status_code == 200
+
+
+def test_a_pdf_judged_by_its_first_bytes_only_is_refused(client: httpx.Client) -> None:
+    client.post("/v1/cps/pin/verify", json={"pin": PIN})
+    fake = deposit(client, content=b"%PDF-1.7\n" + bytes(1000))
+    assert fake.status_code == 422
+    assert fake.json()["field"] == "file"
+    assert "starts like a PDF but cannot be read" in fake.json()["detail"]
+
+
+def test_future_event_dates_are_refused(client: httpx.Client) -> None:
+    client.post("/v1/cps/pin/verify", json={"pin": PIN})
+    tomorrow = str(datetime.now().astimezone().date() + timedelta(days=1))
+    for field in ("event_start", "event_end", "document_date"):
+        answer = deposit(client, **{field: tomorrow})
+        assert answer.status_code == 422, field
+        assert answer.json()["field"] == field
+        assert "is in the future" in answer.json()["detail"]
+
+
+@pytest.mark.parametrize("field", ["title", "type", "ins", "event_start"])
+def test_a_form_field_given_twice_is_refused_naming_it(client: httpx.Client, field: str) -> None:
+    client.post("/v1/cps/pin/verify", json={"pin": PIN})
+    form: dict[str, str | list[str]] = {
+        "situation": "0",
+        "ins": INS,
+        "title": "CR de consultation",
+        "document_date": "2026-11-20",
+        "type": "11488-4",
+        "event_start": "2026-11-20",
+    }
+    value = form[field]
+    assert isinstance(value, str)
+    form[field] = [value, value]
+    answer = client.post("/v1/dmp/documents", data=form, files={"file": ("cr.pdf", PDF)})
+    assert answer.status_code == 422
+    assert (answer.json()["code"], answer.json()["field"]) == ("invalid_request", field)
+    assert "more than once" in answer.json()["detail"]
+    assert client.get("/v1/dmp/journal", params={"kind": "deposit"}).json() == []
+
+
+@pytest.mark.parametrize("given", ["yes", 1, "on", "true", "1"])
+def test_only_json_true_counts_as_consent(client: httpx.Client, given: object) -> None:
+    client.post("/v1/cps/pin/verify", json={"pin": PIN})
+    answer = access(client, consent=given)
+    assert answer.status_code == 422
+    assert (answer.json()["code"], answer.json()["field"]) == ("invalid_request", "consent")
+    assert client.get("/v1/dmp/journal").json() == []
+    assert access(client, consent=True).status_code == 200
 
 
 def test_no_route_documents_a_server_fault(client: httpx.Client) -> None:
@@ -459,7 +533,7 @@ def test_body_cap_of_a_chunked_deposit(client: httpx.Client) -> None:
 
     def body() -> Iterator[bytes]:
         yield head
-        for _ in range(7 * 16):  # 7 MiB, over the 6 MiB cap of deposits
+        for _ in range(7 * 16):  # 7 MiB, over the deposits' cap (5 MB and the form)
             yield bytes(64 * 1024)
         yield f"\r\n--{boundary}--\r\n".encode()
 
@@ -471,7 +545,9 @@ def test_body_cap_of_a_chunked_deposit(client: httpx.Client) -> None:
     assert "content-length" not in answer.request.headers
     assert answer.status_code == 413
     assert answer.json()["code"] == "payload_too_large"
-    assert answer.json()["detail"] == "The request body is larger than 6 MiB."
+    assert answer.json()["detail"] == (
+        "The document is larger than the DMP accepts: at most 5 MB (5,000,000 bytes)."
+    )
     assert client.get("/v1/dmp/journal").json() == []
 
 
@@ -480,3 +556,16 @@ def test_allowed_web_application_uses_the_dmp_routes(dmp_live: LiveServer) -> No
         answer = page.get("/v1/dmp/document-types")
     assert answer.status_code == 200
     assert answer.headers["access-control-allow-origin"] == APP_ORIGIN
+
+
+def test_repeated_accesses_reuse_one_signed_vihf(dmp: httpx.Client) -> None:
+    dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
+    first = access(dmp, consent=True).json()
+    again = access(dmp).json()
+    assert again["assertion_id"] == first["assertion_id"]
+    assert again["vihf"] == first["vihf"]
+    emergency = access(dmp, mode="bris_de_glace", reason="Patient inconscient aux urgences")
+    assert emergency.json()["assertion_id"] != first["assertion_id"]  # another mode
+    records = dmp.get("/v1/dmp/journal").json()
+    assert [r["details"]["vihf_reused"] for r in records] == [False, True, False]
+    assert records[1]["details"]["vihf_id"] == first["assertion_id"]

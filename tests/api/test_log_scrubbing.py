@@ -16,9 +16,9 @@ from cardbridge.client import CardBridgeClient
 from cardbridge.domain.nir import nir_key
 from cardbridge.emulator.pki import TestPki
 from cardbridge.errors import PinBlockedError, PinInvalidError, PinRetryLaterError
-from tests.support.dmp_documents import minimal_pdf
 from tests.support.dmp_fixtures import PIERRE
 from tests.support.dmp_sandbox import running_sandbox
+from tests.support.sample_files import pdf
 from tests.support.serve_process import ServeProcess, free_port
 
 ORIGIN = "https://dmp.example"
@@ -58,7 +58,7 @@ HEALTH_DATA = (
     "inconsciente",
 )
 NEEDLES = SECRETS + HEALTH_DATA
-PDF = minimal_pdf("Compte rendu")
+PDF = pdf()  # a one-page PDF written by pypdf
 
 
 @pytest.fixture

@@ -37,6 +37,16 @@ def test_normal_access_needs_consent_then_gives_the_vihf(page: Page) -> None:
     )
     expect(consent).to_be_focused()
     expect(consent).to_have_attribute("aria-invalid", "true")
+    # The DMP's consent sentence, whole: the patient or the legal representative, informed.
+    expect(
+        page.get_by_label(
+            "Le patient, ou son représentant légal, préalablement informé, consent à l'accès "
+            "à son DMP"
+        )
+    ).to_be_visible()
+    expect(page.locator("#access-consent-error")).to_contain_text(
+        "Demandez-le au patient ou à son représentant légal, préalablement informé"
+    )
     expect(page.locator("#vihf-result")).to_be_hidden()
     shot(page, "dmp-consent-required")
 
