@@ -47,6 +47,7 @@ from cardbridge.api.models import (
     WebEidToken,
 )
 from cardbridge.cards.models import PinStatus, Practitioner, ReaderInfo, VitaleCard
+from cardbridge.client_dmp import DmpMethods
 from cardbridge.config import DEFAULT_PORT, load_settings, read_api_token
 from cardbridge.dmp.access import AccessMode, ConsentRequiredError
 from cardbridge.dmp.documents import DepositForm
@@ -135,7 +136,7 @@ def error_from_problem(status: int, document: dict[str, Any]) -> CardBridgeError
     return error
 
 
-class CardBridgeClient:
+class CardBridgeClient(DmpMethods):
     """The local API at ``base_url``, with the local API token.
 
     ``token`` defaults to ``CARDBRIDGE_API_TOKEN`` (or the config file's ``api_token``),
@@ -377,6 +378,15 @@ class CardBridgeClient:
     ) -> httpx.Response:
         params = {"reader": reader} if reader is not None else None
         return self._http_request(method, path, params=params, **options)
+
+    def _dmp_request(
+        self, method: str, path: str, reader: str | None = None, **options: Any
+    ) -> httpx.Response:
+        params = {**options.pop("params", {}), **({"reader": reader} if reader else {})}
+        return self._http_request(method, path, params=params or None, **options)
+
+    def _dmp_parse(self, adapter: TypeAdapter[Any], response: httpx.Response) -> Any:
+        return _parse_as(adapter, response)
 
     def _http_request(self, method: str, path: str, **options: Any) -> httpx.Response:
         response = self._http.request(method, path, **options)

@@ -436,3 +436,14 @@ class DmpAnswerError(DmpError):
 
     code = "dmp_answer_invalid"
     default_message = "The DMP's answer could not be read. Try again; report it if it persists."
+
+
+class DmpAccessRequiredError(DmpError):
+    """A document transaction for a patient whose DMP was not opened in this PIN session:
+    the bridge's own guard (consent, or an emergency with its reason) comes first."""
+
+    code = "dmp_access_required"
+    default_message = (
+        "Open the patient's DMP first (POST /v1/dmp/access, or `cardbridge dmp access`): "
+        "with the patient's consent, or in emergency with its reason."
+    )

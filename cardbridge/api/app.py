@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from typing import Any
 
 from fastapi import Depends, FastAPI
@@ -17,15 +16,13 @@ from cardbridge.api.openapi import build_openapi
 from cardbridge.api.routes import ROUTERS, dmp, docs
 from cardbridge.api.security import SecurityMiddleware, SecurityPolicy
 from cardbridge.config import Settings, api_token_path, ensure_api_token
-from cardbridge.dmp.journal import Journal
-from cardbridge.dmp.vihf import LpsInfo
-from cardbridge.dmp.workflow import DmpWorkflow
 from cardbridge.emulator.pki import TestPki
 from cardbridge.pcsc.readers import ReaderBackend
 from cardbridge.private_dir import secure_data_dir
 from cardbridge.service.authorities import CertificateAuthorities
 from cardbridge.service.backends import choose_backend
 from cardbridge.service.bridge import Bridge
+from cardbridge.service.dmp_assembly import DmpSetup
 
 # Seconds without any event after which an event stream gets a heartbeat.
 HEARTBEAT = 15.0
@@ -52,7 +49,7 @@ def create_app(
     bridge = Bridge.build(
         backend,
         CertificateAuthorities.from_settings(settings, test_pki=test_pki),
-        dmp_workflow(settings),
+        DmpSetup.from_settings(settings),
         state_dir=settings.state_dir,
         allowed_origins=settings.allowed_origins,
         pin_session_minutes=settings.pin_session_minutes,
@@ -110,20 +107,6 @@ def create_app(
     # Outermost, so that requests the security middleware refuses are logged too.
     app.add_middleware(AccessLogMiddleware)
     return app
-
-
-def dmp_workflow(settings: Settings) -> DmpWorkflow:
-    """The DMP workflows of ``settings``: the journal of the data dir, the LPS declared."""
-    return DmpWorkflow(
-        Journal.open(settings.data_dir),
-        LpsInfo(
-            id=settings.lps_id,
-            name=settings.lps_name,
-            version=__version__,
-            homologation_id=settings.lps_homologation_dmp,
-        ),
-        vihf_validity=timedelta(minutes=settings.vihf_validity_minutes),
-    )
 
 
 def bridge_of(app: FastAPI) -> Bridge:

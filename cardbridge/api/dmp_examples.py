@@ -55,6 +55,15 @@ ACCESS_ANSWER: dict[str, Any] = {
     "structure_id": DEMO_STRUCTURE,
     "sector": "SA07",
     "patient": PATIENT,
+    "dmp": {
+        "state": "active",
+        "authorization": "NON_EXISTE",
+        "treating_physician": False,
+        "closed_on": None,
+        "web_access_open": True,
+        "emergency_access_opposed": False,
+    },
+    "authorization_added": True,
     "vihf": "<?xml version='1.0' encoding='UTF-8'?>\n"
     '<saml2:Assertion xmlns:saml2="urn:oasis:names:tc:SAML:2.0:assertion" Version="2.0" '
     f'IssueInstant="2026-11-26T09:30:00Z" ID="{_ASSERTION_ID}">…<ds:Signature>…'
@@ -121,4 +130,10 @@ DEPOSIT_ANSWER: dict[str, Any] = {
         "size": 48213,
     },
     "journal_seq": 2,
+    "receipt": {
+        "unique_id": _DOCUMENT_ID,
+        "entry_uuid": "urn:uuid:0b6e2c8e-4a43-4f55-9d0c-7f1a9e3d5b21",
+        "submission_set_unique_id": "2.25.201384756019283746501928374650192837465",
+        "replaced": None,
+    },
 }

@@ -15,6 +15,7 @@ from cardbridge.dmp.documents import DocumentMetadata
 from cardbridge.dmp.journal import JournalRecord
 from cardbridge.dmp.patients import PatientReference, PatientSelector, Sex
 from cardbridge.dmp.period import MOMENT_EXAMPLES, MOMENT_PATTERN, parse_moment
+from cardbridge.dmp.results import DepositReceipt, DmpStatus, PatientCandidate
 
 # A journal filter's date or date-time, read strictly (never a number as a timestamp).
 Moment = Annotated[
@@ -70,11 +71,19 @@ class Patient(StrictModel):
     sex: Sex | None
     birth_date: str | None = Field(description="As given: YYYYMMDD from a Vitale card")
     journal_key: str = Field(description="How the access journal names this patient")
+    candidates: list[PatientCandidate] | None = Field(
+        None,
+        description="A DMP search by identity criteria (TD0.5): the patients it found, each "
+        "with the INS to open the DMP with; null when no search was made",
+    )
 
     @classmethod
-    def of(cls, reference: PatientReference) -> Patient:
+    def of(
+        cls, reference: PatientReference, candidates: list[PatientCandidate] | None = None
+    ) -> Patient:
         ins = reference.ins
         return cls(
+            candidates=candidates,
             source=reference.source,
             ins=InsInfo(value=ins.value, oid=ins.oid, cx=ins.cx) if ins else None,
             last_name=reference.last_name,
@@ -108,7 +117,7 @@ class AccessBody(StrictModel):
 
 
 class AccessAnswer(StrictModel):
-    """An allowed, signed and traced access."""
+    """An access the DMP allowed (TD0.2, and TD0.3 on consent), signed and traced."""
 
     model_config = with_examples(demo.ACCESS_ANSWER)
 
@@ -123,6 +132,11 @@ class AccessAnswer(StrictModel):
     sector: str
     patient: Patient
     vihf: str = Field(description="The SAML 2.0 assertion, signed by the CPS signature key")
+    dmp: DmpStatus = Field(description="What the DMP answered to the existence test (TD0.2)")
+    authorization_added: bool = Field(
+        description="With the patient's consent, the DMP added this practitioner's "
+        "authorization (TD0.3)"
+    )
 
 
 class JournalEntryModel(StrictModel):
@@ -166,3 +180,4 @@ class DepositAnswer(StrictModel):
 
     metadata: DocumentMetadata
     journal_seq: int
+    receipt: DepositReceipt = Field(description="What the DMP now holds (TD2.1)")

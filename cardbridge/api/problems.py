@@ -64,6 +64,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "dmp_server_untrusted": 502,
     "dmp_answer_invalid": 502,
     "dmp_error": 502,
+    "dmp_access_required": 409,
     "puk_invalid": 401,
     "puk_blocked": 423,
     # A malformed nonce given to sign (a verification's unknown nonce is a verdict, 200).

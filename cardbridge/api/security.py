@@ -54,7 +54,7 @@ from cardbridge.service.origins import OriginApprovals, OriginStatus
 from cardbridge.service.pairing import Pairings
 
 DEFAULT_BODY_LIMIT = 64 * 1024
-ALLOWED_METHODS = "GET, POST, DELETE, OPTIONS"
+ALLOWED_METHODS = "GET, POST, PATCH, DELETE, OPTIONS"
 ALLOWED_HEADERS = "Authorization, Content-Type, Last-Event-ID"
 PREFLIGHT_MAX_AGE = "600"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from cardbridge.commands import (
+    dmp,
     dmp_sandbox,
     doctor,
     emulator,
@@ -23,6 +24,7 @@ from cardbridge.commands import (
 )
 
 COMMANDS: tuple[ModuleType, ...] = (
+    dmp,
     dmp_sandbox,
     doctor,
     emulator,

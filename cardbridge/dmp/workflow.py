@@ -15,6 +15,7 @@ import os
 import pwd
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from cardbridge.cards.cps_card import CpsCard
 from cardbridge.cards.models import Practitioner, Situation
@@ -43,6 +44,18 @@ from cardbridge.domain.codes import (
     SPECIALTY_OID,
 )
 from cardbridge.errors import CardDataError, InvalidInputError, PinRequiredError
+
+
+class VihfSigner(Protocol):
+    """What signs a VIHF: the CPS (its signature key), or a structure's SIGN key."""
+
+    def signature_certificate(self) -> bytes:
+        """The signing certificate (DER)."""
+        ...
+
+    def sign(self, message: bytes) -> bytes:
+        """RSA-SHA256 signature of ``message``."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +224,7 @@ class DmpWorkflow:
         vihf = self.vihfs.get(key, now, card=session)
         reused = vihf is not None
         if vihf is None:
-            vihf = self._sign(session, practitioner, situation, key, now)
+            vihf = self.sign_vihf(session, practitioner, situation, key, now)
             self.vihfs.put(key, vihf, now, card=session)
         record = self.journal.append(
             JournalEntry(
@@ -247,15 +260,16 @@ class DmpWorkflow:
             reused=reused,
         )
 
-    def _sign(
+    def sign_vihf(
         self,
-        session: CpsCard,
+        session: VihfSigner,
         practitioner: Practitioner,
         situation: Situation,
         key: VihfKey,
         now: datetime,
     ) -> SignedVihf:
-        """Build the VIHF of ``key`` and have the card sign it with its signature key."""
+        """Build the VIHF of ``key`` and have ``session`` sign it: the card's signature
+        key in direct mode."""
         certificate = session.signature_certificate()
         issuer = issuer_from_certificate(certificate)
         assertion = build_assertion(
@@ -285,7 +299,7 @@ class DmpWorkflow:
         xml = sign_assertion(assertion, session.sign, certificate)
         return SignedVihf(xml, assertion_id, issuer, now + self.vihf_validity)
 
-    def prepare_deposit(
+    def describe_deposit(
         self,
         practitioner: Practitioner,
         situation_index: int,
@@ -295,9 +309,8 @@ class DmpWorkflow:
         filename: str,
         content: bytes,
         now: datetime,
-        caller: str = "native",
-    ) -> tuple[DocumentMetadata, JournalRecord]:
-        """Check the document, build its metadata, trace the deposit."""
+    ) -> DocumentMetadata:
+        """Check the document and build its metadata (nothing is traced)."""
         situation = chosen_situation(practitioner, situation_index)
         ins = _patient_ins(patient)
         author = DocumentAuthor(
@@ -322,19 +335,29 @@ class DmpWorkflow:
             structure_name=situation.name,
             sector=situation.sector,
         )
-        metadata = prepare_metadata(
-            form, filename, content, patient_cx=ins.cx, author=author, now=now
-        )
-        record = self.journal.append(
+        return prepare_metadata(form, filename, content, patient_cx=ins.cx, author=author, now=now)
+
+    def trace_deposit(
+        self,
+        practitioner: Practitioner,
+        patient: PatientReference,
+        metadata: DocumentMetadata,
+        visibility: str,
+        *,
+        now: datetime,
+        caller: str = "native",
+    ) -> JournalRecord:
+        """Trace a deposit: ``metadata.unique_id`` is the document's id in the DMP."""
+        return self.journal.append(
             JournalEntry(
                 JournalKind.DEPOSIT,
                 practitioner.national_id,
                 patient.journal_key,
                 {
-                    "structure_id": situation.structure_id,
+                    "structure_id": metadata.author.structure_id,
                     "document_id": metadata.unique_id,
                     "type": metadata.type_code.code,
-                    "visibility": form.visibility.value,
+                    "visibility": visibility,
                     "sha256": metadata.sha256,
                     "size": metadata.size,
                     "caller": caller,
@@ -342,5 +365,31 @@ class DmpWorkflow:
                 },
             ),
             now=now,
+        )
+
+    def prepare_deposit(
+        self,
+        practitioner: Practitioner,
+        situation_index: int,
+        patient: PatientReference,
+        form: DepositForm,
+        *,
+        filename: str,
+        content: bytes,
+        now: datetime,
+        caller: str = "native",
+    ) -> tuple[DocumentMetadata, JournalRecord]:
+        """Check the document, build its metadata, trace the deposit."""
+        metadata = self.describe_deposit(
+            practitioner,
+            situation_index,
+            patient,
+            form,
+            filename=filename,
+            content=content,
+            now=now,
+        )
+        record = self.trace_deposit(
+            practitioner, patient, metadata, form.visibility.value, now=now, caller=caller
         )
         return metadata, record

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cardbridge.auth.nonces import Challenges, MemoryNonceStore
-from cardbridge.dmp.workflow import DmpWorkflow
 from cardbridge.pcsc.readers import ReaderBackend
 from cardbridge.service.approvals import Approvals
 from cardbridge.service.authorities import CertificateAuthorities
 from cardbridge.service.cards import DEFAULT_PIN_SESSION_MINUTES, CardService
 from cardbridge.service.dmp import DmpService
+from cardbridge.service.dmp_assembly import DmpSetup
 from cardbridge.service.events import EventBroadcaster
 from cardbridge.service.origins import OriginApprovals
 from cardbridge.service.pairing import Pairings
@@ -48,14 +48,14 @@ class Bridge:
         cls,
         backend: ReaderBackend,
         authorities: CertificateAuthorities,
-        workflow: DmpWorkflow,
+        dmp: DmpSetup,
         *,
         state_dir: Path,
         allowed_origins: tuple[str, ...] | list[str] = (),
         pin_session_minutes: float = DEFAULT_PIN_SESSION_MINUTES,
     ) -> Bridge:
-        """The bridge over ``backend``; paired pages and approved origins are kept in
-        ``state_dir``."""
+        """The bridge over ``backend``, reaching the DMP as ``dmp`` says; paired pages and
+        approved origins are kept in ``state_dir``."""
         readers = ReaderPool(backend)
         cards = CardService(readers, authorities, pin_session_minutes=pin_session_minutes)
         return cls(
@@ -65,7 +65,7 @@ class Bridge:
             events=EventBroadcaster(backend.events),
             challenges=Challenges(MemoryNonceStore()),
             authorities=authorities,
-            dmp=DmpService(cards, workflow, backend),
+            dmp=DmpService(cards, dmp, backend),
             pairings=Pairings(state_dir),
             origins=OriginApprovals(allowed_origins, state_dir),
             approvals=Approvals(),

@@ -43,7 +43,7 @@ from cardbridge.errors import (
 from cardbridge.pcsc.atr import CardFamily
 from cardbridge.service.authorities import CertificateAuthorities
 from cardbridge.service.callers import NATIVE, Caller
-from cardbridge.service.memory import Snapshot
+from cardbridge.service.memory import CardMemory, Snapshot
 from cardbridge.service.models import CertificateBundle
 from cardbridge.service.pin_guard import PinBackoff, require_confirmation, require_puk_confirmation
 from cardbridge.service.readers import CardAccess, ReaderPool, ReaderSlot
@@ -168,6 +168,26 @@ class CardService:
             lambda access: operation(_cps(access)), retry_reset=not changes_card
         )
 
+    async def run_in_pin_session(
+        self,
+        operation: Callable[[CpsCard, CardMemory], T],
+        caller: Caller,
+        reader: str | None = None,
+    ) -> T:
+        """Run ``operation`` on the CPS worker with the memory of the card's PIN session
+        (:meth:`CardMemory.pin_scoped`: what it keeps there ends with the session), once
+        ``caller``'s own session is checked open. Not run again after a reset."""
+        self.require_session(caller, reader)
+
+        def run(access: CardAccess) -> T:
+            if access.memory.pin_owner != caller.id:  # ended while this call was queued
+                raise PinRequiredError(
+                    "Enter the CPS PIN: this application has no PIN session open on the card."
+                )
+            return operation(_cps(access), access.memory)
+
+        return await self.cps_reader(reader).run(run, retry_reset=False)
+
     async def pin_status(self, reader: str | None = None) -> PinStatus:
         """Tries left, asked of the card (no try spent)."""
         return await self.run_cps(lambda session: session.pin_status(), reader, changes_card=False)
@@ -204,6 +224,9 @@ class CardService:
 
         def verify(access: CardAccess) -> None:
             self._try_pin(access, pin, confirmed=confirm_last_try)
+            if access.memory.pin_owner != caller.id:
+                # Another caller's session ends: its signed VIHFs go with it.
+                access.memory.end_pin_scope()
             access.memory.pin_owner = caller.id
             access.memory.pin_used_at = self._clock()
             self._read_practitioner(access)

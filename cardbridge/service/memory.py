@@ -50,6 +50,9 @@ class CardMemory:
     pin_used_at: float = 0.0
     # Card sessions bound to the reader's connection, by class (the CPS's, VitaleSession).
     _sessions: dict[type, object] = field(default_factory=dict, repr=False)
+    # What holds only while the PIN session lasts, by class: the signed VIHFs, the DMP
+    # connection authenticated by the card. Dropped (and closed) when the session ends.
+    _pin_scoped: dict[type, object] = field(default_factory=dict, repr=False)
 
     def bind(self, atr: bytes, serial: str, *, reader: str) -> None:
         """Record which card the values come from; another card means it was swapped."""
@@ -66,15 +69,37 @@ class CardMemory:
             self._sessions[kind] = found
         return found
 
+    def pin_scoped(self, kind: type[Session], make: Callable[[], Session]) -> Session:
+        """The object of class ``kind`` that lives as long as the PIN session, made once."""
+        found = self._pin_scoped.get(kind)
+        if not isinstance(found, kind):
+            found = make()
+            self._pin_scoped[kind] = found
+        return found
+
+    def find_pin_scoped(self, kind: type[Session]) -> Session | None:
+        """The object of class ``kind`` of the PIN session, if one was made."""
+        found = self._pin_scoped.get(kind)
+        return found if isinstance(found, kind) else None
+
+    def end_pin_scope(self) -> None:
+        """Drop what held only for the PIN session, closing what can be closed."""
+        scoped, self._pin_scoped = self._pin_scoped, {}
+        for value in scoped.values():
+            close = getattr(value, "close", None)
+            if callable(close):
+                close()
+
     def forget_sessions(self) -> None:
         """The connection was closed: sessions are opened again on the next one."""
         self._sessions.clear()
 
     def forget_pin(self) -> None:
         """The card lost its verified PIN (reset by another program, or the session ended):
-        hide the situations."""
+        hide the situations and drop what held for the session (signed VIHFs)."""
         self.pin_verified = False
         self.pin_owner = None
+        self.end_pin_scope()
         if self.practitioner is not None and self.practitioner.model.situations is not None:
             locked = self.practitioner.model.model_copy(update={"situations": None})
             self.practitioner = Snapshot(locked)

@@ -93,6 +93,7 @@ class ReaderSlot:
         self._memory = CardMemory()
         self._connection: Connection | None = None
         self._retired: list[Connection] = []  # taken from the card, to be closed
+        self._retired_memories: list[CardMemory] = []  # of departed cards, to be closed
         self._pending = 0
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="card-worker")
 
@@ -199,12 +200,14 @@ class ReaderSlot:
             if generation is not None and generation != self._generation:
                 return
             self._generation += 1
-            self._memory = CardMemory()
+            departed, self._memory = self._memory, CardMemory()
             self._changed.notify_all()
             connection, self._connection = self._connection, None
-            if connection is None:
-                return
-            self._retired.append(connection)
+            # What held for the PIN session (a DMP connection the card authenticated)
+            # is closed with the card's connection.
+            self._retired_memories.append(departed)
+            if connection is not None:
+                self._retired.append(connection)
         # Closed on the worker, after the operation in progress that may still use it.
         try:
             self._executor.submit(self._close_retired)
@@ -214,6 +217,9 @@ class ReaderSlot:
     def _close_retired(self) -> None:
         with self._lock:
             retired, self._retired = self._retired, []
+            memories, self._retired_memories = self._retired_memories, []
+        for memory in memories:
+            memory.end_pin_scope()
         for connection in retired:
             connection.close()
 

@@ -25,7 +25,9 @@ from cardbridge.api.dmp_models import (
     Moment,
     Patient,
 )
+from cardbridge.api.dmp_workflow_models import PatientSearch
 from cardbridge.api.routes.common import BODY_CODES, CARD_CODES, responses
+from cardbridge.api.routes.dmp_records import DMP_TRANSACTION_CODES
 from cardbridge.api.security import DEFAULT_BODY_LIMIT, BodyLimit
 from cardbridge.dmp.catalogue import DOCUMENT_TYPES
 from cardbridge.dmp.documents import MAX_DOCUMENT_BYTES, MAX_DOCUMENT_TEXT, DepositForm
@@ -40,6 +42,7 @@ from cardbridge.dmp.patients import (
 from cardbridge.dmp.period import period_end, period_start
 from cardbridge.errors import InvalidInputError
 from cardbridge.service.dmp import JournalFilter
+from cardbridge.service.dmp_changes import DepositAsked
 
 router = APIRouter(prefix="/v1/dmp", tags=["DMP"])
 
@@ -51,6 +54,8 @@ DEPOSIT_BODY_LIMIT = BodyLimit(
     MAX_DOCUMENT_BYTES + DEFAULT_BODY_LIMIT,
     f"The document is larger than the DMP accepts: at most {MAX_DOCUMENT_TEXT}.",
 )
+# A free text written in the form (the file's limit applies to its UTF-8 bytes too).
+MAX_FREE_TEXT = 1_000_000
 
 
 @router.get(
@@ -65,30 +70,53 @@ async def document_types() -> list[DocumentTypeInfo]:
 
 @router.post(
     "/patient",
-    summary="The patient designated by a Vitale beneficiary, an INS or identity criteria",
-    responses=responses(*BODY_CODES, *CARD_CODES),
+    summary="The patient designated by a Vitale beneficiary, an INS or identity criteria; "
+    "with a situation, the DMP searched by identity criteria (TD0.5)",
+    responses=responses(*BODY_CODES, *CARD_CODES, *DMP_TRANSACTION_CODES),
 )
-async def patient(body: PatientSelector, bridge: BridgeDep) -> Patient:
+async def patient(
+    body: PatientSearch, bridge: BridgeDep, caller: CallerDep, reader: ReaderQuery = None
+) -> Patient:
     """Checks the choice as an access would: INS key, identity criteria field by field,
-    the Vitale card read (once per insertion)."""
-    return Patient.of(await bridge.dmp.resolve(body))
+    the Vitale card read (once per insertion). With `criteria` and a `situation`, the DMP
+    is searched (TD0.5) and `candidates` lists the patients found, each with the INS to
+    open their DMP with. The DMP allows that search **in centre 15 mode only** (`mode:
+    centre_15` with a `reason`): another mode is refused at once (422 naming `mode`),
+    before the card signs anything. The search needs the caller's own PIN session."""
+    reference = await bridge.dmp.resolve(body, reader)
+    candidates = None
+    if body.situation is not None and body.criteria is not None:
+        candidates = await bridge.dmp.search(
+            situation=body.situation,
+            criteria=body.criteria,
+            mode=body.mode,
+            reason=body.reason,
+            reader=reader,
+            caller=caller,
+        )
+    return Patient.of(reference, candidates)
 
 
 @router.post(
     "/access",
-    summary="Open a patient's DMP: a VIHF signed by the CPS, traced in the journal",
-    responses=responses(*BODY_CODES, *CARD_CODES, *DMP_CODES),
+    summary="Open a patient's DMP: TD0.2, then TD0.3 with the patient's consent, or an "
+    "emergency / centre 15 access with its reason; traced in the journal",
+    responses=responses(*BODY_CODES, *CARD_CODES, *DMP_CODES, *DMP_TRANSACTION_CODES, "not_found"),
 )
 async def access(
     body: AccessBody, bridge: BridgeDep, caller: CallerDep, reader: ReaderQuery = None
 ) -> AccessAnswer:
-    """`normal` access needs `consent: true` at the first access by this practitioner
-    and when the last access is more than six months old (403 `consent_required`
-    otherwise); only consented normal access counts (an emergency or centre 15 access
-    never restarts the six months). `bris_de_glace` and `centre_15` need a `reason`. The
-    patient must have an INS. The caller's own PIN session must be open on the CPS (403
-    `pin_required` otherwise: a PIN verified by another application does not count)."""
-    grant, reference = await bridge.dmp.open_access(
+    """The bridge's own guard first: `bris_de_glace` and `centre_15` need a `reason`
+    (kept in the VIHF's `Mode_Acces_Raison` and the history the patient reads). Then the
+    DMP's existence test (TD0.2): a DMP that does not exist or is closed is 404
+    `not_found`. In `normal` mode the DMP's answer decides: authorized, the DMP opens
+    (consent or not); no authorization or an expired one, the patient's consent is
+    needed (403 `consent_required` without `consent: true`) and with it the DMP adds
+    the authorization (TD0.3); blocked by the patient, 422 `dmp_refused` (`INTERDIT`).
+    The journal records the access with what the DMP answered. The caller's own PIN
+    session must be open on the CPS (403 `pin_required`: a PIN verified by another
+    application does not count). The document routes then use this access's mode."""
+    opened, reference = await bridge.dmp.open_access(
         situation=body.situation,
         patient=body.patient,
         mode=body.mode,
@@ -98,17 +126,19 @@ async def access(
         caller=caller,
     )
     return AccessAnswer(
-        assertion_id=grant.assertion_id,
-        not_on_or_after=grant.not_on_or_after,
-        mode=grant.decision.mode,
-        consent_needed=grant.decision.consent_needed,
-        consent_attested=grant.decision.consent_attested,
-        journal_seq=grant.record.seq,
-        issuer=grant.issuer,
-        structure_id=grant.situation.structure_id,
-        sector=grant.situation.sector,
+        assertion_id=opened.vihf.assertion_id,
+        not_on_or_after=opened.vihf.not_on_or_after,
+        mode=opened.decision.mode,
+        consent_needed=opened.decision.consent_needed,
+        consent_attested=opened.decision.consent_attested,
+        journal_seq=opened.record.seq,
+        issuer=opened.vihf.issuer,
+        structure_id=opened.situation.structure_id,
+        sector=opened.situation.sector,
         patient=Patient.of(reference),
-        vihf=grant.vihf.decode(),
+        vihf=opened.vihf.xml.decode(),
+        dmp=opened.status,
+        authorization_added=opened.authorization_added,
     )
 
 
@@ -182,6 +212,17 @@ class DepositFields(DepositForm):
     beneficiary: int | None = Field(
         None, ge=0, le=15, description="Or: a beneficiary of the Vitale card in a reader"
     )
+    practice_setting: str = Field(
+        "AMBULATOIRE",
+        max_length=32,
+        description="The author's cadre d'exercice (practiceSettingCode): AMBULATOIRE, "
+        "ETABLISSEMENT, HAD, SAD, MAD, PALLIATIF, DEPISTAGE, SAMU_SMUR",
+    )
+    text: str | None = Field(
+        None,
+        max_length=MAX_FREE_TEXT,
+        description="Rédiger un document (texte libre): the document's text, instead of a file",
+    )
 
     @model_validator(mode="after")
     def _one_patient(self) -> Self:
@@ -195,7 +236,11 @@ class DepositFields(DepositForm):
         return self
 
     def form(self) -> DepositForm:
-        return DepositForm(**self.model_dump(exclude={"situation", "ins", "beneficiary"}))
+        return DepositForm(
+            **self.model_dump(
+                exclude={"situation", "ins", "beneficiary", "practice_setting", "text"}
+            )
+        )
 
     def patient(self) -> PatientSelector:
         if self.beneficiary is not None:
@@ -221,40 +266,64 @@ def _check_form_fields(form: FormData) -> None:
 
 @router.post(
     "/documents",
-    summary="Prepare a document for deposit: checks and XDS-style metadata, traced",
-    responses=responses(*BODY_CODES, *CARD_CODES, *DMP_CODES, "unsupported_media_type"),
+    summary="Deposit a document (a file or a free text) in an opened DMP (TD2.1)",
+    responses=responses(
+        *BODY_CODES,
+        *CARD_CODES,
+        *DMP_CODES,
+        *DMP_TRANSACTION_CODES,
+        "dmp_access_required",
+        "unsupported_media_type",
+    ),
 )
 async def deposit(
     fields: Annotated[DepositFields, Form()],
     file: Annotated[
-        UploadFile,
+        UploadFile | None,
         File(
             description="PDF, JPEG, TIFF, RTF or plain text (UTF-8 or Windows-1252); 5 MB "
             "(5,000,000 bytes) at most; the content decides the format, whatever the name, and "
-            "a PDF, JPEG or TIFF must open"
+            "a PDF, JPEG or TIFF must open. Or `text`."
         ),
-    ],
+    ] = None,
     *,
     bridge: BridgeDep,
     caller: CallerDep,
     request: Request,
     reader: ReaderQuery = None,
 ) -> DepositAnswer:
-    """The file's format is recognised by its content, not its name: the metadata say
-    which format was detected (`detected_format`), what the name suggested
-    (`named_format`) and, for text, its encoding. HTML, SVG or XML markup and scripts
-    are refused, and so is a PDF, JPEG or TIFF that does not open. Dates may not be in the
-    future. Every refusal names its field (`file`, `title`, `type`, `event_end`…), also a
-    field given twice."""
+    """The patient's DMP must have been opened in this PIN session (`POST
+    /v1/dmp/access`). The document is checked first: its format is recognised by its
+    content, not its name (the metadata say which format was detected,
+    `detected_format`, what the name suggested, `named_format`, and, for text, its
+    encoding); HTML, SVG or XML markup and scripts are refused; every refusal names its
+    field (`file`, `title`, `type`, `event_end`…). Then it is wrapped in its CDA, signed
+    (XAdES, the CPS signature key) and deposited (TD2.1); `receipt.unique_id` is what the
+    DMP now holds, which the document routes take. The CDA header's patient traits are
+    those of the Vitale card (`beneficiary`). A PDF, JPEG or TIFF that does not open is
+    refused, dates may not be in the future, and a field given twice is refused."""
     _check_form_fields(await request.form())
-    content = await file.read()
-    metadata, record = await bridge.dmp.prepare_deposit(
-        situation=fields.situation,
-        patient=fields.patient(),
-        form=fields.form(),
-        filename=file.filename or "",
-        content=content,
+    if (file is None) == (fields.text is None):
+        raise InvalidInputError(
+            "give the document one way: a file (file) or a free text (text)",
+            field="file" if file is None else "text",
+        )
+    if file is not None:
+        content, filename = await file.read(), file.filename or ""
+    else:
+        from cardbridge.dmp.transactions.deposit import FREE_TEXT_FILENAME  # noqa: PLC0415
+
+        content, filename = (fields.text or "").encode("utf-8"), FREE_TEXT_FILENAME
+    done = await bridge.dmp.deposit(
+        DepositAsked(
+            fields.situation,
+            fields.patient(),
+            fields.form(),
+            content,
+            filename,
+            fields.practice_setting,
+        ),
         reader=reader,
         caller=caller,
     )
-    return DepositAnswer(metadata=metadata, journal_seq=record.seq)
+    return DepositAnswer(metadata=done.metadata, journal_seq=done.record.seq, receipt=done.receipt)
