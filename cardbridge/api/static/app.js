@@ -91,7 +91,7 @@ async function start() {
   initDmpStatus(null);
   initDocuments();
   initViewer();
-  initDeposit();
+  initDeposit(loadJournal);
   initJournal();
 
   get("/v1/health")

@@ -23,6 +23,8 @@ const INPUTS = {
   practice_setting: "deposit-practice-setting",
 };
 
+let onDeposit = () => {};
+
 const freeText = () => byId("deposit-source-text").checked;
 
 function showSource() {
@@ -86,6 +88,7 @@ async function deposit(event) {
     return;
   }
   const title = answer.metadata.title;
+  onDeposit(answer);
   await loadDocuments();
   setNotice(
     byId("deposit-done"),
@@ -125,7 +128,9 @@ function renderDeposit() {
   if (!open) setNotice(byId("deposit-done"), "");
 }
 
-export function initDeposit() {
+/** `deposited(answer)` is called after each deposit (the journal then shows it). */
+export function initDeposit(deposited) {
+  onDeposit = deposited;
   onDmpChange(renderDeposit);
   byId("deposit-form").addEventListener("submit", deposit);
   for (const radio of document.querySelectorAll('input[name="deposit-source"]')) {

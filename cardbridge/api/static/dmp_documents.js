@@ -10,7 +10,11 @@ import { errorText, formatDate, t } from "./i18n.js";
 
 const FILTER_INPUTS = { type: "documents-type", status: "documents-status", from: "documents-from", to: "documents-to" };
 
-let documents = null; // the last list, or null
+// A deposit's XAdES signature document has this classCode (IHE DSG; docs/dmp-sandbox.md,
+// "Deposits"): it signs the clinical documents and is not one itself, so it is not listed.
+const SIGNATURE_CLASS = "urn:oid:1.3.6.1.4.1.19376.1.2.1.1.1";
+
+let documents = null; // the last list (signature documents left out), or null
 let listedFor = null; // the access (grant) the list was made in
 let types = []; // GET /v1/dmp/document-types
 let pendingDelete = null; // the entry the delete dialog asks about
@@ -50,7 +54,8 @@ export async function loadDocuments() {
   listedFor = dmp.grant;
   byId("documents-count").textContent = t("journal.loading");
   try {
-    documents = await whileBusy(form, () => get("/v1/dmp/documents", query(filters)));
+    const listed = await whileBusy(form, () => get("/v1/dmp/documents", query(filters)));
+    documents = listed.filter((entry) => entry.class_code?.code !== SIGNATURE_CLASS);
   } catch (error) {
     documents = null;
     byId("documents-count").textContent = "";
@@ -160,7 +165,12 @@ function row(entry) {
     "tr",
     {},
     h("td", {}, dayOf(entry.created)),
-    h("td", {}, entry.title ?? "—", entry.comment ? h("p", { className: "hint" }, entry.comment) : null),
+    h(
+      "th",
+      { scope: "row" },
+      h("span", {}, entry.title ?? "—"),
+      entry.comment ? h("p", { className: "hint" }, entry.comment) : null,
+    ),
     h("td", {}, typeLabel(entry)),
     h("td", {}, entry.author_names.join(", ") || "—", entry.author_structure ? h("p", { className: "hint" }, entry.author_structure) : null),
     h("td", {}, t(`docstatus.${entry.status}`)),
