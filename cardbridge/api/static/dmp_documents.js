@@ -194,6 +194,7 @@ function renderDocuments() {
   byId("documents-needs").hidden = open;
   byId("documents-form").hidden = !open;
   if (!open) {
+    if (listedFor) byId("documents-form").reset(); // another patient: no filter left over
     documents = null;
     listedFor = null;
     setNotice(byId("documents-error"), "");
