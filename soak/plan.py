@@ -13,9 +13,11 @@ every body is valid.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
 import httpx
+from pypdf import PdfWriter
 
 from cardbridge.emulator.inprocess import DEMO_CPS_READER
 from soak.load import Caller
@@ -25,7 +27,18 @@ ORIGIN = "https://dmp.example.fr"
 INS = "295109912611193"  # a test INS with its key
 CRITERIA = {"last_name": "MARTIN", "first_name": "Léa", "sex": "F", "birth_year": "1980"}
 REASON = "Patient inconscient aux urgences"
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+
+
+def _one_page_pdf() -> bytes:
+    """A PDF that opens (the bridge refuses one that only starts like a PDF)."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _one_page_pdf()
 DEPOSIT_FORM = {
     "situation": "0",
     "ins": INS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PlainValidator, WithJsonSchema
+from pydantic import Field, PlainValidator, StrictBool, WithJsonSchema
 
 from cardbridge.api import dmp_examples as demo
 from cardbridge.api.models import StrictModel, with_examples
@@ -102,8 +102,11 @@ class AccessBody(StrictModel):
     situation: int = Field(ge=0, le=15, description="Index of the CPS practice situation")
     patient: PatientSelector
     mode: AccessMode = AccessMode.NORMAL
-    consent: bool = Field(
-        False, description="The patient's consent was asked and given (normal access)"
+    # Strict: only JSON true attests consent, never "yes", 1 or "on".
+    consent: StrictBool = Field(
+        False,
+        description="The patient, or their legal representative, informed beforehand, gave "
+        "their consent (normal access). JSON `true` only",
     )
     reason: str | None = Field(
         None,

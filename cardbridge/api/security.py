@@ -43,9 +43,26 @@ from cardbridge.service.origins import OriginApprovals, OriginStatus
 from cardbridge.service.pairing import Pairings
 
 DEFAULT_BODY_LIMIT = 64 * 1024
-ALLOWED_METHODS = "GET, POST, DELETE, OPTIONS"
+ALLOWED_METHODS = "GET, POST, PATCH, DELETE, OPTIONS"
 ALLOWED_HEADERS = "Authorization, Content-Type, Last-Event-ID"
 PREFLIGHT_MAX_AGE = "600"
+
+
+@dataclass(frozen=True)
+class BodyLimit:
+    """How large a route's bodies may be, and what a client is told past it."""
+
+    size: int
+    message: str
+
+
+def too_large(limit: int) -> str:
+    """What a client is told when its body exceeds ``limit`` bytes."""
+    size = f"{limit // 1048576} MiB" if limit % 1048576 == 0 else f"{limit // 1024} KiB"
+    return f"The request body is larger than {size}."
+
+
+DEFAULT_LIMIT = BodyLimit(DEFAULT_BODY_LIMIT, too_large(DEFAULT_BODY_LIMIT))
 
 
 @dataclass(frozen=True)
@@ -60,7 +77,7 @@ class SecurityPolicy:
         {"/", "/pair", "/approve", "/v1/health", "/docs", "/openapi.json"}
     )
     open_prefixes: tuple[str, ...] = ("/static/", "/docs-assets/")
-    body_limits: dict[str, int] = field(default_factory=dict)
+    body_limits: dict[str, BodyLimit] = field(default_factory=dict)
 
     # Cached: read on every request, fixed for the policy's life.
     @cached_property
@@ -78,8 +95,8 @@ class SecurityPolicy:
     def is_open(self, path: str) -> bool:
         return path in self.open_paths or path.startswith(self.open_prefixes)
 
-    def body_limit(self, path: str) -> int:
-        return self.body_limits.get(path, DEFAULT_BODY_LIMIT)
+    def body_limit(self, path: str) -> BodyLimit:
+        return self.body_limits.get(path, DEFAULT_LIMIT)
 
 
 async def _problem(
@@ -133,20 +150,14 @@ def _cors_headers(origin: str) -> list[tuple[bytes, bytes]]:
     return [(b"access-control-allow-origin", origin.encode()), (b"vary", b"Origin")]
 
 
-def too_large(limit: int) -> str:
-    """What a client is told when its body exceeds ``limit`` bytes."""
-    size = f"{limit // 1048576} MiB" if limit % 1048576 == 0 else f"{limit // 1024} KiB"
-    return f"The request body is larger than {size}."
-
-
 class BodyTooLargeError(HTTPException):
     """Raised from ``receive`` when a body sent without Content-Length (chunked) exceeds
     its cap. An HTTP 413 error, so that FastAPI lets it through while it parses a body
     (it turns any other error there into "There was an error parsing the body") and the
     app's handler answers ``payload_too_large``."""
 
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, too_large(limit))
+    def __init__(self, limit: BodyLimit) -> None:
+        super().__init__(413, limit.message)
 
 
 class SecurityMiddleware:
@@ -227,8 +238,8 @@ class SecurityMiddleware:
 
         limit = policy.body_limit(scope["path"])
         length = headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > limit):
-            await _problem(send, "payload_too_large", too_large(limit))
+        if length is not None and (not length.isdigit() or int(length) > limit.size):
+            await _problem(send, "payload_too_large", limit.message)
             return
 
         send_wrapped = send if cors is None else self._with_cors(send, cors)
@@ -239,7 +250,7 @@ class SecurityMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > limit:
+                if received > limit.size:
                     raise BodyTooLargeError(limit)
             return message
 

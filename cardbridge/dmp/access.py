@@ -53,8 +53,9 @@ class ConsentRequiredError(CardBridgeError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(
-            f"The patient's consent is needed ({reason}). Ask the patient, then confirm that "
-            "consent was given, or use emergency access if the patient cannot answer."
+            f"The patient's consent is needed ({reason}). Ask the patient, or their legal "
+            "representative, informed beforehand, then confirm that consent was given, or use "
+            "emergency access if the patient cannot answer."
         )
 
     def details(self) -> dict[str, object]:

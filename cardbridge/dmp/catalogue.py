@@ -1,10 +1,11 @@
 """What a DMP document deposit may be: types, formats and visibility codes.
 
 Document types are the deposit form's list (docs/domain.md §4) with their codes: LOINC
-unless the code is from TRE_A05. Types whose official code is not known are kept in
-the catalogue, flagged (``code is None``), and refused with a clear error rather than
-sent with an invented code. Class codes come from TRE_A03 ClasseDocument
-(1.2.250.1.213.1.1.4.1); which class each type belongs to is our assignment.
+unless the code is from TRE_A05, each in the DMP's type value set JDV_J66. Each type's
+class (TRE_A03 ClasseDocument, 1.2.250.1.213.1.1.4.1) is the one the ANS correspondence
+ASS_X16 (type → class, restricted to the DMP's value sets) gives. A type whose official
+code were not known would be kept in the catalogue, flagged (``code is None``), and
+refused with a clear error rather than sent with an invented code; none is today.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ CLASSES = MappingProxyType(
     {
         "10": "Compte rendu",
         "11": "Synthèse",
+        "31": "Imagerie",
         "42": "Prescription",
         "43": "Dispensation",
         "44": "Plan de soins, protocole de soins",
         "45": "Traitement administré",
+        "52": "Certificat, déclaration",
     }
 )
 
@@ -54,13 +57,13 @@ DOCUMENT_TYPES: tuple[DocumentType, ...] = (
     _loinc("Synthèse du dossier médical", "60591-5", "11"),
     _loinc("Bilan de santé et de prévention de l'enfant", "68817-6", "11"),
     _loinc("Synthèse psychiatrique", "68599-0", "11"),
-    _loinc("Bilan psychologique", None, "11"),
-    _loinc("Note de transfert (dont lettre de liaison à l'entrée)", "18761-7", "10"),
+    _loinc("Bilan psychologique", "83901-9", "11"),
+    _loinc("Note de transfert (dont lettre de liaison à l'entrée)", "18761-7", "11"),
     _loinc("Bilan médicamenteux (Officine)", "56445-0", "11"),
-    _loinc("Formulaire de conciliation médicamenteuse (Hôpital)", None, "11"),
+    _loinc("Formulaire de conciliation médicamenteuse (Hôpital)", "80820-4", "11"),
     _loinc("Dossier de liaison d'urgence", "74207-2", "11"),
-    _loinc("Grille d'évaluation médico-social", None, "10"),
-    _loinc("Schéma dentaire", "83836-7", "10"),
+    _loinc("Grille d'évaluation médico-social", "34842-5", "11"),
+    _loinc("Schéma dentaire", "83836-7", "11"),
     _loinc("CR d'administration de médicaments", "80565-5", "45"),
     _loinc("CR ou fiche de suivi de soins par auxiliaire médical", "11506-3", "10"),
     _loinc("Dispensation médicamenteuse", "60593-1", "43"),
@@ -72,9 +75,9 @@ DOCUMENT_TYPES: tuple[DocumentType, ...] = (
     _loinc("CR de biologie", "11502-2", "10"),
     _loinc("CR de passage aux urgences", "15507-7", "10"),
     _loinc("CR opératoire", "34874-8", "10"),
-    _loinc("CR d'imagerie", "18748-4", "10"),
+    _loinc("CR d'imagerie", "18748-4", "31"),
     _loinc("Prescription de produits de santé", "57833-6", "42"),
-    _loinc("Note de vaccination", "87273-9", "10"),
+    _loinc("Note de vaccination", "87273-9", "52"),
 )
 
 TYPES_BY_CODE = MappingProxyType({t.code: t for t in DOCUMENT_TYPES if t.code is not None})

@@ -23,10 +23,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from cardbridge.config import Settings
+from cardbridge.dmp.card_credential import CardCredential
 from cardbridge.dmp.endpoints import DmpEndpoint, resolve_endpoint
 from cardbridge.dmp.http import CardConnector, HttpsTransport, SslConnector
 from cardbridge.dmp.server_trust import ServerVerifier
-from cardbridge.dmp.tls_card import CardCredential
 from cardbridge.errors import ConfigError
 
 # The service's TLS 1.2 suites in OpenSSL's names (docs/dmp-client.md, "Transport").

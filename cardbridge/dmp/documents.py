@@ -1,11 +1,12 @@
 """Preparing a document for deposit in a patient's DMP.
 
-Checks what the deposit form checks (docs/domain.md §4) — file of at most 5 MB in an
-accepted format *recognised by its content* (:mod:`cardbridge.dmp.formats`; the file
-name does not decide it), title and document date, comment of at most 1000
-characters, event start date (and end date not before it), a type of the catalogue
-with a known code, a visibility — then returns the XDS-style metadata ready for
-submission. Every refusal names its field.
+Checks what the deposit form checks (docs/domain.md §4) — file of at most 5 MB
+(5,000,000 bytes) in an accepted format *recognised and opened by its content*
+(:mod:`cardbridge.dmp.formats`; the file name does not decide it), title and document
+date, comment of at most 1000 characters, event start date (and end date not before it),
+none of the dates in the future, a type of the catalogue with a known code, a
+visibility — then returns the XDS-style metadata ready for submission. Every refusal
+names its field.
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from cardbridge.dmp.catalogue import (
     CLASS_OID,
@@ -32,7 +41,10 @@ from cardbridge.dmp.formats import DetectedFormat, TextEncoding, detect_format, 
 from cardbridge.dmp.period import strict_date
 from cardbridge.errors import InvalidInputError
 
-MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+# The DMP's "5 Mo" read as 5,000,000 bytes, the stricter of its two readings: what we
+# accept, the DMP accepts whichever it means (docs/domain.md §4).
+MAX_DOCUMENT_BYTES = 5_000_000
+MAX_DOCUMENT_TEXT = "5 MB (5,000,000 bytes)"
 MAX_COMMENT = 1000
 # A date of the form: YYYY-MM-DD only (pydantic alone would read "0" as 1970-01-01).
 FormDate = Annotated[date, BeforeValidator(strict_date)]
@@ -44,7 +56,8 @@ def check_file(content: bytes) -> DetectedFormat:
         raise InvalidInputError("the file is empty", field="file")
     if len(content) > MAX_DOCUMENT_BYTES:
         raise InvalidInputError(
-            f"the file is {len(content) / 1048576:.1f} MB; the DMP accepts at most 5 MB",
+            f"the file is {len(content) / 1_000_000:.1f} MB ({len(content):,} bytes); the DMP "
+            f"accepts at most {MAX_DOCUMENT_TEXT}",
             field="file",
         )
     return detect_format(content)
@@ -72,9 +85,11 @@ class DepositForm(BaseModel):
     title: str = Field(min_length=1, max_length=255, examples=["Compte rendu de consultation"])
     document_date: FormDate = Field(description="Date of the document, not in the future")
     type: str = Field(description="Type code (LOINC or TRE_A05)", examples=["11488-4"])
-    event_start: FormDate = Field(description="Start of the care event (mandatory)")
+    event_start: FormDate = Field(
+        description="Start of the care event (mandatory), not in the future"
+    )
     event_end: FormDate | None = Field(
-        None, description="End of the care event, not before its start"
+        None, description="End of the care event, not before its start nor in the future"
     )
     comment: str | None = Field(None, max_length=MAX_COMMENT)
     visibility: Visibility = Visibility.NORMAL
@@ -95,11 +110,17 @@ class DepositForm(BaseModel):
             raise ValueError(error.message.removeprefix("type: ")) from None
         return value
 
-    @field_validator("document_date")
+    @field_validator("document_date", "event_start", "event_end")
     @classmethod
-    def _not_future(cls, value: date) -> date:
-        if value > date.today():
-            raise ValueError("the document date is in the future")
+    def _not_future(cls, value: date | None, info: ValidationInfo) -> date | None:
+        if value is not None and value > date.today():
+            what = {"document_date": "document", "event_start": "event's start"}.get(
+                info.field_name or "", "event's end"
+            )
+            raise ValueError(
+                f"the {what} date ({value:%d/%m/%Y}) is in the future: a document records "
+                "what has happened"
+            )
         return value
 
     @model_validator(mode="after")

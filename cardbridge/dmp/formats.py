@@ -1,6 +1,9 @@
 """The format of a document, decided by its content alone.
 
-PDF, JPEG, TIFF and RTF are recognised by their first bytes. Anything else must be
+PDF, JPEG, TIFF and RTF are recognised by their first bytes; a PDF must then open with
+pypdf (its cross-reference table, trailer and pages read; not encrypted, which PDF/A
+forbids), a JPEG or TIFF must decode with Pillow (every page of a TIFF), so that a file
+that only starts like one is refused. RTF is checked by its first bytes. Anything else must be
 plain text: UTF-8 (with or without BOM) or, as Windows editors still save it,
 Windows-1252 — accepted only when it decodes cleanly and holds no control character
 besides tab, CR, LF and form feed, and not empty. Text that is really markup (an HTML
@@ -11,13 +14,18 @@ The file name plays no part; what it suggested is only reported.
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from cardbridge.dmp.catalogue import EXTENSIONS, DocumentFormat
 from cardbridge.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from PIL.ImageFile import ImageFile
 
 TextEncoding = Literal["utf-8", "windows-1252"]
 
@@ -47,6 +55,12 @@ _ACTIVE_MARKUP = re.compile(
     re.IGNORECASE,
 )
 _ACCEPTED = "PDF, JPEG, TIFF, RTF or plain-text document"
+# An image is refused above this many pixels before it is decoded: a 5 MB file can
+# describe gigapixels. An A4 page scanned at 600 dpi has 35 million. Ours.
+MAX_IMAGE_PIXELS = 40_000_000
+# Pages of a TIFF decoded at most (a scanned document of 200 pages is already rare). Ours.
+MAX_TIFF_PAGES = 200
+_PILLOW_FORMATS = {DocumentFormat.JPEG: "JPEG", DocumentFormat.TIFF: "TIFF"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +81,10 @@ def detect_format(content: bytes) -> DetectedFormat:
     """The accepted format of ``content``; :class:`InvalidInputError` (``file``) if none."""
     for signature, found in _SIGNATURES:
         if content.startswith(signature):
+            if found is DocumentFormat.PDF:
+                _check_pdf(content)
+            elif found in _PILLOW_FORMATS:
+                _check_image(content, found)
             return DetectedFormat(found)
     if content.startswith(_UTF16_BOMS):
         raise _refused(
@@ -89,6 +107,69 @@ def detect_format(content: bytes) -> DetectedFormat:
     if start.startswith("#!"):
         raise _refused("the file is a program (it starts with #!), not a document")
     return DetectedFormat(DocumentFormat.TEXT, encoding)
+
+
+def _damaged(name: str) -> InvalidInputError:
+    return _refused(
+        f"the file starts like a {name} but cannot be read as one (damaged, incomplete or "
+        f"not really a {name}): open it on this workstation, save it again and retry"
+    )
+
+
+def _check_pdf(content: bytes) -> None:
+    """Open the PDF with pypdf: cross-reference table, trailer, catalogue, every page."""
+    from pypdf import PdfReader  # noqa: PLC0415 - loaded at the first deposit only
+
+    try:
+        reader = PdfReader(io.BytesIO(content), strict=False)
+        encrypted = reader.is_encrypted
+        pages = 0 if encrypted else sum(1 for page in reader.pages if page.mediabox)
+    # A parser of bytes from outside may fail in any way; each way means "not a PDF we can
+    # deposit".
+    except Exception:
+        raise _damaged("PDF") from None
+    if encrypted:
+        raise _refused(
+            "the PDF is protected (encrypted): the DMP's viewers could not open it. Save it "
+            "without protection (PDF/A) and retry"
+        )
+    if pages == 0:
+        raise _refused("the PDF has no page")
+
+
+def _check_image(content: bytes, found: DocumentFormat) -> None:
+    """Decode the JPEG or every page of the TIFF with Pillow, after checking their size."""
+    from PIL import Image  # noqa: PLC0415 - loaded at the first deposit only
+
+    name = _PILLOW_FORMATS[found]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content), formats=[name]) as image:
+                _decode_pages(image, found)
+    except InvalidInputError:
+        raise
+    except Exception:  # see _check_pdf
+        raise _damaged(name) from None
+
+
+def _decode_pages(image: ImageFile, found: DocumentFormat) -> None:
+    name = _PILLOW_FORMATS[found]
+    pages = getattr(image, "n_frames", 1)
+    if pages > MAX_TIFF_PAGES:
+        raise _refused(f"the {name} has {pages} pages; at most {MAX_TIFF_PAGES} are accepted")
+    for page in range(pages):
+        image.seek(page)
+        width, height = image.size
+        if width * height > MAX_IMAGE_PIXELS:
+            raise _refused(
+                f"the image is {width} × {height} pixels, more than "
+                f"{MAX_IMAGE_PIXELS // 1_000_000} million: reduce its resolution"
+            )
+        if found is DocumentFormat.JPEG:
+            # Decoded at 1/8 scale: every byte is still read, in 1/64 of the memory.
+            image.draft(image.mode, (width // 8, height // 8))
+        image.load()
 
 
 def _decode(content: bytes) -> tuple[str, TextEncoding] | None:

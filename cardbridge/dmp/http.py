@@ -1,9 +1,10 @@
 """The production :class:`~cardbridge.dmp.transport.Transport`: SOAP over HTTPS, kept alive.
 
 One HTTP/1.1 connection per transport, reused call after call: a TLS session costs one
-signature by the card, not one per request. Calls are serialized on it (a lock); when the
-server has closed a connection that sat idle, the call is made again once on a new one
-(only then: a request the server may have read is never sent twice).
+signature by the card, not one per request. Calls are serialized on it (a lock). When a
+*reused* connection turns out closed by the server (it was idle) before any answer came,
+the call is made again once on a new connection, as urllib3 does; a new connection's
+failure is never retried.
 
 How TLS is made is a :class:`Connector`'s business: :class:`CardConnector` (direct mode,
 the card signs; :mod:`cardbridge.dmp.tls_card`) or :class:`SslConnector` (indirect mode,
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from cardbridge.dmp import mtom
+from cardbridge.dmp.card_credential import CardCredential
 from cardbridge.dmp.endpoints import DmpEndpoint
 from cardbridge.dmp.server_trust import ServerVerifier
 from cardbridge.dmp.transport import SoapAnswer, SoapCall
@@ -34,7 +36,6 @@ log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 120.0
 # Answers are size-capped (the sandbox's own request cap).
 MAX_ANSWER = 64 * 1024 * 1024
-READ_SIZE = 1024 * 1024
 SOAP_TYPES = ("application/soap+xml", "text/xml", "application/xml")
 
 
@@ -62,7 +63,8 @@ class SslConnector:
 
     context: ssl.SSLContext
     failures: tuple[type[BaseException], ...] = ()
-    closed: tuple[type[BaseException], ...] = ()
+    # A peer gone without close_notify, or with it, while we wrote or read.
+    closed: tuple[type[BaseException], ...] = (ssl.SSLEOFError, ssl.SSLZeroReturnError)
 
     def wrap(self, sock: socket.socket, host: str) -> ssl.SSLSocket:
         try:
@@ -80,7 +82,7 @@ class SslConnector:
 class CardConnector:
     """TLS by tlslite-ng, the handshake signed by the card (direct mode)."""
 
-    credential: Any  # tls_card.CardCredential (tlslite-ng is imported when first used)
+    credential: CardCredential
     verifier: ServerVerifier
 
     @property
@@ -137,6 +139,9 @@ class _Connection(http.client.HTTPConnection):
             sock = socket.create_connection((self.host, self.port), self.timeout)
         except OSError as error:
             raise _unavailable(self.host, error) from None
+        # Requests and TLS records go out at once, as urllib3 does by default (Nagle's
+        # algorithm would hold a request's last segment for the previous one's ACK).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             self.sock = self._connector.wrap(sock, self.host)
         except BaseException:
@@ -146,6 +151,24 @@ class _Connection(http.client.HTTPConnection):
 
 # What a server closing an idle kept-alive connection looks like to the next request.
 _CLOSED = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+
+
+def _read_capped(response: http.client.HTTPResponse) -> bytes:
+    """The body, refused beyond :data:`MAX_ANSWER` (read in pieces when its length is not
+    announced: ``read(n)`` would allocate ``n`` bytes at once)."""
+    too_large = DmpAnswerError("The DMP's answer is larger than cardbridge accepts.")
+    length = response.getheader("Content-Length")
+    if length is not None and length.isdigit():
+        if int(length) > MAX_ANSWER:
+            raise too_large
+        return response.read()
+    pieces, total = [], 0
+    while piece := response.read(1 << 20):
+        total += len(piece)
+        if total > MAX_ANSWER:
+            raise too_large
+        pieces.append(piece)
+    return b"".join(pieces)
 
 
 class HttpsTransport:
@@ -219,18 +242,7 @@ class HttpsTransport:
             {"Content-Type": content_type, "Accept": "application/soap+xml, multipart/related"},
         )
         response = connection.getresponse()
-        length = response.getheader("Content-Length")
-        if length is not None and length.isdigit() and int(length) > MAX_ANSWER:
-            raise DmpAnswerError("The DMP's answer is larger than cardbridge accepts.")
-        # Read to the end: a read may stop at a TLS record (16 KiB with tlslite-ng).
-        parts: list[bytes] = []
-        size = 0
-        while chunk := response.read(READ_SIZE):
-            size += len(chunk)
-            if size > MAX_ANSWER:
-                raise DmpAnswerError("The DMP's answer is larger than cardbridge accepts.")
-            parts.append(chunk)
-        answer = b"".join(parts)
+        answer = _read_capped(response)
         if response.will_close:
             connection.close()
         return response.status, response.getheader("Content-Type", ""), answer

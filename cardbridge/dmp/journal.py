@@ -187,6 +187,15 @@ class Journal:
             )
         return head[0], head[1], head[2]
 
+    def check_writable(self) -> None:
+        """Raise :class:`JournalError` now if a record could not be added (a journal
+        tampered with, missing, or unreadable): a DMP access is not made without its trace."""
+        try:
+            with connect(self.database) as db:
+                self._checked_head(db)
+        except sqlite3.Error as error:
+            raise self._unavailable(error, writing=True) from None
+
     def append(self, entry: JournalEntry, *, now: datetime | None = None) -> JournalRecord:
         """Add a record; it is durable when this returns."""
         recorded_at = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")

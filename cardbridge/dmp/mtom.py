@@ -58,9 +58,7 @@ def decode(content_type: str, body: bytes) -> tuple[bytes, dict[str, bytes]]:
     """The root part and the attachments (Content-ID → bytes) of an MTOM answer."""
     parser = email.parser.BytesParser(policy=email.policy.HTTP)
     message = parser.parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
-    if not message.is_multipart():
-        raise DmpAnswerError("The DMP's MTOM answer has no parts.")
-    parts = list(message.iter_parts())
+    parts = list(message.iter_parts()) if message.is_multipart() else []
     if not parts:
         raise DmpAnswerError("The DMP's MTOM answer has no parts.")
     start = unquote(str(message.get_param("start", "", header="content-type")).strip("<>"))

@@ -11,7 +11,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from cardbridge.dmp import result_examples as examples
 
 
 class Authorization(StrEnum):
@@ -33,6 +35,8 @@ class DmpState(StrEnum):
 
 class DmpStatus(BaseModel):
     """TD0.2: the DMP's existence and the caller's rights on it."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.DMP_STATUS]})
 
     state: DmpState
     authorization: Authorization | None = Field(
@@ -80,6 +84,8 @@ class PatientCandidate(BaseModel):
 class AuthorizedPatient(BaseModel):
     """TD0.4: a DMP the practitioner is authorized on."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.AUTHORIZED_PATIENT]})
+
     ins: str
     ins_oid: str
     last_name: str
@@ -101,6 +107,8 @@ class AuthorizationMode(StrEnum):
 
 class PractitionerAuthorization(BaseModel):
     """TD1.6: one practitioner or structure authorized on (or blocked from) the DMP."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.PRACTITIONER_AUTHORIZATION]})
 
     national_id: str
     national_id_type: str
@@ -145,6 +153,8 @@ class CodeRef(BaseModel):
 
 class DocumentEntry(BaseModel):
     """TD3.1: one document's metadata (an XDS DocumentEntry)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.DOCUMENT_ENTRY]})
 
     unique_id: str = Field(description="The document's uniqueId: what TD3.2 and TD3.3 use.")
     entry_uuid: str

@@ -16,9 +16,9 @@ tlslite-ng is imported only here, when a direct-mode connection is first made.
 
 from __future__ import annotations
 
+import io
 import socket
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from cryptography import x509
@@ -26,11 +26,12 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from tlslite import X509, HandshakeSettings, TLSConnection, X509CertChain
-from tlslite.constants import AlertDescription, CipherSuite
+from tlslite.constants import AlertDescription
 from tlslite.errors import TLSError
 from tlslite.recordlayer import RecordLayer
 from tlslite.utils.python_rsakey import Python_RSAKey
 
+from cardbridge.dmp.card_credential import CardCredential
 from cardbridge.dmp.server_trust import ServerVerifier
 from cardbridge.errors import DmpServerUntrustedError
 
@@ -39,20 +40,6 @@ SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
 # The service's suites that a C cipher serves here (docs/dmp-client.md, "Transport").
 CIPHERS = ("aes256gcm", "aes128gcm")
 CURVES = ("x25519", "secp256r1", "secp384r1")
-
-
-@dataclass(frozen=True)
-class CardCredential:
-    """A TLS client certificate whose key signs through ``sign_digest``.
-
-    ``certificate_chain``: the authentication certificate (DER) first, then the CAs to
-    send with it. ``sign_digest(sha256_digest) -> signature``: the RSA PKCS#1 v1.5
-    signature of a SHA-256 digest (the card pads a DigestInfo) — in the bridge, a call
-    that runs on the CPS reader's worker.
-    """
-
-    certificate_chain: Sequence[bytes]
-    sign_digest: Callable[[bytes], bytes]
 
 
 class CardKey(Python_RSAKey):  # type: ignore[misc]
@@ -65,9 +52,6 @@ class CardKey(Python_RSAKey):  # type: ignore[misc]
         numbers = public.public_numbers()
         super().__init__(numbers.n, numbers.e)
         self._sign_digest = sign_digest
-
-    def hasPrivateKey(self) -> bool:  # noqa: N802 - tlslite's name
-        return True
 
     def sign(
         self,
@@ -126,10 +110,9 @@ class _OpenSslRecordLayer(RecordLayer):  # type: ignore[misc]
         super().calcPendingStates(
             cipherSuite, masterSecret, clientRandom, serverRandom, implementations
         )
-        gcm = CipherSuite.aes128GcmSuites + CipherSuite.aes256GcmSuites
-        if cipherSuite in gcm:
-            for state in (self._pendingWriteState, self._pendingReadState):
-                state.encContext = OpenSslAesGcm(state.encContext.key)
+        # handshake_settings() offers the AES-GCM suites only.
+        for state in (self._pendingWriteState, self._pendingReadState):
+            state.encContext = OpenSslAesGcm(state.encContext.key)
 
 
 class CardTlsConnection(TLSConnection):  # type: ignore[misc]
@@ -142,10 +125,26 @@ class CardTlsConnection(TLSConnection):  # type: ignore[misc]
         self._host = host
         self.untrusted: DmpServerUntrustedError | None = None
 
+    def write(self, s: bytes | bytearray | memoryview) -> None:
+        """Send ``s`` one record at a time: tlslite-ng fragments a long message by
+        re-slicing what remains (a copy per record, quadratic in the length)."""
+        view = memoryview(s).cast("B")
+        size = self.recordSize
+        for start in range(0, len(view), size):
+            super().write(view[start : start + size])
+
+    def makefile(self, mode: str = "r", bufsize: int = -1) -> Any:
+        """As :meth:`socket.socket.makefile`: a *buffered* reader (tlslite-ng gives a raw
+        one, which ``http.client`` then reads its header lines from byte by byte)."""
+        file = super().makefile(mode, bufsize)
+        if "r" in mode and isinstance(file, io.RawIOBase):
+            return io.BufferedReader(file)
+        return file
+
     def _clientGetKeyFromChain(  # noqa: N802 - tlslite's name
         self, certificate: Any, settings: Any, tack_ext: Any = None
     ) -> Iterator[Any]:
-        chain = [bytes(certificate.bytes) for certificate in certificate.cert_chain.x509List]
+        chain = [bytes(member.bytes) for member in certificate.cert_chain.x509List]
         try:
             self._verifier.verify(chain, self._host)
         except DmpServerUntrustedError as error:
@@ -162,7 +161,8 @@ def handshake_settings() -> HandshakeSettings:
     settings.cipherNames = list(CIPHERS)
     settings.keyExchangeNames = ["ecdhe_rsa"]
     settings.rsaSchemes = ["pkcs1"]
-    settings.rsaSigHashes = ["sha256", "sha384", "sha512"]
+    # What the card signs (a SHA-256 DigestInfo), and what the server signs with too.
+    settings.rsaSigHashes = ["sha256"]
     settings.more_sig_schemes = []
     settings.ecdsaSigCurves = []
     settings.eccCurves = list(CURVES)

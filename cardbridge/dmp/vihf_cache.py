@@ -6,13 +6,16 @@ one key — patient, mode and reason, secret access or not, caller, practitioner
 situation — reuse the same signed assertion until ``margin`` before its end, rather than
 having the card sign each call (docs/dmp-client.md, "VIHF"). An assertion is never shared
 across callers: each caller has its own PIN session, and one caller's VIHF must not serve
-another. The cache is dropped (:meth:`VihfCache.clear`) when the card is removed or the
-PIN session ends; :meth:`VihfCache.clear_caller` drops one caller's assertions.
+another. It is reused only with the card session that signed it (``card``): a card taken
+out and put back, or another card, is another session, and signs anew. The cache is
+dropped (:meth:`VihfCache.clear`) when the card is removed or the PIN session ends;
+:meth:`VihfCache.clear_caller` drops one caller's assertions.
 """
 
 from __future__ import annotations
 
 import threading
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -58,33 +61,38 @@ class VihfCache:
     def __init__(self, margin: timedelta = DEFAULT_MARGIN, max_entries: int = MAX_ENTRIES) -> None:
         self.margin = margin
         self.max_entries = max_entries
-        self._entries: dict[VihfKey, SignedVihf] = {}
+        # Each VIHF with a weak reference to the card session that signed it (a dead
+        # reference never matches, even if a new session reuses the old one's address).
+        self._entries: dict[VihfKey, tuple[SignedVihf, weakref.ref[object]]] = {}
         self._lock = threading.Lock()
 
     def _usable(self, vihf: SignedVihf, now: datetime) -> bool:
         return now < vihf.not_on_or_after - self.margin
 
-    def get(self, key: VihfKey, now: datetime) -> SignedVihf | None:
-        """The VIHF of ``key`` if it may still be used at ``now``; ``None`` otherwise."""
+    def get(self, key: VihfKey, now: datetime, *, card: object) -> SignedVihf | None:
+        """The VIHF of ``key`` if ``card`` (the card session) signed it and it may still be
+        used at ``now``; ``None`` otherwise."""
         with self._lock:
             found = self._entries.get(key)
             if found is None:
                 return None
-            if not self._usable(found, now):
+            vihf, signer = found
+            if signer() is not card or not self._usable(vihf, now):
                 del self._entries[key]
                 return None
-            return found
+            return vihf
 
-    def put(self, key: VihfKey, vihf: SignedVihf, now: datetime) -> None:
-        """Keep ``vihf`` for ``key`` (replacing an older one), if it is still usable."""
+    def put(self, key: VihfKey, vihf: SignedVihf, now: datetime, *, card: object) -> None:
+        """Keep ``vihf``, signed on ``card``, for ``key`` (replacing an older one), if it is
+        still usable."""
         with self._lock:
-            for stale in [k for k, v in self._entries.items() if not self._usable(v, now)]:
+            for stale in [k for k, (v, _) in self._entries.items() if not self._usable(v, now)]:
                 del self._entries[stale]
             if not self._usable(vihf, now):
                 return
-            self._entries[key] = vihf
+            self._entries[key] = (vihf, weakref.ref(card))
             while len(self._entries) > self.max_entries:
-                soonest = min(self._entries, key=lambda k: self._entries[k].not_on_or_after)
+                soonest = min(self._entries, key=lambda k: self._entries[k][0].not_on_or_after)
                 del self._entries[soonest]
 
     def clear(self) -> None:

@@ -188,7 +188,7 @@ class DmpWorkflow:
         self.os_user = os_user or _os_user()
 
     def vihf_key(self, practitioner: Practitioner, request: AccessRequest) -> VihfKey:
-        """The key of the VIHF that ``request`` uses (to look it up before using the card)."""
+        """The key under which the VIHF of ``request`` is kept and reused."""
         return VihfKey(
             patient_cx=_patient_ins(request.patient).cx,
             mode=request.mode,
@@ -221,11 +221,11 @@ class DmpWorkflow:
             now=now,
         )
         key = self.vihf_key(practitioner, request)
-        vihf = self.vihfs.get(key, now)
+        vihf = self.vihfs.get(key, now, card=session)
         reused = vihf is not None
         if vihf is None:
             vihf = self.sign_vihf(session, practitioner, situation, key, now)
-            self.vihfs.put(key, vihf, now)
+            self.vihfs.put(key, vihf, now, card=session)
         record = self.journal.append(
             JournalEntry(
                 JournalKind.ACCESS,

@@ -108,8 +108,11 @@ def find_patients(exchange: Exchange, store: Store) -> Reply:
         answer, _h("interactionId"), root=INTERACTION_OID, extension="PRPA_IN201306UV02"
     )
     etree.SubElement(answer, _h("processingCode"), code="P")
+    etree.SubElement(answer, _h("processingModeCode"), code="T")
     etree.SubElement(answer, _h("acceptAckCode"), code="NE")
-    acknowledgement = etree.SubElement(answer, _h("acknowledgement"), typeCode="AA")
+    # The TD0.5 sample writes the type code as a child element (TD0.2's as an attribute).
+    acknowledgement = etree.SubElement(answer, _h("acknowledgement"))
+    etree.SubElement(acknowledgement, _h("typeCode"), code="AA")
     control = etree.SubElement(answer, _h("controlActProcess"), classCode="CACT", moodCode="EVN")
     etree.SubElement(control, _h("code"), code="PRPA_TE201306UV02", codeSystem=INTERACTION_OID)
     too_many = len(found) > MAX_MATCHES

@@ -87,6 +87,10 @@ class SandboxServer(ThreadingHTTPServer):
 
     def get_request(self) -> tuple[Any, Any]:
         connection, address = self.socket.accept()
+        # An answer is written as headers then body: without TCP_NODELAY the body waits
+        # for the client's (delayed, up to 40 ms) ACK of the headers on a kept-alive
+        # connection.
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         wrapped = self.context.wrap_socket(
             connection, server_side=True, do_handshake_on_connect=False
         )

@@ -4,8 +4,10 @@ visibility changes (mask or unmask for professionals, make visible to the patien
 Status: an ``UpdateAvailabilityStatus`` association from the submission set to the
 document's entryUUID with ``OriginalStatus`` and ``NewStatus``; transitions Approved ↔
 Archived and Approved/Archived → Deleted. Visibility: a new ``ExtrinsicObject`` whose
-``lid`` is the current version's entryUUID, with the new confidentiality codes; the
-current version becomes Deprecated and the new one, version + 1, Approved. Each change is
+``lid`` is the current version's entryUUID, with the new confidentiality codes, and a
+``HasMember`` whose ``PreviousVersion`` is the current version; the current version becomes
+Deprecated and the new one, version + 1, Approved. Every update carries a SubmissionSet
+about the VIHF's patient. Each change is
 checked against its row of the rights matrix (docs/dmp-sandbox.md, "Status changes").
 """
 
@@ -30,6 +32,8 @@ from cardbridge.sandbox.xds_codes import (
     DELETED,
     DEPRECATED,
     DMP_CONFIDENTIALITY,
+    EXTERNAL_IDS,
+    HAS_MEMBER,
     INVISIBLE_PATIENT,
     MASKED,
     SCHEMES,
@@ -105,11 +109,47 @@ def _visibility_right(old: set[str], new: set[str]) -> str:
     )
 
 
-def _change_visibility(entry: etree._Element, access: Access, store: Store) -> None:
+def _check_submission(objects: etree._Element, access: Access) -> None:
+    """An update is a submission: a SubmissionSet about the VIHF's patient [IHE ITI-57]."""
+    package = objects.find(rim.r("RegistryPackage"))
+    if package is None:
+        raise RegistryError(
+            "XDSRegistryMetadataError", "SubmissionSet absent", "RegistryObjectList"
+        )
+    patient = access.caller.claims.patient
+    assert patient is not None
+    if rim.external_id(package, EXTERNAL_IDS["submissionPatientId"]) != (
+        f"{patient.ins}^^^&{patient.oid}&ISO^NH"
+    ):
+        raise RegistryError(
+            "XDSPatientIdDoesNotMatch",
+            "patientId du lot différent du resource-id du VIHF",
+            "SubmissionSet/patientId",
+        )
+
+
+def _previous_version(objects: etree._Element, entry: etree._Element) -> str | None:
+    for association in objects.iterfind(rim.r("Association")):
+        if association.get("associationType") == HAS_MEMBER and association.get(
+            "targetObject"
+        ) == entry.get("id"):
+            return rim.slot(association, "PreviousVersion")
+    return None
+
+
+def _change_visibility(
+    entry: etree._Element, objects: etree._Element, access: Access, store: Store
+) -> None:
     document = _document(store, access, entry.get("lid", ""))
     if document["status"] != APPROVED:
         raise RegistryError(
             "XDSMetadataVersionError", "seule la version Approved se met à jour", "lid"
+        )
+    if _previous_version(objects, entry) != str(document["version"]):
+        raise RegistryError(
+            "XDSMetadataVersionError",
+            f"PreviousVersion attendue : {document['version']}",
+            "Association/PreviousVersion",
         )
     new = {
         code
@@ -163,10 +203,11 @@ def update_document_set(exchange: Exchange, store: Store) -> Reply:
         )
         return Reply(rim.registry_response([nothing]), result=nothing.code)
     try:
+        _check_submission(objects, access)
         for association in changes:
             _change_status(association, access, store)
         for entry in entries:
-            _change_visibility(entry, access, store)
+            _change_visibility(entry, objects, access, store)
     except RegistryError as error:
         return Reply(rim.registry_response([error]), result=error.code)
     return Reply(rim.registry_response())

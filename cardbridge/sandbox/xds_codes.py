@@ -3,7 +3,7 @@
 Sources (docs/dmp-sandbox.md, "Deposits"): the ANS TD2.1/TD3.1 samples (schemes, code
 systems), the ANS terminology (typeCode → classCode correspondence ASS-X16, formatCode of
 non-structured documents ASS-A12), CI-SIS "Structuration minimale" (media types). The
-typeCode table is a subset of JDV_J66; entries whose class we inferred are ``ours``.
+typeCode table is ASS-X16 whole (the types of JDV_J66 and their classes).
 """
 
 from __future__ import annotations
@@ -62,20 +62,36 @@ INVISIBLE_PATIENT = "INVISIBLE_PATIENT"
 INVISIBLE_GUARDIANS = "INVISIBLE_REPRESENTANTS_LEGAUX"
 DMP_CONFIDENTIALITY = frozenset({MASKED, INVISIBLE_PATIENT, INVISIBLE_GUARDIANS})
 
-# typeCode (code, system) → classCode (ASS-X16 subset; "ours" where the class is inferred).
+# typeCode → classCode: the ANS ConceptMap ASS-X16 (OID 1.2.250.1.213.1.1.5.587, version
+# 2024-02-23), restricted to the DMP's value sets JDV_J66 (types) and JDV_J57 (classes):
+# "<code> <class>" pairs, LOINC types then the DMP's own (TRE_A05).
+_LOINC_CLASSES = """
+11369-6 52 11488-4 10 11490-0 10 11502-2 10 11505-5 10 11506-3 10 11526-1 10 15507-7 10
+15508-5 10 18748-4 31 18761-7 11 18776-5 44 28653-4 10 29274-8 10 34112-3 10 34133-9 11
+34749-2 10 34794-8 10 34842-5 11 34874-8 10 34875-5 10 47420-5 10 51969-4 10 52040-3 31
+55115-0 42 56445-0 11 57057-2 11 57055-6 11 57075-4 11 57828-6 42 57832-8 42 57833-6 42
+59283-2 10 59284-0 95 60568-3 10 60591-5 11 60593-1 43 61357-0 42 67851-6 10 68599-0 11
+68817-6 11 70004-7 10 74207-2 11 74465-6 90 75468-9 42 75482-0 10 75492-9 10 75496-0 10
+77436-4 10 77604-7 44 78489-2 11 78513-9 10 78601-2 10 80565-5 45 80771-9 44 80788-3 44
+80820-4 11 83901-9 11 83836-7 11 83869-8 44 83981-1 10 85208-7 10 86531-1 95 87273-9 52
+88348-8 11 89235-6 11 89601-9 52 93024-8 10 96173-0 52 96349-6 10 96874-3 52
+"""
+_DMP_TYPE_CLASSES = """
+AUTORIS-SOINS 95 ATTEST-RESID 95 ATTEST-DROITS-AM 95 ATTEST-ASS-COMPL 95 ATTEST-HEBGT 95
+BIL_AUTO 10 CERT_DECL 52 DISP_AUT 43 EXPPAT_1 90 EXPPAT_2 90 EXPPAT_3 90 DOCPAT01 11
+DOCPAT02 42 DOCPAT03 10 DOCPAT04 31 DOCPAT05 10 DOCPAT06 10 DOCPAT07 52 DOCPAT08 11
+DOCPAT09 95 IMG-KOS 31 PROT_ALD 44 REMB 60 SYNTH 11 PRESC-AAT 42 PRESC-BIO 42 PRESC-KINE 42
+PRESC-INF 42 PRESC-PEDI 42 PRESC-ORTHOPHO 42 PRESC-ORTHOPTIE 42
+"""
+
+
+def _pairs(table: str, system: str) -> dict[tuple[str, str], str]:
+    words = table.split()
+    return {(code, system): klass for code, klass in zip(words[::2], words[1::2], strict=True)}
+
+
 TYPE_TO_CLASS = MappingProxyType(
-    {
-        ("11488-4", LOINC): "10",  # Compte rendu de consultation
-        ("11490-0", LOINC): "10",  # Lettre de liaison à la sortie
-        ("11502-2", LOINC): "10",  # Compte rendu de biologie
-        ("15507-7", LOINC): "10",  # Compte rendu de passage aux urgences
-        ("34133-9", LOINC): "11",  # Synthèse d'épisode de soins
-        ("18776-5", LOINC): "44",  # Plan de soins
-        ("57833-6", LOINC): "42",  # Prescription (ours)
-        ("SYNTH", DMP_TYPES): "11",  # Synthèse médicale
-        ("CERT_DECL", DMP_TYPES): "52",  # Certificat, déclaration
-        ("DOCPAT01", DMP_TYPES): "90",  # Document du patient (ours)
-    }
+    _pairs(_LOINC_CLASSES, LOINC) | _pairs(_DMP_TYPE_CLASSES, DMP_TYPES)
 )
 
 # nonXMLBody media type → formatCode (ASS-A12).

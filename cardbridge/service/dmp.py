@@ -129,11 +129,13 @@ class DmpService:
 
         decided = decide_access(mode, consent_attested=False, reason=reason, history=(), now=_now())
         call = DmpCall(caller, situation, None, mode, decided.reason)
-        return await self.calls.run(
-            call,
-            lambda card: search_patients(card.transport, card.vihf, criteria, self._access.sender),
-            reader,
-        )
+
+        def on_card(card: OnCard) -> list[PatientCandidate]:
+            found = search_patients(card.transport, card.vihf, criteria, self._access.sender)
+            card.link.remember_candidates(found)
+            return found
+
+        return await self.calls.run(call, on_card, reader)
 
     async def status(
         self, *, situation: int, ins: InsReference, reader: str | None, caller: Caller = NATIVE

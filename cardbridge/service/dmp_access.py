@@ -11,7 +11,11 @@
    patient (``INTERDIT``): refused. An emergency or centre 15 access needs no
    authorization.
 4. The journal records the access with what the DMP answered, and the PIN session
-   remembers the DMP opened (the document transactions use its mode and reason).
+   remembers the DMP opened (the document transactions use its mode and reason). A
+   journal that could not take the record refuses the access before anything is sent.
+
+In normal mode the DMP's authorization therefore decides whether consent is asked; the
+journal's six-month rule gives the reason shown when it differs from the DMP's.
 """
 
 from __future__ import annotations
@@ -104,8 +108,8 @@ def _dmp_decision(
             message="The patient has blocked your access to their DMP (the DMP answered "
             "INTERDIT): only the patient can lift it.",
         )
-    if status.authorization is Authorization.VALID:
-        return AccessDecision(asked.mode, asked.consent, local is None, None), False
+    if status.authorization is Authorization.VALID:  # authorized: no consent to ask
+        return AccessDecision(asked.mode, asked.consent, False, None), False
     why = (
         "your authorization on this DMP has expired"
         if status.authorization is Authorization.EXPIRED
@@ -143,6 +147,7 @@ class DmpAccess:
 
         ins = patient_ins(asked.patient)
         now = datetime.now(UTC)
+        await asyncio.to_thread(self.workflow.journal.check_writable)
         history = await asyncio.to_thread(
             self.workflow.journal.records_of, practitioner.national_id, asked.patient.journal_key
         )

@@ -107,9 +107,9 @@ class DmpCalls:
             situation=call.situation,
         )
         now = datetime.now(UTC)
-        signed = link.vihfs.get(key, now)
+        signed = link.vihfs.get(key, now, card=card)
         if signed is None:
             signer = self.connector.vihf_signer(card)
             signed = self.workflow.sign_vihf(signer, practitioner, situation, key, now)
-            link.vihfs.put(key, signed, now)
+            link.vihfs.put(key, signed, now, card=card)
         return signed

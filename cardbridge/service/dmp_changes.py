@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING
 from cardbridge.cards.models import VitaleCard
 from cardbridge.dmp.documents import DepositForm, DocumentMetadata
 from cardbridge.dmp.journal import JournalRecord
-from cardbridge.dmp.patients import InsReference, PatientReference, PatientSelector
+from cardbridge.dmp.patients import InsReference, PatientSelector
 from cardbridge.dmp.results import DepositReceipt, DocumentEntry
 from cardbridge.errors import InvalidInputError
 from cardbridge.service.callers import Caller
 from cardbridge.service.dmp_access import patient_ins
 from cardbridge.service.dmp_calls import OnCard
+from cardbridge.service.dmp_link import DmpLink
 
 if TYPE_CHECKING:
     from cardbridge.dmp.transactions.cda import CdaPatient
@@ -52,21 +53,28 @@ class DepositDone:
 
 
 def _cda_patient(
-    reference: PatientReference, ins: InsReference, vitale: VitaleCard | None, index: int | None
+    selector: PatientSelector, ins: InsReference, vitale: VitaleCard | None, link: DmpLink | None
 ) -> CdaPatient:
-    """The patient's traits the CDA header states: those of the Vitale card's beneficiary."""
+    """The patient's traits the CDA header states: those of the Vitale card's beneficiary,
+    or of the DMP search's candidate (TD0.5) of that INS in this PIN session."""
     from cardbridge.dmp.transactions.cda import CdaPatient  # noqa: PLC0415 - lxml
 
-    if vitale is None or index is None:
+    if vitale is not None and selector.vitale is not None:
+        try:
+            return CdaPatient.from_beneficiary(
+                vitale.beneficiaries[selector.vitale.beneficiary], ins
+            )
+        except ValueError as error:
+            raise InvalidInputError(str(error), field="beneficiary") from None
+    candidate = link.candidate(ins.value) if link is not None else None
+    if candidate is None:
         raise InvalidInputError(
             "a deposit states the patient's traits (birth name, first names, sex, birth "
-            "date): choose the patient on the Vitale card (beneficiary)",
-            field="beneficiary",
+            "date): choose the patient on the Vitale card (beneficiary), or from a DMP "
+            "search's candidates (POST /v1/dmp/patient)",
+            field="ins",
         )
-    try:
-        return CdaPatient.from_beneficiary(vitale.beneficiaries[index], ins)
-    except ValueError as error:
-        raise InvalidInputError(str(error), field="beneficiary") from None
+    return CdaPatient.from_candidate(candidate)
 
 
 async def deposit(
@@ -82,15 +90,9 @@ async def deposit(
     service.cards.require_session(caller, reader)
     reference = await service.resolve(asked.patient, reader)
     ins = patient_ins(reference)
-    service.opened(ins, caller, reader)
-    vitale = None
-    index = None
-    if asked.patient.vitale is not None:
-        vitale = (await service.cards.vitale(asked.patient.vitale.reader)).model
-        index = asked.patient.vitale.beneficiary
-    cda_patient = _cda_patient(reference, ins, vitale, index)
     practitioner = (await service.cards.practitioner(reader)).model
     now = datetime.now().astimezone()
+    # The document and the form first: nothing is sent for a deposit they refuse.
     metadata = await asyncio.to_thread(
         service.workflow.describe_deposit,
         practitioner,
@@ -101,6 +103,11 @@ async def deposit(
         content=asked.content,
         now=now,
     )
+    service.opened(ins, caller, reader)
+    vitale = None
+    if asked.patient.vitale is not None:
+        vitale = (await service.cards.vitale(asked.patient.vitale.reader)).model
+    cda_patient = _cda_patient(asked.patient, ins, vitale, service.calls.link(reader))
 
     def on_card(card: OnCard) -> DepositReceipt:
         request = DepositRequest(

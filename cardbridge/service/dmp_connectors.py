@@ -14,13 +14,13 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 from cardbridge.cards.cps_card import CpsCard
 from cardbridge.config import Settings
+from cardbridge.dmp.card_credential import CardCredential
 from cardbridge.dmp.connect import (
     StructureKey,
     direct_transport,
     indirect_transport,
     structure_signer,
 )
-from cardbridge.dmp.tls_card import CardCredential
 from cardbridge.dmp.transport import Transport
 from cardbridge.dmp.workflow import VihfSigner
 from cardbridge.service.dmp_link import DmpConnector

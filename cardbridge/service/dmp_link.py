@@ -18,6 +18,7 @@ from typing import Protocol
 from cardbridge.cards.cps_card import CpsCard
 from cardbridge.dmp.access import AccessMode
 from cardbridge.dmp.patients import InsReference
+from cardbridge.dmp.results import PatientCandidate
 from cardbridge.dmp.transport import Transport
 from cardbridge.dmp.vihf_cache import VihfCache
 from cardbridge.dmp.workflow import VihfSigner
@@ -61,6 +62,8 @@ class DmpLink:
         self.transport = transport
         self.vihfs = VihfCache()
         self._opened: dict[tuple[str, str], OpenedAccess] = {}
+        # The candidates of the DMP searches (TD0.5), by INS: their traits head a deposit.
+        self._candidates: dict[str, PatientCandidate] = {}
         self._lock = threading.Lock()
 
     def opened(self, caller: str, ins: InsReference) -> OpenedAccess | None:
@@ -72,10 +75,20 @@ class DmpLink:
         with self._lock:
             self._opened[(caller, access.ins.cx)] = access
 
+    def remember_candidates(self, candidates: list[PatientCandidate]) -> None:
+        with self._lock:
+            self._candidates.update((candidate.ins, candidate) for candidate in candidates)
+
+    def candidate(self, ins: str) -> PatientCandidate | None:
+        """The DMP search's candidate of this INS in this PIN session, if any."""
+        with self._lock:
+            return self._candidates.get(ins)
+
     def close(self) -> None:
         """End the DMP connection (the PIN session ended or the card left)."""
         with self._lock:
             self._opened.clear()
+            self._candidates.clear()
         self.vihfs.clear()
         close: Callable[[], None] | None = getattr(self.transport, "close", None)
         if close is not None:

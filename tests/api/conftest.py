@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -14,6 +16,7 @@ from cardbridge.emulator.inprocess import DEMO_CPS_READER, DEMO_VITALE_READER
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile
+from cardbridge.pcsc.readers import ReaderBackend
 from tests.support.dmp_fixtures import dmp, organisations
 from tests.support.dmp_sandbox import RunningSandbox
 from tests.support.recording import RecordingBackend, RecordingCard
@@ -79,19 +82,29 @@ def no_backoff(live: LiveServer) -> None:
     live.bridge.cards.backoff.first_delay = 0
 
 
-@pytest.fixture
-def dmp_live(demo: Demo, dmp: RunningSandbox, tmp_path: Path) -> Iterator[LiveServer]:
-    """The bridge over the demo cards, reaching the fresh offline DMP ``dmp`` (its test
-    root as ``dmp_server_roots``), in direct mode: the card signs."""
-    roots = tmp_path / "dmp-roots.pem"
-    roots.write_bytes(dmp.trust)
+@contextmanager
+def serving_dmp(
+    backend: ReaderBackend, sandbox: RunningSandbox, folder: Path, **settings: Any
+) -> Iterator[LiveServer]:
+    """The bridge over ``backend`` reaching the offline DMP ``sandbox`` (its test root as
+    ``dmp_server_roots``, written in ``folder``), in direct mode: the card signs."""
+    roots = folder / "dmp-roots.pem"
+    roots.write_bytes(sandbox.trust)
     with serve_backend(
-        demo.backend,
+        backend,
         heartbeat=HEARTBEAT,
         allowed_origins=[APP_ORIGIN],
-        dmp_endpoint=f"https://127.0.0.1:{dmp.port}",
+        dmp_endpoint=f"https://127.0.0.1:{sandbox.port}",
         dmp_server_roots=[roots],
+        **settings,
     ) as server:
+        yield server
+
+
+@pytest.fixture
+def dmp_live(demo: Demo, dmp: RunningSandbox, tmp_path: Path) -> Iterator[LiveServer]:
+    """The bridge over the demo cards, reaching the fresh offline DMP ``dmp``."""
+    with serving_dmp(demo.backend, dmp, tmp_path) as server:
         yield server
 
 

@@ -30,8 +30,11 @@ from cardbridge.errors import (
     ReaderNotFoundError,
     WrongCardTypeError,
 )
-from tests.api.conftest import CPS, PIN, VITALE, Demo
-from tests.support.server import LiveServer, serve_backend
+from tests.api.conftest import CPS, PIN, VITALE, Demo, serving_dmp
+from tests.support.dmp_fixtures import LOUISE, PIERRE
+from tests.support.dmp_sandbox import RunningSandbox
+from tests.support.sample_files import pdf
+from tests.support.server import LiveServer
 from tests.support.sse import EventFollower, named
 
 ORIGIN = "https://dmp.example"
@@ -124,16 +127,21 @@ def test_token_from_the_config_dir(
         assert len(client.readers()) == 2
 
 
-INS = "295109912611193"
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+# Louise has a DMP on which the demo CPS has no authorization (the sandbox's seed).
+INS = LOUISE
+PDF = pdf()  # a one-page PDF written by pypdf
 
 
 @pytest.fixture
-def dmp_bridge(demo: Demo, tmp_path: Path) -> Iterator[CardBridgeClient]:
-    """A client of a server with a journal of its own."""
+def dmp_bridge(
+    demo: Demo, dmp: RunningSandbox, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[CardBridgeClient]:
+    """A client of a server with a journal of its own, reaching the offline DMP."""
     with (
-        serve_backend(demo.backend, data_dir=tmp_path) as server,
-        CardBridgeClient(server.url, token=server.token) as client,
+        serving_dmp(
+            demo.backend, dmp, tmp_path_factory.mktemp("roots"), data_dir=tmp_path
+        ) as server,
+        CardBridgeClient(server.url, token=server.token, timeout=60) as client,
     ):
         yield client
 
@@ -142,7 +150,7 @@ def test_dmp_methods(dmp_bridge: CardBridgeClient) -> None:
     bridge = dmp_bridge
     types = bridge.document_types()
     assert any(t.code == "11488-4" and t.known for t in types)
-    by_ins = bridge.select_patient(PatientSelector(ins="2 95 10 99 126 111 93"))
+    by_ins = bridge.select_patient(PatientSelector(ins="2 15 02 75 123 456 10"))
     assert by_ins.ins is not None
     assert by_ins.ins.value == INS
     insured = bridge.select_patient(PatientSelector(vitale=VitaleBeneficiary(beneficiary=0)))
@@ -167,18 +175,21 @@ def test_dmp_methods(dmp_bridge: CardBridgeClient) -> None:
         event_start=date(2026, 11, 20),
         visibility=Visibility.HIDDEN_FROM_PROFESSIONALS,
     )
-    deposited = bridge.deposit_document(0, form, PDF, "cr.pdf", ins=INS)
+    bridge.dmp_access(0, PatientSelector(ins=PIERRE))  # a deposit goes in an opened DMP
+    deposited = bridge.deposit_document(0, form, PDF, "cr.pdf", beneficiary=0)
     assert deposited.metadata.format_code.code == "urn:ihe:iti:xds-sd:pdf:2008"
     assert deposited.metadata.confidentiality_codes[0].code == "MASQUE_PS"
+    assert deposited.metadata.unique_id == deposited.receipt.unique_id
 
     records = bridge.journal(patient=INS)
-    assert [r.kind for r in records] == ["deposit", "access", "access"]
-    assert records[1].seq == emergency.journal_seq
+    assert [r.kind for r in records] == ["access", "access"]
+    assert records[0].seq == emergency.journal_seq
+    assert [r.kind for r in bridge.journal(patient=PIERRE)] == ["deposit", "access"]
     today = datetime.now().astimezone().date()
     assert len(bridge.journal(since=today, kind=JournalKind.ACCESS, limit=1)) == 1
     assert bridge.journal(until=today - timedelta(days=1)) == []
     assert bridge.journal(practitioner="899999999999") == []
-    assert bridge.verify_journal() == JournalCheck(ok=True, records=3, problems=[])
+    assert bridge.verify_journal() == JournalCheck(ok=True, records=4, problems=[])
 
 
 def test_dmp_errors_name_the_field(dmp_bridge: CardBridgeClient) -> None:

@@ -12,7 +12,7 @@ from lxml import html
 from PIL import Image
 
 from cardbridge.layouts.cps import KeyReference
-from tests.api.conftest import PIN, Demo
+from tests.api.conftest import CPS, PIN, Demo
 from tests.support.dmp_card_credentials import card_key
 from tests.support.dmp_documents import minimal_pdf
 from tests.support.dmp_fixtures import LOUISE, LUC, PIERRE, SOPHIE
@@ -303,3 +303,18 @@ def test_the_pin_session_ending_forgets_the_signed_vihfs(
     # The opened DMPs went with the session too.
     answer = clinician.get("/v1/dmp/documents", params={"patient": PIERRE})
     assert answer.json()["code"] == "dmp_access_required"
+
+
+def test_the_card_leaving_forgets_the_vihfs_and_the_connection(
+    clinician: httpx.Client, demo: Demo
+) -> None:
+    authentication = card_key(demo.cps.card, KeyReference.AUTHENTICATION)
+    signature = card_key(demo.cps.card, KeyReference.SIGNATURE)
+    assert clinician.get("/v1/dmp/status", params={"patient": PIERRE}).status_code == 200
+    tls, vihfs = authentication.signatures, signature.signatures
+    demo.backend.remove(CPS)
+    demo.backend.insert(CPS, demo.cps)  # the same card again
+    assert clinician.post("/v1/cps/pin/verify", json={"pin": PIN}).status_code == 200
+    assert clinician.get("/v1/dmp/status", params={"patient": PIERRE}).status_code == 200
+    # A new TLS session and a new VIHF: nothing signed before the removal was reused.
+    assert (authentication.signatures, signature.signatures) == (tls + 1, vihfs + 1)

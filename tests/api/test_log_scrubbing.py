@@ -14,7 +14,11 @@ import pytest
 
 from cardbridge.client import CardBridgeClient
 from cardbridge.domain.nir import nir_key
+from cardbridge.emulator.pki import TestPki
 from cardbridge.errors import PinBlockedError, PinInvalidError, PinRetryLaterError
+from tests.support.dmp_fixtures import PIERRE
+from tests.support.dmp_sandbox import running_sandbox
+from tests.support.sample_files import pdf
 from tests.support.serve_process import ServeProcess, free_port
 
 ORIGIN = "https://dmp.example"
@@ -22,7 +26,8 @@ PIN, WRONG_PIN, NEW_PIN, PUK = "1234", "9876", "5790", "12345678"
 INSURED_NIR, CHILD_NIR = "1550672000101", "2150275123456"
 # Typed by the clinician in the DMP workflows (not on the demo cards).
 T = TypeVar("T")
-TYPED_INS = "295109912611193"
+# Louise's INS (the sandbox's seed), typed rather than read from the card.
+TYPED_INS = "215027512345610"
 CRITERIA = {
     "last_name": "BERTHELOT",
     "first_name": "Solène",
@@ -53,7 +58,7 @@ HEALTH_DATA = (
     "inconsciente",
 )
 NEEDLES = SECRETS + HEALTH_DATA
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+PDF = pdf()  # a one-page PDF written by pypdf
 
 
 @pytest.fixture
@@ -142,11 +147,17 @@ def dmp_session(server: ServeProcess, token: str) -> None:
         assert granted.status_code == 200, granted.text
         history = dmp.get("/v1/dmp/journal", params={"patient": typed.json()["journal_key"]})
         assert history.json()[0]["details"]["mode"] == "bris_de_glace"
+        status = dmp.get("/v1/dmp/status", params={"patient": TYPED_INS})
+        assert status.status_code == 200, status.text
+        listed = dmp.get("/v1/dmp/documents", params={"patient": TYPED_INS})
+        assert listed.status_code == 200, listed.text
+        search = {"criteria": CRITERIA, "situation": 0, "mode": "centre_15", "reason": REASON}
+        assert dmp.post("/v1/dmp/patient", json=search).status_code == 200
         deposit = dmp.post(
             "/v1/dmp/documents",
             data={
                 "situation": "0",
-                "ins": TYPED_INS,
+                "beneficiary": "0",
                 "title": "CR de consultation",
                 "document_date": "2026-01-05",
                 "type": "11488-4",
@@ -155,6 +166,9 @@ def dmp_session(server: ServeProcess, token: str) -> None:
             },
             files={"file": ("CR BERTHELOT Solène.pdf", PDF)},
         )
+        unique_id = deposit.json()["receipt"]["unique_id"]
+        got = dmp.get(f"/v1/dmp/documents/{unique_id}", params={"patient": PIERRE})
+        assert got.content == PDF
         assert deposit.status_code == 200, deposit.text
         assert dmp.get("/v1/dmp/journal/verify").json()["ok"] is True
         # Careless clients: names where an INS goes, the reason in a query, an access
@@ -178,7 +192,31 @@ def dmp_session(server: ServeProcess, token: str) -> None:
         ]
 
 
-def test_no_secret_nor_health_data_in_the_logs(home: Path) -> None:
+def test_no_secret_nor_health_data_in_the_logs(
+    home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # The offline DMP trusts the test PKI that the bridge's emulated cards come from.
+    data_dir = home / "data" / "cardbridge"
+    data_dir.mkdir(parents=True, mode=0o700)
+    TestPki.load_or_create(data_dir)
+    sandbox_dir = tmp_path_factory.mktemp("sandbox")
+    with running_sandbox(sandbox_dir / "state", data_dir) as sandbox:
+        roots = sandbox_dir / "roots.pem"
+        roots.write_bytes(sandbox.trust)
+        monkeypatch.setenv("CARDBRIDGE_DMP_ENDPOINT", f"https://127.0.0.1:{sandbox.port}")
+        monkeypatch.setenv("CARDBRIDGE_DMP_SERVER_ROOTS", str(roots))
+        lines, token = _served_session(home)
+    assert any("POST /v1/cps/pin/verify 401" in line for line in lines)  # logging was on
+    assert any("GET /v1/vitale 200" in line for line in lines)
+    assert any("POST /v1/dmp/access 200" in line for line in lines)
+    assert any("GET /v1/dmp/documents 200" in line for line in lines)
+    assert any("POST /v1/dmp/documents 422" in line for line in lines)
+    leaks = [(needle, line) for line in lines for needle in (*NEEDLES, token) if needle in line]
+    assert leaks == []
+
+
+def _served_session(home: Path) -> tuple[list[str], str]:
+    """The lines ``cardbridge -vv serve --emulator`` wrote through a full session."""
     port = free_port(avoid=NEEDLES)
     server = ServeProcess(home, port, "--emulator", options=("-vv",))
     try:
@@ -188,10 +226,4 @@ def test_no_secret_nor_health_data_in_the_logs(home: Path) -> None:
         dmp_session(server, token)
     finally:
         assert server.stop() == 0
-    lines = server.lines
-    assert any("POST /v1/cps/pin/verify 401" in line for line in lines)  # logging was on
-    assert any("GET /v1/vitale 200" in line for line in lines)
-    assert any("POST /v1/dmp/access 200" in line for line in lines)
-    assert any("POST /v1/dmp/documents 422" in line for line in lines)
-    leaks = [(needle, line) for line in lines for needle in (*NEEDLES, token) if needle in line]
-    assert leaks == []
+    return server.lines, token

@@ -12,18 +12,27 @@ from pathlib import Path
 import pytest
 
 from cardbridge.emulator.engine import IsoCard
-from tests.api.conftest import APP_ORIGIN, CPS, PIN, Demo
+from tests.api.conftest import APP_ORIGIN, CPS, PIN, Demo, serving_dmp
+from tests.support.dmp_fixtures import LOUISE
+from tests.support.dmp_sandbox import RunningSandbox
 from tests.support.recording import RecordingCard
-from tests.support.server import LiveServer, serve_backend
+from tests.support.server import LiveServer
 
-INS = "295109912611193"
+# Louise has a DMP on which the demo CPS has no authorization (the sandbox's seed).
+INS = LOUISE
 ACCESS = {"situation": 0, "patient": {"ins": INS}, "mode": "normal", "consent": True}
 
 
 @pytest.fixture
-def server(demo: Demo, tmp_path: Path) -> Iterator[LiveServer]:
-    """A server with a journal of its own and a web application approved."""
-    with serve_backend(demo.backend, allowed_origins=[APP_ORIGIN], data_dir=tmp_path) as live:
+def roots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("roots")
+
+
+@pytest.fixture
+def server(demo: Demo, dmp: RunningSandbox, tmp_path: Path, roots: Path) -> Iterator[LiveServer]:
+    """A server with a journal of its own and a web application approved, reaching the
+    offline DMP."""
+    with serving_dmp(demo.backend, dmp, roots, data_dir=tmp_path) as live:
         yield live
 
 
@@ -136,10 +145,12 @@ def test_ending_a_session(server: LiveServer, demo: Demo) -> None:
         assert native.post("/v1/dmp/access", json=ACCESS).json()["code"] == "pin_required"
 
 
-def test_an_idle_session_ends_and_locks_the_card(demo: Demo, tmp_path: Path) -> None:
+def test_an_idle_session_ends_and_locks_the_card(
+    demo: Demo, dmp: RunningSandbox, tmp_path: Path, roots: Path
+) -> None:
     """With nobody calling: the bridge locks the card itself once the session is idle."""
     with (
-        serve_backend(demo.backend, data_dir=tmp_path, pin_session_minutes=0.01) as live,
+        serving_dmp(demo.backend, dmp, roots, data_dir=tmp_path, pin_session_minutes=0.01) as live,
         live.client() as native,
     ):
         assert native.post("/v1/cps/pin/verify", json={"pin": PIN}).status_code == 200
@@ -152,9 +163,11 @@ def test_an_idle_session_ends_and_locks_the_card(demo: Demo, tmp_path: Path) -> 
         assert native.post("/v1/dmp/access", json=ACCESS).json()["code"] == "pin_required"
 
 
-def test_a_session_in_use_stays_open(demo: Demo, tmp_path: Path) -> None:
+def test_a_session_in_use_stays_open(
+    demo: Demo, dmp: RunningSandbox, tmp_path: Path, roots: Path
+) -> None:
     with (
-        serve_backend(demo.backend, data_dir=tmp_path, pin_session_minutes=0.02) as live,
+        serving_dmp(demo.backend, dmp, roots, data_dir=tmp_path, pin_session_minutes=0.02) as live,
         live.client() as native,
     ):
         assert native.post("/v1/cps/pin/verify", json={"pin": PIN}).status_code == 200

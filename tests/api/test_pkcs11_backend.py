@@ -17,13 +17,17 @@ from cardbridge.cards.pkcs11_backend import Pkcs11Backend, slot_states
 from cardbridge.emulator.inprocess import EmulatedBackend
 from cardbridge.emulator.pki import TestPki
 from cardbridge.pcsc.atr import CardFamily
-from tests.support.server import LiveServer, serve_backend
+from tests.api.conftest import serving_dmp
+from tests.support.dmp_fixtures import PIERRE
+from tests.support.dmp_sandbox import RunningSandbox
+from tests.support.server import LiveServer
 from tests.support.softhsm import USER_PIN, SoftHsmCps
 from tests.support.tokens import independently_valid, new_nonce
 from tests.support.xmldsig import verify_xmlsec1
 
 ORIGIN = "https://dmp.example"
-INS = "295109912611193"
+# Pierre's DMP, on which the demo CPS is authorized (the sandbox's seed).
+INS = PIERRE
 ACCESS = {"situation": 0, "patient": {"ins": INS}, "mode": "normal", "consent": True}
 
 
@@ -48,7 +52,9 @@ def _token_slot(module: str) -> str:
 
 
 @pytest.fixture
-def pair(softhsm: SoftHsmCps, test_pki: TestPki, tmp_path: Path) -> Iterator[Pair]:
+def pair(
+    softhsm: SoftHsmCps, test_pki: TestPki, tmp_path: Path, dmp: RunningSandbox
+) -> Iterator[Pair]:
     reader = _token_slot(softhsm.module)
     emulated = EmulatedBackend([reader])  # the same reader name: the same JSON
     emulated.insert(reader, softhsm.card)
@@ -62,8 +68,10 @@ def pair(softhsm: SoftHsmCps, test_pki: TestPki, tmp_path: Path) -> Iterator[Pai
     }
     try:
         with (
-            serve_backend(emulated) as pcsc_live,
-            serve_backend(Pkcs11Backend(softhsm.module), **pkcs11_settings) as pkcs11_live,
+            serving_dmp(emulated, dmp, tmp_path) as pcsc_live,
+            serving_dmp(
+                Pkcs11Backend(softhsm.module), dmp, tmp_path, **pkcs11_settings
+            ) as pkcs11_live,
             pcsc_live.client() as pcsc,
             pkcs11_live.client() as pkcs11,
         ):
@@ -147,7 +155,8 @@ def test_dmp_access_signed_through_pkcs11(pair: Pair) -> None:
     _same(pair.both("POST", "/v1/cps/pin/verify", json={"pin": USER_PIN}))
     pcsc, pkcs11 = pair.both("POST", "/v1/dmp/access", json=ACCESS)
     assert (pcsc.status_code, pkcs11.status_code) == (200, 200), pkcs11.text
-    volatile = {"vihf", "assertion_id", "not_on_or_after"}  # times and identifiers
+    # Times and identifiers; each bridge has its own journal.
+    volatile = {"vihf", "assertion_id", "not_on_or_after", "journal_seq"}
     assert {k: v for k, v in pcsc.json().items() if k not in volatile} == {
         k: v for k, v in pkcs11.json().items() if k not in volatile
     }

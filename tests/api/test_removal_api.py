@@ -26,7 +26,7 @@ from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile
 from cardbridge.pcsc.apdu import Ins
-from tests.api.conftest import APP_ORIGIN, CPS, Demo
+from tests.api.conftest import APP_ORIGIN, CPS, Demo, serving_dmp
 from tests.cards.operations import (
     NEW_PIN,
     ONE_TRY_SPENT,
@@ -36,10 +36,13 @@ from tests.cards.operations import (
     PinState,
     command_name,
 )
+from tests.support.dmp_fixtures import LOUISE
+from tests.support.dmp_sandbox import RunningSandbox
 from tests.support.recording import RecordingCard
-from tests.support.server import LiveServer, serve_backend
+from tests.support.server import LiveServer
 
-INS = "295109912611193"
+# Louise's DMP (the sandbox's seed), opened in emergency.
+INS = LOUISE
 REMOVALS: dict[str, Callable[[int], FaultPlan]] = {
     "before": lambda number: FaultPlan(remove_before=number),
     "after": lambda number: FaultPlan(remove_after=number),
@@ -132,10 +135,13 @@ ROUTES = [
 
 
 @pytest.fixture
-def server(demo: Demo, tmp_path: Path) -> Iterator[LiveServer]:
-    """A server with a journal of its own, and no wait after a wrong PIN (the sweeps
-    spend one try after another)."""
-    with serve_backend(demo.backend, allowed_origins=[APP_ORIGIN], data_dir=tmp_path) as live:
+def server(
+    demo: Demo, dmp: RunningSandbox, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """A server with a journal of its own, reaching the offline DMP, and no wait after a
+    wrong PIN (the sweeps spend one try after another)."""
+    roots = tmp_path_factory.mktemp("roots")
+    with serving_dmp(demo.backend, dmp, roots, data_dir=tmp_path) as live:
         live.bridge.cards.backoff.first_delay = 0
         yield live
 

@@ -290,6 +290,9 @@ def test_an_emergency_access_with_its_reason(dmp_page: Page, dmp: RunningSandbox
     expect(page.locator("#access-consent-error")).to_contain_text(
         "Le consentement du patient est nécessaire", timeout=DMP_WAIT
     )
+    expect(page.locator("#access-consent-error")).to_contain_text(
+        "Demandez-le au patient ou à son représentant légal, préalablement informé"
+    )
     expect(page.locator("#access-consent")).to_be_focused()
 
     page.check("#mode-emergency")

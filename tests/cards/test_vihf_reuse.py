@@ -212,3 +212,15 @@ def test_secret_access_to_a_minors_dmp(make_card: MakeCard, workflow: DmpWorkflo
     ]
     assert grant.record.details["secret"] is True
     assert verify_xmlsec1(grant.vihf, signature_pem)
+
+
+def test_a_card_put_back_signs_anew(make_card: MakeCard, workflow: DmpWorkflow) -> None:
+    """The VIHF is reused only with the card session that signed it."""
+    card = make_card("demo-cps")
+    with counting_card(card) as (session, practitioner, _):
+        first = workflow.open_access(session, practitioner, consented(), now=NOW)
+    with counting_card(card) as (session, practitioner, sent):  # taken out and put back
+        again = workflow.open_access(session, practitioner, consented(), now=NOW)
+        assert signatures(sent) == 1
+    assert again.assertion_id != first.assertion_id
+    assert not again.reused

@@ -284,3 +284,14 @@ def test_indirect_mode_with_the_structures_pkcs12(
     finally:
         transport.close()
     assert answer.payload.find(f"{{{HL7}}}acknowledgement").get("typeCode") == "AA"  # type: ignore[union-attr]
+
+
+def test_a_vihf_altered_after_signing_is_refused_by_the_sandbox(
+    card_transport: HttpsTransport, demo_doctor: Identity
+) -> None:
+    # The control of the tests above: the sandbox verifies the VIHF's signature, so a
+    # spliced assertion that passes is one whose signed bytes arrived intact.
+    vihf = _vihf(demo_doctor).replace(b"499700735741008", b"499700735741009", 1)
+    with pytest.raises(DmpRefusedError) as refused:
+        card_transport.call(_td02(), vihf)
+    assert refused.value.dmp_code == Fault.SIGNATURE_INVALID.value.subcode

@@ -12,11 +12,21 @@ import pytest
 from lxml import etree
 
 from tests.sandbox.conftest import LUC, PIERRE, SOPHIE
-from tests.support.dmp_documents import XDSB, Doc, Package, cda, minimal_pdf, provide_and_register
+from tests.support.dmp_documents import (
+    XDSB,
+    Doc,
+    Package,
+    cda,
+    minimal_pdf,
+    mtom,
+    provide_and_register,
+)
 from tests.support.dmp_messages import envelope
+from tests.support.dmp_queries import find_documents
 from tests.support.dmp_sandbox import SERVICES, Identity, RunningSandbox
 
 RS = "urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0"
+RIM = "urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0"
 SUCCESS = "urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Success"
 SOAP_NS = {"soap": "http://www.w3.org/2003/05/soap-envelope"}
 
@@ -276,3 +286,58 @@ def test_a_document_over_the_xml_text_limit_is_refused_as_too_large(
     assert (code, location) == ("XDSRepositoryError", "nonXMLBody/text")
     assert "trop volumineux" in context
     assert _documents(dmp) == []
+
+
+def test_a_documents_comment_and_service_stop_time_are_listed(
+    dmp: RunningSandbox, demo_doctor: Identity
+) -> None:
+    doc = Doc(PIERRE)
+    body, parts = provide_and_register([doc])
+    (entry,) = [
+        e
+        for e in body.iter(f"{{{RIM}}}ExtrinsicObject")
+        if e.find(f"{{{RIM}}}Name/{{{RIM}}}LocalizedString[@value='{doc.title}']") is not None
+    ]
+    slot = etree.Element(f"{{{RIM}}}Slot", name="serviceStopTime")
+    etree.SubElement(
+        etree.SubElement(slot, f"{{{RIM}}}ValueList"), f"{{{RIM}}}Value"
+    ).text = "20261205110000"
+    entry.insert(0, slot)
+    description = etree.Element(f"{{{RIM}}}Description")
+    etree.SubElement(description, f"{{{RIM}}}LocalizedString", value="Revoir dans un mois")
+    entry.find(f"{{{RIM}}}Name").addnext(description)  # type: ignore[union-attr]
+    content_type, data = mtom(envelope("TD2.1", body, demo_doctor.signed()), parts)
+    answer = dmp.post(SERVICES + "repository", data, demo_doctor.tls, content_type)
+    assert _result(answer) == ("Success", "", "")
+    listed = dmp.call(
+        "TD3.1", find_documents(PIERRE, ServiceStopTimeFrom="20261205110000"), demo_doctor
+    ).xml()
+    (found,) = listed.iter(f"{{{RIM}}}ExtrinsicObject")  # the seed's have no stop time
+    assert found.find(f"{{{RIM}}}Description/{{{RIM}}}LocalizedString").get("value") == (  # type: ignore[union-attr]
+        "Revoir dans un mois"
+    )
+
+
+# Types and classes of the ANS correspondence ASS-X16 (version 2024-02-23), read there.
+@pytest.mark.parametrize(
+    ("type_code", "class_code"),
+    [
+        (("34112-3", "2.16.840.1.113883.6.1"), "10"),  # CR hospitalier
+        (("18748-4", "2.16.840.1.113883.6.1"), "31"),  # CR d'imagerie
+        (("18761-7", "2.16.840.1.113883.6.1"), "11"),  # Note de transfert
+        (("87273-9", "2.16.840.1.113883.6.1"), "52"),  # Note de vaccination
+        (("DOCPAT01", "1.2.250.1.213.1.1.4.12"), "11"),
+        (("PROT_ALD", "1.2.250.1.213.1.1.4.12"), "44"),
+    ],
+)
+def test_every_type_of_the_dmp_takes_its_ass_x16_class(
+    dmp: RunningSandbox, demo_doctor: Identity, type_code: tuple[str, str], class_code: str
+) -> None:
+    wrong = "10" if class_code != "10" else "11"
+    refused = _result(
+        dmp.deposit([Doc(PIERRE, type_code=type_code, class_code=wrong)], demo_doctor)
+    )
+    assert refused[0] == "XDSRegistryMetadataError"
+    assert refused[2].endswith("classCode")
+    doc = Doc(PIERRE, type_code=type_code, class_code=class_code)
+    assert _result(dmp.deposit([doc], demo_doctor)) == ("Success", "", "")

@@ -330,3 +330,46 @@ def test_make_visible_to_the_patient(dmp, demo_doctor, filled) -> None:  # type:
         _error(_ok(dmp.call("TD3.3", visibility_change(PIERRE, entry_uuid, 1, ()), demo_doctor)))
         == "Success"
     )
+
+
+def _without_submission_set(body: etree._Element) -> etree._Element:
+    package = body.find(".//rim:RegistryPackage", NS)
+    assert package is not None
+    package.getparent().remove(package)  # type: ignore[union-attr]
+    return body
+
+
+def _other_patient_id(body: etree._Element) -> etree._Element:
+    for identifier in body.iterfind(".//rim:RegistryPackage/rim:ExternalIdentifier", NS):
+        if (
+            identifier.get("identificationScheme")
+            == "urn:uuid:6b5aea1a-874d-4603-a4bc-96a0a7b38446"
+        ):
+            identifier.set("value", "185057512345673^^^&1.2.250.1.213.1.4.10&ISO^NH")
+    return body
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        (_without_submission_set, "XDSRegistryMetadataError"),
+        (_other_patient_id, "XDSPatientIdDoesNotMatch"),
+    ],
+    ids=["no-submission-set", "other-patient"],
+)
+def test_an_update_needs_a_submission_set_about_the_vihfs_patient(  # type: ignore[no-untyped-def]
+    dmp, demo_doctor, filled, change, code
+) -> None:
+    entry_uuid = _entry(dmp, demo_doctor, filled["plain"]).get("id", "")
+    for body in (
+        status_change(PIERRE, entry_uuid, APPROVED, ARCHIVED),
+        visibility_change(PIERRE, entry_uuid, 1, ("MASQUE_PS",)),
+    ):
+        assert _error(_ok(dmp.call("TD3.3", change(body), demo_doctor))) == code
+    assert _entry(dmp, demo_doctor, filled["plain"]).get("status") == APPROVED
+
+
+def test_a_visibility_update_names_the_current_version(dmp, demo_doctor, filled) -> None:  # type: ignore[no-untyped-def]
+    entry_uuid = _entry(dmp, demo_doctor, filled["plain"]).get("id", "")
+    body = visibility_change(PIERRE, entry_uuid, 2, ("MASQUE_PS",))  # the current one is 1
+    assert _error(_ok(dmp.call("TD3.3", body, demo_doctor))) == "XDSMetadataVersionError"

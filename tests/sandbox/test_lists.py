@@ -160,6 +160,10 @@ def test_td05_traits(dmp: RunningSandbox, other_doctor: Identity) -> None:
     assert _patients(search(family="LE QUINIO", given="lou")) == ["215027512345610"]
     assert _patients(search(family="DURAND")) == ["287096912304577"]  # birth name
     assert _patients(search(family="LE QUINIO", birth="19550615")) == [PIERRE]
+    # The acknowledgement as in the ANS TD0.5 sample: its type code a child element.
+    type_code = search(family="LE QUINIO").find(".//hl7:acknowledgement/hl7:typeCode", NS)
+    assert type_code is not None
+    assert type_code.get("code") == "AA"
     root = search(family="INCONNU")
     assert root.find(".//hl7:queryResponseCode", NS).get("code") == "NF"  # type: ignore[union-attr]
 

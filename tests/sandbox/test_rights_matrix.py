@@ -187,8 +187,14 @@ def outcome(answer: Answer) -> str:
         error = response.find(f".//{{{RS}}}RegistryError")
         return f"error {error.get('errorCode') if error is not None else response.get('status')}"
     acknowledgement = root.find(f".//{{{HL7}}}acknowledgement")
-    if acknowledgement is not None and acknowledgement.get("typeCode") != "AA":
-        return f"acknowledgement {acknowledgement.get('typeCode')}"
+    if acknowledgement is not None:
+        # An attribute in TD0.2's answers, a child element in TD0.5's (the ANS samples).
+        child = acknowledgement.find(f"{{{HL7}}}typeCode")
+        type_code = acknowledgement.get("typeCode") or (
+            child.get("code") if child is not None else None
+        )
+        if type_code != "AA":
+            return f"acknowledgement {type_code}"
     status = root.findtext(".//{*}output/{*}status")
     if status is not None and status != "DMPOk":
         return f"status {status}"

@@ -14,6 +14,7 @@ from lxml import etree
 
 from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.pki_organisations import SERVER_COMMON_NAME, OrganisationPki
+from cardbridge.sandbox.server import SandboxServer
 from cardbridge.sandbox.tls import server_context
 from tests.sandbox.conftest import PIERRE
 from tests.support.dmp_messages import SOAP, WSA, envelope, existence_test
@@ -85,6 +86,22 @@ def test_no_client_certificate_is_refused(dmp: RunningSandbox) -> None:
 def test_the_server_refuses_below_tls_1_2(organisations: OrganisationPki) -> None:
     # The client libraries here cannot speak TLS 1.1 any more: the setting is read instead.
     assert server_context(organisations).minimum_version is ssl.TLSVersion.TLSv1_2
+
+
+def test_accepted_connections_send_without_delay(organisations: OrganisationPki) -> None:
+    # Headers and body are two writes: Nagle's algorithm would hold the body for the
+    # client's delayed ACK (up to 40 ms per kept-alive answer).
+    server = SandboxServer(("127.0.0.1", 0), None, server_context(organisations))  # type: ignore[arg-type]
+    try:
+        with socket.create_connection(("127.0.0.1", server.port)) as client:
+            accepted, _ = server.get_request()
+            try:
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+            finally:
+                accepted.close()
+            client.close()
+    finally:
+        server.server_close()
 
 
 def test_tls_1_2_uses_an_ecdhe_suite(dmp: RunningSandbox, demo_doctor: Identity) -> None:

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
 
 from cardbridge.cards.cps import CpsSession
-from cardbridge.dmp.tls_card import CardCredential
+from cardbridge.dmp.card_credential import CardCredential
 from cardbridge.emulator.engine import IsoCard
 from cardbridge.emulator.engine.files import DedicatedFile
 from cardbridge.emulator.engine.security import CardKey

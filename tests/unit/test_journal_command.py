@@ -46,7 +46,7 @@ def test_verify_and_list(tmp_path: Path) -> None:
     assert [r["patient"] for r in by_traits] == [PATIENTS[2]]
     wrong_key = run(tmp_path, "list", "--patient", "295109912611194")
     assert wrong_key.returncode == 2
-    assert "patient: the NIR key does not match" in wrong_key.stderr
+    assert "patient: the key does not match the number" in wrong_key.stderr
 
     db = sqlite3.connect(journal.database, isolation_level=None)
     db.execute("DROP TRIGGER records_no_delete")

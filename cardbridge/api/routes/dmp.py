@@ -28,8 +28,9 @@ from cardbridge.api.dmp_models import (
 from cardbridge.api.dmp_workflow_models import PatientSearch
 from cardbridge.api.routes.common import BODY_CODES, CARD_CODES, responses
 from cardbridge.api.routes.dmp_records import DMP_TRANSACTION_CODES
+from cardbridge.api.security import DEFAULT_BODY_LIMIT, BodyLimit
 from cardbridge.dmp.catalogue import DOCUMENT_TYPES
-from cardbridge.dmp.documents import DepositForm
+from cardbridge.dmp.documents import MAX_DOCUMENT_BYTES, MAX_DOCUMENT_TEXT, DepositForm
 from cardbridge.dmp.fields import field_error
 from cardbridge.dmp.journal import JournalKind
 from cardbridge.dmp.patients import (
@@ -47,8 +48,12 @@ router = APIRouter(prefix="/v1/dmp", tags=["DMP"])
 
 DMP_CODES = ("pin_required", "consent_required", "journal_error")
 DEPOSIT_PATH = "/v1/dmp/documents"
-# The DMP takes files of up to 5 MB; multipart adds the form fields around them.
-DEPOSIT_BODY_LIMIT = 6 * 1024 * 1024
+# The DMP's rule for the file, plus what any body may hold for the form's other fields
+# (the file's own limit is then checked with its size in the message).
+DEPOSIT_BODY_LIMIT = BodyLimit(
+    MAX_DOCUMENT_BYTES + DEFAULT_BODY_LIMIT,
+    f"The document is larger than the DMP accepts: at most {MAX_DOCUMENT_TEXT}.",
+)
 # A free text written in the form (the file's limit applies to its UTF-8 bytes too).
 MAX_FREE_TEXT = 1_000_000
 
@@ -197,7 +202,7 @@ class DepositFields(DepositForm):
     """The deposit form's fields, and who it is for (an INS or a Vitale beneficiary).
 
     The multipart form also carries ``file``, which FastAPI hands to the model too:
-    unknown names are refused by the route instead (:func:`_known_fields_only`).
+    unknown or repeated names are refused by the route instead (:func:`_check_form_fields`).
     """
 
     model_config = ConfigDict(frozen=True, extra="ignore")
@@ -243,11 +248,20 @@ class DepositFields(DepositForm):
         return PatientSelector(ins=self.ins)
 
 
-def _known_fields_only(form: FormData) -> None:
+def _check_form_fields(form: FormData) -> None:
+    """Each field of the form known and given once: with a field given twice, the model
+    would silently keep the last value."""
     known = {*DepositFields.model_fields, "file"}
     unknown = sorted(set(form.keys()) - known)
     if unknown:
         raise InvalidInputError("is not a field of the deposit form", field=unknown[0])
+    names = [name for name, _ in form.multi_items()]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise InvalidInputError(
+            "is given more than once; give each field of the deposit form once",
+            field=repeated[0],
+        )
 
 
 @router.post(
@@ -267,8 +281,9 @@ async def deposit(
     file: Annotated[
         UploadFile | None,
         File(
-            description="PDF, JPEG, TIFF, RTF or plain text (UTF-8 or Windows-1252); 5 MB at "
-            "most; the content decides the format, whatever the name. Or `text`."
+            description="PDF, JPEG, TIFF, RTF or plain text (UTF-8 or Windows-1252); 5 MB "
+            "(5,000,000 bytes) at most; the content decides the format, whatever the name, and "
+            "a PDF, JPEG or TIFF must open. Or `text`."
         ),
     ] = None,
     *,
@@ -285,8 +300,9 @@ async def deposit(
     field (`file`, `title`, `type`, `event_end`…). Then it is wrapped in its CDA, signed
     (XAdES, the CPS signature key) and deposited (TD2.1); `receipt.unique_id` is what the
     DMP now holds, which the document routes take. The CDA header's patient traits are
-    those of the Vitale card (`beneficiary`)."""
-    _known_fields_only(await request.form())
+    those of the Vitale card (`beneficiary`). A PDF, JPEG or TIFF that does not open is
+    refused, dates may not be in the future, and a field given twice is refused."""
+    _check_form_fields(await request.form())
     if (file is None) == (fields.text is None):
         raise InvalidInputError(
             "give the document one way: a file (file) or a free text (text)",

@@ -270,7 +270,7 @@ const STRINGS = {
     "error.origin_not_approved": "Ce site n'est pas encore autorisé : autorisez-le dans la page d'état du pont (Applications web).",
     "error.caller_forbidden": "Cette opération n'est pas permise depuis cette page.",
     "error.approval_required": "Votre accord et votre code PIN sont demandés dans la fenêtre du pont.",
-    "error.consent_required": "Le consentement du patient est nécessaire (premier accès à ce DMP, ou dernier accès il y a plus de six mois). Demandez-le au patient puis cochez la case, ou choisissez un accès d'urgence si le patient ne peut pas répondre.",
+    "error.consent_required": "Le consentement du patient est nécessaire (premier accès à ce DMP, ou dernier accès il y a plus de six mois). Demandez-le au patient ou à son représentant légal, préalablement informé, puis cochez la case, ou choisissez un accès d'urgence si le patient ne peut pas répondre.",
     "error.nonce_invalid": "Le défi a expiré ou a déjà servi. Recommencez le test.",
     "error.unauthorized": "Requête refusée par le pont (jeton d'API absent).",
     "error.origin_forbidden": "Ce site n'est pas autorisé à utiliser le pont.",

@@ -14,9 +14,9 @@ from lxml import etree
 from cardbridge.dmp.results import AuthorizationMode, PractitionerAuthorization
 from cardbridge.dmp.transactions.names import HABILITATIONS
 from cardbridge.dmp.transactions.output import child_text, read_output
-from cardbridge.dmp.transactions.values import dmp_time
+from cardbridge.dmp.transactions.values import dmp_time, unreadable
 from cardbridge.dmp.transport import Service, SoapCall, Transport
-from cardbridge.errors import DmpAnswerError, InvalidInputError
+from cardbridge.errors import InvalidInputError
 
 SET_ACTION = "urn:si-dmp-habilitations:HabilitationsEndPoint:setAuthorization"
 LIST_ACTION = "urn:si-dmp-habilitations:HabilitationsEndPoint:listAuthorizationByPatient"
@@ -110,21 +110,15 @@ def _texts(item: etree._Element, name: str) -> list[str]:
     ]
 
 
-def _unreadable(what: str) -> DmpAnswerError:
-    return DmpAnswerError(
-        f"The DMP's TD1.6 answer could not be read ({what}). Try again; report it if it persists."
-    )
-
-
 def _authorization(item: etree._Element) -> PractitionerAuthorization:
     national_id = child_text(item, HABILITATIONS, "nationalId")
     id_type = child_text(item, HABILITATIONS, "nationalIdType")
     if national_id is None or id_type is None:
-        raise _unreadable("an authorization without nationalId and nationalIdType")
+        raise unreadable("TD1.6", "an authorization without nationalId and nationalIdType")
     try:
         mode = AuthorizationMode(child_text(item, HABILITATIONS, "mode") or "")
     except ValueError:
-        raise _unreadable(f"mode {child_text(item, HABILITATIONS, 'mode')!r}") from None
+        raise unreadable("TD1.6", f"mode {child_text(item, HABILITATIONS, 'mode')!r}") from None
     return PractitionerAuthorization(
         national_id=national_id,
         national_id_type=id_type,

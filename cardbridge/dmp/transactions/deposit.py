@@ -187,13 +187,19 @@ def deposit_document(
     signing_certificate: bytes,
     *,
     lps_oid_root: str,
-    now: datetime,
+    now: datetime | None = None,
     certificate_chain: Sequence[bytes] = (),
 ) -> DepositReceipt:
     """Deposit ``request``'s document in the DMP the VIHF names (TD2.1); the signature
     document is signed through ``signer`` with ``signing_certificate`` (DER), the CPS's
-    signature certificate. ``now`` is timezone-aware, in the workstation's local time.
-    Raises :class:`~cardbridge.errors.DmpRefusedError` with the DMP's code and text."""
+    signature certificate, and ``certificate_chain`` (DER) its issuing CAs. ``now``
+    (timezone-aware, the workstation's local time; by default the clock's) dates the
+    submission. Raises :class:`~cardbridge.errors.InvalidInputError` for a file the form
+    refuses (nothing sent), :class:`~cardbridge.errors.DmpRefusedError` with the DMP's
+    code and text."""
+    now = now or datetime.now().astimezone()
+    if now.tzinfo is None:
+        raise ValueError("deposit times are timezone-aware")
     cda = _cda_document(request, lps_oid_root, now)
     cda_bytes = build_cda(cda)
     doc_type = document_type(request.form.type)

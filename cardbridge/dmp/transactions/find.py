@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Self
 
 from lxml import etree
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from cardbridge.dmp import catalogue
 from cardbridge.dmp.patients import InsReference
@@ -50,12 +51,23 @@ class DocumentFilter(BaseModel):
     confidentiality: tuple[str, ...] = Field(
         (), description="Confidentiality codes: N, MASQUE_PS, INVISIBLE_PATIENT…"
     )
-    created_from: datetime | None = Field(None, description="Created at or after (aware).")
-    created_to: datetime | None = Field(None, description="Created before (aware).")
-    service_start_from: datetime | None = None
-    service_start_to: datetime | None = None
-    service_stop_from: datetime | None = None
-    service_stop_to: datetime | None = None
+    created_from: AwareDatetime | None = Field(None, description="Created at or after.")
+    created_to: AwareDatetime | None = Field(None, description="Created before.")
+    service_start_from: AwareDatetime | None = Field(None, description="Care began at or after.")
+    service_start_to: AwareDatetime | None = Field(None, description="Care began before.")
+    service_stop_from: AwareDatetime | None = Field(None, description="Care ended at or after.")
+    service_stop_to: AwareDatetime | None = Field(None, description="Care ended before.")
+
+    @model_validator(mode="after")
+    def _bounds_in_order(self) -> Self:
+        for start, end in (
+            (self.created_from, self.created_to),
+            (self.service_start_from, self.service_start_to),
+            (self.service_stop_from, self.service_stop_to),
+        ):
+            if start is not None and end is not None and start >= end:
+                raise ValueError("a period's start must come before its end")
+        return self
 
 
 def type_system(code: str) -> str:
@@ -151,7 +163,18 @@ def _query(
     if answer.payload.tag != f"{{{names.QUERY}}}AdhocQueryResponse":
         raise DmpAnswerError("The DMP's TD3.1 answer is not an AdhocQueryResponse.")
     raise_for_errors(answer.payload, TRANSACTION)
-    return [(read_entry(entry), entry) for entry in document_entries(answer.payload)]
+    entries = document_entries(answer.payload)
+    if (
+        not entries
+        and answer.payload.find(f"{rim('RegistryObjectList')}/{rim('ObjectRef')}") is not None
+    ):
+        # FI526 note 5: establishments (indirect mode) and CPE cards may only search the
+        # references of their own documents, never the metadata.
+        raise DmpAnswerError(
+            "The DMP gives this login the references of documents only, not their "
+            "descriptions: use a practitioner's card (CPS) to list the documents."
+        )
+    return [(read_entry(entry), entry) for entry in entries]
 
 
 def find_documents(

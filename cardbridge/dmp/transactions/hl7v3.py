@@ -12,15 +12,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from cardbridge.dmp.transactions.names import HL7, XSI
-from cardbridge.errors import DmpAnswerError, DmpRefusedError
-
-if TYPE_CHECKING:
-    from cardbridge.config import Settings
+from cardbridge.dmp.transactions.values import unreadable
+from cardbridge.errors import DmpRefusedError
 
 DMP_DEVICE = "1.2.250.1.213.4.1.1.1"  # the DMP, as receiver and custodian
 INTERACTION_ROOT = "2.16.840.1.113883.1.6"  # HL7 interaction identifiers
@@ -35,15 +32,11 @@ ACCEPTED = "AA"
 
 @dataclass(frozen=True, slots=True)
 class Hl7Sender:
-    """The software as the sender of HL7v3 messages: its OID root and name."""
+    """The software as the sender of HL7v3 messages: its OID root and name (the callers
+    build it from the settings ``lps_oid_root`` and ``lps_name``)."""
 
     oid_root: str
     software_name: str
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Hl7Sender:
-        """The sender the settings describe (``lps_oid_root``, ``lps_name``)."""
-        return cls(settings.lps_oid_root, settings.lps_name)
 
     @property
     def message_root(self) -> str:
@@ -98,14 +91,6 @@ def query(control: etree._Element, sender: Hl7Sender) -> etree._Element:
     sub(by_parameter, "queryId", root=sender.query_root, extension=str(uuid.uuid4()))
     sub(by_parameter, "statusCode", code="new")
     return sub(by_parameter, "parameterList")
-
-
-def unreadable(transaction: str, what: str) -> DmpAnswerError:
-    """The error for an answer we cannot read, saying what was wrong in it."""
-    return DmpAnswerError(
-        f"The DMP's {transaction} answer could not be read ({what}). "
-        "Try again; report it if it persists."
-    )
 
 
 def answer_root(payload: etree._Element, interaction: str, transaction: str) -> etree._Element:

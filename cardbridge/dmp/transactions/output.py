@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from cardbridge.errors import DmpAnswerError, DmpRefusedError
+from cardbridge.dmp.transactions.values import unreadable
+from cardbridge.errors import DmpRefusedError
 
 DMP_OK = "DMPOk"
 
@@ -20,22 +21,13 @@ def read_output(
 ) -> etree._Element:
     """The ``output`` of a ``response`` answer whose status is ``DMPOk``."""
     if payload.tag != f"{{{namespace}}}{response}":
-        raise DmpAnswerError(
-            f"The DMP's {transaction} answer could not be read ({response} expected, got "
-            f"{etree.QName(payload).localname}). Try again; report it if it persists."
-        )
+        raise unreadable(transaction, f"{response} expected, got {etree.QName(payload).localname}")
     output = payload.find(f"{{{namespace}}}output")
     if output is None:
-        raise DmpAnswerError(
-            f"The DMP's {transaction} answer could not be read (no output). "
-            "Try again; report it if it persists."
-        )
+        raise unreadable(transaction, "no output")
     status = (output.findtext(f"{{{namespace}}}status") or "").strip()
     if not status:
-        raise DmpAnswerError(
-            f"The DMP's {transaction} answer could not be read (no status). "
-            "Try again; report it if it persists."
-        )
+        raise unreadable(transaction, "no status")
     context = " ".join((output.findtext(f"{{{namespace}}}context") or "").split())
     if status != DMP_OK:
         raise DmpRefusedError(status, context, transaction=transaction)

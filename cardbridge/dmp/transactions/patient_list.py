@@ -14,9 +14,8 @@ from lxml import etree
 from cardbridge.dmp.results import AuthorizedPatient
 from cardbridge.dmp.transactions.names import PATIENTS
 from cardbridge.dmp.transactions.output import child_text, read_output
-from cardbridge.dmp.transactions.values import dmp_bool, dmp_day, dmp_time, pick_ins
+from cardbridge.dmp.transactions.values import dmp_bool, dmp_day, dmp_time, pick_ins, unreadable
 from cardbridge.dmp.transport import Service, SoapCall, Transport
-from cardbridge.errors import DmpAnswerError
 
 TRANSACTION = "TD0.4"
 ACTION = "urn:si-dmp-patients:PatientSpecificEndPoint:patientList"
@@ -77,10 +76,7 @@ def _patient(item: etree._Element) -> AuthorizedPatient:
     )
     last_name = child_text(item, PATIENTS, "lastName")
     if last_name is None:
-        raise DmpAnswerError(
-            f"The DMP's {TRANSACTION} answer could not be read (a patient without a last "
-            "name). Try again; report it if it persists."
-        )
+        raise unreadable(TRANSACTION, "a patient without a last name")
     return AuthorizedPatient(
         ins=ins,
         ins_oid=oid,

@@ -18,8 +18,8 @@ from lxml import etree
 from cardbridge.dmp.patients import IdentityCriteria
 from cardbridge.dmp.results import PatientCandidate
 from cardbridge.dmp.transactions import hl7v3
-from cardbridge.dmp.transactions.hl7v3 import INTERACTION_ROOT, Hl7Sender, h, sub, unreadable
-from cardbridge.dmp.transactions.values import dmp_bool, dmp_day, pick_ins
+from cardbridge.dmp.transactions.hl7v3 import INTERACTION_ROOT, Hl7Sender, h, sub
+from cardbridge.dmp.transactions.values import dmp_bool, dmp_day, pick_ins, unreadable
 from cardbridge.dmp.transport import Service, SoapCall, Transport
 from cardbridge.errors import DmpRefusedError
 
@@ -28,6 +28,11 @@ ACTION = "urn:hl7-org:v3:PRPA_IN201305UV02"
 REQUEST = "PRPA_IN201305UV02"
 ANSWER = "PRPA_IN201306UV02"
 ACCESS_DENIED = "DMPAccessDeniedByRightsService"
+TOO_MANY = "QE"  # more patients match than the DMP returns (10)
+_TOO_MANY = (
+    "More patients match than the DMP lists ({told}): add a birth date, or more of the "
+    "name or first name."
+)
 _CENTRE_15_ONLY = (
     "The DMP refused the patient search ({told}). Searching without an INS is open to most "
     "professionals in centre 15 (régulation) mode only: find the patient by the Vitale card "
@@ -135,7 +140,15 @@ def read_candidates(payload: etree._Element) -> list[PatientCandidate]:
     response = hl7v3.query_response_code(answer, TRANSACTION)
     if response == "NF":
         return []
-    if response != "OK":  # QE: too many patients, AE: a query error
+    if response == TOO_MANY:
+        text = hl7v3.detail_text(answer)
+        raise DmpRefusedError(
+            response,
+            text,
+            transaction=TRANSACTION,
+            message=_TOO_MANY.format(told=f"{response}: {text}" if text else response),
+        )
+    if response != "OK":  # AE: a query error
         raise DmpRefusedError(response, hl7v3.detail_text(answer), transaction=TRANSACTION)
     path = f"{h('controlActProcess')}/{h('subject')}/{h('registrationEvent')}/{h('subject1')}"
     return [_candidate(patient) for patient in answer.iterfind(f"{path}/{h('patient')}")]

@@ -17,9 +17,9 @@ from lxml import etree
 from cardbridge.dmp.patients import InsReference
 from cardbridge.dmp.results import Authorization, DmpState, DmpStatus
 from cardbridge.dmp.transactions import hl7v3
-from cardbridge.dmp.transactions.hl7v3 import Hl7Sender, h, sub, unreadable
+from cardbridge.dmp.transactions.hl7v3 import Hl7Sender, h, sub
 from cardbridge.dmp.transactions.names import XSI
-from cardbridge.dmp.transactions.values import dmp_bool, dmp_time
+from cardbridge.dmp.transactions.values import dmp_bool, dmp_time, unreadable
 from cardbridge.dmp.transport import Service, SoapCall, Transport
 from cardbridge.errors import DmpRefusedError
 

@@ -23,11 +23,16 @@ _TIME = re.compile(
 INS_ROOTS = frozenset(INS_OIDS.values())
 
 
-def _wrong(transaction: str, what: str, value: str) -> DmpAnswerError:
+def unreadable(transaction: str, what: str) -> DmpAnswerError:
+    """The error for an answer we cannot read, saying what was wrong in it."""
     return DmpAnswerError(
-        f"The DMP's {transaction} answer could not be read ({what} {value!r}). "
+        f"The DMP's {transaction} answer could not be read ({what}). "
         "Try again; report it if it persists."
     )
+
+
+def _wrong(transaction: str, what: str, value: str) -> DmpAnswerError:
+    return unreadable(transaction, f"{what} {value!r}")
 
 
 def dmp_time(value: str | None, transaction: str) -> datetime | None:

@@ -13,7 +13,11 @@ import yaml
 from lxml import etree
 
 from cardbridge.dmp.patients import InsReference
+from cardbridge.dmp.transactions.ebrim import Code
+from cardbridge.dmp.transactions.submission import Author, SubmissionSet, new_submission_set
 from cardbridge.dmp.transport import Service, SoapCall, Transport
+from cardbridge.domain.codes import PROFESSION_OID, SPECIALTY_OID
+from cardbridge.emulator.profiles import CpsProfile, load_profile
 from tests.support.dmp_fixtures import PIERRE
 from tests.support.dmp_messages import TEST_INS_OID
 from tests.support.dmp_sandbox import Identity
@@ -58,3 +62,28 @@ def authorize(connect: Connect, who: Identity) -> None:
     )
     answer = connect(who).call(call, vihf(who))
     assert answer.payload.findtext(".//status") == "DMPOk"
+
+
+def submission_set(profile: str = "demo-cps") -> SubmissionSet:
+    """A SubmissionSet about Pierre by the holder of the CPS profile ``profile``."""
+    cps = load_profile(profile)
+    assert isinstance(cps, CpsProfile)
+    holder, situation = cps.holder, cps.situations[0]
+    author = Author(
+        national_id=holder.national_id,
+        last_name=holder.last_name,
+        first_name=holder.first_name,
+        profession=Code(holder.profession, PROFESSION_OID, holder.profession),
+        specialty=Code(holder.specialty, SPECIALTY_OID, holder.specialty)
+        if holder.specialty
+        else None,
+        structure_id=situation.structure_id,
+        structure_name=situation.name,
+        sector=situation.sector,
+    )
+    return new_submission_set(
+        lps_oid_root="2.999.42",
+        patient_cx=PIERRE_INS.cx,
+        author=author,
+        now=dt.datetime.now(dt.UTC),
+    )

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 from lxml import etree
 
-from cardbridge.dmp.catalogue import Visibility
+from cardbridge.dmp.catalogue import DOCUMENT_TYPES, DocumentType, Visibility
 from cardbridge.dmp.transactions.deposit import DepositRequest, ReplacedDocument
 from cardbridge.errors import DmpRefusedError
 from tests.dmp.transactions import media
@@ -209,3 +209,15 @@ def test_a_document_masked_from_professionals_is_hidden_from_the_nurse(
     seen = depositor.found(nurse)
     assert plain.unique_id in seen
     assert masked.unique_id not in seen
+
+
+@pytest.mark.parametrize("doc_type", [t for t in DOCUMENT_TYPES if t.known], ids=lambda t: t.code)
+def test_every_known_type_of_the_form_is_accepted(
+    depositor: Depositor, demo_doctor: Identity, doc_type: DocumentType
+) -> None:
+    assert doc_type.code is not None
+    request = DepositRequest(
+        form(type=doc_type.code, title=doc_type.label), media.pdf(), PIERRE_TRAITS, DEMO_AUTHOR
+    )
+    receipt = depositor.deposit(demo_doctor, request)
+    assert receipt.unique_id in depositor.found(demo_doctor)

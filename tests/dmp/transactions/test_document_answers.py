@@ -292,3 +292,11 @@ def test_an_answer_for_another_document_is_a_dmp_answer_error() -> None:
     transport = Canned(_retrieve_answer(base64.b64encode(b"x").decode()))
     with pytest.raises(DmpAnswerError):
         retrieve_document(transport, b"<v/>", "1.2.3")
+
+
+def test_a_filter_takes_aware_times_in_order() -> None:
+    with pytest.raises(ValueError, match="timezone"):
+        DocumentFilter(created_from=dt.datetime(2026, 1, 1))
+    day = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    with pytest.raises(ValueError, match="before its end"):
+        DocumentFilter(service_start_from=day, service_start_to=day)

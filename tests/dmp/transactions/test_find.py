@@ -10,7 +10,7 @@ import pytest
 from cardbridge.dmp.results import DocumentStatus
 from cardbridge.dmp.transactions.find import DocumentFilter, document_by_unique_id, find_documents
 from cardbridge.emulator.profiles import CpsProfile, load_profile
-from cardbridge.errors import DmpRefusedError, NotFoundError
+from cardbridge.errors import DmpAnswerError, DmpRefusedError, NotFoundError
 from tests.dmp.transactions.documents_support import (
     PIERRE_INS,
     Connect,
@@ -152,3 +152,12 @@ def test_an_unauthorized_doctor_is_refused_with_the_dmps_code(
     assert refused.value.dmp_code == "DMPAccessDeniedByRightsService"
     assert refused.value.dmp_text
     assert refused.value.transaction == "TD3.1"
+
+
+def test_an_establishment_gets_references_only_and_is_told_so(
+    transport_for: Connect, hospital: Identity
+) -> None:
+    # Indirect mode: "référence seule" (FI526 TD3.1 row, note 5); the seed's synthesis is
+    # the establishment's, so the DMP answers with its reference.
+    with pytest.raises(DmpAnswerError, match="references of documents only"):
+        find_documents(transport_for(hospital), vihf(hospital), PIERRE_INS, DocumentFilter())

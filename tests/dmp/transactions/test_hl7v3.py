@@ -49,8 +49,9 @@ def test_ids_go_under_the_oid_root() -> None:
     assert len(built.find(f"{{{HL7}}}creationTime").get("value", "")) == 14  # type: ignore[union-attr]
 
 
-def test_the_sender_comes_from_the_settings() -> None:
-    sender = Hl7Sender.from_settings(Settings(lps_oid_root="1.2.250.1.999.7", lps_name="MON LPS"))
+def test_the_sender_as_the_settings_give_it() -> None:
+    settings = Settings(lps_oid_root="1.2.250.1.999.7", lps_name="MON LPS")
+    sender = Hl7Sender(settings.lps_oid_root, settings.lps_name)
     assert (sender.message_root, sender.query_root) == ("1.2.250.1.999.7.1.1", "1.2.250.1.999.7.2")
     built = existence_request(
         InsReference(value="207058575627097", oid="1.2.250.1.213.1.4.10"), sender

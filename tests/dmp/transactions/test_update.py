@@ -3,56 +3,36 @@ unmask, make visible to the patient, delete — each seen in a new TD3.1 — and
 
 from __future__ import annotations
 
-import datetime as dt
+from dataclasses import replace
 
 import pytest
 
+from cardbridge.dmp.patients import InsReference
 from cardbridge.dmp.results import DocumentEntry, DocumentStatus
-from cardbridge.dmp.transactions.ebrim import Code
 from cardbridge.dmp.transactions.find import (
     DocumentFilter,
     document_by_unique_id,
     find_documents,
 )
-from cardbridge.dmp.transactions.submission import Author, SubmissionSet, new_submission_set
 from cardbridge.dmp.transactions.update import (
     StatusChange,
     VisibilityChange,
     change_status,
     change_visibility,
 )
-from cardbridge.domain.codes import PROFESSION_OID, SPECIALTY_OID
-from cardbridge.emulator.profiles import CpsProfile, load_profile
 from cardbridge.errors import DmpRefusedError, InvalidInputError
-from tests.dmp.transactions.documents_support import PIERRE_INS, Connect, authorize, vihf
+from tests.dmp.transactions.documents_support import (
+    PIERRE_INS,
+    Connect,
+    authorize,
+    submission_set,
+    vihf,
+)
+from tests.support.dmp_fixtures import LOUISE
 from tests.support.dmp_sandbox import Identity
 
 CONSULTATION = "Compte rendu de consultation"  # the demo CPS's own (default seed)
 BIOLOGY = "Compte rendu de biologie"  # the demo CPS's, invisible to the patient
-
-
-def _submission(profile: str = "demo-cps") -> SubmissionSet:
-    cps = load_profile(profile)
-    assert isinstance(cps, CpsProfile)
-    holder, situation = cps.holder, cps.situations[0]
-    author = Author(
-        national_id=holder.national_id,
-        last_name=holder.last_name,
-        first_name=holder.first_name,
-        profession=Code(holder.profession, PROFESSION_OID, holder.profession),
-        specialty=Code(holder.specialty, SPECIALTY_OID, holder.specialty)
-        if holder.specialty
-        else None,
-        structure_id=situation.structure_id,
-        structure_name=situation.name,
-        sector=situation.sector,
-    )
-    return new_submission_set(
-        lps_oid_root="2.999.42",
-        patient_cx=PIERRE_INS.cx,
-        author=author,
-        now=dt.datetime.now(dt.UTC),
-    )
 
 
 def _listed(connect: Connect, who: Identity, **filters: object) -> dict[str, DocumentEntry]:
@@ -63,14 +43,14 @@ def _listed(connect: Connect, who: Identity, **filters: object) -> dict[str, Doc
 def test_archive_then_unarchive(transport_for: Connect, demo_doctor: Identity) -> None:
     unique_id = _listed(transport_for, demo_doctor)[CONSULTATION].unique_id
     doctor, signed = transport_for(demo_doctor), vihf(demo_doctor)
-    change_status(doctor, signed, unique_id, StatusChange.ARCHIVE, _submission())
+    change_status(doctor, signed, unique_id, StatusChange.ARCHIVE, submission_set())
     assert CONSULTATION not in _listed(transport_for, demo_doctor)
     archived = _listed(transport_for, demo_doctor, include_archived=True)[CONSULTATION]
     assert archived.status is DocumentStatus.ARCHIVED
     assert archived.unique_id == unique_id
     with pytest.raises(InvalidInputError):
-        change_status(doctor, signed, unique_id, StatusChange.ARCHIVE, _submission())
-    change_status(doctor, signed, unique_id, StatusChange.UNARCHIVE, _submission())
+        change_status(doctor, signed, unique_id, StatusChange.ARCHIVE, submission_set())
+    change_status(doctor, signed, unique_id, StatusChange.UNARCHIVE, submission_set())
     again = _listed(transport_for, demo_doctor)[CONSULTATION]
     assert again.status is DocumentStatus.APPROVED
 
@@ -78,7 +58,7 @@ def test_archive_then_unarchive(transport_for: Connect, demo_doctor: Identity) -
 def test_delete(transport_for: Connect, demo_doctor: Identity) -> None:
     unique_id = _listed(transport_for, demo_doctor)[CONSULTATION].unique_id
     doctor, signed = transport_for(demo_doctor), vihf(demo_doctor)
-    change_status(doctor, signed, unique_id, StatusChange.DELETE, _submission())
+    change_status(doctor, signed, unique_id, StatusChange.DELETE, submission_set())
     everything = _listed(transport_for, demo_doctor, include_archived=True, include_deprecated=True)
     assert CONSULTATION not in everything
     gone = document_by_unique_id(doctor, signed, PIERRE_INS, unique_id)
@@ -92,7 +72,7 @@ def test_mask_hides_from_another_doctor_and_unmask_shows_again(
     before = _listed(transport_for, demo_doctor)[CONSULTATION]
     assert CONSULTATION in _listed(transport_for, other_doctor)
     doctor, signed = transport_for(demo_doctor), vihf(demo_doctor)
-    change_visibility(doctor, signed, before.unique_id, VisibilityChange.MASK, _submission())
+    change_visibility(doctor, signed, before.unique_id, VisibilityChange.MASK, submission_set())
     masked = _listed(transport_for, demo_doctor)[CONSULTATION]
     assert masked.visibility.masked_from_professionals is True
     assert masked.unique_id == before.unique_id
@@ -108,7 +88,7 @@ def test_mask_hides_from_another_doctor_and_unmask_shows_again(
         if e.unique_id == before.unique_id
     ]
     assert {e.status for e in versions} == {DocumentStatus.APPROVED, DocumentStatus.DEPRECATED}
-    change_visibility(doctor, signed, before.unique_id, VisibilityChange.UNMASK, _submission())
+    change_visibility(doctor, signed, before.unique_id, VisibilityChange.UNMASK, submission_set())
     assert _listed(transport_for, demo_doctor)[CONSULTATION].version == "3"
     assert CONSULTATION in _listed(transport_for, other_doctor)
 
@@ -118,12 +98,12 @@ def test_make_visible_to_the_patient(transport_for: Connect, demo_doctor: Identi
     assert biology.visibility.invisible_to_patient is True
     doctor, signed = transport_for(demo_doctor), vihf(demo_doctor)
     change_visibility(
-        doctor, signed, biology.unique_id, VisibilityChange.SHOW_TO_PATIENT, _submission()
+        doctor, signed, biology.unique_id, VisibilityChange.SHOW_TO_PATIENT, submission_set()
     )
     assert _listed(transport_for, demo_doctor)[BIOLOGY].visibility.invisible_to_patient is False
     with pytest.raises(InvalidInputError):
         change_visibility(
-            doctor, signed, biology.unique_id, VisibilityChange.SHOW_TO_PATIENT, _submission()
+            doctor, signed, biology.unique_id, VisibilityChange.SHOW_TO_PATIENT, submission_set()
         )
 
 
@@ -138,10 +118,30 @@ def test_another_practitioners_document_is_refused_with_the_dmps_code(
             vihf(other_doctor),
             unique_id,
             StatusChange.ARCHIVE,
-            _submission("cps4-doctor"),
+            submission_set("cps4-doctor"),
         )
     # Archiving is for one's own documents (FI526 note 8); the rights service refuses.
     assert refused.value.dmp_code == "DMPAccessDeniedByRightsService"
     assert refused.value.dmp_text
     assert refused.value.transaction == "TD3.3"
     assert _listed(transport_for, demo_doctor)[CONSULTATION].status is DocumentStatus.APPROVED
+
+
+def test_making_visible_to_guardians_is_sent_and_its_refusal_kept(
+    transport_for: Connect, other_doctor: Identity
+) -> None:
+    # Louise's document hidden from her legal representatives is other_doctor's (the seed).
+    about_louise = replace(other_doctor, vihf=other_doctor.vihf.but(patient=LOUISE))
+    louise = InsReference(value=LOUISE, oid=PIERRE_INS.oid)
+    authorize(transport_for, about_louise)
+    connection, signed = transport_for(about_louise), vihf(about_louise)
+    (entry,) = find_documents(connection, signed, louise, DocumentFilter())
+    assert entry.visibility.invisible_to_guardians is True
+    submission = replace(submission_set("cps4-doctor"), patient_cx=louise.cx)
+    # The DMP's rule is not in our sources; the offline DMP refuses the change (its choice).
+    with pytest.raises(DmpRefusedError) as refused:
+        change_visibility(
+            connection, signed, entry.unique_id, VisibilityChange.SHOW_TO_GUARDIANS, submission
+        )
+    assert refused.value.dmp_code == "XDSMetadataUpdateError"
+    assert refused.value.dmp_text == "changement de visibilité non prévu par le DMP"

@@ -6,9 +6,10 @@ import httpx
 from signxml import SignatureConfiguration, XMLVerifier
 
 from tests.real.api.conftest import RealStack
+from tests.support.sample_files import pdf
 
 PIN, PUK, NEW_PIN = "1234", "12345678", "4321"
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+PDF = pdf()  # a one-page PDF written by pypdf
 
 
 def test_dmp_walk_with_the_cards_in_vpcd_readers(stack: RealStack, api: httpx.Client) -> None:

@@ -10,6 +10,7 @@ import pytest
 from cardbridge.client import CardBridgeClient
 from cardbridge.errors import PinInvalidError
 from tests.real.api.conftest import RealStack
+from tests.support.sample_files import pdf
 
 PIN, WRONG_PIN, PUK = "1234", "9876", "12345678"
 TYPED_INS = "295109912611193"
@@ -28,7 +29,7 @@ NEEDLES = (
     "Arret cardiaque",
 )
 ORIGIN = "https://dmp.example"
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+PDF = pdf()  # a one-page PDF written by pypdf
 
 
 def test_no_secret_nor_health_data_in_any_record(
