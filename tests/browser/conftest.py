@@ -226,9 +226,10 @@ def pairing_link(live: LiveServer) -> str:
     return f"{live.url}/pair?code={live.bridge.pairings.issue_link().code}"
 
 
-def shot(page: Page, name: str) -> None:
-    """Keep a screenshot of the page now, as ``test-artifacts/<name>.png``."""
-    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+def shot(page: Page, name: str, *, full_page: bool = True) -> None:
+    """Keep a screenshot of the page now, as ``test-artifacts/<name>.png`` (the window
+    only with ``full_page=False``: where a modal dialog shows)."""
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=full_page)
 
 
 def wrong_pin(page: Page, tries_left: int) -> None:

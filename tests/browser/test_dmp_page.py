@@ -209,7 +209,7 @@ def test_clinician_path_in_french(dmp_page: Page, dmp: RunningSandbox) -> None:
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("Le document « Note de suivi » sera supprimé du DMP")
     expect(page.locator("#delete-cancel")).to_be_focused()
-    shot(page, "dmp-fr-7-delete-confirm")
+    shot(page, "dmp-fr-7-delete-confirm", full_page=False)
     page.click("#delete-cancel")
     expect(dialog).to_be_hidden()
     expect(rows).to_have_count(1)

@@ -8,7 +8,12 @@ import { chosenSituation, dmp, dmpOpen, onDmpChange, patientIns } from "./dmp_st
 import { showDocument, closeViewer } from "./dmp_viewer.js";
 import { errorText, formatDate, t } from "./i18n.js";
 
-const FILTER_INPUTS = { type: "documents-type", status: "documents-status", from: "documents-from", to: "documents-to" };
+const FILTER_INPUTS = {
+  type: "documents-type",
+  status: "documents-status",
+  from: "documents-from",
+  to: "documents-to",
+};
 
 // A deposit's XAdES signature document has this classCode (IHE DSG; docs/dmp-sandbox.md,
 // "Deposits"): it signs the clinical documents and is not one itself, so it is not listed.
@@ -17,16 +22,26 @@ const SIGNATURE_CLASS = "urn:oid:1.3.6.1.4.1.19376.1.2.1.1.1";
 let documents = null; // the last list (signature documents left out), or null
 let listedFor = null; // the access (grant) the list was made in
 let types = []; // GET /v1/dmp/document-types
+let typesAsked = null; // its request, made once
 let pendingDelete = null; // the entry the delete dialog asks about
 
-/** The deposit form's document types (loaded once). */
-export async function documentTypes() {
-  if (!types.length) types = await get("/v1/dmp/document-types");
-  return types;
+/** The deposit form's document types (asked once; again after a failure). */
+export function documentTypes() {
+  typesAsked ??= get("/v1/dmp/document-types").then(
+    (answer) => (types = answer),
+    (error) => {
+      typesAsked = null;
+      throw error;
+    },
+  );
+  return typesAsked;
 }
 
 const typeLabel = (entry) =>
-  entry.type?.label || types.find((x) => x.code === entry.type?.code)?.label || entry.type?.code || "—";
+  entry.type?.label ||
+  types.find((x) => x.code === entry.type?.code)?.label ||
+  entry.type?.code ||
+  "—";
 
 const dayOf = (iso) => (iso ? formatDate(iso.slice(0, 10)) : "—");
 
@@ -108,6 +123,7 @@ async function confirmDelete() {
   const entry = pendingDelete;
   byId("delete-dialog").close();
   pendingDelete = null;
+  if (!entry) return;
   clearErrors(byId("documents-form"), byId("documents-error"), byId("documents-done"));
   try {
     await del(`/v1/dmp/documents/${encodeURIComponent(entry.unique_id)}`, query());
@@ -172,7 +188,12 @@ function row(entry) {
       entry.comment ? h("p", { className: "hint" }, entry.comment) : null,
     ),
     h("td", {}, typeLabel(entry)),
-    h("td", {}, entry.author_names.join(", ") || "—", entry.author_structure ? h("p", { className: "hint" }, entry.author_structure) : null),
+    h(
+      "td",
+      {},
+      entry.author_names.join(", ") || "—",
+      entry.author_structure ? h("p", { className: "hint" }, entry.author_structure) : null,
+    ),
     h("td", {}, t(`docstatus.${entry.status}`)),
     h("td", {}, visibilityText(entry.visibility)),
     h("td", {}, actions(entry)),

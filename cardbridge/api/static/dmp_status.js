@@ -68,7 +68,8 @@ function renderStatus() {
   const pages = dmp.patientPages;
   byId("dmp-history-link-area").hidden = !(ins && pages && status?.state !== "absent");
   if (ins && pages) {
-    byId("dmp-history-link").href = `${pages.replace(/\/$/, "")}/patients/${encodeURIComponent(ins)}`;
+    const base = pages.replace(/\/$/, "");
+    byId("dmp-history-link").href = `${base}/patients/${encodeURIComponent(ins)}`;
   }
   // A new patient, or a new access (whose consent may have added an authorization).
   const wanted = ins && !status && !statusError && asked !== dmp.patient;
