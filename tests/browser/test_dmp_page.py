@@ -21,7 +21,7 @@ from cardbridge.emulator.inprocess import DEMO_VITALE_READER
 from cardbridge.sandbox.faults import Fault
 from tests.browser.conftest import Bridge, shot, unlock
 from tests.support.dmp_documents import minimal_pdf
-from tests.support.dmp_fixtures import LOUISE, PIERRE
+from tests.support.dmp_fixtures import LOUISE, LUC, PIERRE, SOPHIE
 from tests.support.dmp_sandbox import RunningSandbox
 
 # The DMP answers over mutual TLS signed by the emulated card: allow for the handshake.
@@ -659,3 +659,29 @@ def test_vitale_patient_forgotten_when_the_card_leaves(dmp_page: Page, dmp_bridg
     expect(submit).to_be_disabled()
     expect(page.locator("#dmp-status-needs")).to_be_visible()
     expect(page.locator("#patient-beneficiary")).to_contain_text("NOÉ MARTIN")
+
+
+def test_a_closed_dmp_and_none(dmp_page: Page) -> None:
+    page = dmp_page
+    unlock(page)
+    page.check("#source-ins")
+    page.fill("#patient-ins", SOPHIE)
+    page.click("#patient-form button[type=submit]")
+    # The seed: Sophie's DMP was closed on 30 November 2025.
+    status = page.locator("#dmp-status-facts")
+    expect(status).to_contain_text("fermé le 30 nov. 2025", timeout=DMP_WAIT)
+    expect(page.locator("#dmp-history-link")).to_be_visible()
+    page.check("#access-consent")
+    open_access(page)
+    expect(page.locator("#access-error")).to_have_text(
+        "Ce patient n'a pas de DMP ouvert (DMP absent ou fermé) : l'accès est impossible.",
+        timeout=DMP_WAIT,
+    )
+    expect(page.locator("#documents-needs")).to_be_visible()
+    shot(page, "dmp-closed")
+
+    # Luc has no DMP: nothing to link to.
+    page.fill("#patient-ins", LUC)
+    page.click("#patient-form button[type=submit]")
+    expect(status).to_have_text("DMPce patient n'a pas de DMP", timeout=DMP_WAIT)
+    expect(page.locator("#dmp-history-link")).to_be_hidden()
