@@ -58,6 +58,7 @@ LINT_PATHS := cardbridge tests bench soak scripts/pcscd-harness scripts/mutation
 lint: $(STAMP)
 	$(VENV)/bin/ruff check $(LINT_PATHS)
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format $(LINT_PATHS)

@@ -17,7 +17,6 @@ from cardbridge.auth.errors import AuthError, OriginInvalidError
 from cardbridge.commands import COMMANDS
 from cardbridge.errors import CardBridgeError, CardError, InvalidInputError, PcscError, PinError
 
-EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_CARD = 3

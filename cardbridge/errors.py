@@ -226,6 +226,18 @@ class InvalidInputError(CardBridgeError):
         return {"field": self.field} if self.field else {}
 
 
+class PayloadTooLargeError(InvalidInputError):
+    """A request body over its cap."""
+
+    code = "payload_too_large"
+    default_message = "The request body is too large."
+
+    def __init__(self, limit: int, message: str | None = None) -> None:
+        self.limit = limit
+        size = f"{limit // 1048576} MiB" if limit % 1048576 == 0 else f"{limit // 1024} KiB"
+        super().__init__(message or f"The request body is larger than {size}.")
+
+
 class NotFoundError(CardBridgeError):
     code = "not_found"
     default_message = "Nothing was found at this address."

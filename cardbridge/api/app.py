@@ -15,7 +15,7 @@ from cardbridge.api.deps import known_query_only
 from cardbridge.api.openapi import build_openapi
 from cardbridge.api.routes import ROUTERS, dmp, docs
 from cardbridge.api.security import SecurityMiddleware, SecurityPolicy
-from cardbridge.config import Settings, ensure_api_token
+from cardbridge.config import Settings, api_token_path, ensure_api_token
 from cardbridge.emulator.pki import TestPki
 from cardbridge.pcsc.readers import ReaderBackend
 from cardbridge.private_dir import secure_data_dir
@@ -60,6 +60,9 @@ def create_app(
         pairings=bridge.pairings,
         origins=bridge.origins,
         body_limits={dmp.DEPOSIT_PATH: dmp.DEPOSIT_BODY_LIMIT},
+        token_source=(
+            "the value of CARDBRIDGE_API_TOKEN" if settings.api_token else f"in {api_token_path()}"
+        ),
     )
 
     @asynccontextmanager

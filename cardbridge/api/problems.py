@@ -17,14 +17,22 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from cardbridge.errors import CardBridgeError, errors_by_code
+from cardbridge.auth.errors import ApiTokenError, HostForbiddenError, OriginNotConfiguredError
+from cardbridge.errors import CardBridgeError, PayloadTooLargeError, errors_by_code
 
 log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
-# The HTTP status of each error code; codes not listed are 500 (ours) or 502 (the card's).
+# The HTTP status of each error code (tests/unit/test_error_codes.py: every error class's
+# code is here).
 STATUS_BY_CODE: dict[str, int] = {
+    # Ours: a failure of the bridge or of its configuration.
+    "internal_error": 500,
+    "config_invalid": 500,
+    "service_error": 500,
+    "pin_error": 500,
+    "unexpected_answer": 500,
     "invalid_request": 422,
     "profile_invalid": 422,
     "origin_invalid": 422,
@@ -158,10 +166,10 @@ PROBLEM_SCHEMA_REF = "#/components/schemas/Problem"
 
 # What the middleware and the framework answer, for the examples of the OpenAPI document.
 _FIXED_DETAILS = {
-    "host_forbidden": "This address is not the local card bridge. Use http://127.0.0.1:8470.",
-    "origin_forbidden": "This web site is not allowed to use the card bridge.",
-    "unauthorized": "Missing or wrong local API token.",
-    "payload_too_large": "The request body is larger than 64 KiB.",
+    "host_forbidden": HostForbiddenError(8470).message,
+    "origin_forbidden": OriginNotConfiguredError().message,
+    "unauthorized": ApiTokenError("in ~/.config/cardbridge/api-token").message,
+    "payload_too_large": PayloadTooLargeError(64 * 1024).message,
     "invalid_request": "pin: Field required",
     "pin_invalid": "Wrong PIN. 2 tries left.",
     "puk_invalid": "Wrong PUK (unblocking code). 2 tries left before the card is "

@@ -35,9 +35,20 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cardbridge.api.problems import PROBLEM_MEDIA_TYPE, problem_body
-from cardbridge.auth.errors import OriginInvalidError
+from cardbridge.auth.errors import (
+    ApiTokenError,
+    HostForbiddenError,
+    OriginInvalidError,
+    OriginNotConfiguredError,
+    SeveralOriginsError,
+)
 from cardbridge.auth.origin import normalize_origin
-from cardbridge.errors import OriginNotApprovedError, PairingRequiredError
+from cardbridge.errors import (
+    CardBridgeError,
+    OriginNotApprovedError,
+    PairingRequiredError,
+    PayloadTooLargeError,
+)
 from cardbridge.service.callers import NATIVE, Caller, page, web_origin
 from cardbridge.service.origins import OriginApprovals, OriginStatus
 from cardbridge.service.pairing import Pairings
@@ -50,19 +61,17 @@ PREFLIGHT_MAX_AGE = "600"
 
 @dataclass(frozen=True)
 class BodyLimit:
-    """How large a route's bodies may be, and what a client is told past it."""
+    """How large a route's bodies may be, and what a client is told past it (by default,
+    :class:`PayloadTooLargeError`'s words)."""
 
     size: int
-    message: str
+    message: str | None = None
+
+    def error(self) -> PayloadTooLargeError:
+        return PayloadTooLargeError(self.size, self.message)
 
 
-def too_large(limit: int) -> str:
-    """What a client is told when its body exceeds ``limit`` bytes."""
-    size = f"{limit // 1048576} MiB" if limit % 1048576 == 0 else f"{limit // 1024} KiB"
-    return f"The request body is larger than {size}."
-
-
-DEFAULT_LIMIT = BodyLimit(DEFAULT_BODY_LIMIT, too_large(DEFAULT_BODY_LIMIT))
+DEFAULT_LIMIT = BodyLimit(DEFAULT_BODY_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,8 @@ class SecurityPolicy:
     )
     open_prefixes: tuple[str, ...] = ("/static/", "/docs-assets/")
     body_limits: dict[str, BodyLimit] = field(default_factory=dict)
+    # Where a native client finds the token, for the refusal's message.
+    token_source: str = "in the file api-token of cardbridge's configuration directory"  # noqa: S105 - where, not what
 
     # Cached: read on every request, fixed for the policy's life.
     @cached_property
@@ -100,12 +111,13 @@ class SecurityPolicy:
 
 
 async def _problem(
-    send: Send,
-    code: str,
-    detail: str,
-    headers: list[tuple[bytes, bytes]] | None = None,
+    send: Send, error: CardBridgeError, headers: list[tuple[bytes, bytes]] | None = None
 ) -> None:
-    document = problem_body(code, detail)
+    document = problem_body(error.code, error.message, extra=error.details())
+    headers = [
+        *(headers or []),
+        *((name.lower().encode(), value.encode()) for name, value in error.headers().items()),
+    ]
     body = json.dumps(document).encode()
     await send(
         {
@@ -157,7 +169,8 @@ class BodyTooLargeError(HTTPException):
     app's handler answers ``payload_too_large``."""
 
     def __init__(self, limit: BodyLimit) -> None:
-        super().__init__(413, limit.message)
+        self.limit = limit
+        super().__init__(413, limit.error().message)
 
 
 class SecurityMiddleware:
@@ -175,42 +188,26 @@ class SecurityMiddleware:
         policy = self.policy
         host = headers.get("host", "").lower()
         if host not in policy.hosts:
-            await _problem(
-                send,
-                "host_forbidden",
-                f"This address is not the local card bridge. Use http://127.0.0.1:{policy.port}.",
-            )
+            await _problem(send, HostForbiddenError(policy.port))
             return
 
         origins = headers.getlist("origin")
         if len(origins) > 1:
-            await _problem(
-                send, "origin_forbidden", "A request has one Origin header, not several."
-            )
+            await _problem(send, SeveralOriginsError())
             return
         caller: Caller | None = None
         cors: str | None = None
         if origins and (origin := _normal(origins[0])) not in policy.own_origins:
             status = policy.origins.status(origin) if origin else OriginStatus.NOT_CONFIGURED
             if status is OriginStatus.NOT_CONFIGURED:
-                await _problem(
-                    send,
-                    "origin_forbidden",
-                    "This web site is not allowed to use the card bridge. Ask your "
-                    "administrator to add it to allowed_origins.",
-                )
+                await _problem(send, OriginNotConfiguredError())
                 return
             assert origin is not None
             if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
                 await self._preflight(send, origin, headers)
                 return
             if status is OriginStatus.NOT_APPROVED:
-                await _problem(
-                    send,
-                    OriginNotApprovedError.code,
-                    OriginNotApprovedError.default_message,
-                    _cors_headers(origin),
-                )
+                await _problem(send, OriginNotApprovedError(), _cors_headers(origin))
                 return
             caller, cors = web_origin(origin), origin
         else:
@@ -218,17 +215,9 @@ class SecurityMiddleware:
         if caller is None and not policy.is_open(scope["path"]):
             if origins or headers.get("sec-fetch-site") == "same-origin":
                 # Only to word the refusal: the status page, not paired yet.
-                await _problem(
-                    send, PairingRequiredError.code, PairingRequiredError.default_message
-                )
+                await _problem(send, PairingRequiredError())
             else:
-                await _problem(
-                    send,
-                    "unauthorized",
-                    "Missing or wrong local API token: send 'Authorization: Bearer "
-                    "<token>' (the token is in ~/.config/cardbridge/api-token).",
-                    [(b"www-authenticate", b'Bearer realm="cardbridge"')],
-                )
+                await _problem(send, ApiTokenError(policy.token_source))
             return
 
         state = scope.setdefault("state", {})
@@ -239,7 +228,7 @@ class SecurityMiddleware:
         limit = policy.body_limit(scope["path"])
         length = headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > limit.size):
-            await _problem(send, "payload_too_large", limit.message)
+            await _problem(send, limit.error())
             return
 
         send_wrapped = send if cors is None else self._with_cors(send, cors)
@@ -257,7 +246,7 @@ class SecurityMiddleware:
         try:
             await self.app(scope, capped_receive, send_wrapped)
         except BodyTooLargeError as error:  # read outside FastAPI's handlers
-            await _problem(send_wrapped, "payload_too_large", str(error.detail))
+            await _problem(send_wrapped, error.limit.error())
 
     def _native_or_page(self, headers: Headers, host: str) -> Caller | None:
         """The token's native client, else the paired page of the cookie, else nobody."""

@@ -35,11 +35,47 @@ class OriginForbiddenError(AuthError):
     default_message = "This web site is not allowed to use the card bridge."
 
 
+class OriginNotConfiguredError(OriginForbiddenError):
+    """A web origin the bridge's configuration does not name."""
+
+    default_message = (
+        "This web site is not allowed to use the card bridge. Ask your administrator to add "
+        "it to allowed_origins."
+    )
+
+
+class SeveralOriginsError(OriginForbiddenError):
+    default_message = "A request has one Origin header, not several."
+
+
 class HostForbiddenError(AuthError):
     """A request for another host name than the bridge's loopback ones (DNS rebinding)."""
 
     code = "host_forbidden"
     default_message = "This address is not the local card bridge."
+
+    def __init__(self, port: int | None = None) -> None:
+        super().__init__(
+            f"{self.default_message} Use http://127.0.0.1:{port}." if port is not None else None
+        )
+
+
+class ApiTokenError(AuthError):
+    """A native client without the local API token, or with a wrong one."""
+
+    code = "unauthorized"
+    default_message = "Missing or wrong local API token."
+
+    def __init__(self, token_source: str | None = None) -> None:
+        super().__init__(
+            f"Missing or wrong local API token: send 'Authorization: Bearer <token>' (the "
+            f"token is {token_source})."
+            if token_source
+            else None
+        )
+
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": 'Bearer realm="cardbridge"'}
 
 
 class OriginMismatchError(AuthError):

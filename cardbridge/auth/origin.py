@@ -9,6 +9,7 @@ what is signed and what is compared are exactly the same text.
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import idna
@@ -30,8 +31,11 @@ def _host(raw: str) -> str:
         raise OriginInvalidError(f"the host name {raw!r} is not valid") from None
 
 
+@lru_cache(maxsize=1024)
 def normalize_origin(origin: str) -> str:
-    """The normal form of ``origin``; raise :class:`OriginInvalidError` if it is not one."""
+    """The normal form of ``origin``; raise :class:`OriginInvalidError` if it is not one.
+
+    Remembered for the last origins seen (a refusal is not: it raises again)."""
     try:
         parts = urlsplit(origin.strip())
         port = parts.port

@@ -21,10 +21,10 @@ from cardbridge.auth.errors import (
     UnsupportedAlgorithmError,
     UnsupportedFormatError,
 )
+from cardbridge.auth.limits import MAX_TOKEN_BYTES
 
 TOKEN_FORMAT = "web-eid:1.0"  # noqa: S105 - a format name, not a secret
 ALGORITHMS = ("RS256", "PS256", "ES256")
-MAX_TOKEN_BYTES = 16 * 1024
 
 Algorithm = Literal["RS256", "PS256", "ES256"]
 

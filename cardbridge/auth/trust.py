@@ -10,6 +10,8 @@ usage and EKU itself, before the chain.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -116,6 +118,44 @@ class TrustStore:
             .extension_policies(ca_policy=_CA_POLICY, ee_policy=_LEAF_POLICY)
             .build_client_verifier()
         )
+
+
+class ChainCache:
+    """Verified chains of the certificates seen lately, each reused while the moment asked
+    about lies within every certificate of its chain's validity.
+
+    A chain's verification depends on the store, the certificates and the moment only
+    through their validity periods: inside them, building it again gives the same chain.
+    Revocation is not part of it (OCSP is asked separately, each time).
+    """
+
+    def __init__(self, trust: TrustStore, size: int = 256) -> None:
+        self.trust = trust
+        self.size = size
+        self._chains: OrderedDict[bytes, tuple[list[x509.Certificate], datetime, datetime]] = (
+            OrderedDict()
+        )
+        self._lock = threading.Lock()
+
+    def chain(
+        self, leaf: x509.Certificate, leaf_der: bytes, at: datetime
+    ) -> list[x509.Certificate]:
+        """:meth:`TrustStore.chain` of ``leaf`` (whose DER is ``leaf_der``) at ``at``."""
+        with self._lock:
+            known = self._chains.get(leaf_der)
+            if known is not None:
+                self._chains.move_to_end(leaf_der)
+        if known is not None and known[1] <= at <= known[2]:
+            return list(known[0])
+        chain = self.trust.chain(leaf, at)
+        start = max(certificate.not_valid_before_utc for certificate in chain)
+        end = min(certificate.not_valid_after_utc for certificate in chain)
+        with self._lock:
+            self._chains[leaf_der] = (chain, start, end)
+            self._chains.move_to_end(leaf_der)
+            while len(self._chains) > self.size:
+                self._chains.popitem(last=False)
+        return list(chain)
 
 
 def _is_ca(certificate: x509.Certificate) -> bool:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -42,17 +43,17 @@ from cardbridge.auth.errors import (
     TokenMalformedError,
     UnsupportedAlgorithmError,
 )
+from cardbridge.auth.limits import DEFAULT_CLOCK_SKEW
 from cardbridge.auth.nonces import Challenges, NonceStore, check_nonce
 from cardbridge.auth.ocsp import OcspChecker
 from cardbridge.auth.origin import normalize_origin
 from cardbridge.auth.practitioner import AuthenticatedPractitioner
 from cardbridge.auth.signature import verify_signature
 from cardbridge.auth.token import ALGORITHMS, AuthToken, parse_token, signed_message
-from cardbridge.auth.trust import TrustStore
+from cardbridge.auth.trust import ChainCache, TrustStore
 from cardbridge.cards.certificates import PractitionerCertificate, parse_practitioner_certificate
 from cardbridge.errors import CardDataError, ConfigError, InvalidInputError
 
-DEFAULT_CLOCK_SKEW = timedelta(minutes=2)
 Token = str | bytes | dict[str, object]
 """A token as JSON text or as the decoded JSON object."""
 
@@ -95,6 +96,7 @@ class TokenVerifier:
         )
         self.ocsp = ocsp
         self.required_policies = frozenset(_policy_oid(dotted) for dotted in required_policies)
+        self._chains = ChainCache(trust)
 
     def verify(
         self, token: Token, nonce: str, origin: str, *, now: datetime | None = None
@@ -120,7 +122,7 @@ class TokenVerifier:
         # The chain is checked at the instant nearest to now that the leaf accepts, so the
         # skew granted above is not taken back by the chain builder's own date check.
         at = min(max(moment, leaf.not_valid_before_utc), leaf.not_valid_after_utc)
-        chain = self.trust.chain(leaf, at)
+        chain = self._chains.chain(leaf, parsed.certificate_der, at)
         if self.ocsp is not None:
             self.ocsp.check(leaf, chain[1], now=moment, clock_skew=self.clock_skew)
         message = signed_message(site, nonce)
@@ -205,7 +207,10 @@ def _public_key(leaf: x509.Certificate) -> CertificatePublicKeyTypes:
         raise UnsupportedAlgorithmError("The certificate's key type is not supported.") from None
 
 
+@lru_cache(maxsize=256)
 def _authentication_certificate(der: bytes) -> PractitionerCertificate:
+    """The certificate's practitioner, read once per certificate (its reading costs more than
+    the token's RSA verification; a refusal is not cached: it raises again)."""
     try:
         certificate = parse_practitioner_certificate(der)
     except CardDataError:

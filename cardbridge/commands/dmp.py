@@ -141,7 +141,7 @@ def _change_actions(actions: Actions) -> None:
 
 
 def _client(args: argparse.Namespace) -> CardBridgeClient:
-    from cardbridge.client import DEFAULT_URL, CardBridgeClient  # noqa: PLC0415
+    from cardbridge.client import DEFAULT_URL, CardBridgeClient
 
     client = CardBridgeClient(args.url or DEFAULT_URL)
     if args.pin_stdin:
@@ -152,7 +152,7 @@ def _client(args: argparse.Namespace) -> CardBridgeClient:
 def _print(args: argparse.Namespace, value: Any, text: str) -> int:
     """The API's JSON of ``value`` with ``--json``, else ``text``."""
     if getattr(args, "json", False):
-        from pydantic import TypeAdapter  # noqa: PLC0415
+        from pydantic import TypeAdapter
 
         print(TypeAdapter(Any).dump_json(value).decode())
     else:
@@ -172,7 +172,7 @@ def run_status(args: argparse.Namespace) -> int:
 
 
 def run_search(args: argparse.Namespace) -> int:
-    from cardbridge.dmp.patients import IdentityCriteria  # noqa: PLC0415
+    from cardbridge.dmp.patients import IdentityCriteria
 
     criteria = IdentityCriteria(
         last_name=args.last_name,
@@ -189,8 +189,8 @@ def run_search(args: argparse.Namespace) -> int:
 
 
 def run_access(args: argparse.Namespace) -> int:
-    from cardbridge.dmp.access import AccessMode  # noqa: PLC0415
-    from cardbridge.dmp.patients import PatientSelector  # noqa: PLC0415
+    from cardbridge.dmp.access import AccessMode
+    from cardbridge.dmp.patients import PatientSelector
 
     with _client(args) as client:
         answer = client.dmp_access(
@@ -208,7 +208,7 @@ def run_access(args: argparse.Namespace) -> int:
 
 
 def _day(text: str | None, option: str) -> date | None:
-    from cardbridge.errors import InvalidInputError  # noqa: PLC0415
+    from cardbridge.errors import InvalidInputError
 
     if text is None:
         return None
@@ -252,9 +252,9 @@ def run_get(args: argparse.Namespace) -> int:
 
 
 def run_deposit(args: argparse.Namespace) -> int:
-    from pathlib import Path  # noqa: PLC0415
+    from pathlib import Path
 
-    from cardbridge.dmp.documents import DepositForm  # noqa: PLC0415
+    from cardbridge.dmp.documents import DepositForm
 
     form = DepositForm(
         title=args.title,

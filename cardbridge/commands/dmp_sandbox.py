@@ -45,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _smtp(text: str) -> SmtpServer:
-    from cardbridge.sandbox.notifications import SmtpServer  # noqa: PLC0415
+    from cardbridge.sandbox.notifications import SmtpServer
 
     host, _, port = text.rpartition(":")
     if not host or not port.isdigit():
@@ -54,10 +54,10 @@ def _smtp(text: str) -> SmtpServer:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cardbridge.config import load_settings  # noqa: PLC0415 - imported when it runs
-    from cardbridge.private_dir import secure_data_dir  # noqa: PLC0415
-    from cardbridge.sandbox.app import build_pages, build_sandbox, build_server  # noqa: PLC0415
-    from cardbridge.sandbox.server import check_loopback  # noqa: PLC0415
+    from cardbridge.config import load_settings
+    from cardbridge.private_dir import secure_data_dir
+    from cardbridge.sandbox.app import build_pages, build_sandbox, build_server
+    from cardbridge.sandbox.server import check_loopback
 
     check_loopback(args.host)
     settings_dir = load_settings().data_dir

@@ -9,11 +9,13 @@ failed (warnings allowed: "no card inserted" is not a broken installation), 1 ot
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from cardbridge.doctor import Report, Status, diagnose
-from cardbridge.pcsc.backend import PcscBackend
+if TYPE_CHECKING:
+    from cardbridge.doctor import Report
 
-LABELS = {Status.OK: "OK", Status.WARNING: "WARN", Status.ERROR: "ERROR", Status.SKIPPED: "SKIP"}
+# Labels by check status (cardbridge.doctor.Status values).
+LABELS = {"ok": "OK", "warning": "WARN", "error": "ERROR", "skipped": "SKIP"}
 _LABEL_WIDTH = max(map(len, LABELS.values()))
 
 
@@ -29,6 +31,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from cardbridge.doctor import diagnose
+    from cardbridge.pcsc.backend import PcscBackend
+
     report = diagnose(PcscBackend())
     print(report.model_dump_json(indent=2) if args.json else render(report))
     return report.exit_code(strict=args.strict)
@@ -40,7 +45,7 @@ def render(report: Report) -> str:
     indent = " " * (_LABEL_WIDTH + 2)
     lines = [f"cardbridge doctor {report.version}"]
     for check in report.checks:
-        label = LABELS[check.status]
+        label = LABELS[check.status.value]
         lines.append(f"{label:<{_LABEL_WIDTH}}  {check.title:<{title_width}}  {check.message}")
         if check.fix:
             lines.append(f"{indent}fix: {check.fix}")
@@ -49,6 +54,8 @@ def render(report: Report) -> str:
 
 
 def _summary(report: Report) -> str:
+    from cardbridge.doctor import Status
+
     errors = sum(check.status is Status.ERROR for check in report.checks)
     warnings = sum(check.status is Status.WARNING for check in report.checks)
     if not errors and not warnings:

@@ -17,13 +17,12 @@ import sys
 import threading
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
-from cardbridge.config import load_settings
-from cardbridge.emulator.factory import build_card
-from cardbridge.emulator.issuance import default_issuer
-from cardbridge.emulator.profiles import list_profiles, load_profile
-from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from cardbridge.emulator.vpcd import VpcdBridge
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +59,8 @@ def parse_address(text: str) -> tuple[str, int]:
 
 def run(args: argparse.Namespace) -> int:
     if args.list_profiles:
+        from cardbridge.emulator.profiles import list_profiles
+
         print("\n".join(list_profiles()))
     if args.export_trust:
         _export_trust(args.export_trust)
@@ -77,6 +78,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _export_trust(target: str) -> None:
+    from cardbridge.config import load_settings
+    from cardbridge.emulator.issuance import default_issuer
+
     pem = default_issuer(load_settings().data_dir).trust_anchors_pem()
     if target == "-":
         sys.stdout.write(pem.decode())
@@ -86,6 +90,11 @@ def _export_trust(target: str) -> None:
 
 
 def _insert(address: str, profile_name: str) -> int:
+    from cardbridge.config import load_settings
+    from cardbridge.emulator.factory import build_card
+    from cardbridge.emulator.profiles import load_profile
+    from cardbridge.emulator.vpcd import VpcdBridge
+
     host, port = parse_address(address)
     profile = load_profile(profile_name)
     card = build_card(profile, data_dir=load_settings().data_dir)

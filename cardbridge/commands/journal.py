@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from cardbridge.config import load_settings
-from cardbridge.dmp.journal import Journal, JournalRecord
-from cardbridge.dmp.patients import JournalPatient, journal_patient
-from cardbridge.dmp.period import parse_moment, period_end, period_start
 from cardbridge.errors import InvalidInputError
-from cardbridge.private_dir import secure_data_dir
+
+if TYPE_CHECKING:
+    from cardbridge.dmp.journal import Journal
 
 EXIT_TAMPERED = 6
 
@@ -41,6 +40,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _moment(text: str) -> date | datetime:
+    from cardbridge.dmp.period import parse_moment
+
     try:
         return parse_moment(text)
     except ValueError as error:
@@ -48,16 +49,23 @@ def _moment(text: str) -> date | datetime:
 
 
 def _journal() -> Journal:
+    from cardbridge.config import load_settings
+    from cardbridge.dmp.journal import Journal
+    from cardbridge.private_dir import secure_data_dir
+
     data_dir = load_settings().data_dir
     secure_data_dir(data_dir)  # private as `cardbridge serve` keeps it, even if made here
     return Journal.open(data_dir)
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    from cardbridge.api.dmp_models import JournalCheck
+
     journal = _journal()
     report = journal.verify()
-    if args.json:
-        print(json.dumps({"ok": report.ok, "records": report.records, "problems": report.problems}))
+    if args.json:  # the JSON of GET /v1/dmp/journal/verify
+        check = JournalCheck(ok=report.ok, records=report.records, problems=report.problems)
+        print(check.model_dump_json())
     elif report.ok:
         print(f"The journal is intact: {report.records} records ({journal.database}).")
     else:
@@ -67,18 +75,11 @@ def run_verify(args: argparse.Namespace) -> int:
     return 0 if report.ok else EXIT_TAMPERED
 
 
-def _as_json(record: JournalRecord) -> dict[str, object]:
-    return {
-        "seq": record.seq,
-        "recorded_at": record.recorded_at.isoformat(),
-        "kind": record.kind.value,
-        "practitioner": record.practitioner,
-        "patient": record.patient,
-        "details": dict(record.details),
-    }
-
-
 def run_list(args: argparse.Namespace) -> int:
+    from cardbridge.api.dmp_models import JournalEntryModel
+    from cardbridge.dmp.patients import JournalPatient, journal_patient
+    from cardbridge.dmp.period import period_end, period_start
+
     if args.limit < 1:
         raise InvalidInputError("must be at least 1", field="--limit")
     whom = journal_patient(args.patient) if args.patient is not None else JournalPatient()
@@ -91,7 +92,9 @@ def run_list(args: argparse.Namespace) -> int:
         limit=args.limit,
     )
     if args.json:
-        print(json.dumps([_as_json(r) for r in records], ensure_ascii=False))
+        # The JSON of GET /v1/dmp/journal: the API's own model, dates included.
+        entries = [JournalEntryModel.of(record).model_dump(mode="json") for record in records]
+        print(json.dumps(entries, ensure_ascii=False))
         return 0
     for record in records:
         mode = record.details.get("mode", record.kind.value)

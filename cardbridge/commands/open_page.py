@@ -26,10 +26,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    import httpx  # noqa: PLC0415 - imported when the command runs
+    import httpx
 
-    from cardbridge.client import CardBridgeClient  # noqa: PLC0415
-    from cardbridge.config import load_settings  # noqa: PLC0415
+    from cardbridge.client import CardBridgeClient
+    from cardbridge.config import load_settings
 
     settings = load_settings()
     base = f"http://127.0.0.1:{settings.port}"

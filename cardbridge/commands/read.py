@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from cardbridge.backends import open_backend
-from cardbridge.cards.cps_card import open_cps
-from cardbridge.cards.locate import find_reader
-from cardbridge.cards.models import Beneficiary, Practitioner, VitaleCard
-from cardbridge.cards.pkcs11_backend import NO_APDU_MESSAGE
-from cardbridge.cards.vitale import VitaleSession
-from cardbridge.config import load_settings
 from cardbridge.errors import PinFormatError, WrongCardTypeError
-from cardbridge.pcsc.atr import CardFamily
+
+if TYPE_CHECKING:
+    from cardbridge.cards.models import Beneficiary, Practitioner, VitaleCard
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -48,7 +44,13 @@ def _pin_from_stdin() -> str:
 
 
 def run_cps(args: argparse.Namespace) -> int:
-    backend = open_backend(load_settings())
+    from cardbridge.cards.cps_card import open_cps
+    from cardbridge.cards.locate import find_reader
+    from cardbridge.config import load_settings
+    from cardbridge.pcsc.atr import CardFamily
+    from cardbridge.service.backends import choose_backend
+
+    backend = choose_backend(load_settings()).backend
     state = find_reader(backend, CardFamily.CPS, args.reader)
     pin = _pin_from_stdin() if args.pin_stdin else None
     with backend.connect(state.name) as connection:
@@ -63,7 +65,14 @@ def run_cps(args: argparse.Namespace) -> int:
 
 
 def run_vitale(args: argparse.Namespace) -> int:
-    backend = open_backend(load_settings())
+    from cardbridge.cards.locate import find_reader
+    from cardbridge.cards.pkcs11_backend import NO_APDU_MESSAGE
+    from cardbridge.cards.vitale import VitaleSession
+    from cardbridge.config import load_settings
+    from cardbridge.pcsc.atr import CardFamily
+    from cardbridge.service.backends import choose_backend
+
+    backend = choose_backend(load_settings()).backend
     if backend.kind == "pkcs11":
         raise WrongCardTypeError(NO_APDU_MESSAGE)
     state = find_reader(backend, CardFamily.VITALE, args.reader)

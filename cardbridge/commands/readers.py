@@ -5,13 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
-from cardbridge.backends import open_backend
-from cardbridge.cards.models import ReaderInfo
-from cardbridge.config import load_settings
-from cardbridge.errors import ReaderNotFoundError
-from cardbridge.pcsc.atr import CardFamily, identify_atr
-from cardbridge.pcsc.readers import ReaderState
+if TYPE_CHECKING:
+    from cardbridge.pcsc.readers import ReaderState
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,7 +18,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    readers = open_backend(load_settings()).list_readers()
+    from cardbridge.cards.models import ReaderInfo
+    from cardbridge.config import load_settings
+    from cardbridge.errors import ReaderNotFoundError
+    from cardbridge.service.backends import choose_backend
+
+    readers = choose_backend(load_settings()).backend.list_readers()
     if args.json:
         # Exactly GET /v1/readers: no reader is an empty list, with the advice on stderr.
         if not readers:
@@ -35,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _describe_card(state: ReaderState) -> str:
+    from cardbridge.pcsc.atr import CardFamily, identify_atr
+
     if not state.card_present:
         return "no card"
     if state.atr is None and state.family is not None:  # a PKCS#11 slot: no ATR
@@ -45,6 +49,8 @@ def _describe_card(state: ReaderState) -> str:
 
 
 def _table(readers: list[ReaderState]) -> str:
+    from cardbridge.cards.models import ReaderInfo
+
     rows = [("READER", "CARD", "ATR")]
     rows += [(s.name, _describe_card(s), ReaderInfo.from_state(s).atr or "") for s in readers]
     name_width = max(len(row[0]) for row in rows)

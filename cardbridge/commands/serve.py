@@ -17,17 +17,6 @@ from collections.abc import Iterator
 from types import FrameType
 
 from cardbridge import __version__
-from cardbridge.api.app import bridge_of, create_app
-from cardbridge.api.routes.pairing import pairing_url
-from cardbridge.api.server import (
-    BridgeServer,
-    listening_socket,
-    require_loopback,
-    server_config,
-)
-from cardbridge.config import api_token_path, ensure_api_token, load_settings
-from cardbridge.private_dir import secure_data_dir
-from cardbridge.service.backends import choose_backend
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -47,6 +36,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from cardbridge.api.app import bridge_of, create_app
+    from cardbridge.api.routes.pairing import pairing_url
+    from cardbridge.api.server import (
+        BridgeServer,
+        listening_socket,
+        require_loopback,
+        server_config,
+    )
+    from cardbridge.config import api_token_path, ensure_api_token, load_settings
+    from cardbridge.private_dir import secure_data_dir
+    from cardbridge.service.backends import choose_backend
+
     overrides: dict[str, object] = {}
     if args.host is not None:
         overrides["host"] = args.host

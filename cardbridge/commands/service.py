@@ -11,7 +11,6 @@ import argparse
 import os
 
 from cardbridge.errors import InvalidInputError
-from cardbridge.workstation.service import install_service, remove_service, render_unit
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,6 +30,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_install(args: argparse.Namespace) -> int:
+    from cardbridge.workstation.service import install_service, render_unit
+
     unit = render_unit()
     if args.print:
         print(unit, end="")
@@ -43,6 +44,8 @@ def run_install(args: argparse.Namespace) -> int:
 
 
 def run_uninstall(args: argparse.Namespace) -> int:
+    from cardbridge.workstation.service import remove_service
+
     _refuse_root()
     path = remove_service()
     print(f"Removed {path}." if path else "The service was not installed.")

@@ -12,13 +12,13 @@ import argparse
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cardbridge.auth.ocsp import OcspChecker
-from cardbridge.auth.practitioner import AuthenticatedPractitioner, TokenVerification
-from cardbridge.auth.token import MAX_TOKEN_BYTES
-from cardbridge.auth.trust import TrustStore
-from cardbridge.auth.verifier import DEFAULT_CLOCK_SKEW, TokenVerifier
+from cardbridge.auth.limits import DEFAULT_CLOCK_SKEW, MAX_TOKEN_BYTES
 from cardbridge.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from cardbridge.auth.practitioner import AuthenticatedPractitioner
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -65,6 +65,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    from cardbridge.auth.ocsp import OcspChecker
+    from cardbridge.auth.practitioner import TokenVerification
+    from cardbridge.auth.trust import TrustStore
+    from cardbridge.auth.verifier import TokenVerifier
+
     trust = TrustStore.from_pem_files(args.trust, args.intermediate)
     ocsp = OcspChecker(url=args.ocsp_url) if args.ocsp or args.ocsp_url else None
     verifier = TokenVerifier(

@@ -40,18 +40,21 @@ TLS12_CIPHERS = ":".join(
 )
 
 
-def server_verifier(settings: Settings, endpoint: DmpEndpoint) -> ServerVerifier:
-    """The roots that verify ``endpoint``'s server; :class:`ConfigError` when none."""
+def server_verifier(
+    settings: Settings, endpoint: DmpEndpoint, sandbox_root: bytes | None = None
+) -> ServerVerifier:
+    """The roots that verify ``endpoint``'s server; :class:`ConfigError` when none.
+    ``sandbox_root``: the emulator's test root (PEM) that verifies ``sandbox`` when no
+    roots are configured (given by the bridge's assembly: the DMP client never leans on
+    the emulator)."""
     pem = b""
     for path in settings.dmp_server_roots:
         try:
             pem += path.read_bytes()
         except OSError as error:
             raise ConfigError(f"dmp_server_roots: cannot read {path} ({error.strerror}).") from None
-    if not pem and endpoint.is_sandbox:
-        from cardbridge.emulator.pki import TestPki  # noqa: PLC0415 - the sandbox only
-
-        pem = TestPki.load_or_create(settings.data_dir).trust_anchors_pem()
+    if not pem and endpoint.is_sandbox and sandbox_root is not None:
+        pem = sandbox_root
     if not pem:
         raise ConfigError(
             f"dmp_endpoint {endpoint.name} needs dmp_server_roots: the PEM files of the "
@@ -64,10 +67,13 @@ def server_verifier(settings: Settings, endpoint: DmpEndpoint) -> ServerVerifier
         raise ConfigError("dmp_server_roots holds no readable PEM certificate.") from None
 
 
-def direct_transport(settings: Settings, credential: CardCredential) -> HttpsTransport:
+def direct_transport(
+    settings: Settings, credential: CardCredential, sandbox_root: bytes | None = None
+) -> HttpsTransport:
     """The transport of direct mode: the card signs each TLS session's handshake."""
     endpoint = resolve_endpoint(settings.dmp_endpoint)
-    return HttpsTransport(endpoint, CardConnector(credential, server_verifier(settings, endpoint)))
+    verifier = server_verifier(settings, endpoint, sandbox_root)
+    return HttpsTransport(endpoint, CardConnector(credential, verifier))
 
 
 @dataclass(frozen=True)
@@ -138,11 +144,11 @@ def structure_ssl_context(verifier: ServerVerifier, client: StructureKey) -> ssl
     return context
 
 
-def indirect_transport(settings: Settings) -> HttpsTransport:
+def indirect_transport(settings: Settings, sandbox_root: bytes | None = None) -> HttpsTransport:
     """The transport of indirect mode: the structure's AUTH_CLI certificate in TLS."""
     endpoint = resolve_endpoint(settings.dmp_endpoint)
     client = load_structure_key(
         settings.dmp_structure_tls_pkcs12, _password(settings), "dmp_structure_tls_pkcs12"
     )
-    context = structure_ssl_context(server_verifier(settings, endpoint), client)
+    context = structure_ssl_context(server_verifier(settings, endpoint, sandbox_root), client)
     return HttpsTransport(endpoint, SslConnector(context))

@@ -1,5 +1,5 @@
 """Which readers to serve: pcscd's, a PKCS#11 module's slots, or the built-in emulated
-ones, and why. The command line opens its readers here too (``configured_backend``)."""
+ones, and why. The one choice of the server and of the command line."""
 
 from __future__ import annotations
 
@@ -20,18 +20,6 @@ class BackendChoice:
 
     backend: ReaderBackend
     reason: str
-
-
-def configured_backend(
-    settings: Settings, *, emulator: bool = False, keys: KeySource = generate_key
-) -> ReaderBackend:
-    """The backend the settings name, without fallback: the emulated readers (``emulator``
-    or the setting), the PKCS#11 module's slots (``card_backend = pkcs11``), else PC/SC."""
-    if emulator or settings.emulator:
-        return _demo(settings, keys)
-    if settings.card_backend == "pkcs11":
-        return Pkcs11Backend(str(settings.pkcs11_module))
-    return PcscBackend(busy_timeout=settings.card_busy_timeout)
 
 
 def choose_backend(settings: Settings, *, keys: KeySource = generate_key) -> BackendChoice:

@@ -195,6 +195,7 @@ class DmpAccess:
                     "structure_id": card.situation.structure_id,
                     "sector": card.situation.sector,
                     "vihf_id": card.signed.assertion_id,
+                    "vihf_reused": card.reused,
                     "dmp_state": status.state.value,
                     "dmp_authorization": status.authorization.value
                     if status.authorization

@@ -53,6 +53,8 @@ class OnCard:
     practitioner: Practitioner
     situation: Situation
     link: DmpLink
+    # The VIHF was signed earlier and reused (the card did not sign it for this call).
+    reused: bool = False
 
     @property
     def vihf(self) -> bytes:
@@ -84,8 +86,10 @@ class DmpCalls:
         def on_card(card: CpsCard, memory: CardMemory) -> T:
             link = memory.pin_scoped(DmpLink, lambda: DmpLink(self.connector.connect(card)))
             situation = chosen_situation(practitioner, call.situation)
-            signed = self._vihf(link, card, practitioner, situation, call)
-            return transaction(OnCard(link.transport, signed, card, practitioner, situation, link))
+            signed, reused = self._vihf(link, card, practitioner, situation, call)
+            return transaction(
+                OnCard(link.transport, signed, card, practitioner, situation, link, reused)
+            )
 
         return await self.cards.run_in_pin_session(on_card, call.caller, reader)
 
@@ -96,7 +100,8 @@ class DmpCalls:
         practitioner: Practitioner,
         situation: Situation,
         call: DmpCall,
-    ) -> SignedVihf:
+    ) -> tuple[SignedVihf, bool]:
+        """The VIHF of ``call``, and whether it was reused rather than signed now."""
         key = VihfKey(
             patient_cx=call.ins.cx if call.ins is not None else None,
             mode=call.mode,
@@ -108,8 +113,9 @@ class DmpCalls:
         )
         now = datetime.now(UTC)
         signed = link.vihfs.get(key, now, card=card)
-        if signed is None:
-            signer = self.connector.vihf_signer(card)
-            signed = self.workflow.sign_vihf(signer, practitioner, situation, key, now)
-            link.vihfs.put(key, signed, now, card=card)
-        return signed
+        if signed is not None:
+            return signed, True
+        signer = self.connector.vihf_signer(card)
+        signed = self.workflow.sign_vihf(signer, practitioner, situation, key, now)
+        link.vihfs.put(key, signed, now, card=card)
+        return signed, False

@@ -21,8 +21,10 @@ from cardbridge.dmp.connect import (
     indirect_transport,
     structure_signer,
 )
+from cardbridge.dmp.endpoints import resolve_endpoint
 from cardbridge.dmp.transport import Transport
 from cardbridge.dmp.workflow import VihfSigner
+from cardbridge.emulator.pki import TestPki
 from cardbridge.service.dmp_link import DmpConnector
 
 
@@ -31,13 +33,14 @@ class DirectConnector:
     """Direct mode: the card authenticates the TLS session and signs the VIHFs."""
 
     settings: Settings
+    sandbox_root: bytes | None = None
     direct: bool = True
 
     def connect(self, card: CpsCard) -> Transport:
         """A kept-alive transport whose TLS handshake the card signs, once per TLS session
         (the signing runs on the CPS worker, where the transactions run)."""
         credential = CardCredential((card.authentication_certificate(),), card.authenticate_digest)
-        return direct_transport(self.settings, credential)
+        return direct_transport(self.settings, credential, self.sandbox_root)
 
     def vihf_signer(self, card: CpsCard) -> VihfSigner:
         return card
@@ -62,17 +65,27 @@ class IndirectConnector:
 
     settings: Settings
     signer: StructureSigner
+    sandbox_root: bytes | None = None
     direct: bool = False
 
     def connect(self, card: CpsCard) -> Transport:
-        return indirect_transport(self.settings)
+        return indirect_transport(self.settings, self.sandbox_root)
 
     def vihf_signer(self, card: CpsCard) -> VihfSigner:
         return self.signer
 
 
+def _sandbox_root(settings: Settings) -> bytes | None:
+    """The emulator's test root, which verifies the offline DMP (``sandbox`` without
+    ``dmp_server_roots``): it issued the sandbox's server certificate."""
+    if settings.dmp_server_roots or not resolve_endpoint(settings.dmp_endpoint).is_sandbox:
+        return None
+    return TestPki.load_or_create(settings.data_dir).trust_anchors_pem()
+
+
 def dmp_connector(settings: Settings) -> DmpConnector:
     """The connector ``dmp_authentication`` names."""
+    root = _sandbox_root(settings)
     if settings.dmp_authentication == "direct":
-        return DirectConnector(settings)
-    return IndirectConnector(settings, StructureSigner(structure_signer(settings)))
+        return DirectConnector(settings, root)
+    return IndirectConnector(settings, StructureSigner(structure_signer(settings)), root)

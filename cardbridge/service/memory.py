@@ -41,7 +41,6 @@ class CardMemory:
     identity: tuple[bytes, str] | None = None
     practitioner: Snapshot[Practitioner] | None = None
     certificates: Snapshot[CertificateBundle] | None = None
-    authentication_der: bytes | None = None
     vitale: Snapshot[VitaleCard] | None = None
     # The PIN was verified through this bridge and the card was not reset since.
     pin_verified: bool = False

@@ -558,14 +558,14 @@ def test_allowed_web_application_uses_the_dmp_routes(dmp_live: LiveServer) -> No
     assert answer.headers["access-control-allow-origin"] == APP_ORIGIN
 
 
-def test_repeated_accesses_reuse_one_signed_vihf(dmp: httpx.Client) -> None:
-    dmp.post("/v1/cps/pin/verify", json={"pin": PIN})
-    first = access(dmp, consent=True).json()
-    again = access(dmp).json()
+def test_repeated_accesses_reuse_one_signed_vihf(client: httpx.Client) -> None:
+    client.post("/v1/cps/pin/verify", json={"pin": PIN})
+    first = access(client, consent=True).json()
+    again = access(client).json()
     assert again["assertion_id"] == first["assertion_id"]
     assert again["vihf"] == first["vihf"]
-    emergency = access(dmp, mode="bris_de_glace", reason="Patient inconscient aux urgences")
+    emergency = access(client, mode="bris_de_glace", reason="Patient inconscient aux urgences")
     assert emergency.json()["assertion_id"] != first["assertion_id"]  # another mode
-    records = dmp.get("/v1/dmp/journal").json()
+    records = client.get("/v1/dmp/journal").json()
     assert [r["details"]["vihf_reused"] for r in records] == [False, True, False]
     assert records[1]["details"]["vihf_id"] == first["assertion_id"]

@@ -12,11 +12,11 @@ import pytest
 
 from cardbridge.api.models import ReaderEventData, StateData
 from cardbridge.emulator.factory import build_card
-from cardbridge.emulator.faults import FaultPlan, FaultyCard
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile
 from tests.api.conftest import CPS, VITALE, Demo
+from tests.support.faults import FaultPlan, FaultyCard
 from tests.support.server import LiveServer, serve_backend
 from tests.support.sse import EventFollower, named
 

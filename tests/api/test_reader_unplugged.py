@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from cardbridge.emulator.faults import FaultPlan, FaultyCard
 from tests.api.conftest import CPS, PIN, Demo
 from tests.support.events import EventLog
+from tests.support.faults import FaultPlan, FaultyCard
 
 
 def test_reader_unplugged_during_a_signature(api: httpx.Client, demo: Demo) -> None:

@@ -21,7 +21,6 @@ import pytest
 
 from cardbridge.emulator.engine import IsoCard
 from cardbridge.emulator.factory import build_card
-from cardbridge.emulator.faults import FaultPlan, FaultyCard
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile
@@ -38,6 +37,7 @@ from tests.cards.operations import (
 )
 from tests.support.dmp_fixtures import LOUISE
 from tests.support.dmp_sandbox import RunningSandbox
+from tests.support.faults import FaultPlan, FaultyCard
 from tests.support.recording import RecordingCard
 from tests.support.server import LiveServer
 

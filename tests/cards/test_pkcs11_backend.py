@@ -12,7 +12,6 @@ import threading
 
 import pytest
 
-from cardbridge.backends import open_backend
 from cardbridge.cards.pkcs11_backend import Pkcs11Backend, _changes
 from cardbridge.config import Settings, load_settings
 from cardbridge.errors import ConfigError
@@ -70,8 +69,8 @@ def test_server_and_command_line_choose_the_module(softhsm: SoftHsmCps) -> None:
     choice = choose_backend(settings)
     assert choice.backend.kind == "pkcs11"
     assert choice.reason.startswith(f"PKCS#11 module {softhsm.module} (SoftHSM ")
-    assert open_backend(settings).kind == "pkcs11"
-    assert open_backend(Settings()).kind == "pcsc"
+    assert choose_backend(settings).backend.kind == "pkcs11"
+    assert choose_backend(Settings()).backend.kind == "pcsc"
 
 
 def test_a_module_is_needed_and_must_load(tmp_path: pytest.TempPathFactory) -> None:

@@ -24,7 +24,6 @@ from cardbridge.cards.cps import CpsSession
 from cardbridge.cards.vitale import VitaleSession
 from cardbridge.dmp.workflow import DmpWorkflow
 from cardbridge.emulator.engine import IsoCard
-from cardbridge.emulator.faults import FaultPlan, FaultyCard
 from cardbridge.emulator.inprocess import EmulatedBackend
 from cardbridge.errors import CardBridgeError, CardRemovedError, PinRequiredError
 from tests.cards.conftest import READER
@@ -36,6 +35,7 @@ from tests.cards.operations import (
     clean_exchange,
     command_name,
 )
+from tests.support.faults import FaultPlan, FaultyCard
 
 MakeCard = Callable[[object], IsoCard]
 # Pulled out before the APDU reaches the card, or after it ran (its answer lost).

@@ -14,7 +14,6 @@ import pytest
 
 from cardbridge.dmp.workflow import DmpWorkflow
 from cardbridge.emulator.engine import IsoCard
-from cardbridge.emulator.faults import FaultPlan, FaultyCard
 from cardbridge.errors import CardBridgeError, CardResetError, PinRequiredError
 from tests.cards.conftest import connected
 from tests.cards.operations import (
@@ -25,6 +24,7 @@ from tests.cards.operations import (
     clean_exchange,
     command_name,
 )
+from tests.support.faults import FaultPlan, FaultyCard
 
 MakeCard = Callable[[object], IsoCard]
 RESETS: dict[str, Callable[[int], FaultPlan]] = {

@@ -47,7 +47,9 @@ def test_a_national_service_without_roots_is_a_configuration_error(data_dir: Pat
 def test_the_sandbox_trusts_the_test_root_of_the_data_dir(
     data_dir: Path, test_pki: TestPki
 ) -> None:
-    verifier = server_verifier(Settings(data_dir=data_dir), resolve_endpoint("sandbox"))
+    verifier = server_verifier(
+        Settings(data_dir=data_dir), resolve_endpoint("sandbox"), test_pki.trust_anchors_pem()
+    )
     assert [root.subject for root in verifier.roots] == [test_pki.root.certificate.subject]
 
 
@@ -182,7 +184,8 @@ def test_indirect_transport_signs_with_the_structure(
         dmp_structure_sign_pkcs12=sign,
         dmp_structure_pkcs12_password="pw",  # type: ignore[arg-type]
     )
-    assert isinstance(indirect_transport(settings), HttpsTransport)
+    root = organisations.trust_anchors_pem()
+    assert isinstance(indirect_transport(settings, root), HttpsTransport)
     assert structure_signer(settings).certificate == hospital.signer.certificate
 
 

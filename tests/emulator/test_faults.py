@@ -7,9 +7,9 @@ import time
 import pytest
 
 from cardbridge.emulator.engine import IsoCard
-from cardbridge.emulator.faults import FaultPlan, FaultyCard
 from cardbridge.errors import CardResetError
 from tests.support.apdu import sw
+from tests.support.faults import FaultPlan, FaultyCard
 
 RIGHT = "0020000104 31323334"
 WRONG = "0020000104 39393939"

@@ -7,7 +7,6 @@ import threading
 import pytest
 
 from cardbridge.emulator.engine import IsoCard
-from cardbridge.emulator.faults import FaultPlan, FaultyCard
 from cardbridge.emulator.inprocess import (
     DEMO_CPS_READER,
     DEMO_VITALE_READER,
@@ -25,6 +24,7 @@ from cardbridge.errors import (
 from cardbridge.pcsc.atr import CardFamily
 from cardbridge.pcsc.connection import Connection
 from cardbridge.pcsc.readers import EventKind, ReaderBackend, ReaderEvent
+from tests.support.faults import FaultPlan, FaultyCard
 
 STATUS = bytes.fromhex("00200001")
 

@@ -8,8 +8,10 @@ from typing import ClassVar
 import pytest
 
 from cardbridge import cli
-from cardbridge.commands import readers as readers_command
+from cardbridge.pcsc.backend import PcscBackend
 from cardbridge.pcsc.readers import ReaderState
+from cardbridge.service import backends
+from cardbridge.service.backends import BackendChoice
 
 CPS3 = bytes.fromhex("3BAC00402A001225006480000310009000")
 
@@ -23,7 +25,9 @@ class StubBackend:
 
 @pytest.fixture
 def stub(monkeypatch: pytest.MonkeyPatch) -> type[StubBackend]:
-    monkeypatch.setattr(readers_command, "open_backend", lambda settings: StubBackend())
+    monkeypatch.setattr(
+        backends, "choose_backend", lambda settings: BackendChoice(StubBackend(), "stub")
+    )
     return StubBackend
 
 
@@ -70,3 +74,18 @@ def test_json(stub: type[StubBackend], capsys: pytest.CaptureFixture[str]) -> No
     assert json.loads(capsys.readouterr().out) == [
         {"name": "Reader B", "card_present": False, "card_type": None, "atr": None}
     ]
+
+
+def test_the_command_line_falls_back_to_the_emulated_readers_as_the_server_does(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # pcscd answers but no reader holds a card: with emulator_fallback (what `make run`
+    # sets), `cardbridge readers` lists the readers `cardbridge serve` would serve.
+    monkeypatch.setattr(PcscBackend, "list_readers", lambda self: [])
+    monkeypatch.setenv("CARDBRIDGE_EMULATOR_FALLBACK", "true")
+    assert cli.main(["readers", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert {reader["card_type"] for reader in listed} == {"cps", "vitale"}
+    monkeypatch.setenv("CARDBRIDGE_EMULATOR_FALLBACK", "false")
+    assert cli.main(["readers", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []

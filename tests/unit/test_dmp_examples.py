@@ -80,8 +80,12 @@ def test_documentation_shows_only_the_demo_cards_people(tmp_path: Path) -> None:
     found = {match.replace(" ", "") for match in _NIR.findall(dmp_parts)}
     assert found
     assert found <= demo_nirs()
-    for route in ("/v1/dmp/access", "/v1/dmp/documents", "/v1/dmp/journal/verify"):
-        (operation,) = document["paths"][route].values()
+    for route, method in (
+        ("/v1/dmp/access", "post"),
+        ("/v1/dmp/documents", "post"),
+        ("/v1/dmp/journal/verify", "get"),
+    ):
+        operation = document["paths"][route][method]
         schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
         name = schema["$ref"].rsplit("/", 1)[-1]
         assert document["components"]["schemas"][name]["examples"]

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+import cardbridge.doctor as doctor_package
 from cardbridge import cli
 from cardbridge.commands import doctor as doctor_command
 from cardbridge.doctor import Report, Status, run_checks
@@ -84,7 +85,7 @@ def test_render_one_line_per_check_and_the_fix_below() -> None:
 def diagnosed(monkeypatch: pytest.MonkeyPatch) -> list[Report]:
     """The report the command gets instead of looking at this machine."""
     reports: list[Report] = []
-    monkeypatch.setattr(doctor_command, "diagnose", lambda readers: reports[0])
+    monkeypatch.setattr(doctor_package, "diagnose", lambda readers: reports[0])
     return reports
 
 

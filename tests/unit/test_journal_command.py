@@ -9,6 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from fastapi.testclient import TestClient
+
+from cardbridge.api.app import create_app
+from cardbridge.config import Settings
 from cardbridge.dmp.journal import DATABASE_NAME, Journal, JournalEntry, JournalKind
 
 PATIENTS = (
@@ -118,3 +122,20 @@ def test_list_period_is_iso_text_only(tmp_path: Path) -> None:
         assert "ISO 8601" in refused.stderr
     day = run(tmp_path, "list", "--until", "2026-11-26", "--json")
     assert day.returncode == 0, day.stderr
+
+
+def test_the_json_of_the_command_is_the_apis(tmp_path: Path) -> None:
+    journal = Journal.open(tmp_path)
+    for patient in PATIENTS:
+        journal.append(
+            JournalEntry(JournalKind.ACCESS, "899700735741", patient, {"mode": "normal"})
+        )
+    token = "t" * 32
+    application = create_app(Settings(data_dir=tmp_path, emulator=True), api_token=token)
+    headers = {"Authorization": f"Bearer {token}"}
+    with TestClient(application, base_url="http://127.0.0.1:8470") as client:
+        listed = client.get("/v1/dmp/journal", headers=headers).json()
+        checked = client.get("/v1/dmp/journal/verify", headers=headers).json()
+    assert json.loads(run(tmp_path, "list", "--json").stdout) == listed
+    assert json.loads(run(tmp_path, "verify", "--json").stdout) == checked
+    assert all(entry["recorded_at"].endswith("Z") for entry in listed)

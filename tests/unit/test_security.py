@@ -3,6 +3,7 @@ Origin/CORS/PNA, body caps."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,9 @@ from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 
 from cardbridge.api import problems
+from cardbridge.api.app import create_app
 from cardbridge.api.security import SecurityMiddleware, SecurityPolicy
+from cardbridge.config import Settings, api_token_path
 from cardbridge.service.origins import OriginApprovals
 from cardbridge.service.pairing import Pairings
 
@@ -229,3 +232,15 @@ def test_the_pairing_cookie_among_other_programs_cookies(
     others = 'session="a b"; prefs={"x":1,"y":[2,3]}; broken; =nameless'
     answer = client.get("/v1/readers", headers={"Cookie": f"{others}; {paired['Cookie']}; z=1"})
     assert answer.json()["caller"].startswith("page:")
+
+
+def test_the_refused_native_client_is_told_where_the_token_really_is(tmp_path: Path) -> None:
+    # The session's XDG_CONFIG_HOME is a temporary directory (tests/conftest.py): the
+    # message must name the file there, not a fixed ~/.config path.
+    application = create_app(Settings(data_dir=tmp_path, emulator=True), api_token="t" * 32)
+    with TestClient(application, base_url="http://127.0.0.1:8470") as client:
+        refused = client.get("/v1/readers")
+    assert refused.status_code == 401
+    assert refused.headers["www-authenticate"] == 'Bearer realm="cardbridge"'
+    assert str(api_token_path()) in refused.json()["detail"]
+    assert os.environ["XDG_CONFIG_HOME"] in refused.json()["detail"]

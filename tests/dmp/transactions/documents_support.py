@@ -61,7 +61,7 @@ def authorize(connect: Connect, who: Identity) -> None:
         transaction="TD0.3",
     )
     answer = connect(who).call(call, vihf(who))
-    assert answer.payload.findtext(".//status") == "DMPOk"
+    assert answer.payload.findtext(".//{*}status") == "DMPOk"
 
 
 def submission_set(profile: str = "demo-cps") -> SubmissionSet:

@@ -11,7 +11,6 @@ import pytest
 from cryptography import x509
 
 from cardbridge.emulator.factory import build_card
-from cardbridge.emulator.faults import FaultPlan, FaultyCard
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.pki import TestPki
@@ -20,6 +19,7 @@ from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.errors import CardCommunicationError
 from cardbridge.pcsc.backend import PcscBackend
 from tests.real.api.conftest import RealStack
+from tests.support.faults import FaultPlan, FaultyCard
 from tests.support.pcscd import VpcdSlot
 from tests.support.server import serve_backend
 from tests.support.sse import EventFollower, named

@@ -15,13 +15,13 @@ from cardbridge.cards.cps import CpsSession
 from cardbridge.cards.vitale import VitaleSession
 from cardbridge.emulator.engine import IsoCard
 from cardbridge.emulator.factory import build_card
-from cardbridge.emulator.faults import FaultPlan, FaultyCard
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile, parse_profile
 from cardbridge.errors import CardBridgeError, CardRemovedError
 from cardbridge.pcsc.backend import PcscBackend
 from tests.cards.conftest import connected
+from tests.support.faults import FaultPlan, FaultyCard
 from tests.support.pcscd import VpcdSlot
 from tests.support.profiles import cps_profiles, vitale_profiles
 from tests.support.vpcd_cards import card_in_reader

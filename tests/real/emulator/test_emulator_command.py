@@ -9,7 +9,6 @@ from collections.abc import Callable
 import pytest
 
 from cardbridge.emulator.factory import build_card
-from cardbridge.emulator.faults import FaultPlan, FaultyCard
 from cardbridge.emulator.profiles import load_profile
 from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.errors import CardCommunicationError, CardRemovedError
@@ -18,6 +17,7 @@ from cardbridge.pcsc.backend import PcscBackend
 from cardbridge.pcsc.readers import EventKind
 from tests.real.emulator.conftest import EmulatorProcess
 from tests.support.events import EVENT_TIMEOUT, EventLog
+from tests.support.faults import FaultPlan, FaultyCard
 from tests.support.pcscd import VpcdSlot, restart_pcscd
 
 STATUS = bytes.fromhex("00200001")

@@ -1,0 +1,63 @@
+"""The layer map is enforced: import-linter keeps every contract of pyproject.toml, and
+breaks them when a module of a copy of the package imports against the map."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def _lint(package_parent: Path) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "PYTHONPATH": str(package_parent)}
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache", "--config", str(ROOT / "pyproject.toml")],
+        cwd=package_parent,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_package_keeps_every_contract() -> None:
+    done = _lint(ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 broken" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "contract"),
+    [
+        ("pcsc/atr.py", "import cardbridge.dmp.period", "Layers: imports point down only"),
+        ("cards/cps.py", "import smartcard.System", "Only the transport talks to pyscard"),
+        ("sandbox/store.py", "import cardbridge.dmp.journal", "meet only on the wire"),
+        ("dmp/vihf.py", "import cardbridge.emulator.pki", "never lean on the stand-ins"),
+        ("domain/nir.py", "import tests.support.cards", "never imports its tests"),
+    ],
+)
+def test_an_import_against_the_map_breaks_its_contract(
+    tmp_path: Path, module: str, line: str, contract: str
+) -> None:
+    shutil.copytree(ROOT / "cardbridge", tmp_path / "cardbridge")
+    for extra in ("tests", "bench", "soak"):  # the external packages the contracts name
+        (tmp_path / extra).mkdir()
+        (tmp_path / extra / "__init__.py").touch()
+    (tmp_path / "tests" / "support").mkdir()
+    (tmp_path / "tests" / "support" / "__init__.py").touch()
+    (tmp_path / "tests" / "support" / "cards.py").touch()
+    target = tmp_path / "cardbridge" / module
+    target.write_text(target.read_text() + f"\n{line}  # noqa\n")
+    done = _lint(tmp_path)
+    assert done.returncode != 0
+    broken = [row for row in done.stdout.splitlines() if row.endswith("BROKEN")]
+    assert len(broken) == 1
+    assert contract in broken[0]
