@@ -29,6 +29,7 @@ const DETAIL_ORDER = [
   "structure_id",
   "sector",
   "vihf_id",
+  "vihf_reused",
   "type",
   "visibility",
   "document_id",
