@@ -126,6 +126,13 @@ class Settings(BaseSettings):
         "`formation5` (national training environments), `production`, or the https:// base "
         "URL of the DMP services (an editor test environment).",
     )
+    dmp_patient_pages: str | None = Field(
+        None,
+        pattern=r"^http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1,5})?/?$",
+        description="The offline DMP's patient pages (`cardbridge dmp-sandbox`, a loopback "
+        "http:// address), which the status page links to for a patient's access history. "
+        "Default: http://127.0.0.1:8472 with `dmp_endpoint = sandbox`, none otherwise.",
+    )
     dmp_server_roots: Annotated[list[Path], NoDecode] = Field(
         default_factory=list,
         description="PEM files of the root CAs that verify the DMP server (comma-separated in "

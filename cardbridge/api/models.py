@@ -76,6 +76,13 @@ class Health(StrictModel):
     version: str = Field(examples=["0.1.0"])
     backend: Backend = Field(description="`emulator`: the built-in emulated readers")
     pcsc: ServiceState = Field(description="Whether the reader service (pcscd) is reachable")
+    dmp_patient_pages: str | None = Field(
+        None,
+        description="The offline DMP's patient pages (`dmp_endpoint = sandbox`): "
+        "`<this>/patients/<INS>` shows a patient's documents and access history; null "
+        "with the national services",
+        examples=["http://127.0.0.1:8472"],
+    )
 
 
 PIN_PATTERN = rf"^[0-9]{{{cps.PIN_MIN_LENGTH},{cps.PIN_MAX_LENGTH}}}$"

@@ -18,6 +18,8 @@ from cardbridge.errors import ConfigError
 # The offline DMP's default address (`cardbridge dmp-sandbox`; a test checks it is the
 # sandbox's own default).
 SANDBOX_URL = "https://127.0.0.1:8471"
+# Its patient pages (the access history a patient reads): plain HTTP on loopback.
+SANDBOX_PAGES_URL = "http://127.0.0.1:8472"
 SERVICES_PATH = "/si-dmp-server/v2/services"
 PRODUCTION_URL = f"https://lps2.dmp.gouv.fr{SERVICES_PATH}"
 _FORMATION_URL = "https://{name}.lps2.dmp.gouv.fr" + SERVICES_PATH
@@ -78,3 +80,11 @@ def resolve_endpoint(setting: str) -> DmpEndpoint:
     if parts.path in ("", "/"):
         base += SERVICES_PATH
     return DmpEndpoint("url", base)
+
+
+def patient_pages_url(pages: str | None, endpoint: str) -> str | None:
+    """The offline DMP's patient pages: ``pages`` when set, the sandbox's default with
+    ``dmp_endpoint = sandbox``, else none (the national services have no such pages)."""
+    if pages:
+        return pages.rstrip("/")
+    return SANDBOX_PAGES_URL if endpoint.strip() == "sandbox" else None

@@ -73,6 +73,7 @@ class DmpService:
         self.cards = cards
         self.workflow: DmpWorkflow = setup.workflow
         self.oid_root = setup.oid_root
+        self.patient_pages = setup.patient_pages
         self.calls = DmpCalls(cards, setup.workflow, setup.connector)
         self._access = DmpAccess(self.calls, setup)
         self._backend = backend

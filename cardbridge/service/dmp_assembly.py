@@ -21,6 +21,7 @@ from datetime import timedelta
 from cardbridge import __version__
 from cardbridge.cards.cps_card import CpsCard
 from cardbridge.config import Settings
+from cardbridge.dmp.endpoints import patient_pages_url
 from cardbridge.dmp.journal import Journal
 from cardbridge.dmp.transport import Transport
 from cardbridge.dmp.vihf import LpsInfo
@@ -64,6 +65,7 @@ class DmpSetup:
     connector: DmpConnector
     oid_root: str
     software_name: str
+    patient_pages: str | None = None  # the offline DMP's patient pages, when there are
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DmpSetup:
@@ -78,4 +80,10 @@ class DmpSetup:
             ),
             vihf_validity=timedelta(minutes=settings.vihf_validity_minutes),
         )
-        return cls(workflow, LazyConnector(settings), settings.lps_oid_root, settings.lps_name)
+        return cls(
+            workflow,
+            LazyConnector(settings),
+            settings.lps_oid_root,
+            settings.lps_name,
+            patient_pages_url(settings.dmp_patient_pages, settings.dmp_endpoint),
+        )

@@ -8,6 +8,7 @@ from cryptography import x509
 
 from cardbridge import __version__
 from cardbridge.emulator.pki import TestPki
+from cardbridge.sandbox.app import DEFAULT_PAGES_PORT
 from tests.api.conftest import CPS, PIN, PUK, VITALE, Demo
 from tests.support.server import LiveServer
 
@@ -32,6 +33,8 @@ def test_health_is_open(live: LiveServer) -> None:
         "version": __version__,
         "backend": "emulator",
         "pcsc": "up",
+        # dmp_endpoint = sandbox (the default): `cardbridge dmp-sandbox`'s pages port.
+        "dmp_patient_pages": f"http://127.0.0.1:{DEFAULT_PAGES_PORT}",
     }
 
 

@@ -27,7 +27,11 @@ from cardbridge.emulator.inprocess import DEMO_CPS_READER, DEMO_VITALE_READER, E
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile
+from tests.support.dmp_fixtures import dmp, organisations
+from tests.support.dmp_sandbox import RunningSandbox
 from tests.support.server import LiveServer, serve_backend
+
+__all__ = ["dmp", "organisations"]
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -110,6 +114,26 @@ def bridge(
         yield served
 
 
+@pytest.fixture
+def dmp_bridge(
+    key_pool: KeyPool, issuer: PkiIssuer, data_dir: Path, tmp_path: Path, dmp: RunningSandbox
+) -> Iterator[Bridge]:
+    """The demo cards served by a bridge that reaches the fresh offline DMP ``dmp`` (its
+    test root as ``dmp_server_roots``, its patient pages as ``dmp_patient_pages``)."""
+    roots = tmp_path / "dmp-roots.pem"
+    roots.write_bytes(dmp.trust)
+    with demo_bridge(
+        key_pool,
+        issuer,
+        data_dir,
+        tmp_path,
+        dmp_endpoint=f"https://127.0.0.1:{dmp.port}",
+        dmp_server_roots=[roots],
+        dmp_patient_pages=dmp.pages_url,
+    ) as served:
+        yield served
+
+
 @dataclass
 class PageErrors:
     """What went wrong in the page: uncaught exceptions and console errors (failed
@@ -151,6 +175,33 @@ def page(
 ) -> Iterator[Page]:
     """The status page, paired (its one-time link followed), loaded, its event stream
     connected."""
+    with paired_page(chromium, bridge, artifacts, page_errors, request) as opened:
+        yield opened
+
+
+@pytest.fixture
+def dmp_page(
+    chromium: Browser,
+    dmp_bridge: Bridge,
+    artifacts: Path,
+    page_errors: PageErrors,
+    request: pytest.FixtureRequest,
+) -> Iterator[Page]:
+    """The status page of :func:`dmp_bridge` (the offline DMP behind it), paired."""
+    with paired_page(chromium, dmp_bridge, artifacts, page_errors, request) as opened:
+        yield opened
+
+
+@contextmanager
+def paired_page(
+    chromium: Browser,
+    bridge: Bridge,
+    artifacts: Path,
+    page_errors: PageErrors,
+    request: pytest.FixtureRequest,
+) -> Iterator[Page]:
+    """The status page of ``bridge`` in a new browser context, paired and connected; a
+    screenshot of it when the test failed."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.on("pageerror", lambda error: page_errors.errors.append(str(error)))
@@ -175,9 +226,10 @@ def pairing_link(live: LiveServer) -> str:
     return f"{live.url}/pair?code={live.bridge.pairings.issue_link().code}"
 
 
-def shot(page: Page, name: str) -> None:
-    """Keep a screenshot of the page now, as ``test-artifacts/<name>.png``."""
-    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+def shot(page: Page, name: str, *, full_page: bool = True) -> None:
+    """Keep a screenshot of the page now, as ``test-artifacts/<name>.png`` (the window
+    only with ``full_page=False``: where a modal dialog shows)."""
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=full_page)
 
 
 def wrong_pin(page: Page, tries_left: int) -> None:

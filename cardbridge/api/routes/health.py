@@ -26,4 +26,5 @@ async def health(bridge: BridgeDep) -> Health:
         version=__version__,
         backend=bridge.backend.kind,
         pcsc="up" if up else "down",
+        dmp_patient_pages=bridge.dmp.patient_pages,
     )

@@ -5,7 +5,8 @@ The page is the bridge's own origin, paired once through a one-time link: its re
 carry the pairing cookie (see :mod:`cardbridge.api.routes.pairing`). Its
 Content-Security-Policy allows this origin only, no inline code, no native form
 submission (a PIN can never end up in a URL) and no framing (no clickjacking of the
-PIN prompt).
+PIN prompt). The page itself may show, from ``blob:`` URLs it made, the images and the
+PDF frame of a DMP document it fetched (the document viewer); nothing else is framed.
 """
 
 from __future__ import annotations
@@ -34,8 +35,17 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
+# The status page's: a DMP document it fetched, shown from a blob: URL (a PDF in a frame,
+# an image); no plugin content (<object>, <embed>) from anywhere.
+PAGE_CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        CONTENT_SECURITY_POLICY.replace("img-src 'self'", "img-src 'self' blob:"),
+        "frame-src blob:",
+        "object-src 'none'",
+    )
+)
 SECURITY_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Content-Security-Policy": PAGE_CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",

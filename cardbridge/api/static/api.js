@@ -1,7 +1,8 @@
 // Calls to the bridge's API, from its own origin: the pairing cookie (HttpOnly, set when
 // the page was paired) identifies the page; no API token is needed or stored anywhere.
 
-/** An API refusal: the problem document's fields (code, detail, field, tries_left…). */
+/** An API refusal: the problem document's fields (code, detail, field, tries_left,
+ * and for a DMP refusal dmp_code, dmp_text, transaction…). */
 export class ApiError extends Error {
   constructor(problem) {
     super(problem.detail || problem.code);
@@ -9,9 +10,11 @@ export class ApiError extends Error {
   }
 }
 
-async function call(method, path, body) {
+async function send(method, path, body) {
   const options = { method, headers: { Accept: "application/json" }, cache: "no-store" };
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    options.body = body; // multipart: the browser writes its Content-Type and boundary
+  } else if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
   }
@@ -21,14 +24,31 @@ async function call(method, path, body) {
   } catch {
     throw new ApiError({ code: "network", detail: "" });
   }
-  if (response.status === 204) return null;
-  const answer = await response.json().catch(() => ({}));
   if (!response.ok) {
-    throw new ApiError({ code: "internal_error", detail: response.statusText, ...answer });
+    const problem = await response.json().catch(() => ({}));
+    throw new ApiError({ code: "internal_error", detail: response.statusText, ...problem });
   }
-  return answer;
+  return response;
 }
 
-export const get = (path, query) => call("GET", query ? `${path}?${query}` : path);
+async function call(method, path, body) {
+  const response = await send(method, path, body);
+  if (response.status === 204) return null;
+  return response.json().catch(() => ({}));
+}
+
+const withQuery = (path, query) => (query ? `${path}?${query}` : path);
+
+export const get = (path, query) => call("GET", withQuery(path, query));
 export const post = (path, body) => call("POST", path, body);
-export const del = (path) => call("DELETE", path);
+export const patch = (path, body) => call("PATCH", path, body);
+export const del = (path, query) => call("DELETE", withQuery(path, query));
+/** A multipart form (a file upload). */
+export const postForm = (path, form) => call("POST", path, form);
+
+/** A file the API answers as bytes: {blob, type, headers}. */
+export async function getBlob(path, query) {
+  const response = await send("GET", withQuery(path, query));
+  const blob = await response.blob();
+  return { blob, type: blob.type, headers: response.headers };
+}

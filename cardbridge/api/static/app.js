@@ -3,6 +3,11 @@
 import { get } from "./api.js";
 import { initAuth, renderAuth } from "./auth.js";
 import { initDmp, renderDmp } from "./dmp.js";
+import { initDeposit } from "./dmp_deposit.js";
+import { initDocuments } from "./dmp_documents.js";
+import { dmpChanged } from "./dmp_state.js";
+import { initDmpStatus, refreshStatus, setPatientPages } from "./dmp_status.js";
+import { initViewer } from "./dmp_viewer.js";
 import { byId } from "./dom.js";
 import { currentLanguage, onLanguageChange, setLanguage, t, translatePage } from "./i18n.js";
 import { initJournal, loadJournal, renderJournal, showPatientHistory } from "./journal.js";
@@ -69,6 +74,7 @@ async function start() {
     renderAuth();
     renderJournal();
     renderOrigins();
+    dmpChanged();
   });
   subscribe(renderConnection);
   if (!(await paired())) return;
@@ -78,13 +84,21 @@ async function start() {
   initPin();
   initAuth();
   initOrigins();
-  initDmp(loadJournal, showPatientHistory);
+  initDmp(() => {
+    loadJournal();
+    refreshStatus();
+  }, showPatientHistory);
+  initDmpStatus(null);
+  initDocuments();
+  initViewer();
+  initDeposit(loadJournal);
   initJournal();
 
   get("/v1/health")
     .then((health) => {
       byId("version").textContent = health.version;
       update({ backend: health.backend });
+      setPatientPages(health.dmp_patient_pages ?? null);
     })
     .catch(() => update({ connection: "lost" }));
   followEvents(

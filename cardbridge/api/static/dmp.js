@@ -1,6 +1,7 @@
-// A walk through a DMP access: (1) identify the patient — a Vitale beneficiary, an INS
-// or identity traits; (2) choose the practice situation and the mode — normal with the
-// patient's consent, or emergency / centre 15 with a reason — and get the signed VIHF.
+// The DMP tool, first steps: (1) find the patient — a Vitale beneficiary, an INS, or the
+// DMP's search by identity traits (centre 15 mode only) with its candidates to choose
+// from; (3) open the access — the patient's consent, or emergency / centre 15 with a
+// reason. The DMP's status (2) is in dmp_status.js, the documents in dmp_documents.js.
 
 import { post } from "./api.js";
 import {
@@ -13,7 +14,8 @@ import {
   setNotice,
   whileBusy,
 } from "./dom.js";
-import { errorText, formatDateTime, t } from "./i18n.js";
+import { dmp, dmpChanged, onDmpChange } from "./dmp_state.js";
+import { errorText, formatDate, formatDateTime, t } from "./i18n.js";
 import { state } from "./state.js";
 import { beneficiaryName, birthDate } from "./vitale.js";
 
@@ -26,21 +28,21 @@ const PATIENT_INPUTS = {
   first_name: "criteria-first-name",
   sex: "criteria-sex",
   birth_date: "criteria-birth-date",
+  situation: "criteria-situation",
+  reason: "criteria-reason",
 };
 const ACCESS_INPUTS = {
   situation: "access-situation",
   reason: "access-reason",
 };
 
-// The identified patient ({selector, reference, vitaleSerial}) and the last access granted.
-let patient = null;
-let grant = null;
+let candidates = null; // the DMP's answer to the last search by traits
 let onAccess = () => {};
 
 const checked = (name) => document.querySelector(`input[name="${name}"]:checked`).value;
 const valueOf = (id) => byId(id).value.trim();
 
-function patientSelector() {
+function patientQuery() {
   switch (checked("source")) {
     case "vitale":
       return { vitale: { beneficiary: Number(byId("patient-beneficiary").value || 0) } };
@@ -53,7 +55,13 @@ function patientSelector() {
         sex: byId("criteria-sex").value,
       };
       if (valueOf("criteria-birth-date")) criteria.birth_date = valueOf("criteria-birth-date");
-      return { criteria };
+      // The DMP allows the search by traits in centre 15 mode only (TD0.5).
+      return {
+        criteria,
+        situation: Number(byId("criteria-situation").value || 0),
+        mode: "centre_15",
+        reason: byId("criteria-reason").value,
+      };
     }
   }
 }
@@ -71,22 +79,60 @@ function showError(error, inputs, notice, context) {
   }
 }
 
+/** The patient is now `reference` (designated by `selector`): status, access start anew. */
+function choosePatient(selector, reference) {
+  dmpChanged({
+    patient: { selector, reference, vitaleSerial: state.vitale?.card.serial },
+    grant: null,
+    status: null,
+    statusError: null,
+  });
+  byId("patient-result").focus();
+}
+
 async function identifyPatient(event) {
   event.preventDefault();
   const form = event.currentTarget;
   clearErrors(form, byId("patient-error"));
-  const selector = patientSelector();
-  let reference;
+  const query = patientQuery();
+  let answer;
   try {
-    reference = await whileBusy(form, () => post("/v1/dmp/patient", selector));
+    answer = await whileBusy(form, () => post("/v1/dmp/patient", query));
   } catch (error) {
-    showError(error, PATIENT_INPUTS, byId("patient-error"), Object.keys(selector)[0]);
+    const context = query.criteria ? "criteria" : Object.keys(query)[0];
+    showError(error, PATIENT_INPUTS, byId("patient-error"), context);
     return;
   }
-  patient = { selector, reference, vitaleSerial: state.vitale?.card.serial };
-  grant = null;
-  renderDmp();
-  byId("patient-result").focus();
+  if (query.criteria) {
+    candidates = answer.candidates ?? [];
+    dmpChanged({ patient: null, grant: null, status: null, statusError: null });
+    byId("candidates-result").focus();
+    return;
+  }
+  candidates = null;
+  choosePatient(query, answer);
+}
+
+/** A candidate of the search chosen: their INS designates them; the access that follows
+ * is proposed in centre 15 mode with the search's reason. */
+async function chooseCandidate(candidate, button) {
+  clearErrors(byId("patient-form"), byId("patient-error"));
+  const selector = { ins: candidate.ins };
+  let reference;
+  try {
+    button.disabled = true;
+    reference = await post("/v1/dmp/patient", selector);
+  } catch (error) {
+    setNotice(byId("patient-error"), errorText(error, "ins"));
+    return;
+  } finally {
+    button.disabled = false;
+  }
+  byId("mode-regulation").checked = true;
+  byId("access-reason").value = byId("criteria-reason").value;
+  byId("access-situation").value = byId("criteria-situation").value;
+  showMode();
+  choosePatient(selector, reference);
 }
 
 async function openAccess(event) {
@@ -96,13 +142,13 @@ async function openAccess(event) {
   const mode = checked("mode");
   const body = {
     situation: Number(byId("access-situation").value || 0),
-    patient: patient.selector,
+    patient: dmp.patient.selector,
     mode,
     consent: mode === "normal" && byId("access-consent").checked,
     reason: mode === "normal" ? null : byId("access-reason").value,
   };
-  grant = null;
-  renderDmp();
+  dmpChanged({ grant: null });
+  let grant;
   try {
     grant = await whileBusy(form, () => post("/v1/dmp/access", body));
   } catch (error) {
@@ -114,9 +160,9 @@ async function openAccess(event) {
     }
     return;
   }
-  renderDmp();
+  dmpChanged({ grant });
   byId("vihf-title").focus();
-  onAccess();
+  onAccess(grant);
 }
 
 function showMode() {
@@ -133,13 +179,13 @@ function showSource() {
 }
 
 /** Replace the options of a <select>, keeping the chosen one when it is still there. */
-function setOptions(select, options) {
+export function setOptions(select, options) {
   const chosen = select.value;
   select.replaceChildren(...options.map(([value, label]) => h("option", { value }, label)));
   if (options.some(([value]) => value === chosen)) select.value = chosen;
 }
 
-const fullName = (person) =>
+export const fullName = (person) =>
   [person.first_name, person.last_name].filter(Boolean).join(" ") || "—";
 
 function patientFacts(reference) {
@@ -160,17 +206,55 @@ function vihfFacts(g) {
     t(g.consent_needed ? "vihf.consent_needed" : "vihf.consent_not_needed"),
     t(g.consent_attested ? "vihf.consent_attested" : "vihf.consent_not_attested"),
   ].join(", ");
+  const dmpAnswer = [t(`authorization.${g.dmp.authorization ?? "none"}`)];
+  if (g.authorization_added) dmpAnswer.push(t("vihf.authorization_added"));
   return [
-    [t("vihf.assertion_id"), h("span", { className: "mono" }, g.assertion_id)],
-    [t("vihf.valid_until"), formatDateTime(g.not_on_or_after)],
     [t("vihf.mode"), t(`mode.${g.mode}`)],
     [t("vihf.consent"), consent],
-    [t("vihf.structure"), `${g.structure_id} (${g.sector})`],
-    [t("vihf.issuer"), g.issuer],
+    [t("vihf.dmp_answer"), dmpAnswer.join(" ; ")],
     [t("vihf.patient_name"), fullName(g.patient)],
     [t("vihf.patient"), h("span", { className: "mono" }, g.patient.ins.cx)],
+    [t("vihf.structure"), `${g.structure_id} (${g.sector})`],
+    [t("vihf.assertion_id"), h("span", { className: "mono" }, g.assertion_id)],
+    [t("vihf.valid_until"), formatDateTime(g.not_on_or_after)],
+    [t("vihf.issuer"), g.issuer],
     [t("vihf.journal"), `${t("journal.col_seq")} ${g.journal_seq}`],
   ];
+}
+
+function candidateRow(candidate) {
+  const name = [candidate.first_name, candidate.last_name].filter(Boolean).join(" ");
+  const born = candidate.birth_name && candidate.birth_name !== candidate.last_name
+    ? ` (${t("vitale.birth_name", { name: candidate.birth_name })})`
+    : "";
+  const place = [candidate.postal_code, candidate.city].filter(Boolean).join(" ") || "—";
+  const button = h(
+    "button",
+    { type: "button", className: "button button--secondary" },
+    t("candidates.choose"),
+    h("span", { className: "visually-hidden" }, ` ${name}`),
+  );
+  button.addEventListener("click", () => chooseCandidate(candidate, button));
+  return h(
+    "tr",
+    {},
+    h("td", {}, name + born),
+    h("td", {}, candidate.birth_date ? formatDate(candidate.birth_date) : "—"),
+    h("td", {}, candidate.sex && candidate.sex !== "U" ? t(`sex.${candidate.sex}`) : "—"),
+    h("td", {}, place),
+    h("td", { className: "mono" }, candidate.ins),
+    h("td", {}, button),
+  );
+}
+
+function renderCandidates() {
+  byId("candidates-result").hidden = candidates === null;
+  if (candidates === null) return;
+  byId("candidates-count").textContent = candidates.length
+    ? t("candidates.count", { count: candidates.length })
+    : t("candidates.none");
+  byId("candidates-table").hidden = !candidates.length;
+  byId("candidates-body").replaceChildren(...candidates.map(candidateRow));
 }
 
 function beneficiaryChoice(b) {
@@ -179,12 +263,13 @@ function beneficiaryChoice(b) {
 
 /** A patient chosen on a Vitale card is forgotten when that card leaves. */
 function forgetLeftBeneficiary(s) {
+  const patient = dmp.patient;
   if (patient?.reference.source === "vitale" && s.vitale?.card.serial !== patient.vitaleSerial) {
-    patient = null;
-    grant = null;
+    dmpChanged({ patient: null, grant: null, status: null, statusError: null });
   }
 }
 
+/** The cards' part: beneficiaries and practice situations in the selects. */
 export function renderDmp(s) {
   if (s) {
     forgetLeftBeneficiary(s);
@@ -196,16 +281,22 @@ export function renderDmp(s) {
         : [["", t("patient.no_vitale")]],
     );
     const situations = s.practitioner?.situations ?? [];
-    setOptions(
-      byId("access-situation"),
-      situations.length
-        ? situations.map((x) => [String(x.index), `${x.index} — ${x.name} (${x.structure_id})`])
-        : [["", "—"]],
-    );
+    const options = situations.length
+      ? situations.map((x) => [String(x.index), `${x.index} — ${x.name} (${x.structure_id})`])
+      : [["", "—"]];
+    for (const id of ["access-situation", "criteria-situation", "deposit-situation"]) {
+      setOptions(byId(id), options);
+    }
     byId("access-situation-hint").textContent = situations.length
       ? ""
       : t("access.situation_locked");
   }
+  renderPatient();
+}
+
+function renderPatient() {
+  const { patient, grant } = dmp;
+  renderCandidates();
   byId("patient-result").hidden = !patient;
   if (patient) {
     renderFacts(byId("patient-facts"), patientFacts(patient.reference));
@@ -221,13 +312,14 @@ export function renderDmp(s) {
 }
 
 /**
- * `accessed()` is called after each access granted (the journal then shows it),
+ * `accessed(grant)` is called after each access granted (the journal then shows it),
  * `showHistory(journalKey)` when the user asks for the identified patient's history.
  */
 export function initDmp(accessed, showHistory) {
   onAccess = accessed;
+  onDmpChange(renderPatient);
   byId("patient-history").addEventListener("click", () =>
-    showHistory(patient.reference.journal_key),
+    showHistory(dmp.patient.reference.journal_key),
   );
   byId("patient-form").addEventListener("submit", identifyPatient);
   byId("access-form").addEventListener("submit", openAccess);

@@ -15,14 +15,21 @@ const FILTER_INPUTS = {
 };
 // The details the journal records, in the order shown (any other follows, as it is named).
 const DETAIL_ORDER = [
+  "situation",
   "mode",
   "consent_needed",
   "consent_attested",
   "reason",
+  "secret",
+  "dmp_state",
+  "dmp_authorization",
+  "dmp_treating_physician",
+  "authorization_added",
   "patient_source",
   "structure_id",
   "sector",
   "vihf_id",
+  "vihf_reused",
   "type",
   "visibility",
   "document_id",
@@ -34,7 +41,12 @@ const DETAIL_ORDER = [
 // The callers the journal names by a code (any other is a web application's origin).
 const CALLERS = ["native", "page"];
 // Details whose values are codes the page translates.
-const CODED_VALUES = { mode: "mode", patient_source: "source" };
+const CODED_VALUES = {
+  mode: "mode",
+  patient_source: "source",
+  dmp_state: "journal.dmp_state",
+  dmp_authorization: "authorization",
+};
 
 // The last answers: records shown, integrity report.
 let records = null;
