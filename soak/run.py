@@ -32,6 +32,7 @@ from soak.cards import CardMover, EventFollower
 from soak.load import Caller, Pacing, SoakOverError, Tally, route_specs, seeded
 from soak.plan import EXPECTED_ERRORS, SCENARIOS, Scenario
 from soak.resources import Sample, Sampler, thread_kinds
+from tests.support.dmp_sandbox import running_sandbox
 from tests.support.server import LiveServer, serve_backend
 
 # The checks' limits.
@@ -98,8 +99,17 @@ def run_soak(config: SoakConfig) -> SoakReport:
     """Run one soak; print progress lines on stderr."""
     with _data_dir(config.data_dir) as data_dir:
         backend = demo_backend(data_dir=data_dir, keys=KeyPool(2))
-        with serve_backend(backend, data_dir=data_dir) as live:
-            return _Soak(config, backend, live).run()
+        # The offline DMP the accesses and deposits reach, trusting the cards' test PKI.
+        with running_sandbox(data_dir / "dmp-sandbox", data_dir) as dmp:
+            roots = data_dir / "dmp-roots.pem"
+            roots.write_bytes(dmp.trust)
+            with serve_backend(
+                backend,
+                data_dir=data_dir,
+                dmp_endpoint=f"https://127.0.0.1:{dmp.port}",
+                dmp_server_roots=[roots],
+            ) as live:
+                return _Soak(config, backend, live).run()
 
 
 @contextmanager
