@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import struct
+
+from PIL import Image
 
 from tests.support.dmp_documents import minimal_pdf
 
@@ -11,14 +14,10 @@ RTF = b"{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Helvetica;}}\\f0 Compte rendu de c
 
 
 def jpeg() -> bytes:
-    """A 1×1 grey baseline JPEG: one quantization table, one-code Huffman tables, and a
-    scan holding a DC difference of 0 and an end of block."""
-    quantization = b"\xff\xdb\x00\x43\x00" + b"\x01" * 64
-    frame = b"\xff\xc0\x00\x0b\x08\x00\x01\x00\x01\x01\x01\x11\x00"
-    one_code = b"\x01" + b"\x00" * 15 + b"\x00"
-    huffman = b"\xff\xc4\x00\x14\x00" + one_code + b"\xff\xc4\x00\x14\x10" + one_code
-    scan = b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00" + b"\x3f"
-    return b"\xff\xd8" + quantization + frame + huffman + scan + b"\xff\xd9"
+    """An 8×8 JPEG written by Pillow (the bridge opens a JPEG before depositing it)."""
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), (120, 120, 120)).save(picture, "JPEG")
+    return picture.getvalue()
 
 
 def tiff() -> bytes:
