@@ -15,10 +15,12 @@ import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
 from cardbridge.emulator.card import VirtualCard
@@ -28,7 +30,7 @@ from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile
 from tests.support.dmp_fixtures import dmp, organisations
-from tests.support.dmp_sandbox import RunningSandbox
+from tests.support.dmp_sandbox import RunningSandbox, running_sandbox
 from tests.support.server import LiveServer, serve_backend
 
 __all__ = ["dmp", "organisations"]
@@ -87,7 +89,8 @@ def demo_bridge(
 ) -> Iterator[Bridge]:
     """Serve the demo CPS and Vitale cards in two readers, with ``settings``; a data dir
     of its own (an empty access journal) that shares the session's test PKI (which
-    signed the cards)."""
+    signed the cards). The bridge reaches the offline DMP that ``settings`` name
+    (``dmp_endpoint``…), else one of its own whose patients authorized nobody yet."""
 
     def card(profile: str) -> VirtualCard:
         return build_card(load_profile(profile), keys=key_pool, issuer=issuer)
@@ -98,8 +101,32 @@ def demo_bridge(
     backend = EmulatedBackend([DEMO_CPS_READER, DEMO_VITALE_READER])
     backend.insert(DEMO_CPS_READER, card("demo-cps"))
     backend.insert(DEMO_VITALE_READER, card("demo-vitale"))
-    with serve_backend(backend, data_dir=own_data, **settings) as live:
-        yield Bridge(live, backend, card)
+    if "dmp_endpoint" in settings:  # the caller's own offline DMP
+        with serve_backend(backend, data_dir=own_data, **settings) as live:
+            yield Bridge(live, backend, card)
+        return
+    with running_sandbox(tmp_path / "dmp", data_dir, _seed_without_authorizations(tmp_path)) as dmp:
+        roots = tmp_path / "dmp-roots.pem"
+        roots.write_bytes(dmp.trust)
+        dmp_settings = {
+            "dmp_endpoint": f"https://127.0.0.1:{dmp.port}",
+            "dmp_server_roots": [roots],
+        }
+        with serve_backend(backend, data_dir=own_data, **dmp_settings, **settings) as live:
+            yield Bridge(live, backend, card)
+
+
+def _seed_without_authorizations(folder: Path) -> Path:
+    """The offline DMP's default seed, but no patient has authorized anyone: a first
+    access asks the patient's consent, as the page shows it."""
+    seeds = folder / "seeds"  # with the files the seed's documents name
+    shutil.copytree(Path(str(resources.files("cardbridge.sandbox").joinpath("seeds"))), seeds)
+    path = seeds / "default.yaml"
+    seed = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for patient in seed["patients"]:
+        patient.pop("authorizations", None)
+    path.write_text(yaml.safe_dump(seed, allow_unicode=True), encoding="utf-8")
+    return path
 
 
 @pytest.fixture

@@ -22,6 +22,8 @@ from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.profiles import load_profile
 from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.pcsc.backend import PcscBackend
+from tests.support.dmp_fixtures import dmp, organisations
+from tests.support.dmp_sandbox import RunningSandbox
 from tests.support.pcscd import VpcdSlot
 from tests.support.server import LiveServer, serve_backend
 from tests.support.vpcd_cards import card_in_reader
@@ -73,6 +75,9 @@ class RealStack:
             yield bridge
 
 
+__all__ = ["dmp", "organisations"]
+
+
 @pytest.fixture
 def trust_files(tmp_path: Path, test_pki: TestPki) -> dict[str, list[Path]]:
     """The test PKI as an integrator would configure real CAs: PEM files."""
@@ -96,12 +101,22 @@ def stack(
     issuer: PkiIssuer,
     trust_files: dict[str, list[Path]],
     busy_timeout: float | None,
+    dmp: RunningSandbox,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[RealStack]:
     def make(profile: str) -> IsoCard:
         return build_card(load_profile(profile), keys=key_pool, issuer=issuer)
 
     backend = PcscBackend(busy_timeout=busy_timeout)
-    with serve_backend(backend, heartbeat=HEARTBEAT, **trust_files) as live:
+    roots = tmp_path_factory.mktemp("dmp-roots") / "roots.pem"
+    roots.write_bytes(dmp.trust)
+    with serve_backend(
+        backend,
+        heartbeat=HEARTBEAT,
+        dmp_endpoint=f"https://127.0.0.1:{dmp.port}",  # the offline DMP, a fresh one
+        dmp_server_roots=[roots],
+        **trust_files,
+    ) as live:
         # No wait after a wrong PIN here: these tests spend tries in a row (the wait is
         # the API tier's test_pin_sessions).
         live.bridge.cards.backoff.first_delay = 0

@@ -19,6 +19,7 @@ from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.errors import CardCommunicationError
 from cardbridge.pcsc.backend import PcscBackend
 from tests.real.api.conftest import RealStack
+from tests.support.dmp_fixtures import LOUISE
 from tests.support.faults import FaultPlan, FaultyCard
 from tests.support.pcscd import VpcdSlot
 from tests.support.server import serve_backend
@@ -27,7 +28,8 @@ from tests.support.vpcd_cards import card_in_reader, wait_presence
 
 ORIGIN = "https://dmp.example"
 PIN = "1234"
-INS = "295109912611193"
+# Louise's DMP, on which the demo CPS has no authorization (the sandbox's seed).
+INS = LOUISE
 # pcscd looks at vpcd readers every ~400 ms: a removal is known within a second.
 REMOVAL_DEADLINE = 1.0
 # pcscd powers a card off shortly after its last client disconnects (~0.5 s).

@@ -41,7 +41,7 @@ def test_dmp_walk_with_the_cards_in_vpcd_readers(stack: RealStack, api: httpx.Cl
             params=stack.cps,
             data={
                 "situation": "0",
-                "ins": ins,
+                "beneficiary": "0",
                 "title": "CR de consultation",
                 "document_date": "2026-11-20",
                 "type": "11488-4",
