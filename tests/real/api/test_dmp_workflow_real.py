@@ -355,3 +355,81 @@ def _refusals(api: httpx.Client, cps: dict[str, str], sandbox: RecordingSandbox)
     )
     assert archived["dmp_code"] == _trace(sandbox)[-1]["result"]
     assert "archive" in archived["dmp_text"]
+
+
+def test_indirect_mode_with_the_structures_certificates(
+    tmp_path: Path,
+    vpcd_pair: list[VpcdSlot],
+    cards: dict[str, object],
+    test_pki: TestPki,
+    organisations: OrganisationPki,
+    dmp_real: RecordingSandbox,
+) -> None:
+    """An establishment's server: TLS and the VIHF by the demo structure's PKCS#12 files
+    (exported as an integrator receives them); the card signs nothing for the DMP."""
+    password = "mot de passe du PKCS#12"
+    tls, sign = organisations.export_demo_structure_pkcs12(tmp_path / "p12", password.encode())
+    settings = {
+        **_settings(tmp_path, test_pki, dmp_real),
+        "CARDBRIDGE_DMP_AUTHENTICATION": "indirect",
+        "CARDBRIDGE_DMP_STRUCTURE_TLS_PKCS12": str(tls),
+        "CARDBRIDGE_DMP_STRUCTURE_SIGN_PKCS12": str(sign),
+        "CARDBRIDGE_DMP_STRUCTURE_PKCS12_PASSWORD": password,
+        "CARDBRIDGE_DMP_STRUCTURE_SECTOR": "SA01",  # the seed's sector of the structure
+    }
+    cps_card, cps_slot, vitale_slot = cards["demo-cps"], *vpcd_pair
+    authentication = card_key(cps_card, KeyReference.AUTHENTICATION)  # type: ignore[arg-type]
+    structure = organisations.demo_structure
+    serve = DmpServe(tmp_path / "home", settings)
+    try:
+        with (
+            card_in_reader(cps_slot, cps_card),  # type: ignore[arg-type]
+            card_in_reader(vitale_slot, cards["demo-vitale"]),  # type: ignore[arg-type]
+        ):
+            serve.wait_seen(cps_slot)
+            serve.wait_seen(vitale_slot)
+            cps = {"reader": cps_slot.reader}
+            with serve.client() as api:
+                signed_before = authentication.signatures
+                assert api.post("/v1/cps/pin/verify", params=cps, json={"pin": PIN}).is_success
+                status = api.get("/v1/dmp/status", params={"patient": PIERRE, **cps})
+                assert status.status_code == 200, status.text
+                # A structure may not add its authorization (TD0.3): centre 15 mode opens
+                # the DMP without one; the structure may deposit, not read (PDT-INF-526).
+                access = {
+                    "situation": 0,
+                    "patient": {"ins": PIERRE},
+                    "mode": "centre_15",
+                    "reason": REASON,
+                }
+                opened = api.post("/v1/dmp/access", params=cps, json=access)
+                assert opened.status_code == 200, opened.text
+                # The patient's traits, which the deposit states, from a search (TD0.5).
+                search = {
+                    "criteria": {"last_name": "LE QUINIO", "first_name": "PIERRE", "sex": "M"},
+                    **{k: access[k] for k in ("situation", "mode", "reason")},
+                }
+                found = api.post("/v1/dmp/patient", params=cps, json=search)
+                assert [c["ins"] for c in found.json()["candidates"]] == [PIERRE], found.text
+                answer = api.post(
+                    "/v1/dmp/documents",
+                    params=cps,
+                    data={**FORM, "ins": PIERRE},
+                    files={"file": ("cr.pdf", pdf())},
+                )
+                assert answer.status_code == 200, answer.text
+                unique_id = answer.json()["receipt"]["unique_id"]
+                path = f"/v1/dmp/documents/{unique_id}"
+                read = api.get(path, params={"patient": PIERRE, **cps})
+                assert _refusal(read, "TD3.2")["dmp_code"] == _trace(dmp_real)[-1]["result"]
+                assert authentication.signatures == signed_before
+    finally:
+        serve.stop()
+    peers = {exchange.client.certificate for exchange in dmp_real.exchanges}
+    assert peers == {structure.authentication.certificate}
+    sign_pem = structure.signature.certificate.public_bytes(Encoding.PEM).decode()
+    for exchange in dmp_real.exchanges:
+        assert verify_xmlsec1(exchange.vihf(), sign_pem)
+    _check_deposits_with_xmlsec1(dmp_real, sign_pem, 1, test_pki)
+    modes = {row["authentication_mode"] for row in _trace(dmp_real) if row["ins"] == PIERRE}
+    assert modes == {"INDIRECTE"}
