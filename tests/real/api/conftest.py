@@ -90,18 +90,26 @@ def busy_timeout() -> float | None:
 
 
 @pytest.fixture
+def dmp_settings() -> dict[str, object]:
+    """The server's DMP settings (none: the default endpoint). Override this fixture in a
+    test module whose server reaches a running offline DMP."""
+    return {}
+
+
+@pytest.fixture
 def stack(
     vpcd_pair: list[VpcdSlot],
     key_pool: KeyPool,
     issuer: PkiIssuer,
     trust_files: dict[str, list[Path]],
     busy_timeout: float | None,
+    dmp_settings: dict[str, object],
 ) -> Iterator[RealStack]:
     def make(profile: str) -> IsoCard:
         return build_card(load_profile(profile), keys=key_pool, issuer=issuer)
 
     backend = PcscBackend(busy_timeout=busy_timeout)
-    with serve_backend(backend, heartbeat=HEARTBEAT, **trust_files) as live:
+    with serve_backend(backend, heartbeat=HEARTBEAT, **trust_files, **dmp_settings) as live:
         # No wait after a wrong PIN here: these tests spend tries in a row (the wait is
         # the API tier's test_pin_sessions).
         live.bridge.cards.backoff.first_delay = 0
