@@ -92,12 +92,14 @@ class IndirectConnector:
                 "The structure's SIGN certificate names no structure (no OU): check "
                 "dmp_structure_sign_pkcs12."
             )
+        sector = self.settings.dmp_structure_sector or chosen.sector
         return chosen.model_copy(
             update={
                 "structure_id": str(units[0].value),
                 "structure_id_type": None,
                 "name": str(names[0].value) if names else chosen.name,
-                "sector": self.settings.dmp_structure_sector or chosen.sector,
+                "sector": sector,
+                "sector_label": chosen.sector_label if sector == chosen.sector else None,
             }
         )
 

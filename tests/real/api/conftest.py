@@ -22,9 +22,13 @@ from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.profiles import load_profile
 from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.pcsc.backend import PcscBackend
+from tests.support.dmp_fixtures import dmp, organisations
+from tests.support.dmp_sandbox import RunningSandbox
 from tests.support.pcscd import VpcdSlot
 from tests.support.server import LiveServer, serve_backend
 from tests.support.vpcd_cards import card_in_reader
+
+__all__ = ["dmp", "organisations"]
 
 HEARTBEAT = 0.3
 SEEN_TIMEOUT = 10.0
@@ -90,10 +94,19 @@ def busy_timeout() -> float | None:
 
 
 @pytest.fixture
-def dmp_settings() -> dict[str, object]:
-    """The server's DMP settings (none: the default endpoint). Override this fixture in a
-    test module whose server reaches a running offline DMP."""
-    return {}
+def dmp_settings(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, object]:
+    """The server's DMP settings: none (the default endpoint), or with ``REACH_THE_DMP`` on
+    a test, a fresh offline DMP served for it (access and deposit are real transactions)."""
+    if getattr(request, "param", None) != "sandbox":
+        return {}
+    sandbox: RunningSandbox = request.getfixturevalue("dmp")
+    roots = tmp_path / "dmp-roots.pem"
+    roots.write_bytes(sandbox.trust)
+    return {"dmp_endpoint": f"https://127.0.0.1:{sandbox.port}", "dmp_server_roots": [roots]}
+
+
+# The mark of a test whose server reaches a fresh offline DMP (fixture ``dmp_settings``).
+REACH_THE_DMP = pytest.mark.parametrize("dmp_settings", ["sandbox"], indirect=True)
 
 
 @pytest.fixture

@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import httpx
-import pytest
 from signxml import SignatureConfiguration, XMLVerifier
 
-from tests.real.api.conftest import RealStack
-from tests.support.dmp_fixtures import dmp, organisations
-from tests.support.dmp_sandbox import RunningSandbox
+from tests.real.api.conftest import REACH_THE_DMP, RealStack
 from tests.support.sample_files import pdf
-
-__all__ = ["dmp", "organisations"]
 
 PIN, PUK, NEW_PIN = "1234", "12345678", "4321"
 PDF = pdf()  # a one-page PDF written by pypdf
 
 
-@pytest.fixture
-def dmp_settings(dmp: RunningSandbox, tmp_path: Path) -> dict[str, object]:
-    """The server reaches a fresh offline DMP: access and deposit are real transactions."""
-    roots = tmp_path / "dmp-roots.pem"
-    roots.write_bytes(dmp.trust)
-    return {"dmp_endpoint": f"https://127.0.0.1:{dmp.port}", "dmp_server_roots": [roots]}
-
-
+@REACH_THE_DMP
 def test_dmp_walk_with_the_cards_in_vpcd_readers(stack: RealStack, api: httpx.Client) -> None:
     with (
         stack.inserted(stack.cps_slot, stack.make("demo-cps")),
