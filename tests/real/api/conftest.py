@@ -28,8 +28,6 @@ from tests.support.pcscd import VpcdSlot
 from tests.support.server import LiveServer, serve_backend
 from tests.support.vpcd_cards import card_in_reader
 
-__all__ = ["dmp", "organisations"]
-
 HEARTBEAT = 0.3
 SEEN_TIMEOUT = 10.0
 
@@ -77,6 +75,9 @@ class RealStack:
             yield bridge
 
 
+__all__ = ["dmp", "organisations"]
+
+
 @pytest.fixture
 def trust_files(tmp_path: Path, test_pki: TestPki) -> dict[str, list[Path]]:
     """The test PKI as an integrator would configure real CAs: PEM files."""
@@ -94,35 +95,28 @@ def busy_timeout() -> float | None:
 
 
 @pytest.fixture
-def dmp_settings(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, object]:
-    """The server's DMP settings: none (the default endpoint), or with ``REACH_THE_DMP`` on
-    a test, a fresh offline DMP served for it (access and deposit are real transactions)."""
-    if getattr(request, "param", None) != "sandbox":
-        return {}
-    sandbox: RunningSandbox = request.getfixturevalue("dmp")
-    roots = tmp_path / "dmp-roots.pem"
-    roots.write_bytes(sandbox.trust)
-    return {"dmp_endpoint": f"https://127.0.0.1:{sandbox.port}", "dmp_server_roots": [roots]}
-
-
-# The mark of a test whose server reaches a fresh offline DMP (fixture ``dmp_settings``).
-REACH_THE_DMP = pytest.mark.parametrize("dmp_settings", ["sandbox"], indirect=True)
-
-
-@pytest.fixture
 def stack(
     vpcd_pair: list[VpcdSlot],
     key_pool: KeyPool,
     issuer: PkiIssuer,
     trust_files: dict[str, list[Path]],
     busy_timeout: float | None,
-    dmp_settings: dict[str, object],
+    dmp: RunningSandbox,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[RealStack]:
     def make(profile: str) -> IsoCard:
         return build_card(load_profile(profile), keys=key_pool, issuer=issuer)
 
     backend = PcscBackend(busy_timeout=busy_timeout)
-    with serve_backend(backend, heartbeat=HEARTBEAT, **trust_files, **dmp_settings) as live:
+    roots = tmp_path_factory.mktemp("dmp-roots") / "roots.pem"
+    roots.write_bytes(dmp.trust)
+    with serve_backend(
+        backend,
+        heartbeat=HEARTBEAT,
+        dmp_endpoint=f"https://127.0.0.1:{dmp.port}",  # the offline DMP, a fresh one
+        dmp_server_roots=[roots],
+        **trust_files,
+    ) as live:
         # No wait after a wrong PIN here: these tests spend tries in a row (the wait is
         # the API tier's test_pin_sessions).
         live.bridge.cards.backoff.first_delay = 0

@@ -18,7 +18,8 @@ from cardbridge.emulator.profiles import load_profile
 from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.errors import CardCommunicationError
 from cardbridge.pcsc.backend import PcscBackend
-from tests.real.api.conftest import REACH_THE_DMP, RealStack
+from tests.real.api.conftest import RealStack
+from tests.support.dmp_fixtures import LOUISE
 from tests.support.faults import FaultPlan, FaultyCard
 from tests.support.pcscd import VpcdSlot
 from tests.support.server import serve_backend
@@ -27,7 +28,8 @@ from tests.support.vpcd_cards import card_in_reader, wait_presence
 
 ORIGIN = "https://dmp.example"
 PIN = "1234"
-INS = "215027512345610"  # Louise in the offline DMP's seed: a DMP, no authorization
+# Louise's DMP, on which the demo CPS has no authorization (the sandbox's seed).
+INS = LOUISE
 # pcscd looks at vpcd readers every ~400 ms: a removal is known within a second.
 REMOVAL_DEADLINE = 1.0
 # pcscd powers a card off shortly after its last client disconnects (~0.5 s).
@@ -77,7 +79,6 @@ def test_every_route(stack: RealStack, api: httpx.Client, test_pki: TestPki) -> 
         assert api.get("/v1/cps", params=stack.vitale).json()["code"] == "wrong_card_type"
 
 
-@REACH_THE_DMP
 def test_the_held_connection_keeps_the_card_unlocked(stack: RealStack, api: httpx.Client) -> None:
     card = stack.make("demo-cps")
     with stack.inserted(stack.cps_slot, card):

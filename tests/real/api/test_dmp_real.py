@@ -5,14 +5,13 @@ from __future__ import annotations
 import httpx
 from signxml import SignatureConfiguration, XMLVerifier
 
-from tests.real.api.conftest import REACH_THE_DMP, RealStack
+from tests.real.api.conftest import RealStack
 from tests.support.sample_files import pdf
 
 PIN, PUK, NEW_PIN = "1234", "12345678", "4321"
 PDF = pdf()  # a one-page PDF written by pypdf
 
 
-@REACH_THE_DMP
 def test_dmp_walk_with_the_cards_in_vpcd_readers(stack: RealStack, api: httpx.Client) -> None:
     with (
         stack.inserted(stack.cps_slot, stack.make("demo-cps")),
@@ -37,20 +36,12 @@ def test_dmp_walk_with_the_cards_in_vpcd_readers(stack: RealStack, api: httpx.Cl
             expect_config=SignatureConfiguration(require_x509=True),
         )
 
-        # The deposit states the patient's traits: a DMP search's candidate gives them.
-        search = {
-            "criteria": {"last_name": "LE QUINIO", "first_name": "PIERRE", "sex": "M"},
-            "situation": 0,
-            "mode": "centre_15",
-            "reason": "Patient inconscient",
-        }
-        assert api.post("/v1/dmp/patient", params=stack.cps, json=search).is_success
         deposit = api.post(
             "/v1/dmp/documents",
             params=stack.cps,
             data={
                 "situation": "0",
-                "ins": ins,
+                "beneficiary": "0",
                 "title": "CR de consultation",
                 "document_date": "2026-11-20",
                 "type": "11488-4",

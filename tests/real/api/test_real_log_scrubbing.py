@@ -9,11 +9,12 @@ import pytest
 
 from cardbridge.client import CardBridgeClient
 from cardbridge.errors import PinInvalidError
-from tests.real.api.conftest import REACH_THE_DMP, RealStack
+from tests.real.api.conftest import RealStack
 from tests.support.sample_files import pdf
 
 PIN, WRONG_PIN, PUK = "1234", "9876", "12345678"
-TYPED_INS = "215027512345610"  # Louise in the offline DMP's seed (a DMP to open)
+# Louise's INS (the sandbox's seed), typed rather than read from the card.
+TYPED_INS = "215027512345610"
 REASON = "Arret cardiaque en salle d'attente"
 NEEDLES = (
     PIN,
@@ -32,7 +33,6 @@ ORIGIN = "https://dmp.example"
 PDF = pdf()  # a one-page PDF written by pypdf
 
 
-@REACH_THE_DMP
 def test_no_secret_nor_health_data_in_any_record(
     stack: RealStack, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -62,9 +62,8 @@ def test_no_secret_nor_health_data_in_any_record(
         for record in caplog.records
         for needle in NEEDLES
         # httpx logs the URLs of the test's own requests (a journal query names a patient):
-        # the client side's logging, not the bridge's. The offline DMP runs in this process
-        # for the test: signxml logs the VIHFs it verifies for it (the bridge never imports
-        # signxml), the DMP's logging, not the bridge's.
+        # the client side's logging, not the bridge's. signxml is the offline DMP's (run in
+        # this process here; only cardbridge/sandbox uses it), logging the VIHFs it checks.
         if needle in record.getMessage()
         and record.name.split(".")[0] not in ("httpx", "httpcore", "signxml")
     ]
@@ -88,17 +87,11 @@ def dmp_calls(stack: RealStack, cps: str, vitale: str) -> None:
         )
         assert access.is_success, access.text
         assert api.get("/v1/dmp/journal", params={"patient": TYPED_INS}).is_success
-        # The deposit states the patient's traits: a DMP search's candidate gives them.
-        search = {
-            "criteria": {"last_name": "LE QUINIO", "first_name": "LOUISE", "sex": "F"},
-            "situation": 0,
-            "mode": "centre_15",
-            "reason": REASON,
-        }
-        assert api.post("/v1/dmp/patient", params={"reader": cps}, json=search).is_success
+        opened = {"situation": 0, "patient": {"vitale": {"beneficiary": 0, "reader": vitale}}}
+        assert api.post("/v1/dmp/access", params={"reader": cps}, json=opened).is_success
         form = {
             "situation": "0",
-            "ins": TYPED_INS,
+            "beneficiary": "0",
             "title": "CR de consultation",
             "document_date": "2026-11-20",
             "type": "11488-4",
