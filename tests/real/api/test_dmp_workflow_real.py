@@ -6,6 +6,7 @@ patient page), from OpenSC (pkcs15-tool) and xmlsec1 — not from cardbridge's o
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 import subprocess
@@ -234,7 +235,8 @@ def _workflow(
     documents = api.get("/v1/dmp/documents", params={"patient": PIERRE, **cps})
     assert {e["title"] for e in documents.json()} == SEED_TITLES
     deposited = _deposit_each_format(api, cps)
-    _check_deposits_with_xmlsec1(sandbox, certificates["signature"], len(deposited), pki)
+    signature_pem = certificates["signature"]
+    _check_deposits_with_xmlsec1(sandbox, signature_pem, len(deposited), pki, signature_pem)
     cli = serve.cli("documents", PIERRE, "--reader", cps_slot.reader, "--json")
     assert cli.returncode == 0, cli.stderr
     assert {e["unique_id"] for e in json.loads(cli.stdout)} >= set(deposited)
@@ -282,10 +284,12 @@ def _deposit_each_format(api: httpx.Client, cps: dict[str, str]) -> list[str]:
 
 
 def _check_deposits_with_xmlsec1(
-    sandbox: RecordingSandbox, signature_pem: str, count: int, pki: TestPki
+    sandbox: RecordingSandbox, signature_pem: str, count: int, pki: TestPki, author_pem: str
 ) -> None:
-    """Each TD2.1 the DMP received: its VIHF and its XAdES signature document verify with
-    xmlsec1 (the XAdES's manifest digests recomputed over the CDA the DMP received)."""
+    """Each TD2.1 the DMP received: its VIHF verifies with xmlsec1 and ``signature_pem``'s
+    key; its XAdES signature document, made by ``author_pem`` (the card's signature
+    certificate), with xmlsec1 trusting the test root, the manifest's digests recomputed
+    over the CDA the DMP received."""
     deposits = sandbox.deposits()
     assert len(deposits) == count
     for exchange in deposits:
@@ -303,6 +307,9 @@ def _check_deposits_with_xmlsec1(
         documents = {uris[0].removeprefix("urn:oid:"): others[0]}
         result = xmlsec1_verify(signature, pki, documents)
         assert result.returncode == 0, result.stderr
+        (signer,) = etree.fromstring(signature, SAFE).iter(f"{{{DS}}}X509Certificate")
+        author = x509.load_pem_x509_certificate(author_pem.encode())
+        assert x509.load_der_x509_certificate(base64.b64decode(signer.text or "")) == author
 
 
 def _visibility_archive_delete(api: httpx.Client, cps: dict[str, str], unique_id: str) -> None:
@@ -359,7 +366,7 @@ def _refusals(api: httpx.Client, cps: dict[str, str], sandbox: RecordingSandbox)
 
 def test_indirect_mode_with_the_structures_certificates(
     tmp_path: Path,
-    vpcd_pair: list[VpcdSlot],
+    vpcd_slot: VpcdSlot,
     cards: dict[str, object],
     test_pki: TestPki,
     organisations: OrganisationPki,
@@ -377,21 +384,19 @@ def test_indirect_mode_with_the_structures_certificates(
         "CARDBRIDGE_DMP_STRUCTURE_PKCS12_PASSWORD": password,
         "CARDBRIDGE_DMP_STRUCTURE_SECTOR": "SA01",  # the seed's sector of the structure
     }
-    cps_card, cps_slot, vitale_slot = cards["demo-cps"], *vpcd_pair
+    cps_card = cards["demo-cps"]
     authentication = card_key(cps_card, KeyReference.AUTHENTICATION)  # type: ignore[arg-type]
     structure = organisations.demo_structure
     serve = DmpServe(tmp_path / "home", settings)
     try:
-        with (
-            card_in_reader(cps_slot, cps_card),  # type: ignore[arg-type]
-            card_in_reader(vitale_slot, cards["demo-vitale"]),  # type: ignore[arg-type]
-        ):
-            serve.wait_seen(cps_slot)
-            serve.wait_seen(vitale_slot)
-            cps = {"reader": cps_slot.reader}
+        with card_in_reader(vpcd_slot, cps_card):  # type: ignore[arg-type]
+            serve.wait_seen(vpcd_slot)
+            cps = {"reader": vpcd_slot.reader}
             with serve.client() as api:
                 signed_before = authentication.signatures
                 assert api.post("/v1/cps/pin/verify", params=cps, json={"pin": PIN}).is_success
+                certificates = api.get("/v1/cps/certificates", params=cps).json()
+                card_signature = certificates["signature"]
                 status = api.get("/v1/dmp/status", params={"patient": PIERRE, **cps})
                 assert status.status_code == 200, status.text
                 # A structure may not add its authorization (TD0.3): centre 15 mode opens
@@ -430,6 +435,7 @@ def test_indirect_mode_with_the_structures_certificates(
     sign_pem = structure.signature.certificate.public_bytes(Encoding.PEM).decode()
     for exchange in dmp_real.exchanges:
         assert verify_xmlsec1(exchange.vihf(), sign_pem)
-    _check_deposits_with_xmlsec1(dmp_real, sign_pem, 1, test_pki)
+    # The document is still signed by its author's card (the CPS signature key).
+    _check_deposits_with_xmlsec1(dmp_real, sign_pem, 1, test_pki, card_signature)
     modes = {row["authentication_mode"] for row in _trace(dmp_real) if row["ins"] == PIERRE}
     assert modes == {"INDIRECTE"}
