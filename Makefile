@@ -4,6 +4,8 @@
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
+# mutmut, for `make mutation` and the CI-sized mutation run of `make test`.
+MUTMUT := $(VENV)/.mutmut-installed
 
 .PHONY: run test bench soak fuzz mutation lint format clean system-run system-test
 
@@ -13,7 +15,7 @@ run: system-run $(STAMP)
 	trap 'kill $$sandbox 2>/dev/null' EXIT INT TERM; \
 	CARDBRIDGE_EMULATOR_FALLBACK=true $(VENV)/bin/cardbridge serve
 
-test: system-test $(STAMP)
+test: system-test $(STAMP) $(MUTMUT)
 	scripts/run-tests
 
 bench: system-test $(STAMP)
@@ -41,7 +43,6 @@ $(ATHERIS): $(STAMP)
 # Not part of `make test` (it takes minutes): mutation testing of the core modules, one at a
 # time, and the check of the survivors against mutation/survivors.txt (README, "Mutation
 # testing"). `make mutation MUTATION_MODULES="tlv apdu"` for some of them.
-MUTMUT := $(VENV)/.mutmut-installed
 MUTATION_MODULES ?=
 MUTATION_CHILDREN ?= 1
 

@@ -41,11 +41,11 @@ from cardbridge.emulator.profiles import (
     load_profile,
     parse_profile,
 )
-from cardbridge.errors import CardBridgeError
+from cardbridge.errors import CardBridgeError, CardDataError, ProfileError
 from cardbridge.pcsc.apdu import CommandApdu, MalformedApduError, ResponseApdu
 from cardbridge.pcsc.tlv import TlvError, parse_all
 from tests.support.apdu import VALID_COMMANDS, check_answer
-from tests.support.decoders import DECODERS
+from tests.support.decoders import DECODERS, check_decoding
 
 ORIGIN = "https://dmp.example.fr"
 NONCE = "q5SY8vYzWmxmJXc8zbDjd1cYqXdUFEjHHjHkLnC9YHE="
@@ -143,24 +143,41 @@ def apdu(data: bytes) -> None:
 
 
 def card_data(data: bytes) -> None:
-    """The CPS, Vitale and IAS-ECC file decoders (the first byte picks one)."""
+    """The CPS, Vitale and IAS-ECC file decoders (the first byte picks one): a refusal is
+    ``CardDataError`` (or ``TlvError``), and what is read writes back to the same."""
     if not data:
         return
-    decoder = DECODERS[data[0] % len(DECODERS)]
-    with contextlib.suppress(CardBridgeError):
-        decoder(data[1:])
+    check_decoding(data[0] % len(DECODERS), data[1:])
+
+
+def _refusal(run: Callable[[], object], kind: type[CardBridgeError]) -> CardBridgeError | None:
+    try:
+        run()
+    except kind as error:
+        return error
+    return None
 
 
 def certificate(data: bytes) -> None:
-    """A CPS certificate (DER): the practitioner, or ``CardDataError``."""
-    with contextlib.suppress(CardBridgeError):
-        parse_practitioner_certificate(data)
+    """A CPS certificate (DER): the practitioner it names, or exactly ``CardDataError``."""
+    refusal = _refusal(lambda: parse_practitioner_certificate(data), CardDataError)
+    if refusal is None:
+        holder = parse_practitioner_certificate(data).holder
+        assert holder.national_id is None or holder.national_id.encode() in data
+    else:
+        assert type(refusal) is CardDataError, repr(refusal)
 
 
 def token(data: bytes) -> None:
-    """A Web eID token through the whole verification, or one ``AuthError``."""
-    with contextlib.suppress(AuthError):
-        _verifier().verify(data, NONCE, ORIGIN)
+    """A Web eID token through the whole verification: one typed ``AuthError`` (never the
+    base class), or the genuine token's signer, certificate and signature."""
+    refusal = _refusal(lambda: _verifier().verify(data, NONCE, ORIGIN), AuthError)
+    if refusal is not None:
+        assert type(refusal) is not AuthError, repr(refusal)
+        return
+    accepted, genuine = json.loads(data), json.loads(_valid_token())
+    for signed in ("algorithm", "signature", "unverifiedCertificate"):
+        assert accepted[signed] == genuine[signed]
 
 
 def origin(data: bytes) -> None:
@@ -177,8 +194,9 @@ def profile(data: bytes) -> None:
         document = yaml.safe_load(data)
     except yaml.YAMLError:
         return
-    with contextlib.suppress(CardBridgeError):
-        parse_profile(document)
+    refusal = _refusal(lambda: parse_profile(document), ProfileError)
+    if refusal is not None:
+        assert type(refusal) is ProfileError, repr(refusal)
 
 
 def card_commands(data: bytes) -> None:

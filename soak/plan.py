@@ -24,7 +24,7 @@ from soak.load import Caller
 
 PIN = "1234"  # the demo CPS's
 ORIGIN = "https://dmp.example.fr"
-INS = "295109912611193"  # a test INS with its key
+INS = "215027512345610"  # Louise's, whose DMP the offline DMP's seed holds
 CRITERIA = {"last_name": "MARTIN", "first_name": "Léa", "sex": "F", "birth_year": "1980"}
 REASON = "Patient inconscient aux urgences"
 
@@ -41,7 +41,7 @@ def _one_page_pdf() -> bytes:
 PDF = _one_page_pdf()
 DEPOSIT_FORM = {
     "situation": "0",
-    "ins": INS,
+    "beneficiary": "0",  # Pierre, whose DMP the demo CPS may open
     "title": "CR de consultation",
     "document_date": "2025-11-20",
     "type": "11488-4",
@@ -65,7 +65,9 @@ EXPECTED_ERRORS: dict[str, frozenset[str]] = {
     "POST /v1/dmp/access": CARD_GONE | {"pin_required"},
     "GET /v1/dmp/journal": NONE,
     "GET /v1/dmp/journal/verify": NONE,
-    "POST /v1/dmp/documents": CARD_GONE | {"pin_required"},
+    # A removal between the access and the deposit ends the PIN session, and the DMPs
+    # opened in it with it.
+    "POST /v1/dmp/documents": CARD_GONE | {"pin_required", "dmp_access_required"},
 }
 """Per route, the error codes that card insertions and removals explain."""
 
@@ -134,6 +136,8 @@ def dmp(caller: Caller) -> None:
             "reason": REASON,
         },
     )
+    pierre = {"situation": 0, "patient": {"vitale": {"beneficiary": 0}}, "mode": "normal"}
+    caller.call("POST", "/v1/dmp/access", json=pierre)
     caller.call("POST", "/v1/dmp/documents", data=DEPOSIT_FORM, files={"file": ("cr.pdf", PDF)})
 
 

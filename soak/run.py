@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bench.framework import Result, Target
 from cardbridge.emulator.inprocess import (
@@ -28,6 +29,7 @@ from cardbridge.emulator.inprocess import (
     demo_backend,
 )
 from cardbridge.emulator.keys import KeyPool
+from cardbridge.sandbox.app import build_sandbox, build_server
 from soak.cards import CardMover, EventFollower
 from soak.load import Caller, Pacing, SoakOverError, Tally, route_specs, seeded
 from soak.plan import EXPECTED_ERRORS, SCENARIOS, Scenario
@@ -98,8 +100,30 @@ def run_soak(config: SoakConfig) -> SoakReport:
     """Run one soak; print progress lines on stderr."""
     with _data_dir(config.data_dir) as data_dir:
         backend = demo_backend(data_dir=data_dir, keys=KeyPool(2))
-        with serve_backend(backend, data_dir=data_dir) as live:
+        with _offline_dmp(data_dir) as settings, serve_backend(backend, **settings) as live:
             return _Soak(config, backend, live).run()
+
+
+@contextmanager
+def _offline_dmp(data_dir: Path) -> Iterator[dict[str, Any]]:
+    """The offline DMP that the accesses and deposits reach, trusting the cards' test PKI
+    (of ``data_dir``), served until the block ends; the bridge's settings to reach it."""
+    sandbox = build_sandbox(data_dir / "dmp-sandbox", None, pki_dir=data_dir)
+    server = build_server(sandbox, "127.0.0.1", 0)
+    thread = server.start_in_thread()
+    roots = data_dir / "dmp-roots.pem"
+    roots.write_bytes(sandbox.pki.trust_anchors_pem())
+    try:
+        yield {
+            "data_dir": data_dir,
+            "dmp_endpoint": f"https://127.0.0.1:{server.port}",
+            "dmp_server_roots": [roots],
+        }
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        sandbox.store.close()
 
 
 @contextmanager

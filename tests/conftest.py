@@ -17,6 +17,23 @@ from tests.support import fuzzing  # noqa: F401 - loads the Hypothesis profile
 from tests.support.softhsm import SoftHsmCps, softhsm_cps
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under `make mutation`, only the tests of the module being mutated run.
+
+    scripts/mutation-report names them in ``CARDBRIDGE_MUTATION_TESTS`` (paths, space
+    separated, from ``[tool.cardbridge.mutation-tests]``); the others are deselected, so
+    that a module is not charged with the minutes of another module's tests.
+    """
+    wanted = os.environ.get("CARDBRIDGE_MUTATION_TESTS", "").split()
+    if not wanted:
+        return
+    kept = [item for item in items if item.nodeid.split("::")[0] in wanted]
+    dropped = [item for item in items if item.nodeid.split("::")[0] not in wanted]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """XDG directories point at temporary ones: no test writes into the home directory.

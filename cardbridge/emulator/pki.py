@@ -3,7 +3,7 @@
 The CAs (and an OCSP responder) are generated once per data dir, in
 ``<data_dir>/emulator-pki/``, and reused: the directory appears atomically under a lock
 (:mod:`cardbridge.emulator.pki_storage`), so concurrent first starts end with one PKI.
-What each certificate contains is in :mod:`cardbridge.emulator.pki_profiles`. Private keys
+What each certificate contains is in :mod:`cardbridge.emulator.certificate_contents`. Private keys
 are unencrypted PKCS#8 PEM files of mode 0600: they protect nothing real, but they are
 keys all the same. A test wanting an independent PKI loads one from another data dir.
 """
@@ -20,7 +20,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from cardbridge.emulator.pki_profiles import (
+from cardbridge.emulator.certificate_contents import (
     DEFAULT_OCSP_URL,
     ISSUING_CA_NAME,
     OCSP_RESPONDER_NAME,

@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from cardbridge.emulator.certificate_contents import Extensions
 from cardbridge.emulator.pki import (
     CertifiedKey,
     TestPki,
@@ -37,7 +38,6 @@ from cardbridge.emulator.pki import (
     load_certified_key,
     new_certified_key,
 )
-from cardbridge.emulator.pki_profiles import Extensions
 from cardbridge.emulator.pki_storage import FileContents, create_once
 from cardbridge.errors import ConfigError
 

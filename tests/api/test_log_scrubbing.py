@@ -13,7 +13,6 @@ import httpx
 import pytest
 
 from cardbridge.client import CardBridgeClient
-from cardbridge.domain.nir import nir_key
 from cardbridge.emulator.pki import TestPki
 from cardbridge.errors import PinBlockedError, PinInvalidError, PinRetryLaterError
 from tests.support.dmp_fixtures import PIERRE
@@ -39,7 +38,7 @@ REASON = "Coma hypoglycémique, patiente inconsciente aux urgences"
 SECRETS = (PIN, WRONG_PIN, NEW_PIN, PUK)
 HEALTH_DATA = (
     INSURED_NIR,
-    INSURED_NIR + nir_key(INSURED_NIR),
+    INSURED_NIR + "59",  # 97 − (1550672000101 mod 97 = 38)
     CHILD_NIR,
     "QUINIO",
     "PIERRE",

@@ -15,10 +15,12 @@ import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
 from cardbridge.emulator.card import VirtualCard
@@ -27,6 +29,7 @@ from cardbridge.emulator.inprocess import DEMO_CPS_READER, DEMO_VITALE_READER, E
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile
+from tests.support.dmp_sandbox import running_sandbox
 from tests.support.server import LiveServer, serve_backend
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -94,8 +97,28 @@ def demo_bridge(
     backend = EmulatedBackend([DEMO_CPS_READER, DEMO_VITALE_READER])
     backend.insert(DEMO_CPS_READER, card("demo-cps"))
     backend.insert(DEMO_VITALE_READER, card("demo-vitale"))
-    with serve_backend(backend, data_dir=own_data, **settings) as live:
-        yield Bridge(live, backend, card)
+    with running_sandbox(tmp_path / "dmp", data_dir, _seed_without_authorizations(tmp_path)) as dmp:
+        roots = tmp_path / "dmp-roots.pem"
+        roots.write_bytes(dmp.trust)
+        dmp_settings = {
+            "dmp_endpoint": f"https://127.0.0.1:{dmp.port}",
+            "dmp_server_roots": [roots],
+        }
+        with serve_backend(backend, data_dir=own_data, **dmp_settings, **settings) as live:
+            yield Bridge(live, backend, card)
+
+
+def _seed_without_authorizations(folder: Path) -> Path:
+    """The offline DMP's default seed, but no patient has authorized anyone: a first
+    access asks the patient's consent, as the page shows it."""
+    seeds = folder / "seeds"  # with the files the seed's documents name
+    shutil.copytree(Path(str(resources.files("cardbridge.sandbox").joinpath("seeds"))), seeds)
+    path = seeds / "default.yaml"
+    seed = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for patient in seed["patients"]:
+        patient.pop("authorizations", None)
+    path.write_text(yaml.safe_dump(seed, allow_unicode=True), encoding="utf-8")
+    return path
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+from lxml import etree
 from tlslite.errors import TLSError
 
 from cardbridge.config import Settings
@@ -28,7 +29,7 @@ from cardbridge.dmp.connect import (
 )
 from cardbridge.dmp.endpoints import resolve_endpoint
 from cardbridge.dmp.server_trust import ServerVerifier
-from cardbridge.dmp.transport import Service
+from cardbridge.dmp.transport import Service, SoapAnswer
 from cardbridge.emulator.pki_organisations import OrganisationPki
 from cardbridge.errors import ConfigError, DmpAnswerError, DmpServerUntrustedError
 from cardbridge.sandbox import soap as sandbox_soap
@@ -218,3 +219,9 @@ def test_answers_are_capped_with_or_without_a_length(monkeypatch: pytest.MonkeyP
         read(_Response(b"0123456789A", "11"))  # type: ignore[arg-type]
     with pytest.raises(DmpAnswerError, match="larger"):
         read(_Response(b"0123456789A", None))  # type: ignore[arg-type]
+
+
+def test_an_href_that_is_not_a_content_id_points_at_nothing() -> None:
+    answer = SoapAnswer("a", etree.Element("p"), {"x": b"1"})
+    assert answer.attachment("cid:x") == b"1"
+    assert answer.attachment("http://example.test/x") is None

@@ -288,6 +288,31 @@ def test_a_document_over_the_xml_text_limit_is_refused_as_too_large(
     assert _documents(dmp) == []
 
 
+# Types and classes of the ANS correspondence ASS-X16 (version 2024-02-23), read there.
+@pytest.mark.parametrize(
+    ("type_code", "class_code"),
+    [
+        (("34112-3", "2.16.840.1.113883.6.1"), "10"),  # CR hospitalier
+        (("18748-4", "2.16.840.1.113883.6.1"), "31"),  # CR d'imagerie
+        (("18761-7", "2.16.840.1.113883.6.1"), "11"),  # Note de transfert
+        (("87273-9", "2.16.840.1.113883.6.1"), "52"),  # Note de vaccination
+        (("DOCPAT01", "1.2.250.1.213.1.1.4.12"), "11"),
+        (("PROT_ALD", "1.2.250.1.213.1.1.4.12"), "44"),
+    ],
+)
+def test_every_type_of_the_dmp_takes_its_ass_x16_class(
+    dmp: RunningSandbox, demo_doctor: Identity, type_code: tuple[str, str], class_code: str
+) -> None:
+    wrong = "10" if class_code != "10" else "11"
+    refused = _result(
+        dmp.deposit([Doc(PIERRE, type_code=type_code, class_code=wrong)], demo_doctor)
+    )
+    assert refused[0] == "XDSRegistryMetadataError"
+    assert refused[2].endswith("classCode")
+    doc = Doc(PIERRE, type_code=type_code, class_code=class_code)
+    assert _result(dmp.deposit([doc], demo_doctor)) == ("Success", "", "")
+
+
 def test_a_documents_comment_and_service_stop_time_are_listed(
     dmp: RunningSandbox, demo_doctor: Identity
 ) -> None:
@@ -316,28 +341,3 @@ def test_a_documents_comment_and_service_stop_time_are_listed(
     assert found.find(f"{{{RIM}}}Description/{{{RIM}}}LocalizedString").get("value") == (  # type: ignore[union-attr]
         "Revoir dans un mois"
     )
-
-
-# Types and classes of the ANS correspondence ASS-X16 (version 2024-02-23), read there.
-@pytest.mark.parametrize(
-    ("type_code", "class_code"),
-    [
-        (("34112-3", "2.16.840.1.113883.6.1"), "10"),  # CR hospitalier
-        (("18748-4", "2.16.840.1.113883.6.1"), "31"),  # CR d'imagerie
-        (("18761-7", "2.16.840.1.113883.6.1"), "11"),  # Note de transfert
-        (("87273-9", "2.16.840.1.113883.6.1"), "52"),  # Note de vaccination
-        (("DOCPAT01", "1.2.250.1.213.1.1.4.12"), "11"),
-        (("PROT_ALD", "1.2.250.1.213.1.1.4.12"), "44"),
-    ],
-)
-def test_every_type_of_the_dmp_takes_its_ass_x16_class(
-    dmp: RunningSandbox, demo_doctor: Identity, type_code: tuple[str, str], class_code: str
-) -> None:
-    wrong = "10" if class_code != "10" else "11"
-    refused = _result(
-        dmp.deposit([Doc(PIERRE, type_code=type_code, class_code=wrong)], demo_doctor)
-    )
-    assert refused[0] == "XDSRegistryMetadataError"
-    assert refused[2].endswith("classCode")
-    doc = Doc(PIERRE, type_code=type_code, class_code=class_code)
-    assert _result(dmp.deposit([doc], demo_doctor)) == ("Success", "", "")

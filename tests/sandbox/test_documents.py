@@ -85,8 +85,10 @@ def filled(dmp: RunningSandbox, demo_doctor: Identity, nurse: Identity) -> dict[
     }
     for doc in docs.values():
         assert _error(_ok(dmp.deposit([doc], demo_doctor))) == "Success"
-    added = _ok(dmp.call("TD0.3", set_authorization("AJOUT"), nurse))
-    assert added.findtext(".//{*}status") == "DMPOk"
+    assert (
+        _ok(dmp.call("TD0.3", set_authorization("AJOUT"), nurse)).findtext(".//{*}output/{*}status")
+        == "DMPOk"
+    )
     docs["nurse_masked"] = Doc(PIERRE, confidentiality=("MASQUE_PS",), **NURSE_DOC)  # type: ignore[arg-type]
     assert _error(_ok(dmp.deposit([docs["nurse_masked"]], nurse))) == "Success"
     return docs

@@ -23,12 +23,12 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
-from cardbridge.emulator.pki import CardHolderIdentity, TestPki
-from cardbridge.emulator.pki_profiles import (
+from cardbridge.emulator.certificate_contents import (
     authentication_extensions,
     build_certificate,
     card_subject,
 )
+from cardbridge.emulator.pki import CardHolderIdentity, TestPki
 
 ORIGIN = "https://dmp.example"
 

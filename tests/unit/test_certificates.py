@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -354,10 +353,35 @@ def test_an_attribute_of_unknown_type_and_odd_tag_is_card_data_error() -> None:
         parse_practitioner_certificate(_VALID.replace(country, odd))
 
 
-def _parse_or_card_data_error(data: bytes) -> None:
-    """Parsing either succeeds or raises CardDataError: never another exception."""
-    with contextlib.suppress(CardDataError):
+# The signature value closes the DER: the parser reads no byte of it.
+_SIGNATURE_START = len(_VALID) - len(x509.load_der_x509_certificate(_VALID).signature)
+_VALID_PARSED = parse_practitioner_certificate(_VALID)
+
+
+def _refusal(data: bytes) -> CardDataError | None:
+    try:
         parse_practitioner_certificate(data)
+    except CardDataError as error:
+        return error
+    return None
+
+
+def _parse_or_card_data_error(data: bytes) -> None:
+    """Parsing either reads the practitioner the bytes name (the idNat_PS is in them as
+    text), or raises exactly CardDataError with a message that quotes none of the
+    certificate's names; never another exception."""
+    refusal = _refusal(data)
+    if refusal is not None:
+        assert type(refusal) is CardDataError
+        assert refusal.code == "card_data_invalid"
+        for name in ("MARTIN", "CLAIRE", "810002813839"):
+            assert name not in str(refusal)
+        return
+    parsed = parse_practitioner_certificate(data)
+    if parsed.holder.national_id is not None:
+        assert parsed.holder.national_id.encode() in data
+    if data == _VALID:
+        assert parsed == _VALID_PARSED
 
 
 @settings(max_examples=examples(300), deadline=None)
@@ -377,6 +401,16 @@ def test_fuzz_corrupted_certificate(changes: list[tuple[int, int]]) -> None:
     for position, value in changes:
         data[position] = value
     _parse_or_card_data_error(bytes(data))
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(st.lists(st.tuples(st.integers(_SIGNATURE_START, len(_VALID) - 1), st.integers(0, 255))))
+def test_a_corrupted_signature_value_changes_nothing_read(changes: list[tuple[int, int]]) -> None:
+    """The parser reads the certificate, it does not check it (the verifier does)."""
+    data = bytearray(_VALID)
+    for position, value in changes:
+        data[position] = value
+    assert parse_practitioner_certificate(bytes(data)) == _VALID_PARSED
 
 
 @settings(max_examples=examples(200), deadline=None)

@@ -1,9 +1,9 @@
-"""Fuzz smoke tests: card data parsers and card sessions fed garbage only ever raise
-cardbridge's typed errors (``CardBridgeError``), never crash."""
+"""Card data parsers and card sessions fed garbage: each refusal is one exact typed error
+(the status word the card gave, or unreadable card data), whatever is read writes back to
+the same bytes' meaning, and the commands sent stay well-formed APDUs."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 from cardbridge.cards.cps import CpsSession
 from cardbridge.cards.vitale import VitaleSession
 from cardbridge.emulator.profiles import parse_profile
-from cardbridge.errors import CardBridgeError
+from cardbridge.errors import CardBridgeError, CardDataError, ProfileError
 from cardbridge.layouts import cps, vitale
-from cardbridge.pcsc.tlv import Tlv
-from tests.support.decoders import DECODERS
+from cardbridge.pcsc.apdu import ApduError, CommandApdu
+from cardbridge.pcsc.tlv import Tlv, TlvError
+from tests.support.decoders import DECODERS, check_decoding
 from tests.support.fuzzing import examples
 
 # Bytes that look like the real thing often enough to reach deep into the decoders.
@@ -65,14 +66,11 @@ def tlv_like(draw: st.DrawFn, depth: int = 2) -> bytes:
     return data
 
 
-@pytest.mark.parametrize("decoder", DECODERS)
+@pytest.mark.parametrize("index", range(len(DECODERS)))
 @settings(max_examples=examples(150), deadline=None)
 @given(data=st.one_of(st.binary(max_size=80), tlv_like()))
-def test_decoders_raise_only_card_data_errors(
-    decoder: Callable[[bytes], object], data: bytes
-) -> None:
-    with contextlib.suppress(CardBridgeError):
-        decoder(data)
+def test_decoders_refuse_with_card_data_errors_or_read_back(index: int, data: bytes) -> None:
+    check_decoding(index, data)
 
 
 class GarbageCard:
@@ -83,7 +81,11 @@ class GarbageCard:
         self.atr = atr
         self._answers = iter(answers)
 
+        self.sent: list[bytes] = []
+        self.status_words = {sw for _, sw in answers} | {0x6F00}
+
     def transmit(self, apdu: bytes) -> tuple[bytes, int]:
+        self.sent.append(apdu)
         return next(self._answers, (b"", 0x6F00))
 
     @contextmanager
@@ -111,10 +113,33 @@ answers = st.lists(
 )
 
 
+def _refusal(operation: Callable[[], object]) -> CardBridgeError | None:
+    try:
+        operation()
+    except CardBridgeError as error:
+        return error
+    return None
+
+
+def _as_a_card_would(card: GarbageCard, operation: Callable[[], object]) -> None:
+    """A refusal is the card's status word (one it answered, never 9000) or its data found
+    unreadable; and every command sent on the way was a well-formed APDU."""
+    refusal = _refusal(operation)
+    if refusal is not None:
+        assert type(refusal) in (ApduError, CardDataError, TlvError), repr(refusal)
+        if isinstance(refusal, ApduError):
+            assert refusal.sw in card.status_words
+            assert refusal.sw != 0x9000
+    for apdu in card.sent:
+        extended = len(apdu) > 5 and apdu[4] == 0
+        assert CommandApdu.from_bytes(apdu).to_bytes(extended=extended) == apdu
+
+
 @settings(max_examples=examples(200), deadline=None)
 @given(answers=answers)
 def test_cps_session_on_a_garbage_card(answers: list[tuple[bytes, int]]) -> None:
-    session = CpsSession(GarbageCard(cps.ATR_CPS3, answers))  # type: ignore[arg-type]
+    card = GarbageCard(cps.ATR_CPS3, answers)
+    session = CpsSession(card)  # type: ignore[arg-type]
     for operation in (
         lambda: session.read_practitioner(with_situations=True),
         session.pin_status,
@@ -122,15 +147,14 @@ def test_cps_session_on_a_garbage_card(answers: list[tuple[bytes, int]]) -> None
         lambda: session.sign(b"x"),
         session.certificates,
     ):
-        with contextlib.suppress(CardBridgeError):
-            operation()
+        _as_a_card_would(card, operation)
 
 
 @settings(max_examples=examples(200), deadline=None)
 @given(answers=answers)
 def test_vitale_session_on_a_garbage_card(answers: list[tuple[bytes, int]]) -> None:
-    with contextlib.suppress(CardBridgeError):
-        VitaleSession(GarbageCard(vitale.ATR_VITALE2, answers)).read()  # type: ignore[arg-type]
+    card = GarbageCard(vitale.ATR_VITALE2, answers)
+    _as_a_card_would(card, VitaleSession(card).read)  # type: ignore[arg-type]
 
 
 yaml_values = st.recursive(
@@ -160,5 +184,7 @@ yaml_values = st.recursive(
     )
 )
 def test_profiles_refuse_garbage_with_profile_errors(data: Any) -> None:
-    with contextlib.suppress(CardBridgeError):
+    with pytest.raises(ProfileError) as refused:
         parse_profile(yaml.safe_load(yaml.safe_dump(data)))
+    assert type(refused.value) is ProfileError
+    assert refused.value.code == "profile_invalid"

@@ -82,6 +82,13 @@ def test_practitioner_id_type(national_id: str, expected: PractitionerIdType | N
     assert practitioner_id_type(national_id) is expected
 
 
+@pytest.mark.parametrize("prefix", ["1", "3", "4", "5", "6"])
+def test_every_structure_bound_prefix(prefix: str) -> None:
+    """docs/domain.md §1: prefixes 1, 3, 4, 5 and 6 are ids bound to a structure."""
+    assert practitioner_id_type(prefix + "0B0307377/0042") is PractitionerIdType.STRUCTURE_BOUND
+    assert practitioner_id_type(prefix) is None
+
+
 def test_adeli_shape() -> None:
     assert is_valid_adeli("751234567")
     assert is_valid_adeli("2A1234567")
@@ -99,6 +106,7 @@ def test_adeli_shape() -> None:
         ("0751234567", StructureIdType.ADELI),
         ("499700735740008", None),  # RPPS part with a wrong key
         ("49970073574100A", None),
+        ("499700735741A08", None),  # the rang is the last three characters, all digits
         ("33917228810005", None),  # SIRET one digit short
         ("239172288", None),
         ("5123456789", None),

@@ -122,15 +122,44 @@ def tlv_trees(draw: st.DrawFn, depth: int = 2) -> Tlv:
     return Tlv(tag, draw(st.binary(max_size=300)))
 
 
+def x690_class_and_number(tag: int) -> tuple[int, int]:
+    """The class and tag number of a tag (its bytes as an integer), by X.690 §8.1.2: the
+    class in the first byte's two high bits; the number in its five low bits, or, when
+    they are all set, in the next bytes, seven bits each, high bit set but on the last."""
+    raw = tag.to_bytes((tag.bit_length() + 7) // 8 or 1, "big")
+    if raw[0] & 0x1F != 0x1F:
+        return raw[0] >> 6, raw[0] & 0x1F
+    number = 0
+    for byte in raw[1:]:
+        number = number << 7 | byte & 0x7F
+    return raw[0] >> 6, number
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        (0x5A, (1, 26)),  # X.690 A.3: [APPLICATION 26]
+        (0x80, (2, 0)),
+        (0x30, (0, 16)),  # SEQUENCE
+        (0x5F20, (1, 32)),  # ISO 7816-4: cardholder name
+        (0x7F49, (1, 73)),
+        (0xBF8102, (2, 130)),
+        (0x5F818001, (1, 16385)),  # X.690 §8.1.2.4: 16385 = 1·128² + 0·128 + 1
+    ],
+)
+def test_the_tests_own_tag_reader(tag: int, expected: tuple[int, int]) -> None:
+    assert x690_class_and_number(tag) == expected
+
+
 @given(st.lists(tlv_trees(), max_size=4))
 def test_roundtrip(objects: list[Tlv]) -> None:
     raw = b"".join(o.to_bytes() for o in objects)
     assert parse_all(raw) == objects
     offset = 0
     for o in objects:  # asn1crypto, a parser we did not write, reads the same objects
-        _, constructed, _, header, contents, _ = asn1crypto.parser.parse(raw[offset:])
+        class_, constructed, number, header, contents, _ = asn1crypto.parser.parse(raw[offset:])
         assert (bool(constructed), contents) == (o.constructed, o.value)
-        assert header[: len(encode_tag(o.tag))] == encode_tag(o.tag)
+        assert (class_, number) == x690_class_and_number(o.tag)
         offset += len(header) + len(contents)
     assert offset == len(raw)
 
@@ -143,8 +172,9 @@ def test_random_bytes_are_refused_or_read_as_asn1crypto_reads_them(raw: bytes) -
         return
     offset = 0
     for o in objects:
-        _, constructed, _, header, contents, _ = asn1crypto.parser.parse(raw[offset:])
+        class_, constructed, number, header, contents, _ = asn1crypto.parser.parse(raw[offset:])
         assert (bool(constructed), contents) == (o.constructed, o.value)
+        assert (class_, number) == x690_class_and_number(o.tag)
         offset += len(header) + len(contents)
     assert offset == len(raw)
 

@@ -40,8 +40,8 @@ from cardbridge.auth.nonces import Challenges, MemoryNonceStore
 from cardbridge.auth.trust import TrustStore
 from cardbridge.auth.verifier import TokenVerifier, verify
 from cardbridge.domain.identifiers import StructureIdType
+from cardbridge.emulator.certificate_contents import authentication_extensions, build_certificate
 from cardbridge.emulator.pki import CardCertificates, TestPki
-from cardbridge.emulator.pki_profiles import authentication_extensions, build_certificate
 from cardbridge.errors import ConfigError, InvalidInputError
 from tests.support.tokens import (
     HOLDER,

@@ -13,8 +13,8 @@ from cryptography.x509.oid import AuthorityInformationAccessOID
 from cardbridge.auth.errors import CertificatePolicyError
 from cardbridge.auth.verifier import TokenVerifier
 from cardbridge.config import Settings
+from cardbridge.emulator.certificate_contents import AUTHENTICATION_POLICY, SIGNATURE_POLICY
 from cardbridge.emulator.pki import TestPki
-from cardbridge.emulator.pki_profiles import AUTHENTICATION_POLICY, SIGNATURE_POLICY
 from cardbridge.errors import ConfigError
 from cardbridge.service.authorities import CertificateAuthorities
 from tests.support.tokens import ORIGIN, issue_authentication_certificate, make_token, new_nonce

@@ -13,9 +13,10 @@ import yaml
 from lxml import etree
 
 from cardbridge.dmp.patients import InsReference
+from cardbridge.dmp.transactions.authorizations import AuthorizationAction, set_authorization
 from cardbridge.dmp.transactions.ebrim import Code
 from cardbridge.dmp.transactions.submission import Author, SubmissionSet, new_submission_set
-from cardbridge.dmp.transport import Service, SoapCall, Transport
+from cardbridge.dmp.transport import Transport
 from cardbridge.domain.codes import PROFESSION_OID, SPECIALTY_OID
 from cardbridge.emulator.profiles import CpsProfile, load_profile
 from tests.support.dmp_fixtures import PIERRE
@@ -50,18 +51,7 @@ def vihf(who: Identity) -> bytes:
 
 def authorize(connect: Connect, who: Identity) -> None:
     """TD0.3 AJOUT for ``who`` (the patient's consent taken), through the transport."""
-    body = etree.Element(
-        "{urn:si-dmp-habilitations}setAuthorization", nsmap={"hab": "urn:si-dmp-habilitations"}
-    )
-    etree.SubElement(body, "action").text = "AJOUT"
-    call = SoapCall(
-        Service.HABILITATIONS,
-        "urn:si-dmp-habilitations:HabilitationsEndPoint:setAuthorization",
-        body,
-        transaction="TD0.3",
-    )
-    answer = connect(who).call(call, vihf(who))
-    assert answer.payload.findtext(".//{*}status") == "DMPOk"
+    set_authorization(connect(who), vihf(who), AuthorizationAction.ADD)
 
 
 def submission_set(profile: str = "demo-cps") -> SubmissionSet:

@@ -1,4 +1,5 @@
-"""What each certificate of the test PKI contains: names, subjects and extensions.
+"""What each certificate of the test PKI contains: names, subjects and extensions (the card
+profiles themselves are in profiles.py).
 
 CA names and card certificates follow the IGC-Santé conventions of docs/domain.md §1
 "Certificates": issuer DN form ``C=FR, O=ASIP-SANTE, OU=0002 187512751, OU=IGC-SANTE…, CN=…``
