@@ -152,6 +152,12 @@ class Settings(BaseSettings):
         description="Indirect mode: PKCS#12 file of the structure's SIGN certificate (signs "
         "the VIHF).",
     )
+    dmp_structure_sector: str | None = Field(
+        None,
+        pattern=r"^SA[0-9]{2}$",
+        description="Indirect mode: the structure's sector of activity (R02, e.g. SA01 for a "
+        "hospital) stated in the VIHF; by default the sector of the CPS's practice situation.",
+    )
     dmp_structure_pkcs12_password_file: Path | None = Field(
         None,
         description="A file holding the password of both PKCS#12 files (or set "

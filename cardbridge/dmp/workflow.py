@@ -267,9 +267,12 @@ class DmpWorkflow:
         situation: Situation,
         key: VihfKey,
         now: datetime,
+        *,
+        authentication_mode: str = "DIRECTE",
     ) -> SignedVihf:
         """Build the VIHF of ``key`` and have ``session`` sign it: the card's signature
-        key in direct mode."""
+        key in direct mode, the structure's SIGN key in indirect mode
+        (``authentication_mode`` ``INDIRECTE``)."""
         certificate = session.signature_certificate()
         issuer = issuer_from_certificate(certificate)
         assertion = build_assertion(
@@ -291,6 +294,7 @@ class DmpWorkflow:
                 lps=self.lps,
                 reason=key.reason,
                 secret=key.secret,
+                authentication_mode=authentication_mode,
             ),
             now=now,
             validity=self.vihf_validity,

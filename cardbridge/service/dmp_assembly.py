@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from cardbridge import __version__
 from cardbridge.cards.cps_card import CpsCard
+from cardbridge.cards.models import Situation
 from cardbridge.config import Settings
 from cardbridge.dmp.endpoints import patient_pages_url
 from cardbridge.dmp.journal import Journal
@@ -55,6 +56,9 @@ class LazyConnector:
 
     def vihf_signer(self, card: CpsCard) -> VihfSigner:
         return self._connector().vihf_signer(card)
+
+    def situation(self, chosen: Situation) -> Situation:
+        return self._connector().situation(chosen)
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,7 @@ class DmpCalls:
 
         def on_card(card: CpsCard, memory: CardMemory) -> T:
             link = memory.pin_scoped(DmpLink, lambda: DmpLink(self.connector.connect(card)))
-            situation = chosen_situation(practitioner, call.situation)
+            situation = self.connector.situation(chosen_situation(practitioner, call.situation))
             signed, reused = self._vihf(link, card, practitioner, situation, call)
             return transaction(
                 OnCard(link.transport, signed, card, practitioner, situation, link, reused)
@@ -116,6 +116,9 @@ class DmpCalls:
         if signed is not None:
             return signed, True
         signer = self.connector.vihf_signer(card)
-        signed = self.workflow.sign_vihf(signer, practitioner, situation, key, now)
+        mode = "DIRECTE" if self.connector.direct else "INDIRECTE"
+        signed = self.workflow.sign_vihf(
+            signer, practitioner, situation, key, now, authentication_mode=mode
+        )
         link.vihfs.put(key, signed, now, card=card)
         return signed, False

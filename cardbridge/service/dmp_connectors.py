@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.x509.oid import NameOID
 
 from cardbridge.cards.cps_card import CpsCard
+from cardbridge.cards.models import Situation
 from cardbridge.config import Settings
 from cardbridge.dmp.card_credential import CardCredential
 from cardbridge.dmp.connect import (
@@ -25,6 +27,7 @@ from cardbridge.dmp.endpoints import resolve_endpoint
 from cardbridge.dmp.transport import Transport
 from cardbridge.dmp.workflow import VihfSigner
 from cardbridge.emulator.pki import TestPki
+from cardbridge.errors import ConfigError
 from cardbridge.service.dmp_link import DmpConnector
 
 
@@ -44,6 +47,9 @@ class DirectConnector:
 
     def vihf_signer(self, card: CpsCard) -> VihfSigner:
         return card
+
+    def situation(self, chosen: Situation) -> Situation:
+        return chosen
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,29 @@ class IndirectConnector:
 
     def vihf_signer(self, card: CpsCard) -> VihfSigner:
         return self.signer
+
+    def situation(self, chosen: Situation) -> Situation:
+        """The structure of the SIGN certificate (its Struct_IdNat in ``OU``, its name in
+        ``O``: the sandbox's reading too, docs/dmp-client.md) in place of the card's: the
+        DMP checks that the VIHF names the structure whose certificates it sees."""
+        subject = self.signer.pair.certificate.subject
+        units = subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)
+        names = subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
+        if not units:
+            raise ConfigError(
+                "The structure's SIGN certificate names no structure (no OU): check "
+                "dmp_structure_sign_pkcs12."
+            )
+        sector = self.settings.dmp_structure_sector or chosen.sector
+        return chosen.model_copy(
+            update={
+                "structure_id": str(units[0].value),
+                "structure_id_type": None,
+                "name": str(names[0].value) if names else chosen.name,
+                "sector": sector,
+                "sector_label": chosen.sector_label if sector == chosen.sector else None,
+            }
+        )
 
 
 def _sandbox_root(settings: Settings) -> bytes | None:

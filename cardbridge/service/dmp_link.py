@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Protocol
 
 from cardbridge.cards.cps_card import CpsCard
+from cardbridge.cards.models import Situation
 from cardbridge.dmp.access import AccessMode
 from cardbridge.dmp.patients import InsReference
 from cardbridge.dmp.results import PatientCandidate
@@ -36,6 +37,11 @@ class DmpConnector(Protocol):
     def vihf_signer(self, card: CpsCard) -> VihfSigner:
         """Who signs the VIHFs: the CPS signature key in direct mode, the structure's
         SIGN key in indirect mode."""
+        ...
+
+    def situation(self, chosen: Situation) -> Situation:
+        """The practice situation the VIHF and the documents state: the card's ``chosen``
+        one in direct mode, the structure's in indirect mode."""
         ...
 
     @property
