@@ -20,6 +20,7 @@ from cardbridge.domain.nir import (
     ins_kind,
     ins_oid,
     nir_key,
+    parse_ins,
     parse_nir,
 )
 from cardbridge.errors import InvalidInputError
@@ -199,3 +200,46 @@ def test_refusals_say_what_to_correct(text: str, message: str) -> None:
         parse_nir(text)
     assert str(caught.value) == message
     assert caught.value.field == "nir"
+
+
+# Pierre's INS of the offline DMP's seed: 1550672000101, key 97 - (1550672000101 mod 97)
+# = 97 - 38 = 59 (docs/domain.md, the NIR key rule).
+def test_a_typed_ins_is_read_with_its_key_spaces_ignored() -> None:
+    nir = parse_ins("1 55 06 72 000 101 59")
+    assert (nir.body, nir.key, nir.value) == ("1550672000101", "59", "155067200010159")
+
+
+@pytest.mark.parametrize("typed", ["1550672000101", "15506720001015", "1550672000101590"])
+def test_a_typed_ins_without_its_whole_key_is_refused(typed: str) -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        parse_ins(typed, field="patient")
+    assert refused.value.field == "patient"
+    assert f"(got {len(typed)})" in refused.value.message
+    assert "15 characters" in refused.value.message
+
+
+def test_a_typed_ins_whose_key_does_not_match_is_refused() -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        parse_ins("155067200010158")
+    assert refused.value.field == "ins"
+    assert "the key does not match the number" in refused.value.message
+
+
+def test_a_typed_ins_refusals_say_what_to_do_and_name_the_field() -> None:
+    with pytest.raises(InvalidInputError) as short:
+        parse_ins("1550672000101", field="patient")
+    assert short.value.message == (
+        "patient: an INS has 15 characters, the 13 of the number and its 2-digit key (got 13). "
+        "Type the key too, as the Vitale card or the INS record shows it: it catches a typo "
+        "that would open another patient's record"
+    )
+    with pytest.raises(InvalidInputError) as mismatch:
+        parse_ins("155067200010158", field="patient")
+    assert mismatch.value.message == (
+        "patient: the key does not match the number (the key is the last 2 characters): "
+        "check the 15 characters against the Vitale card or the INS record, one of them is "
+        "wrong"
+    )
+    with pytest.raises(InvalidInputError) as body:
+        parse_ins("955067200010159", field="patient")  # sex digit 9: no such NIR
+    assert body.value.field == "patient"
