@@ -26,9 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from lxml import etree
 
-from bench.bench_dmp_transport import _median_ms, _sandbox
+from bench.bench_dmp_transport import _demo_doctor, _median_ms, _sandbox
 from bench.framework import Recorder, Result, Target, benchmark
 from cardbridge.dmp.endpoints import resolve_endpoint
 from cardbridge.dmp.http import CardConnector, HttpsTransport
@@ -158,15 +157,7 @@ def _warm_documents_ms(client: httpx.Client) -> float:
 
 def _software_find_ms(url: str, organisations: OrganisationPki, test_pki: TestPki) -> float:
     """The same TD3.1 by the transport, with a software key and a software-signed VIHF."""
-    doctor = practitioner(
-        test_pki,
-        "899700735741",
-        "LE QUINIO",
-        "PIERRE",
-        "Médecin",
-        Vihf("899700735741", "499700735741008", patient=PIERRE, lifetime=None),
-    )
-    vihf = etree.tostring(doctor.signed(doctor.vihf.but(lifetime=None)))
+    doctor, vihf = _demo_doctor(test_pki)
     connector = CardConnector(
         software_credential(der(doctor.tls.certificate), doctor.tls.private_key),
         ServerVerifier.from_pem(organisations.trust_anchors_pem()),

@@ -44,7 +44,7 @@ from cardbridge.emulator.profiles import load_profile
 from tests.support.dmp_card_credentials import der, emulated_cps, software_credential
 from tests.support.dmp_documents import Doc, provide_and_register
 from tests.support.dmp_messages import ACTIONS, Vihf, existence_test
-from tests.support.dmp_sandbox import SERVICES, client_context, practitioner
+from tests.support.dmp_sandbox import SERVICES, Identity, client_context, practitioner
 
 PIERRE = "155067200010159"
 COLD_ROUNDS = 9
@@ -88,21 +88,27 @@ def _sandbox(home: str) -> tuple[subprocess.Popen[str], int]:
     return process, port
 
 
+def _demo_doctor(test_pki: TestPki) -> tuple[Identity, bytes]:
+    """The demo CPS's holder with a software key, and a VIHF about Pierre it signed
+    (without expiry: a benchmark may outlive a VIHF's window)."""
+    doctor = practitioner(
+        test_pki,
+        "899700735741",
+        "LE QUINIO",
+        "PIERRE",
+        "Médecin",
+        Vihf("899700735741", "499700735741008", patient=PIERRE, lifetime=None),
+    )
+    return doctor, etree.tostring(doctor.signed(doctor.vihf.but(lifetime=None)))
+
+
 @benchmark("dmp-transport")
 def dmp_transport(recorder: Recorder) -> None:
     with tempfile.TemporaryDirectory(prefix="cardbridge-bench-") as home:
         pki_dir = Path(home, "data", "cardbridge")
         organisations = OrganisationPki.load_or_create(pki_dir)
         test_pki = TestPki.load_or_create(pki_dir)
-        doctor = practitioner(
-            test_pki,
-            "899700735741",
-            "LE QUINIO",
-            "PIERRE",
-            "Médecin",
-            Vihf("899700735741", "499700735741008", patient=PIERRE, lifetime=None),
-        )
-        vihf = etree.tostring(doctor.signed(doctor.vihf.but(lifetime=None)))
+        doctor, vihf = _demo_doctor(test_pki)
         verifier = ServerVerifier.from_pem(organisations.trust_anchors_pem())
         card = build_card(load_profile("demo-cps"), issuer=PkiIssuer(test_pki))
         card.power_on()
