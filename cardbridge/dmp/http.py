@@ -21,6 +21,7 @@ import logging
 import socket
 import ssl
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -188,8 +189,9 @@ class HttpsTransport:
         from cardbridge.dmp import envelope  # noqa: PLC0415 - lxml loads at the first call
 
         message_id, message = envelope.build_request(call, vihf, self.endpoint.url(call.service))
+        body: bytes | Sequence[bytes]
         if call.attachments:
-            content_type, body = mtom.encode(message, call.attachments, call.action)
+            content_type, body = mtom.encode_parts(message, call.attachments, call.action)
         else:
             content_type = f'application/soap+xml; charset=UTF-8; action="{call.action}"'
             body = message
@@ -205,7 +207,10 @@ class HttpsTransport:
                 self._connection.close()
                 self._connection = None
 
-    def _post(self, path: str, content_type: str, body: bytes) -> tuple[int, str, bytes]:
+    def _post(
+        self, path: str, content_type: str, body: bytes | Sequence[bytes]
+    ) -> tuple[int, str, bytes]:
+        """POST ``body`` (bytes, or buffers sent one after the other) to ``path``."""
         with self._lock:
             for _ in range(2):
                 connection = self._connection or _Connection(
@@ -233,13 +238,19 @@ class HttpsTransport:
 
     @staticmethod
     def _exchange(
-        connection: _Connection, path: str, content_type: str, body: bytes
+        connection: _Connection, path: str, content_type: str, body: bytes | Sequence[bytes]
     ) -> tuple[int, str, bytes]:
+        length = len(body) if isinstance(body, bytes) else sum(len(piece) for piece in body)
         connection.request(
             "POST",
             path,
             body,
-            {"Content-Type": content_type, "Accept": "application/soap+xml, multipart/related"},
+            {
+                "Content-Type": content_type,
+                "Accept": "application/soap+xml, multipart/related",
+                # Given, so that buffers go as they are (not in chunked encoding).
+                "Content-Length": str(length),
+            },
         )
         response = connection.getresponse()
         answer = _read_capped(response)

@@ -1,7 +1,9 @@
 """MTOM/XOP messages (``multipart/related``), both ways.
 
 Writing: the envelope as the root part (``application/xop+xml``), then each attachment
-under its Content-ID, binary, CXF style (docs/dmp-client.md, "Transport"). Reading: the
+under its Content-ID, binary, CXF style (docs/dmp-client.md, "Transport"); the body is a
+list of buffers, each large attachment one of them as it is (a deposit's megabytes are
+never copied into one body). Reading: the
 standard library's MIME parser (:mod:`email`, with the HTTP policy), whose multipart
 reading is the Python project's own and needs no new dependency; the root part is the one
 the ``start`` parameter names (else the first), and Content-IDs are URL-decoded as
@@ -27,27 +29,54 @@ def media_type(content_type: str) -> str:
     return content_type.partition(";")[0].strip().lower()
 
 
-def encode(envelope: bytes, attachments: Mapping[str, bytes], action: str) -> tuple[str, bytes]:
-    """``(Content-Type, body)`` of an MTOM request carrying ``attachments``."""
+# Pieces shorter than this are joined with their neighbours (part headers, the envelope):
+# a few buffers, each sent as whole TLS records. Ours.
+_SMALL = 64 * 1024
+
+
+def encode_parts(
+    envelope: bytes, attachments: Mapping[str, bytes], action: str
+) -> tuple[str, list[bytes]]:
+    """``(Content-Type, body's buffers)`` of an MTOM request carrying ``attachments``: the
+    body is the buffers' concatenation; an attachment of 64 KiB or more is a buffer of
+    its own, not copied."""
     boundary = f"uuid:{uuid.uuid4()}"
     root_id = f"root.message@{uuid.uuid4()}"
-    chunks = [
+    pieces = [
         f"--{boundary}\r\nContent-Type: {XOP_ROOT_TYPE}\r\n"
         f"Content-Transfer-Encoding: binary\r\nContent-ID: <{root_id}>\r\n\r\n".encode(),
         envelope,
     ]
     for content_id, data in attachments.items():
-        chunks += [
+        pieces += [
             f"\r\n--{boundary}\r\nContent-Type: application/octet-stream\r\n"
             f"Content-Transfer-Encoding: binary\r\nContent-ID: <{content_id}>\r\n\r\n".encode(),
             data,
         ]
-    chunks.append(f"\r\n--{boundary}--\r\n".encode())
+    pieces.append(f"\r\n--{boundary}--\r\n".encode())
     content_type = (
         f'multipart/related; type="application/xop+xml"; boundary="{boundary}"; '
         f'start="<{root_id}>"; start-info="application/soap+xml"; action="{action}"'
     )
-    return content_type, b"".join(chunks)
+    buffers: list[bytes] = []
+    pending: list[bytes] = []
+    for piece in pieces:
+        if len(piece) < _SMALL:
+            pending.append(piece)
+            continue
+        if pending:
+            buffers.append(b"".join(pending))
+            pending = []
+        buffers.append(piece)
+    if pending:
+        buffers.append(b"".join(pending))
+    return content_type, buffers
+
+
+def encode(envelope: bytes, attachments: Mapping[str, bytes], action: str) -> tuple[str, bytes]:
+    """``(Content-Type, body)`` of an MTOM request carrying ``attachments``, in one piece."""
+    content_type, buffers = encode_parts(envelope, attachments, action)
+    return content_type, b"".join(buffers)
 
 
 def _content_id(part: Message) -> str:

@@ -40,6 +40,8 @@ SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
 # The service's suites that a C cipher serves here (docs/dmp-client.md, "Transport").
 CIPHERS = ("aes256gcm", "aes128gcm")
 CURVES = ("x25519", "secp256r1", "secp384r1")
+# Records of a long write sealed, then sent together: 64 of 16 KiB, 1 MiB a system call. Ours.
+RECORDS_PER_SEND = 64
 
 
 class CardKey(Python_RSAKey):  # type: ignore[misc]
@@ -127,11 +129,20 @@ class CardTlsConnection(TLSConnection):  # type: ignore[misc]
 
     def write(self, s: bytes | bytearray | memoryview) -> None:
         """Send ``s`` one record at a time: tlslite-ng fragments a long message by
-        re-slicing what remains (a copy per record, quadratic in the length)."""
+        re-slicing what remains (a copy per record, quadratic in the length). The sealed
+        records are sent :data:`RECORDS_PER_SEND` at a time (one system call each batch)."""
         view = memoryview(s).cast("B")
         size = self.recordSize
-        for start in range(0, len(view), size):
-            super().write(view[start : start + size])
+        buffered = self.sock  # tlslite-ng's BufferedSocket, which queues when told to
+        buffered.buffer_writes = True
+        try:
+            for number, start in enumerate(range(0, len(view), size), start=1):
+                super().write(view[start : start + size])
+                if number % RECORDS_PER_SEND == 0:
+                    buffered.flush()
+            buffered.flush()
+        finally:  # after a failure the connection is closed, whatever was queued
+            buffered.buffer_writes = False
 
     def makefile(self, mode: str = "r", bufsize: int = -1) -> Any:
         """As :meth:`socket.socket.makefile`: a *buffered* reader (tlslite-ng gives a raw

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from cardbridge.cards.models import VitaleCard
 from cardbridge.dmp.documents import DepositForm, DocumentMetadata
+from cardbridge.dmp.formats import DetectedFormat
 from cardbridge.dmp.journal import JournalRecord
 from cardbridge.dmp.patients import InsReference, PatientSelector
 from cardbridge.dmp.results import DepositReceipt, DocumentEntry
@@ -109,6 +110,8 @@ async def deposit(
         vitale = (await service.cards.vitale(asked.patient.vitale.reader)).model
     cda_patient = _cda_patient(asked.patient, ins, vitale, service.calls.link(reader))
 
+    detected = DetectedFormat(metadata.detected_format, metadata.text_encoding)
+
     def on_card(card: OnCard) -> DepositReceipt:
         request = DepositRequest(
             asked.form,
@@ -117,6 +120,7 @@ async def deposit(
             Author.from_card(practitioner, card.situation),
             practice_setting=asked.practice_setting,
             filename=asked.filename,
+            detected=detected,
         )
         return deposit_document(
             card.transport,

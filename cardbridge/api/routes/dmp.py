@@ -12,6 +12,7 @@ from typing import Annotated, Self
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from pydantic import ConfigDict, Field, model_validator
 from starlette.datastructures import FormData
+from starlette.formparsers import MultiPartParser
 
 from cardbridge.api import dmp_examples as demo
 from cardbridge.api.deps import BridgeDep, CallerDep, ReaderQuery
@@ -54,6 +55,11 @@ DEPOSIT_BODY_LIMIT = BodyLimit(
     MAX_DOCUMENT_BYTES + DEFAULT_BODY_LIMIT,
     f"The document is larger than the DMP accepts: at most {MAX_DOCUMENT_TEXT}.",
 )
+# The deposit's file stays in memory while the form is read: no body the API accepts is
+# larger (the security middleware caps them all). Starlette would spool a part over 1 MB
+# to a temporary file, writing the patient's document to disk and back through a thread
+# per 64 KB read (docs/dmp-client.md, "The deposit's cost"). Ours.
+MultiPartParser.spool_max_size = DEPOSIT_BODY_LIMIT.size
 # A free text written in the form (the file's limit applies to its UTF-8 bytes too).
 MAX_FREE_TEXT = 1_000_000
 

@@ -9,11 +9,19 @@ situation; custodian; legal authenticator; the care event's dates with the pract
 setting (cadre d'exercice); the encounter's healthcare facility type; the document in a
 ``nonXMLBody`` as base64 with its media type. The XDS metadata of the deposit repeat
 this header (cardbridge/dmp/transactions/document_entry.py).
+
+The header is built with lxml; the document's base64 (megabytes, which need no XML
+escaping) is spliced in as bytes, in the serialized CDA and in its exclusive canonical
+form, whose SHA-256 the XAdES manifest signs: neither lxml nor a re-parse ever holds it
+(docs/dmp-client.md, "Deposit (TD2.1)", "The deposit's cost").
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
+import hashlib
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
@@ -244,10 +252,16 @@ def _context(root: etree._Element, document: CdaDocument) -> None:
     _w.code(_w.add(location, "healthCareFacility"), "code", document.facility)
 
 
-def build_cda(document: CdaDocument) -> bytes:
-    """The CDA R2 level 1 document wrapping ``document.content``, serialized in UTF-8."""
-    if document.media_type not in MEDIA_TYPES:
-        raise ValueError(f"the DMP takes no {document.media_type} document")
+@dataclass(frozen=True, slots=True)
+class BuiltCda:
+    """A serialized CDA (UTF-8, with its XML declaration) and the manifest digest of it:
+    base64 of the SHA-256 of its exclusive canonical form (XML-DSig's ``exc-c14n``)."""
+
+    data: bytes
+    canonical_digest: str
+
+
+def _header(document: CdaDocument, body_text: str) -> etree._Element:
     # The stubs type nsmap keys as str; lxml takes None for the default namespace.
     namespaces: dict[str | None, str] = {None: HL7, "xsi": XSI}
     root = etree.Element(f"{{{HL7}}}ClinicalDocument", nsmap=namespaces)  # type: ignore[arg-type]
@@ -269,11 +283,38 @@ def build_cda(document: CdaDocument) -> bytes:
     _author(root, document)
     _context(root, document)
     body = _w.add(_w.add(root, "component"), "nonXMLBody")
-    _w.add(
-        body,
-        "text",
-        base64.b64encode(document.content).decode("ascii"),
-        mediaType=document.media_type,
-        representation="B64",
+    _w.add(body, "text", body_text, mediaType=document.media_type, representation="B64")
+    return root
+
+
+def _around(text: bytes, marker: bytes) -> tuple[bytes, bytes]:
+    before, found, after = text.partition(marker)
+    if not found or marker in after:  # pragma: no cover - the marker is a fresh UUID
+        raise AssertionError("the CDA's body marker is not found once")
+    return before, after
+
+
+def build_cda(document: CdaDocument) -> BuiltCda:
+    """The CDA R2 level 1 document wrapping ``document.content``, serialized in UTF-8,
+    with its manifest digest.
+
+    The body's text is a marker while lxml serializes the header and canonicalizes it;
+    the marker is then replaced by the base64 (one pass of :mod:`binascii`, no line
+    breaks) in both. Base64's alphabet needs no escaping in XML text nor in canonical
+    XML, so both are exactly what serializing (or canonicalizing) the whole tree would
+    give."""
+    if document.media_type not in MEDIA_TYPES:
+        raise ValueError(f"the DMP takes no {document.media_type} document")
+    marker = f"cardbridge-body-{uuid.uuid4().hex}"
+    root = _header(document, marker)
+    serialized = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    canonical = etree.tostring(root, method="c14n", exclusive=True, with_comments=False)
+    encoded = binascii.b2a_base64(document.content, newline=False)
+    before, after = _around(serialized, marker.encode("ascii"))
+    canonical_before, canonical_after = _around(canonical, marker.encode("ascii"))
+    digest = hashlib.sha256(canonical_before)
+    digest.update(encoded)
+    digest.update(canonical_after)
+    return BuiltCda(
+        b"".join((before, encoded, after)), base64.b64encode(digest.digest()).decode("ascii")
     )
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")

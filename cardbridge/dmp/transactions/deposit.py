@@ -20,6 +20,7 @@ from lxml import etree
 
 from cardbridge.dmp.catalogue import CLASS_OID, CLASSES, DocumentFormat, Visibility
 from cardbridge.dmp.documents import DepositForm, check_file, document_type
+from cardbridge.dmp.formats import DetectedFormat
 from cardbridge.dmp.results import DepositReceipt
 from cardbridge.dmp.transactions import ebrim
 from cardbridge.dmp.transactions.cda import (
@@ -88,7 +89,11 @@ class ReplacedDocument:
 @dataclass(frozen=True, slots=True)
 class DepositRequest:
     """A deposit: the form's fields, the file (or the free text, encoded), the patient's
-    traits, the author in the chosen practice situation and cadre d'exercice."""
+    traits, the author in the chosen practice situation and cadre d'exercice.
+    ``detected`` is what :func:`~cardbridge.dmp.documents.check_file` found in
+    ``content`` when the caller has checked it already (the service does, before the
+    card is asked anything): a PDF is then not parsed twice; otherwise the deposit
+    checks the file itself."""
 
     form: DepositForm
     content: bytes
@@ -98,6 +103,7 @@ class DepositRequest:
     filename: str = ""
     replaces: ReplacedDocument | None = None
     visibilities: Sequence[str] = field(default=())
+    detected: DetectedFormat | None = None
 
     @classmethod
     def free_text(
@@ -139,7 +145,7 @@ def document_time(day: date, now: datetime) -> datetime:
 def _content(request: DepositRequest) -> tuple[bytes, str]:
     """The document's bytes as the DMP takes them, and their media type; plain text
     saved in Windows-1252 is re-encoded in UTF-8 (the DMP's text documents are UTF-8)."""
-    detected = check_file(request.content)
+    detected = request.detected or check_file(request.content)
     if detected.format is DocumentFormat.TEXT and detected.text_encoding == "windows-1252":
         return request.content.decode("cp1252").encode("utf-8"), detected.format.mime_type
     return request.content, detected.format.mime_type
@@ -201,7 +207,8 @@ def deposit_document(
     if now.tzinfo is None:
         raise ValueError("deposit times are timezone-aware")
     cda = _cda_document(request, lps_oid_root, now)
-    cda_bytes = build_cda(cda)
+    built = build_cda(cda)
+    cda_bytes = built.data
     doc_type = document_type(request.form.type)
     class_code = ebrim.Code(doc_type.class_code, CLASS_OID, CLASSES[doc_type.class_code])
     submission = new_submission_set(
@@ -215,6 +222,7 @@ def deposit_document(
         certificate_der=signing_certificate,
         chain=certificate_chain,
         now=now,
+        digests={cda.unique_id: built.canonical_digest},
     )
 
     payload = etree.Element(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from cryptography import x509
@@ -93,10 +93,15 @@ def build_signature(
     certificate_der: bytes,
     chain: Sequence[bytes] = (),
     now: datetime,
+    digests: Mapping[str, str] | None = None,
 ) -> bytes:
     """The signature document over ``documents`` (``(uniqueId, CDA bytes)`` each), signed
     through ``signer`` (RSASSA-PKCS1-v1_5 over SHA-256: in production the CPS signature key
-    through the card); ``chain`` adds the issuing CAs' certificates (DER) to ``KeyInfo``."""
+    through the card); ``chain`` adds the issuing CAs' certificates (DER) to ``KeyInfo``.
+    ``digests`` (by uniqueId) are manifest digests already computed, as
+    :func:`document_digest` gives them (:func:`~cardbridge.dmp.transactions.cda.build_cda`
+    computes it without parsing the CDA again); the others are computed here."""
+    known = digests or {}
     signature = etree.Element(
         f"{{{DS}}}Signature", {"Id": signature_id}, nsmap={"ds": DS, "xades": XADES}
     )
@@ -120,7 +125,8 @@ def build_signature(
     )
     manifest = _add(_add(signature, DS, "Object"), DS, "Manifest", Id=MANIFEST_ID)
     for unique_id, cda in documents:
-        _reference(manifest, f"urn:oid:{unique_id}", document_digest(cda))
+        digest = known.get(unique_id) or document_digest(cda)
+        _reference(manifest, f"urn:oid:{unique_id}", digest)
 
     _reference(signed_info, f"#{MANIFEST_ID}", _digest(_c14n(manifest)), MANIFEST_TYPE)
     _reference(
