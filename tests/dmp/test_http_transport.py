@@ -40,6 +40,7 @@ from tests.support.dmp_fixtures import PIERRE
 from tests.support.dmp_messages import ACTIONS, existence_test
 from tests.support.dmp_queries import retrieve
 from tests.support.dmp_sandbox import Identity, RunningSandbox
+from tests.support.sample_files import pdf_of_size
 
 HL7 = "urn:hl7-org:v3"
 RS = "urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0"
@@ -228,6 +229,51 @@ def test_mtom_both_ways_deposit_then_retrieve_byte_identical(
         _vihf(demo_doctor),
     )
     assert got.action == "urn:ihe:iti:2007:RetrieveDocumentSetResponse"
+    include = got.payload.find(f".//{{{XDSB}}}Document/{{{XOP}}}Include")
+    assert include is not None
+    assert got.attachment(include.get("href", "")) == cda(doc)
+
+
+class _CountingSocket:
+    """The TCP socket under tlslite-ng, counting the sends."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.sends = 0
+
+    def send(self, data: bytes) -> int:
+        self.sends += 1
+        return self.inner.send(data)  # type: ignore[attr-defined, no-any-return]
+
+    def sendall(self, data: bytes) -> None:
+        self.sends += 1
+        self.inner.sendall(data)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
+def test_a_large_deposit_goes_in_batches_of_records_and_comes_back_identical(
+    card_transport: HttpsTransport, demo_doctor: Identity
+) -> None:
+    """5 MB through tlslite-ng: about 440 records of 16 KiB, sent 64 at a time."""
+    card_transport.call(_td02(), _vihf(demo_doctor))  # the session, made
+    buffered = card_transport._connection.sock.sock  # type: ignore[union-attr]
+    counting = _CountingSocket(buffered.socket)
+    buffered.socket = counting
+    doc = Doc(PIERRE, content=pdf_of_size(5_000_000))
+    body, parts = provide_and_register([doc], Package())
+    answer = card_transport.call(
+        SoapCall(Service.REPOSITORY, ACTIONS["TD2.1"], body, parts, "TD2.1"), _vihf(demo_doctor)
+    )
+    assert answer.payload.get("status", "").endswith(":Success")
+    assert 7 <= counting.sends <= 16, counting.sends  # 6.7 MB of base64: 7 batches, + headers
+    got = card_transport.call(
+        SoapCall(
+            Service.REPOSITORY, ACTIONS["TD3.2"], retrieve(doc.unique_id), transaction="TD3.2"
+        ),
+        _vihf(demo_doctor),
+    )
     include = got.payload.find(f".//{{{XDSB}}}Document/{{{XOP}}}Include")
     assert include is not None
     assert got.attachment(include.get("href", "")) == cda(doc)

@@ -146,6 +146,19 @@ def test_our_mtom_request_is_read_by_the_sandbox() -> None:
     assert related.attachment("cid:doc1%40cardbridge") == data
 
 
+def test_a_large_attachment_is_sent_as_its_own_buffer_not_copied() -> None:
+    data = bytes(range(256)) * 4096  # 1 MiB
+    content_type, buffers = mtom.encode_parts(
+        b"<e/>", {"doc1@cardbridge": data, "sig@cardbridge": b"<s/>"}, ACTIONS["TD2.1"]
+    )
+    assert len(buffers) == 3  # the headers and envelope, the document, the rest
+    assert buffers[1] is data
+    related = sandbox_mtom.parse_request_body(content_type, b"".join(buffers))
+    assert related.root == b"<e/>"
+    assert related.attachment("cid:doc1%40cardbridge") == data
+    assert related.attachment("cid:sig%40cardbridge") == b"<s/>"
+
+
 def test_the_sandboxs_mtom_answer_is_read_with_its_start_and_encoded_ids() -> None:
     data = b"%PDF-1.4\r\n\x00\xff binary \r\n\r\n"
     content_type, body = sandbox_mtom.build_related(

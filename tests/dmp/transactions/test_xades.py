@@ -20,6 +20,7 @@ from cardbridge.emulator.pki import TestPki
 from tests.dmp.transactions import media
 from tests.dmp.transactions.conftest import DEMO_AUTHOR, PIERRE_TRAITS, Depositor, Recording, form
 from tests.support.dmp_sandbox import Identity
+from tests.support.sample_files import pdf_of_size
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 XADES = "http://uri.etsi.org/01903/v1.3.2#"
@@ -150,3 +151,27 @@ def test_the_signature_states_its_purpose_and_policy(deposited: tuple[bytes, str
     assert purpose is not None
     assert purpose.text == "1.2.840.10065.1.12.1.14"
     assert root.find(".//xades:SignaturePolicyImplied", NS) is not None
+
+
+def test_a_large_document_with_escaped_characters_in_its_header_verifies(
+    depositor: Depositor, demo_doctor: Identity, test_pki: TestPki
+) -> None:
+    """The manifest digest is computed as the CDA is built (its base64 spliced into the
+    canonical header): xmlsec1 recomputes it from the stored CDA, a 5 MB PDF's, whose
+    title holds what XML and canonical XML escape."""
+    title = "Compte rendu <urgent> & « suivi »\t\"2/2\" 'été'\r\nfin"
+    content = pdf_of_size(5_000_000)
+    recording = Recording(depositor.transport_for(demo_doctor))
+    request = DepositRequest(form(title=title), content, PIERRE_TRAITS, DEMO_AUTHOR)
+    receipt = depositor.deposit(demo_doctor, request, recording)
+    stored = depositor.stored_cda(demo_doctor, receipt.unique_id)
+    (call,) = recording.calls
+    result = xmlsec1_verify(
+        call.attachments["signature01@cardbridge"], test_pki, {receipt.unique_id: stored}
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Manifests References (ok/all): 1/1" in result.stderr
+    root = etree.fromstring(stored, etree.XMLParser(huge_tree=True))
+    assert root.findtext("{urn:hl7-org:v3}title") == title  # the CR kept as &#13;
+    body = root.findtext(".//{urn:hl7-org:v3}nonXMLBody/{urn:hl7-org:v3}text")
+    assert base64.b64decode(body or "", validate=True) == content
