@@ -22,7 +22,7 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, StreamingResponse
 
 from cardbridge.api.app import create_app
 from cardbridge.auth.errors import AuthError
@@ -114,6 +114,18 @@ window.ready = true;
 </body></html>
 """
 
+# A stream in every form the format allows (WHATWG HTML, "Server-sent events"): CRLF, CR
+# and LF line ends, one split between its CR and LF, a comment, a field without a space
+# or without a colon, data on several lines, an event without data, an id, and chunks
+# cut anywhere. The tests compare the client's reading with Chromium's own EventSource.
+SSE_SAMPLE = [
+    b': a comment\r\nretry: 50\r\nevent: state\r\ndata: {"readers": []}\r\n\r',
+    b'\nevent: card_inserted\ndata:{"reader":\n',
+    b'data: "R 1"}\n\nevent: card_removed\rdata: {"reader": "R',
+    b' 2"}\r\revent: heartbeat\nretry\n\nevent: heartbeat\ndata: {"time": "09:30"}\n',
+    b"id: 7\n\n",
+]
+
 
 def require_tools() -> None:
     """Fail (never skip) when ``npm ci`` did not run in clients/js."""
@@ -170,6 +182,10 @@ def site_app(bridge_url: str, origin: str, trust: TrustStore) -> FastAPI:
     @app.get("/cardbridge.js")
     async def bundle() -> FileResponse:
         return FileResponse(BUNDLE, media_type="text/javascript")
+
+    @app.get("/sse-sample")
+    async def sse_sample() -> StreamingResponse:
+        return StreamingResponse(iter(SSE_SAMPLE), media_type="text/event-stream")
 
     @app.post("/nonce")
     async def nonce() -> dict[str, str]:

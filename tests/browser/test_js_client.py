@@ -215,6 +215,25 @@ def test_errors_come_back_as_their_classes(site: Page, js_bridge: Bridge, site_s
         "Vous avez refusé la demande dans la fenêtre de cardbridge."
     )
 
+    # The clinician closes the window without answering.
+    with site.expect_popup() as opened:
+        site.click("#login")
+    opened.value.wait_for_load_state()
+    opened.value.close()
+    expect(site.locator("#result")).to_have_text(
+        "erreur ApprovalError approval_cancelled : "
+        "La fenêtre de cardbridge a été fermée sans réponse. Recommencez si besoin."
+    )
+
+    # The browser kept the window closed (window.open answers null, as for a pop-up
+    # blocked): the page is told why.
+    blocked = outcome(
+        site,
+        "(b, cb) => new cb.CardBridge({origin: b.origin, openWindow: () => null}).openPinSession()",
+    )
+    assert (blocked["name"], blocked["code"]) == ("ApprovalError", "approval_window_blocked")
+    assert blocked["detail"].startswith("Le navigateur a bloqué la fenêtre")
+
     # The clinician withdraws the site's approval on the status page.
     js_bridge.live.bridge.origins.revoke(origin_of(site_socket))
     bridge_said(
@@ -366,3 +385,41 @@ def test_the_event_stream_follows_a_bridge_restart(
                 page.evaluate("() => window.stream.close()")
     finally:
         context.close()
+
+
+def test_the_event_stream_reads_as_chromium_reads(site: Page) -> None:
+    # The same stream (every line end, split chunks, comments…) read by Chromium's own
+    # EventSource and by the client: the same events, in the same order.
+    read = site.evaluate(
+        """async () => {
+            const wanted = 4;
+            const names = ["state", "card_inserted", "card_removed", "heartbeat"];
+            const native = await new Promise((resolve) => {
+                const got = [];
+                const source = new EventSource("/sse-sample");
+                for (const name of names) {
+                    source.addEventListener(name, (event) => {
+                        got.push([name, JSON.parse(event.data)]);
+                        if (got.length === wanted) { source.close(); resolve(got); }
+                    });
+                }
+            });
+            const ours = await new Promise((resolve) => {
+                const got = [];
+                const stream = new window.cardbridge.EventStream("/sse-sample", {
+                    onEvent: (name, data) => {
+                        got.push([name, data]);
+                        if (got.length === wanted) { stream.close(); resolve(got); }
+                    },
+                });
+            });
+            return { native, ours };
+        }"""
+    )
+    assert read["native"] == [
+        ["state", {"readers": []}],
+        ["card_inserted", {"reader": "R 1"}],
+        ["card_removed", {"reader": "R 2"}],
+        ["heartbeat", {"time": "09:30"}],
+    ]
+    assert read["ours"] == read["native"]

@@ -145,7 +145,12 @@ export class EventStream {
       this.failures = 0;
       this.options.onStatus?.({ state: "open" });
     }
-    const parsed: unknown = JSON.parse(data.join("\n"));
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data.join("\n"));
+    } catch {
+      return; // the bridge's events are JSON: anything else is not one of them
+    }
     this.options.onEvent?.(name as EventName, parsed as EventMap[EventName]);
   }
 }
