@@ -162,6 +162,28 @@ def test_a_site_logs_in_and_lists_dmp_documents(
     assert new
     assert all(f"{PIERRE_NAME} Accès normal" in row for row in new)
 
+    # A deposit (multipart), in the PIN session the window opened: the offline DMP's page
+    # shows the new document to Pierre.
+    deposited = outcome(
+        site,
+        """(b) => b.deposit({
+            beneficiary: 0, situation: 0, type: "11488-4", title: "Note du site web",
+            document_date: "2026-12-01", event_start: "2026-12-01",
+            practice_setting: "AMBULATOIRE", visibility: "N",
+            file: new Blob(["Patient revu ce jour.\\n"], {type: "text/plain"}),
+            filename: "note.txt",
+        }).then((answer) => answer.receipt.unique_id)""",
+    )
+    assert deposited.get("value"), deposited
+    assert any("Note du site web" in row for row in sandbox_table(dmp, PIERRE, "Documents"))
+    fetched = outcome(
+        site,
+        f"""(b) => b.document("{deposited["value"]}", {{patient: "{PIERRE}"}})
+            .then(async (got) => [got.mediaType, await got.content.text()])""",
+    )
+    assert fetched["value"][0].startswith("text/plain")
+    assert fetched["value"][1] == "Patient revu ce jour.\n"
+
 
 def outcome(page: Page, script: str) -> dict[str, Any]:
     """Run ``script`` (an async function of ``bridge`` and ``cardbridge``) in the page:
