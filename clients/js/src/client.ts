@@ -40,13 +40,15 @@ interface Call {
   form?: FormData;
 }
 
-/** A document as the DMP holds it (TD3.2): its bytes and what the bridge says of them. */
+/** A document as the DMP holds it (TD3.2): its bytes and what the bridge says of them.
+ * `filename` and `wrappedInCda` come from headers that a page of another origin reads only
+ * if the bridge exposes them to it (CORS): `null` when it does not. */
 export interface DocumentContent {
   content: Blob;
   mediaType: string;
   filename: string | null;
   /** The DMP holds it wrapped in a CDA (`X-Dmp-Wrapped-In-Cda`). */
-  wrappedInCda: boolean;
+  wrappedInCda: boolean | null;
 }
 
 /** A deposit's form: every field of `POST /v1/dmp/documents` (`patient`, `type`, `title`…)
@@ -121,7 +123,9 @@ export class CardBridge {
    * clinician typed the PIN in the bridge's window (opened here: call from a click). */
   async login(nonce: string, query: Query<"login"> = {}): Promise<Schemas["WebEidToken"]> {
     const approved = await this.approved(() => this.json("login", { json: { nonce }, query }));
-    if (approved.token == null) throw new CardBridgeError("approval_without_token", "no token");
+    if (approved.token == null) {
+      throw new CardBridgeError("approval_without_token", message(this.language, "no_token"));
+    }
     return approved.token;
   }
   verifyToken(body: Body<"verifyToken">): Promise<Answer<"verifyToken">> {
@@ -183,11 +187,12 @@ export class CardBridge {
       this.send("document", { params: { unique_id: uniqueId }, query }),
     );
     const disposition = answer.headers.get("Content-Disposition") ?? "";
+    const wrapped = answer.headers.get("X-Dmp-Wrapped-In-Cda");
     return {
       content: await answer.blob(),
       mediaType: answer.headers.get("Content-Type") ?? "application/octet-stream",
       filename: /filename="([^"]+)"/.exec(disposition)?.[1] ?? null,
-      wrappedInCda: answer.headers.get("X-Dmp-Wrapped-In-Cda") === "true",
+      wrappedInCda: wrapped === null ? null : wrapped === "true",
     };
   }
   changeDocument(
@@ -231,7 +236,7 @@ export class CardBridge {
         read: (id) => this.approval(id),
       });
     }
-    throw new CardBridgeError("approval_expected", "the bridge asked for no approval");
+    throw new CardBridgeError("approval_expected", message(this.language, "no_approval"));
   }
 
   /** A DMP call: with `pinSessionOnDemand`, a missing PIN session is asked for in the
@@ -288,7 +293,9 @@ export class CardBridge {
     try {
       problem = (await answer.json()) as Problem;
     } catch {
-      problem = { type: "about:blank", title: answer.statusText, status: answer.status, detail: answer.statusText, code: "unexpected_answer" };
+      const detail = message(this.language, "unexpected", { status: String(answer.status) });
+      const status = answer.status;
+      problem = { type: "about:blank", title: "", status, detail, code: "unexpected_answer" };
     }
     throw errorFromProblem(answer.status, problem);
   }

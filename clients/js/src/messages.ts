@@ -14,6 +14,15 @@ const MESSAGES = {
     refused: "Vous avez refusé la demande dans la fenêtre de cardbridge.",
     expired: "La demande a expiré avant votre réponse. Recommencez et répondez dans les 2 minutes.",
     cancelled: "La fenêtre de cardbridge a été fermée sans réponse. Recommencez si besoin.",
+    unexpected:
+      "cardbridge a répondu d'une façon inattendue (HTTP {status}). Réessayez ; si cela " +
+      "continue, lancez `cardbridge doctor` sur ce poste.",
+    no_token:
+      "cardbridge a accepté la connexion sans donner de jeton. Réessayez ; si cela continue, " +
+      "mettez cardbridge à jour.",
+    no_approval:
+      "cardbridge n'a pas demandé votre accord comme prévu. Réessayez ; si cela continue, " +
+      "mettez cardbridge ou cette application à jour.",
   },
   en: {
     unreachable:
@@ -25,6 +34,15 @@ const MESSAGES = {
     refused: "You refused the request in cardbridge's window.",
     expired: "The request expired before your answer. Start again and answer within 2 minutes.",
     cancelled: "cardbridge's window was closed without an answer. Start again if needed.",
+    unexpected:
+      "cardbridge answered in an unexpected way (HTTP {status}). Try again; if it goes on, " +
+      "run `cardbridge doctor` on this workstation.",
+    no_token:
+      "cardbridge accepted the login without giving a token. Try again; if it goes on, " +
+      "update cardbridge.",
+    no_approval:
+      "cardbridge did not ask for your approval as expected. Try again; if it goes on, " +
+      "update cardbridge or this application.",
   },
 } as const;
 
