@@ -273,6 +273,10 @@ def test_errors_come_back_as_their_classes(site: Page, js_bridge: Bridge, site_s
         0,
     )
     assert lost["detail"].startswith(f"Le module des cartes (cardbridge) ne répond pas à {gone}")
+    english = outcome(
+        site, f"(b, cb) => new cb.CardBridge({{origin: '{gone}', language: 'en'}}).health()"
+    )
+    assert english["detail"].startswith(f"The card bridge (cardbridge) does not answer at {gone}")
 
 
 def test_every_route_has_its_method(site: Page, js_bridge: Bridge) -> None:

@@ -127,7 +127,7 @@ export class EventStream {
     this.idleTimer = setTimeout(() => attempt.abort(), this.options.idleTimeoutMs);
   }
 
-  /** One event block of the stream (text/event-stream, WHATWG HTML §9.2.6). */
+  /** One event block of the stream, read as README.md ("Facts") says. */
   private dispatch(block: string): void {
     let name = "message";
     const data: string[] = [];
