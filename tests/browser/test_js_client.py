@@ -93,33 +93,39 @@ def js_bridge(
         yield served
 
 
-def open_site(context: BrowserContext, live: LiveServer, origin: str) -> Page:
+def open_site(context: BrowserContext, live: LiveServer, origin: str, errors: list[str]) -> Page:
     """The clinician paired this browser with the bridge once (the approval window needs
-    it); the site's page, its client ready."""
+    it); the site's page, its client ready, its uncaught errors kept in ``errors``."""
     pairing = context.new_page()
     pairing.goto(pairing_link(live))
     expect(pairing.locator("#connection")).to_have_attribute("data-state", "open")
     pairing.close()
     page = context.new_page()
-    errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{origin}/")
     page.wait_for_function("() => window.ready === true")
-    assert not errors
     return page
 
 
 @pytest.fixture
 def site(
-    chromium: Browser, js_bridge: Bridge, site_socket: Any, trust: TrustStore, bundle: Path
+    chromium: Browser,
+    js_bridge: Bridge,
+    site_socket: Any,
+    trust: TrustStore,
+    bundle: Path,
+    artifacts: Path,
 ) -> Iterator[Page]:
+    """The site's page, paired with ``js_bridge``; no uncaught error in it by the end."""
     origin = origin_of(site_socket)
+    errors: list[str] = []
     with serve_site(make_site(js_bridge.url, origin, trust), site_socket):
         context = chromium.new_context(viewport={"width": 1024, "height": 768})
         try:
-            yield open_site(context, js_bridge.live, origin)
+            yield open_site(context, js_bridge.live, origin, errors)
         finally:
             context.close()
+    assert not errors
 
 
 def approve_in_the_window(page: Page, button: str, question: str) -> None:
