@@ -46,6 +46,7 @@ PAGE = """<!doctype html>
 <body>
 <button id="login" type="button">Se connecter avec la carte CPS</button>
 <button id="documents" type="button">Documents DMP de Pierre</button>
+<button id="two-calls" type="button">Deux questions au DMP à la fois</button>
 <p id="result"></p>
 <ul id="document-list"></ul>
 <p id="stream-status"></p>
@@ -81,6 +82,7 @@ document.getElementById("documents").addEventListener("click", async () => {
     const chosen = await bridge.patient(patient);
     await bridge.dmpAccess({ situation: 0, patient, mode: "normal", consent: false });
     const ins = chosen.ins.value;
+    window.lastIns = ins;
     const listed = await bridge.documents({ patient: ins });
     const list = document.getElementById("document-list");
     list.replaceChildren(...listed.map((entry) => {
@@ -89,6 +91,14 @@ document.getElementById("documents").addEventListener("click", async () => {
       return item;
     }));
     show(`${listed.length} documents pour ${ins}`);
+  } catch (error) { failed(error); }
+});
+
+document.getElementById("two-calls").addEventListener("click", async () => {
+  try {
+    const asked = { patient: window.lastIns, situation: 0 };
+    const both = await Promise.all([bridge.dmpStatus(asked), bridge.dmpStatus(asked)]);
+    show(`deux réponses : ${both.map((status) => status.state).join(", ")}`);
   } catch (error) { failed(error); }
 });
 

@@ -190,6 +190,14 @@ def test_a_site_logs_in_and_lists_dmp_documents(
     assert fetched["value"][0].startswith("text/plain")
     assert fetched["value"][1] == "Patient revu ce jour.\n"
 
+    # The session ended, two DMP calls at once: one window for both.
+    assert outcome(site, "(b) => b.endPinSession()") == {"value": None}
+    windows: list[Page] = []
+    site.on("popup", lambda window: windows.append(window))  # noqa: PLW0108 - a bound builtin is no Playwright handler
+    approve_in_the_window(site, "#two-calls", origin)
+    expect(site.locator("#result")).to_have_text("deux réponses : active, active", timeout=DMP_WAIT)
+    assert len(windows) == 1
+
 
 def outcome(page: Page, script: str) -> dict[str, Any]:
     """Run ``script`` (an async function of ``bridge`` and ``cardbridge``) in the page:

@@ -60,6 +60,8 @@ export class CardBridge {
   private readonly language: Language;
   private readonly openWindow: WindowOpener;
   private readonly pinSessionOnDemand: boolean;
+  /** The PIN session being asked for: calls that need it at once share one window. */
+  private sessionAsked: Promise<ApprovalInfo> | null = null;
 
   constructor(options: CardBridgeOptions) {
     this.origin = new URL(options.origin).origin;
@@ -246,7 +248,10 @@ export class CardBridge {
       return await call();
     } catch (error) {
       if (!(error instanceof PinRequiredError) || !this.pinSessionOnDemand) throw error;
-      await this.openPinSession();
+      this.sessionAsked ??= this.openPinSession().finally(() => {
+        this.sessionAsked = null;
+      });
+      await this.sessionAsked;
       return call();
     }
   }

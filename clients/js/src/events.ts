@@ -50,14 +50,18 @@ export class EventStream {
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private retryMs: number;
   private failures = 0;
-  /** Connections made so far (the first one included). */
-  connections = 0;
+  private made = 0;
 
   constructor(url: string, options: StreamOptions = {}) {
     this.url = url;
     this.options = { idleTimeoutMs: 45_000, retryMs: 2000, maxRetryMs: 30_000, ...options };
     this.retryMs = this.options.retryMs;
     void this.run();
+  }
+
+  /** Connections made so far (the first one included). */
+  get connections(): number {
+    return this.made;
   }
 
   /** End the stream; no more events or reconnections. */
@@ -89,7 +93,7 @@ export class EventStream {
   private async connectOnce(): Promise<string> {
     const attempt = new AbortController();
     this.current = attempt;
-    this.connections += 1;
+    this.made += 1;
     this.armIdle(attempt);
     const answer = await fetch(this.url, {
       headers: { Accept: "text/event-stream" },
