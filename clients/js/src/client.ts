@@ -284,7 +284,9 @@ export class CardBridge {
         method: method.toUpperCase(),
         headers,
         body,
-        credentials: "omit", // a web application's credential is its origin alone
+        // Cookies to this page's own origin only: a web application's page, of another
+        // origin, sends none (its credential is its origin).
+        credentials: "same-origin",
         cache: "no-store",
       });
     } catch {

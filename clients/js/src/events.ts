@@ -97,7 +97,7 @@ export class EventStream {
     this.armIdle(attempt);
     const answer = await fetch(this.url, {
       headers: { Accept: "text/event-stream" },
-      credentials: "omit",
+      credentials: "same-origin",
       cache: "no-store",
       signal: attempt.signal,
     });
