@@ -39,7 +39,7 @@ from tests.browser.conftest import PIN, Bridge, demo_bridge, pairing_link, shot
 from tests.browser.dmp_steps import DMP_WAIT, PIERRE_DOCUMENTS, sandbox_table
 from tests.browser.js_site import TYPES, build, generated_types, openapi_document, serve_site
 from tests.browser.js_site import site_app as make_site
-from tests.support.dmp_fixtures import PIERRE
+from tests.support.dmp_fixtures import LOUISE, PIERRE
 from tests.support.dmp_sandbox import RunningSandbox
 from tests.support.server import TOKEN, LiveServer, free_socket
 
@@ -189,6 +189,17 @@ def test_a_site_logs_in_and_lists_dmp_documents(
     )
     assert fetched["value"][0].startswith("text/plain")
     assert fetched["value"][1] == "Patient revu ce jour.\n"
+
+    # The DMP's own conditions, as classes: Louise's DMP not opened yet; her consent.
+    bridge_said(
+        outcome(site, f"(b) => b.documents({{patient: '{LOUISE}'}})"),
+        "DmpAccessRequiredError",
+        "dmp_access_required",
+    )
+    louise = "{situation: 0, patient: {vitale: {beneficiary: 1}}, mode: 'normal', consent: false}"
+    consent = outcome(site, f"(b, cb) => b.dmpAccess({louise}).catch((e) => [e.name, e.reason])")
+    assert consent["value"][0] == "ConsentRequiredError"
+    assert consent["value"][1]
 
     # The session ended, two DMP calls at once: one window for both.
     assert outcome(site, "(b) => b.endPinSession()") == {"value": None}

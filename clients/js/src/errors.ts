@@ -51,7 +51,12 @@ export class ApprovalRequiredError extends CardBridgeError {
 export class ApprovalError extends CardBridgeError {}
 
 /** The reader, the card's presence, or the smart-card service. */
-export class ReaderError extends CardBridgeError {}
+export class ReaderError extends CardBridgeError {
+  /** The reader concerned, when the bridge named one. */
+  get reader(): string | null {
+    return typeof this.problem?.reader === "string" ? this.problem.reader : null;
+  }
+}
 /** Another program holds the card for now: try again in a moment. */
 export class CardBusyError extends ReaderError {}
 /** The card answered something unexpected, or is not the card the route needs. */
@@ -95,14 +100,20 @@ export class DmpError extends CardBridgeError {
   get dmpText(): string | null {
     return typeof this.problem?.dmp_text === "string" ? this.problem.dmp_text : null;
   }
+  /** The DMP transaction refused (`TD3.2`…). */
+  get transaction(): string | null {
+    return typeof this.problem?.transaction === "string" ? this.problem.transaction : null;
+  }
 }
 export class DmpRefusedError extends DmpError {}
 /** The DMP must be opened first (`dmpAccess`). */
 export class DmpAccessRequiredError extends DmpError {}
-/** A normal access needs the patient's consent (`consent: true`); `reason` says why. */
+/** A normal access needs the patient's consent (`consent: true`); `reason` says why
+ * (the problem's `consent_reason`). */
 export class ConsentRequiredError extends DmpError {
   get reason(): string | null {
-    return typeof this.problem?.reason === "string" ? this.problem.reason : null;
+    const reason = this.problem?.consent_reason;
+    return typeof reason === "string" ? reason : null;
   }
 }
 
