@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed
 # mutmut, for `make mutation` and the CI-sized mutation run of `make test`.
 MUTMUT := $(VENV)/.mutmut-installed
 
-.PHONY: run test bench soak fuzz mutation lint format clean system-run system-test
+.PHONY: run test bench soak fuzz mutation lint format clean system-run system-test \
+	js-client js-client-types
 
 # The offline DMP runs beside the bridge and stops with it.
 run: system-run $(STAMP)
@@ -15,8 +16,24 @@ run: system-run $(STAMP)
 	trap 'kill $$sandbox 2>/dev/null' EXIT INT TERM; \
 	CARDBRIDGE_EMULATOR_FALLBACK=true $(VENV)/bin/cardbridge serve
 
-test: system-test $(STAMP) $(MUTMUT)
+test: system-test $(STAMP) $(MUTMUT) js-client
 	scripts/run-tests
+
+# The JavaScript client (clients/js/README.md): its build tools as the lock file pins them,
+# then its bundle, which the browser tests load. `make js-client-types` writes its types
+# again from the app's OpenAPI document (a browser test fails while they differ).
+JS_CLIENT := clients/js
+JS_TOOLS := $(JS_CLIENT)/node_modules/.installed
+
+js-client: $(JS_TOOLS)
+	cd $(JS_CLIENT) && npm run --silent build
+
+js-client-types: $(STAMP) $(JS_TOOLS)
+	$(VENV)/bin/python -m tests.browser.js_site types
+
+$(JS_TOOLS): $(JS_CLIENT)/package-lock.json
+	cd $(JS_CLIENT) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 bench: system-test $(STAMP)
 	scripts/run-bench
@@ -80,4 +97,5 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache mutants
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache mutants \
+		$(JS_CLIENT)/node_modules $(JS_CLIENT)/dist
