@@ -213,16 +213,11 @@ async def change(
 async def delete(
     service: DmpService, ins: InsReference, unique_id: str, *, reader: str | None, caller: Caller
 ) -> None:
-    """TD3.3c: delete the document ``unique_id``."""
-    from cardbridge.dmp.transactions.update import StatusChange, change_status  # noqa: PLC0415
+    """TD3.3c: delete the document ``unique_id``, found by reference searches (what an
+    establishment in indirect mode may do, as every profile: docs/dmp-client.md)."""
+    from cardbridge.dmp.transactions.update import delete_document  # noqa: PLC0415
 
     def on_card(card: OnCard) -> None:
-        change_status(
-            card.transport,
-            card.vihf,
-            unique_id,
-            StatusChange.DELETE,
-            _submission(card, service, ins),
-        )
+        delete_document(card.transport, card.vihf, ins, unique_id, _submission(card, service, ins))
 
     await service.run_in(ins, on_card, reader=reader, caller=caller)
