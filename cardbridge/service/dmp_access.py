@@ -38,6 +38,7 @@ from cardbridge.dmp.journal import JournalEntry, JournalKind, JournalRecord
 from cardbridge.dmp.patients import InsReference, PatientReference
 from cardbridge.dmp.results import Authorization, DmpState, DmpStatus
 from cardbridge.dmp.vihf_cache import SignedVihf
+from cardbridge.dmp.workflow import check_secret_access
 from cardbridge.errors import DmpRefusedError, InvalidInputError, NotFoundError
 from cardbridge.service.callers import Caller
 from cardbridge.service.dmp_assembly import DmpSetup
@@ -147,6 +148,7 @@ class DmpAccess:
 
         ins = patient_ins(asked.patient)
         now = datetime.now(UTC)
+        check_secret_access(asked.patient, asked.secret, now.astimezone().date())
         await asyncio.to_thread(self.workflow.journal.check_writable)
         history = await asyncio.to_thread(
             self.workflow.journal.records_of, practitioner.national_id, asked.patient.journal_key
@@ -173,7 +175,8 @@ class DmpAccess:
             if add:
                 set_authorization(card.transport, card.vihf, AuthorizationAction.ADD)
             card.link.remember(
-                asked.caller.id, OpenedAccess(asked.situation, ins, asked.mode, reason, now)
+                asked.caller.id,
+                OpenedAccess(asked.situation, ins, asked.mode, reason, now, asked.secret),
             )
             return status, decision, add, card
 

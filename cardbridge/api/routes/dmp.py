@@ -115,7 +115,9 @@ async def access(
     the authorization (TD0.3); blocked by the patient, 422 `dmp_refused` (`INTERDIT`).
     The journal records the access with what the DMP answered. The caller's own PIN
     session must be open on the CPS (403 `pin_required`: a PIN verified by another
-    application does not count). The document routes then use this access's mode."""
+    application does not count). The document routes then use this access's mode.
+    `secret: true` asks for a secret access to a minor's DMP: the DMP hides it, and the
+    document transactions made in it, from the legal representatives."""
     opened, reference = await bridge.dmp.open_access(
         situation=body.situation,
         patient=body.patient,
@@ -124,6 +126,7 @@ async def access(
         reason=body.reason,
         reader=reader,
         caller=caller,
+        secret=body.secret,
     )
     return AccessAnswer(
         assertion_id=opened.vihf.assertion_id,
@@ -131,6 +134,7 @@ async def access(
         mode=opened.decision.mode,
         consent_needed=opened.decision.consent_needed,
         consent_attested=opened.decision.consent_attested,
+        secret=body.secret,
         journal_seq=opened.record.seq,
         issuer=opened.vihf.issuer,
         structure_id=opened.situation.structure_id,
