@@ -144,7 +144,9 @@ class DmpAccess:
             AuthorizationAction,
             set_authorization,
         )
-        from cardbridge.dmp.transactions.status import existence_test  # noqa: PLC0415
+        from cardbridge.dmp.transactions.status import (  # noqa: PLC0415
+            existence_test_with_traits,
+        )
 
         ins = patient_ins(asked.patient)
         now = datetime.now(UTC)
@@ -169,8 +171,10 @@ class DmpAccess:
         call = DmpCall(asked.caller, asked.situation, ins, asked.mode, reason, asked.secret)
 
         def on_card(card: OnCard) -> tuple[DmpStatus, AccessDecision, bool, OnCard]:
-            status = existence_test(card.transport, card.vihf, ins, self.sender)
+            status, traits = existence_test_with_traits(card.transport, card.vihf, ins, self.sender)
             _refuse_unusable(status)
+            if traits is not None:  # a deposit's CDA header states them
+                card.link.remember_candidates([traits])
             decision, add = _dmp_decision(asked, local, local_reason, status)
             if add:
                 set_authorization(card.transport, card.vihf, AuthorizationAction.ADD)

@@ -56,7 +56,8 @@ def _cda_patient(
     selector: PatientSelector, ins: InsReference, vitale: VitaleCard | None, link: DmpLink | None
 ) -> CdaPatient:
     """The patient's traits the CDA header states: those of the Vitale card's beneficiary,
-    or of the DMP search's candidate (TD0.5) of that INS in this PIN session."""
+    or those the DMP gave for that INS in this PIN session — when the DMP was opened
+    (TD0.2's found patient) or in a search's candidates (TD0.5)."""
     from cardbridge.dmp.transactions.cda import CdaPatient  # noqa: PLC0415 - lxml
 
     if vitale is not None and selector.vitale is not None:
@@ -70,11 +71,18 @@ def _cda_patient(
     if candidate is None:
         raise InvalidInputError(
             "a deposit states the patient's traits (birth name, first names, sex, birth "
-            "date): choose the patient on the Vitale card (beneficiary), or from a DMP "
-            "search's candidates (POST /v1/dmp/patient)",
+            "date) and the DMP did not give them for this INS: choose the patient on the "
+            "Vitale card (beneficiary), or from a DMP search's candidates "
+            "(POST /v1/dmp/patient)",
             field="ins",
         )
-    return CdaPatient.from_candidate(candidate)
+    try:
+        return CdaPatient.from_candidate(candidate)
+    except ValueError as error:
+        raise InvalidInputError(
+            f"{error}: choose the patient on the Vitale card (beneficiary) to deposit",
+            field="ins",
+        ) from None
 
 
 async def deposit(

@@ -98,14 +98,8 @@ def test_a_structure_deletes_the_document_it_deposited(
     establishment: httpx.Client, dmp: RunningSandbox, demo_doctor: Identity
 ) -> None:
     _open_in_centre_15(establishment)
-    found = establishment.post(
-        "/v1/dmp/patient",
-        json={
-            "criteria": {"last_name": "LE QUINIO", "first_name": "PIERRE", "sex": "M"},
-            **CENTRE_15,
-        },
-    )
-    assert [c["ins"] for c in found.json()["candidates"]] == [PIERRE], found.text
+    # No search (TD0.5) and no Vitale card: the traits the deposit states are those the
+    # DMP gave when it was opened (TD0.2).
     deposited = establishment.post(
         "/v1/dmp/documents", data={**FORM, "ins": PIERRE}, files={"file": ("cr.pdf", pdf())}
     )
