@@ -304,8 +304,10 @@ async def deposit(
     field (`file`, `title`, `type`, `event_end`…). Then it is wrapped in its CDA, signed
     (XAdES, the CPS signature key) and deposited (TD2.1); `receipt.unique_id` is what the
     DMP now holds, which the document routes take. The CDA header's patient traits are
-    those of the Vitale card (`beneficiary`). A PDF, JPEG or TIFF that does not open is
-    refused, dates may not be in the future, and a field given twice is refused."""
+    those of the Vitale card (`beneficiary`), or, for an `ins`, those the DMP gave when it
+    was opened (or in a search's candidates); 422 naming `ins` when it gave none. A PDF,
+    JPEG or TIFF that does not open is refused, dates may not be in the future, and a
+    field given twice is refused."""
     _check_form_fields(await request.form())
     if (file is None) == (fields.text is None):
         raise InvalidInputError(
