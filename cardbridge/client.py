@@ -296,8 +296,11 @@ class CardBridgeClient(DmpMethods):
         consent: bool = False,
         reason: str | None = None,
         reader: str | None = None,
+        secret: bool = False,
     ) -> AccessAnswer:
         """Open the patient's DMP: a VIHF signed by the CPS, traced in the journal.
+        ``secret``: a secret access to a minor's DMP, hidden from the legal
+        representatives (refused when the Vitale card shows an adult).
 
         Raises ``ConsentRequiredError`` (its ``reason`` says why) when a normal access
         needs the patient's consent and ``consent`` is not given.
@@ -308,6 +311,7 @@ class CardBridgeClient(DmpMethods):
             "mode": mode.value,
             "consent": consent,
             **({"reason": reason} if reason is not None else {}),
+            **({"secret": True} if secret else {}),
         }
         return self._post(AccessAnswer, "/v1/dmp/access", body, reader)
 

@@ -43,6 +43,13 @@ ACCESS_BODIES: list[dict[str, Any]] = [
         "mode": "bris_de_glace",
         "reason": "Patient inconscient admis aux urgences",
     },
+    {
+        "situation": 0,
+        "patient": {"ins": "2 15 02 75 123 456 10"},
+        "mode": "normal",
+        "consent": True,
+        "secret": True,
+    },
 ]
 ACCESS_ANSWER: dict[str, Any] = {
     "assertion_id": _ASSERTION_ID,
@@ -50,6 +57,7 @@ ACCESS_ANSWER: dict[str, Any] = {
     "mode": "normal",
     "consent_needed": True,
     "consent_attested": True,
+    "secret": False,
     "journal_seq": 1,
     "issuer": f"GN=PIERRE+SN=LE QUINIO+CN={DEMO_PRACTITIONER},title=Médecin,C=FR",
     "structure_id": DEMO_STRUCTURE,

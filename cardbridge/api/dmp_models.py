@@ -114,6 +114,15 @@ class AccessBody(StrictModel):
         description="Mandatory for `bris_de_glace` and `centre_15`; kept in the history "
         "the patient can read",
     )
+    # Strict, as consent: only JSON true asks for it.
+    secret: StrictBool = Field(
+        False,
+        description='Secret access to a minor\'s DMP ("connexion secrète"): the VIHF '
+        "states the confidentiality code `INVISIBLE_REPRESENTANTS_LEGAUX`, and the DMP "
+        "hides this access, and the document transactions made in it, from the patient's "
+        "legal representatives. Refused (422, field `secret`) when the Vitale card shows "
+        "an adult; with a typed INS the DMP decides. JSON `true` only",
+    )
 
 
 class AccessAnswer(StrictModel):
@@ -126,6 +135,9 @@ class AccessAnswer(StrictModel):
     mode: AccessMode
     consent_needed: bool = Field(description="Whether the consent rule applied to this access")
     consent_attested: bool
+    secret: bool = Field(
+        False, description="A secret access: hidden from the minor's legal representatives"
+    )
     journal_seq: int
     issuer: str = Field(description="Subject of the CPS signature certificate (RFC 2253)")
     structure_id: str

@@ -75,6 +75,11 @@ def _patient_actions(actions: Actions) -> None:
     access.add_argument("--mode", choices=MODES, default="normal")
     access.add_argument("--consent", action="store_true", help="the patient consented")
     access.add_argument("--reason", help="mandatory for bris_de_glace and centre_15")
+    access.add_argument(
+        "--secret",
+        action="store_true",
+        help="secret access to a minor's DMP: hidden from the legal representatives",
+    )
     access.add_argument("--situation", type=int, default=0)
     _common(access)
     access.set_defaults(func=run_access)
@@ -93,7 +98,7 @@ def _document_actions(actions: Actions) -> None:
     get = actions.add_parser("get", help="TD3.2: a document's content")
     _document_args(get)
     get.add_argument("-o", "--output", help="write it to this file (default: stdout)")
-    _common(get, json_output=False)
+    _common(get)
     get.set_defaults(func=run_get)
 
 
@@ -200,8 +205,11 @@ def run_access(args: argparse.Namespace) -> int:
             consent=args.consent,
             reason=args.reason,
             reader=args.reader,
+            secret=args.secret,
         )
     text = f"DMP opened ({answer.mode.value}), journal record {answer.journal_seq}"
+    if answer.secret:
+        text += "; secret access, hidden from the legal representatives"
     if answer.authorization_added:
         text += "; your authorization was added"
     return _print(args, answer, text)
@@ -244,6 +252,9 @@ def run_get(args: argparse.Namespace) -> int:
     if args.output:
         with open(args.output, "wb") as file:
             file.write(document.content)
+    if args.json:  # the document as JSON, its content in base64
+        return _print(args, document, "")
+    if args.output:
         print(f"{args.output}: {document.media_type}, {len(document.content)} bytes")
     else:
         sys.stdout.buffer.write(document.content)

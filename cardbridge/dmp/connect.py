@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import ssl
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,11 +145,58 @@ def structure_ssl_context(verifier: ServerVerifier, client: StructureKey) -> ssl
     return context
 
 
-def indirect_transport(settings: Settings, sandbox_root: bytes | None = None) -> HttpsTransport:
-    """The transport of indirect mode: the structure's AUTH_CLI certificate in TLS."""
+FileState = tuple[str, int, int] | tuple[str, None, None]
+
+
+def _file_state(path: Path | None) -> FileState:
+    """A file as its last change leaves it (a missing one: no state; loading it says why)."""
+    try:
+        stat = os.stat(path) if path is not None else None
+    except OSError:
+        stat = None
+    if stat is None:
+        return (str(path), None, None)
+    return (str(path), stat.st_mtime_ns, stat.st_size)
+
+
+class StructureTlsContexts:
+    """Indirect mode's TLS context, built once per AUTH_CLI file (and server roots) as
+    their last change left them, then reused by every PIN session's transport: reading the
+    PKCS#12 file and loading its key into :mod:`ssl` costs tens of milliseconds. A file
+    changed (another modification time or size) is read again at the next session."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._made: tuple[tuple[FileState, ...], ssl.SSLContext] | None = None
+        # How many contexts were built (observable: tests, diagnostics).
+        self.builds = 0
+
+    def context(
+        self, settings: Settings, endpoint: DmpEndpoint, sandbox_root: bytes | None = None
+    ) -> ssl.SSLContext:
+        """The context of the current files, built now if they changed since the last."""
+        files = (settings.dmp_structure_tls_pkcs12, *settings.dmp_server_roots)
+        state = tuple(_file_state(path) for path in files)
+        with self._lock:
+            if self._made is not None and self._made[0] == state:
+                return self._made[1]
+            client = load_structure_key(
+                settings.dmp_structure_tls_pkcs12, _password(settings), "dmp_structure_tls_pkcs12"
+            )
+            verifier = server_verifier(settings, endpoint, sandbox_root)
+            context = structure_ssl_context(verifier, client)
+            self._made = (state, context)
+            self.builds += 1
+            return context
+
+
+def indirect_transport(
+    settings: Settings,
+    sandbox_root: bytes | None = None,
+    contexts: StructureTlsContexts | None = None,
+) -> HttpsTransport:
+    """The transport of indirect mode: the structure's AUTH_CLI certificate in TLS, its
+    context from ``contexts`` (reused while the files are unchanged; a new one else)."""
     endpoint = resolve_endpoint(settings.dmp_endpoint)
-    client = load_structure_key(
-        settings.dmp_structure_tls_pkcs12, _password(settings), "dmp_structure_tls_pkcs12"
-    )
-    context = structure_ssl_context(server_verifier(settings, endpoint, sandbox_root), client)
+    context = (contexts or StructureTlsContexts()).context(settings, endpoint, sandbox_root)
     return HttpsTransport(endpoint, SslConnector(context))

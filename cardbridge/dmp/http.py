@@ -16,13 +16,14 @@ before anything is sent; an answer that cannot be read → :class:`DmpAnswerErro
 
 from __future__ import annotations
 
+import copy
 import http.client
 import logging
 import socket
 import ssl
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from cardbridge.dmp import mtom
@@ -57,6 +58,10 @@ class Connector(Protocol):
         """A socket-like TLS connection (``sendall``, ``makefile``, ``close``)."""
         ...
 
+    def forget(self) -> None:
+        """Forget the TLS sessions a new connection could resume (the transport closed)."""
+        ...
+
 
 @dataclass(frozen=True)
 class SslConnector:
@@ -78,13 +83,45 @@ class SslConnector:
         except (ssl.SSLError, OSError) as error:
             raise _unavailable(host, error) from None
 
+    def forget(self) -> None:
+        """Nothing to forget: each connection makes a full handshake (no card signs)."""
+
+
+class TlsSessions:
+    """The last resumable TLS session per host: a new connection of the same transport
+    resumes it (an abbreviated handshake, RFC 5246 §7.3) and the card signs nothing."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sessions: dict[str, Any] = {}
+
+    def get(self, host: str) -> Any:
+        """The session to offer ``host``, if any."""
+        with self._lock:
+            return self._sessions.get(host)
+
+    def put(self, host: str, session: Any) -> None:
+        """Keep ``session`` for ``host`` (``None``: keep none)."""
+        with self._lock:
+            if session is None:
+                self._sessions.pop(host, None)
+            else:
+                self._sessions[host] = session
+
+    def clear(self) -> None:
+        with self._lock:
+            self._sessions.clear()
+
 
 @dataclass(frozen=True)
 class CardConnector:
-    """TLS by tlslite-ng, the handshake signed by the card (direct mode)."""
+    """TLS by tlslite-ng, the handshake signed by the card (direct mode). A connection
+    made again in the same transport (the server dropped an idle one) resumes the last
+    session, which the card authenticated: no new signature (docs/dmp-client.md)."""
 
     credential: CardCredential
     verifier: ServerVerifier
+    sessions: TlsSessions = field(default_factory=TlsSessions, compare=False, repr=False)
 
     @property
     def failures(self) -> tuple[type[BaseException], ...]:
@@ -106,9 +143,23 @@ class CardConnector:
         from cardbridge.dmp.tls_card import card_handshake  # noqa: PLC0415
 
         try:
-            return card_handshake(sock, host, self.credential, self.verifier)
+            connection = card_handshake(
+                sock, host, self.credential, self.verifier, self.sessions.get(host)
+            )
         except (TLSError, OSError) as error:
+            self.sessions.put(host, None)  # a session the server no longer takes
             raise _unavailable(host, error) from None
+        # A copy: tlslite-ng marks a session not resumable when its connection ends without
+        # close_notify, which TLS 1.2 allows resuming [RFC 5246 §7.2.1] (a server dropping
+        # an idle connection); failures forget it (HttpsTransport).
+        session = connection.session
+        valid = session is not None and session.valid()
+        self.sessions.put(host, copy.copy(session) if valid else None)
+        return connection
+
+    def forget(self) -> None:
+        """The transport closed: its next connection is a full handshake the card signs."""
+        self.sessions.clear()
 
 
 def _describe(error: BaseException) -> str:
@@ -201,8 +252,10 @@ class HttpsTransport:
         return self._read(status, answer_type, answer, message_id, call.transaction)
 
     def close(self) -> None:
-        """Close the kept-alive connection (the next call opens a new one)."""
+        """Close the kept-alive connection and forget its TLS session (the next call opens
+        a new one, with a full handshake)."""
         with self._lock:
+            self._connector.forget()
             if self._connection is not None:
                 self._connection.close()
                 self._connection = None
@@ -226,6 +279,9 @@ class HttpsTransport:
                     if reused and isinstance(error, (*_CLOSED, *self._connector.closed)):
                         log.debug("the DMP closed an idle connection; reconnecting")
                         continue
+                    # Any other failure (an alert, a time-out): the next connection makes
+                    # a full handshake rather than resume what failed [RFC 5246 §7.2.2].
+                    self._connector.forget()
                     failures: tuple[type[BaseException], ...] = (
                         OSError,
                         http.client.HTTPException,

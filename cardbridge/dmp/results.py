@@ -8,10 +8,11 @@ DMP's own values next to our reading of them.
 
 from __future__ import annotations
 
+import base64
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 from cardbridge.dmp import result_examples as examples
 
@@ -185,11 +186,18 @@ class DocumentContent(BaseModel):
 
     unique_id: str
     media_type: str = Field(description="The content's media type (of the embedded document).")
-    content: bytes = Field(repr=False)
+    content: bytes = Field(
+        repr=False, description="The document's bytes; in JSON, base64 (RFC 4648 §4, padded)."
+    )
     wrapped_in_cda: bool = Field(
         description="True when the DMP's document is a CDA wrapper and ``content`` its body."
     )
     filename: str | None = None
+
+    @field_serializer("content", when_used="json")
+    def _content_base64(self, content: bytes) -> str:
+        # The standard alphabet every base64 decoder reads (pydantic's own is URL-safe).
+        return base64.b64encode(content).decode("ascii")
 
 
 class DepositReceipt(BaseModel):

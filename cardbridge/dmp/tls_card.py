@@ -11,6 +11,9 @@ tlslite-ng does not do well on its own, done here (docs/dmp-client.md, "Transpor
 - its AES-GCM runs GHASH in Python whatever backend it finds: :class:`OpenSslAesGcm`
   hands each record to OpenSSL through ``cryptography`` instead.
 
+A new connection of the same transport offers the last session to resume
+(:func:`card_handshake`'s ``session``): resumed, the card signs nothing.
+
 tlslite-ng is imported only here, when a direct-mode connection is first made.
 """
 
@@ -29,6 +32,7 @@ from tlslite import X509, HandshakeSettings, TLSConnection, X509CertChain
 from tlslite.constants import AlertDescription
 from tlslite.errors import TLSError
 from tlslite.recordlayer import RecordLayer
+from tlslite.session import Session
 from tlslite.utils.python_rsakey import Python_RSAKey
 
 from cardbridge.dmp.card_credential import CardCredential
@@ -190,9 +194,17 @@ def _x509(der: bytes) -> X509:
 
 
 def card_handshake(
-    sock: socket.socket, host: str, credential: CardCredential, verifier: ServerVerifier
+    sock: socket.socket,
+    host: str,
+    credential: CardCredential,
+    verifier: ServerVerifier,
+    session: Session | None = None,
 ) -> CardTlsConnection:
     """The TLS session over ``sock``: the server verified, then the card signs once.
+
+    ``session``: an earlier session of the same transport with ``host`` to resume. When the
+    server resumes it (abbreviated handshake: no Certificate, no CertificateVerify), the
+    card signs nothing; when it does not, the handshake is a full one, as without it.
 
     Raises :class:`DmpServerUntrustedError` when the server is not trusted (the card has
     signed nothing then), :class:`tlslite.errors.TLSError` or :class:`OSError` otherwise.
@@ -203,7 +215,7 @@ def card_handshake(
     server_name = None if verifier.is_address(host) else host
     try:
         connection.handshakeClientCert(
-            chain, key, settings=handshake_settings(), serverName=server_name
+            chain, key, session=session, settings=handshake_settings(), serverName=server_name
         )
     except TLSError:
         if connection.untrusted is not None:

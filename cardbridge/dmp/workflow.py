@@ -145,10 +145,14 @@ def _birth_date(patient: PatientReference) -> date | None:
 
 
 def _check_secret(request: AccessRequest, today: date) -> None:
+    check_secret_access(request.patient, request.secret, today)
+
+
+def check_secret_access(patient: PatientReference, secret: bool, today: date) -> None:
     """A secret access is for a minor: refused when the card says the patient is an adult
     (a typed INS gives no birth date: the DMP, which knows it, decides)."""
-    born = _birth_date(request.patient)
-    if not request.secret or born is None:
+    born = _birth_date(patient)
+    if not secret or born is None:
         return
     age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
     if age >= MAJORITY_AGE:

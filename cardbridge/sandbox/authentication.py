@@ -18,6 +18,7 @@ Rules (docs/dmp-sandbox.md, "VIHF"):
 from __future__ import annotations
 
 import base64
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -43,6 +44,12 @@ from cardbridge.sandbox.store import Store
 from cardbridge.sandbox.tls import ClientIdentity, ClientKind
 from cardbridge.sandbox.vihf import Claims, read_claims
 from cardbridge.sandbox.wire import DS, SAML, WSSE
+
+# signxml logs, at DEBUG, the canonical XML it verifies: a VIHF names the patient (INS) and
+# the practitioner, a deposit's signature document digests the CDA. Health data is never
+# logged (docs/dmp-sandbox.md, "Logging"): its records stop at WARNING whatever the root
+# logger's level (``cardbridge -vv dmp-sandbox`` sets DEBUG).
+logging.getLogger("signxml").setLevel(logging.WARNING)
 
 _SIGNATURE_CONFIGURATION = SignatureConfiguration(
     require_x509=True,

@@ -140,11 +140,16 @@ class DmpService:
     async def status(
         self, *, situation: int, ins: InsReference, reader: str | None, caller: Caller = NATIVE
     ) -> DmpStatus:
-        """TD0.2 (normal mode): the DMP exists, is closed, and this practitioner's rights."""
+        """TD0.2 (normal mode): the DMP exists, is closed, and this practitioner's rights.
+        After a secret access to this DMP in the PIN session, secret too: the legal
+        representatives must not see it either."""
         from cardbridge.dmp.transactions.status import existence_test  # noqa: PLC0415
 
+        link = self.calls.link(reader)
+        opened = link.opened(caller.id, ins) if link is not None else None
+        secret = opened is not None and opened.secret
         return await self.calls.run(
-            DmpCall(caller, situation, ins),
+            DmpCall(caller, situation, ins, secret=secret),
             lambda card: existence_test(card.transport, card.vihf, ins, self._access.sender),
             reader,
         )
@@ -205,6 +210,7 @@ class DmpService:
             opened.ins,
             opened.mode,
             opened.reason,
+            opened.secret,
         )
 
     async def documents(

@@ -38,6 +38,7 @@ from cardbridge.dmp.journal import JournalEntry, JournalKind, JournalRecord
 from cardbridge.dmp.patients import InsReference, PatientReference
 from cardbridge.dmp.results import Authorization, DmpState, DmpStatus
 from cardbridge.dmp.vihf_cache import SignedVihf
+from cardbridge.dmp.workflow import check_secret_access
 from cardbridge.errors import DmpRefusedError, InvalidInputError, NotFoundError
 from cardbridge.service.callers import Caller
 from cardbridge.service.dmp_assembly import DmpSetup
@@ -143,10 +144,13 @@ class DmpAccess:
             AuthorizationAction,
             set_authorization,
         )
-        from cardbridge.dmp.transactions.status import existence_test  # noqa: PLC0415
+        from cardbridge.dmp.transactions.status import (  # noqa: PLC0415
+            existence_test_with_traits,
+        )
 
         ins = patient_ins(asked.patient)
         now = datetime.now(UTC)
+        check_secret_access(asked.patient, asked.secret, now.astimezone().date())
         await asyncio.to_thread(self.workflow.journal.check_writable)
         history = await asyncio.to_thread(
             self.workflow.journal.records_of, practitioner.national_id, asked.patient.journal_key
@@ -167,13 +171,16 @@ class DmpAccess:
         call = DmpCall(asked.caller, asked.situation, ins, asked.mode, reason, asked.secret)
 
         def on_card(card: OnCard) -> tuple[DmpStatus, AccessDecision, bool, OnCard]:
-            status = existence_test(card.transport, card.vihf, ins, self.sender)
+            status, traits = existence_test_with_traits(card.transport, card.vihf, ins, self.sender)
             _refuse_unusable(status)
+            if traits is not None:  # a deposit's CDA header states them
+                card.link.remember_candidates([traits])
             decision, add = _dmp_decision(asked, local, local_reason, status)
             if add:
                 set_authorization(card.transport, card.vihf, AuthorizationAction.ADD)
             card.link.remember(
-                asked.caller.id, OpenedAccess(asked.situation, ins, asked.mode, reason, now)
+                asked.caller.id,
+                OpenedAccess(asked.situation, ins, asked.mode, reason, now, asked.secret),
             )
             return status, decision, add, card
 

@@ -57,7 +57,8 @@ def _cda_patient(
     selector: PatientSelector, ins: InsReference, vitale: VitaleCard | None, link: DmpLink | None
 ) -> CdaPatient:
     """The patient's traits the CDA header states: those of the Vitale card's beneficiary,
-    or of the DMP search's candidate (TD0.5) of that INS in this PIN session."""
+    or those the DMP gave for that INS in this PIN session — when the DMP was opened
+    (TD0.2's found patient) or in a search's candidates (TD0.5)."""
     from cardbridge.dmp.transactions.cda import CdaPatient  # noqa: PLC0415 - lxml
 
     if vitale is not None and selector.vitale is not None:
@@ -71,11 +72,18 @@ def _cda_patient(
     if candidate is None:
         raise InvalidInputError(
             "a deposit states the patient's traits (birth name, first names, sex, birth "
-            "date): choose the patient on the Vitale card (beneficiary), or from a DMP "
-            "search's candidates (POST /v1/dmp/patient)",
+            "date) and the DMP did not give them for this INS: choose the patient on the "
+            "Vitale card (beneficiary), or from a DMP search's candidates "
+            "(POST /v1/dmp/patient)",
             field="ins",
         )
-    return CdaPatient.from_candidate(candidate)
+    try:
+        return CdaPatient.from_candidate(candidate)
+    except ValueError as error:
+        raise InvalidInputError(
+            f"{error}: choose the patient on the Vitale card (beneficiary) to deposit",
+            field="ins",
+        ) from None
 
 
 async def deposit(
@@ -217,16 +225,11 @@ async def change(
 async def delete(
     service: DmpService, ins: InsReference, unique_id: str, *, reader: str | None, caller: Caller
 ) -> None:
-    """TD3.3c: delete the document ``unique_id``."""
-    from cardbridge.dmp.transactions.update import StatusChange, change_status  # noqa: PLC0415
+    """TD3.3c: delete the document ``unique_id``, found by reference searches (what an
+    establishment in indirect mode may do, as every profile: docs/dmp-client.md)."""
+    from cardbridge.dmp.transactions.update import delete_document  # noqa: PLC0415
 
     def on_card(card: OnCard) -> None:
-        change_status(
-            card.transport,
-            card.vihf,
-            unique_id,
-            StatusChange.DELETE,
-            _submission(card, service, ins),
-        )
+        delete_document(card.transport, card.vihf, ins, unique_id, _submission(card, service, ins))
 
     await service.run_in(ins, on_card, reader=reader, caller=caller)

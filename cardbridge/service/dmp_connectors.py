@@ -7,7 +7,7 @@ in direct mode, tlslite-ng.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
@@ -19,6 +19,7 @@ from cardbridge.config import Settings
 from cardbridge.dmp.card_credential import CardCredential
 from cardbridge.dmp.connect import (
     StructureKey,
+    StructureTlsContexts,
     direct_transport,
     indirect_transport,
     structure_signer,
@@ -73,9 +74,11 @@ class IndirectConnector:
     signer: StructureSigner
     sandbox_root: bytes | None = None
     direct: bool = False
+    # The AUTH_CLI TLS context, built once per file state and shared by the PIN sessions.
+    contexts: StructureTlsContexts = field(default_factory=StructureTlsContexts)
 
     def connect(self, card: CpsCard) -> Transport:
-        return indirect_transport(self.settings, self.sandbox_root)
+        return indirect_transport(self.settings, self.sandbox_root, self.contexts)
 
     def vihf_signer(self, card: CpsCard) -> VihfSigner:
         return self.signer

@@ -59,6 +59,8 @@ class OpenedAccess:
     mode: AccessMode
     reason: str | None
     opened_at: datetime
+    # A secret access (a minor's DMP): the document transactions' VIHFs say so too.
+    secret: bool = False
 
 
 class DmpLink:

@@ -4,6 +4,7 @@ DMP: the CLI's ``--json`` is the API's JSON, the client's methods return the API
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable
 from datetime import date
@@ -104,6 +105,14 @@ def test_cli_deposit_get_archive_delete(run: Run, tmp_path: Path) -> None:
     target = tmp_path / "note.txt"
     assert run("get", PIERRE, unique_id, "-o", str(target))[0] == 0
     assert target.read_text(encoding="utf-8") == text
+    code, out = run("get", PIERRE, unique_id, "--json")
+    assert code == 0, out
+    document = json.loads(out)
+    # The content in standard base64, the rest as the API's headers say.
+    assert base64.b64decode(document["content"], validate=True) == text.encode()
+    assert document["unique_id"] == unique_id
+    assert document["media_type"] == "text/plain"
+    assert document["wrapped_in_cda"] is True
     code, out = run("archive", PIERRE, unique_id, "--json")
     assert code == 0
     assert json.loads(out)["status"] == "archived"

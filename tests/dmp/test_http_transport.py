@@ -8,6 +8,7 @@ CertificateVerify that OpenSSL checked against the card's certificate.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from cardbridge.emulator.pki_organisations import OrganisationPki
 from cardbridge.emulator.profiles import load_profile
 from cardbridge.errors import DmpRefusedError, DmpServerUntrustedError, DmpUnavailableError
 from cardbridge.sandbox.faults import Fault
+from cardbridge.sandbox.store import DATABASE_NAME
 from tests.support.dmp_card_credentials import EmulatedCps, emulated_cps, software_credential
 from tests.support.dmp_documents import Doc, Package, cda, provide_and_register
 from tests.support.dmp_fixtures import PIERRE
@@ -106,7 +108,47 @@ def test_a_connection_the_server_closed_is_made_again(
     connection.sock.sock.socket.shutdown(2)
     answer = card_transport.call(_td02(), _vihf(demo_doctor))
     assert answer.payload.find(f"{{{HL7}}}acknowledgement").get("typeCode") == "AA"  # type: ignore[union-attr]
+    # A new connection, resuming the session the card authenticated: no new signature.
+    again = card_transport._connection
+    assert again is not None
+    assert again is not connection
+    assert again.sock is not None
+    assert again.sock.resumed is True
+    assert cps.authentication_key.signatures == 1
+
+
+def test_each_connection_made_again_resumes_the_cards_session(
+    card_transport: HttpsTransport, cps: EmulatedCps, demo_doctor: Identity, dmp: RunningSandbox
+) -> None:
+    card_transport.call(_td02(), _vihf(demo_doctor))
+    for _ in range(3):
+        dropped = card_transport._connection
+        assert dropped is not None
+        assert dropped.sock is not None
+        dropped.sock.sock.socket.shutdown(2)
+        card_transport.call(_td02(), _vihf(demo_doctor))
+    assert cps.authentication_key.signatures == 1
+    assert card_transport._connection is not None
+    assert card_transport._connection.sock.resumed is True  # type: ignore[union-attr]
+    # The offline DMP took each resumed connection as the card's (it checks the TLS
+    # client against the VIHF): four requests traced, each answered.
+    connection = sqlite3.connect(dmp.data_dir / DATABASE_NAME)
+    try:
+        traced = connection.execute("SELECT transaction_, result FROM trace").fetchall()
+    finally:
+        connection.close()
+    assert traced == [("TD0.2", "OK")] * 4
+
+
+def test_a_closed_transport_forgets_its_session(
+    card_transport: HttpsTransport, cps: EmulatedCps, demo_doctor: Identity
+) -> None:
+    card_transport.call(_td02(), _vihf(demo_doctor))
+    card_transport.close()  # the PIN session ended: nothing of it is resumed
+    card_transport.call(_td02(), _vihf(demo_doctor))
     assert cps.authentication_key.signatures == 2
+    assert card_transport._connection is not None
+    assert card_transport._connection.sock.resumed is False  # type: ignore[union-attr]
 
 
 def test_bulk_encryption_is_openssls(card_transport: HttpsTransport, demo_doctor: Identity) -> None:

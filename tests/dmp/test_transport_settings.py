@@ -3,6 +3,7 @@ misconfigured or unreachable DMP gives."""
 
 from __future__ import annotations
 
+import os
 import socket
 import ssl
 import threading
@@ -13,7 +14,12 @@ from pathlib import Path
 import pytest
 
 from cardbridge.config import Settings, load_settings
-from cardbridge.dmp.connect import indirect_transport, server_verifier, structure_signer
+from cardbridge.dmp.connect import (
+    StructureTlsContexts,
+    indirect_transport,
+    server_verifier,
+    structure_signer,
+)
 from cardbridge.dmp.endpoints import resolve_endpoint
 from cardbridge.dmp.http import HttpsTransport, SslConnector
 from cardbridge.dmp.server_trust import ServerVerifier
@@ -187,6 +193,35 @@ def test_indirect_transport_signs_with_the_structure(
     root = organisations.trust_anchors_pem()
     assert isinstance(indirect_transport(settings, root), HttpsTransport)
     assert structure_signer(settings).certificate == hospital.signer.certificate
+
+
+def test_the_structures_tls_context_is_built_once_per_file_state(
+    organisations: OrganisationPki, tmp_path: Path
+) -> None:
+    tls, sign = organisations.export_demo_structure_pkcs12(tmp_path, b"pw")
+    settings = Settings(
+        dmp_authentication="indirect",
+        dmp_structure_tls_pkcs12=tls,
+        dmp_structure_sign_pkcs12=sign,
+        dmp_structure_pkcs12_password="pw",  # type: ignore[arg-type]
+    )
+    root = organisations.trust_anchors_pem()
+    contexts = StructureTlsContexts()
+    first = indirect_transport(settings, root, contexts)
+    second = indirect_transport(settings, root, contexts)
+    assert first is not second  # a transport per PIN session, one context for both
+    assert contexts.builds == 1
+    # The file replaced (a renewed certificate): its new modification time is read anew.
+    changed = tls.stat().st_mtime_ns + 1_000_000_000
+    os.utime(tls, ns=(changed, changed))
+    indirect_transport(settings, root, contexts)
+    assert contexts.builds == 2
+    indirect_transport(settings, root, contexts)
+    assert contexts.builds == 2
+    # A file gone is the configuration error it always was, not a stale context.
+    tls.unlink()
+    with pytest.raises(ConfigError, match="dmp_structure_tls_pkcs12"):
+        indirect_transport(settings, root, contexts)
 
 
 def test_a_server_closing_after_its_answer(

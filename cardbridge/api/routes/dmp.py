@@ -121,7 +121,9 @@ async def access(
     the authorization (TD0.3); blocked by the patient, 422 `dmp_refused` (`INTERDIT`).
     The journal records the access with what the DMP answered. The caller's own PIN
     session must be open on the CPS (403 `pin_required`: a PIN verified by another
-    application does not count). The document routes then use this access's mode."""
+    application does not count). The document routes then use this access's mode.
+    `secret: true` asks for a secret access to a minor's DMP: the DMP hides it, and the
+    document transactions made in it, from the legal representatives."""
     opened, reference = await bridge.dmp.open_access(
         situation=body.situation,
         patient=body.patient,
@@ -130,6 +132,7 @@ async def access(
         reason=body.reason,
         reader=reader,
         caller=caller,
+        secret=body.secret,
     )
     return AccessAnswer(
         assertion_id=opened.vihf.assertion_id,
@@ -137,6 +140,7 @@ async def access(
         mode=opened.decision.mode,
         consent_needed=opened.decision.consent_needed,
         consent_attested=opened.decision.consent_attested,
+        secret=body.secret,
         journal_seq=opened.record.seq,
         issuer=opened.vihf.issuer,
         structure_id=opened.situation.structure_id,
@@ -306,8 +310,10 @@ async def deposit(
     field (`file`, `title`, `type`, `event_end`…). Then it is wrapped in its CDA, signed
     (XAdES, the CPS signature key) and deposited (TD2.1); `receipt.unique_id` is what the
     DMP now holds, which the document routes take. The CDA header's patient traits are
-    those of the Vitale card (`beneficiary`). A PDF, JPEG or TIFF that does not open is
-    refused, dates may not be in the future, and a field given twice is refused."""
+    those of the Vitale card (`beneficiary`), or, for an `ins`, those the DMP gave when it
+    was opened (or in a search's candidates); 422 naming `ins` when it gave none. A PDF,
+    JPEG or TIFF that does not open is refused, dates may not be in the future, and a
+    field given twice is refused."""
     _check_form_fields(await request.form())
     if (file is None) == (fields.text is None):
         raise InvalidInputError(

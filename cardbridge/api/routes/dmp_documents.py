@@ -164,7 +164,10 @@ async def delete(
     caller: CallerDep,
     reader: ReaderQuery = None,
 ) -> Response:
-    """The DMP allows it to the document's author (and the treating physician)."""
+    """The DMP allows it to the document's author (and the treating physician), and to a
+    structure in indirect mode for its own documents: the document is found by reference
+    searches, which every profile may make. 404 `not_found` when no version of it may be
+    deleted (already deleted, replaced, or not reachable)."""
     ins = bridge.dmp.ins_of(patient, reader)
     await bridge.dmp.delete(ins=ins, unique_id=unique_id, reader=reader, caller=caller)
     return Response(status_code=204)

@@ -34,6 +34,7 @@ const PATIENT_INPUTS = {
 const ACCESS_INPUTS = {
   situation: "access-situation",
   reason: "access-reason",
+  secret: "access-secret",
 };
 
 let candidates = null; // the DMP's answer to the last search by traits
@@ -146,6 +147,7 @@ async function openAccess(event) {
     mode,
     consent: mode === "normal" && byId("access-consent").checked,
     reason: mode === "normal" ? null : byId("access-reason").value,
+    secret: byId("access-secret").checked,
   };
   dmpChanged({ grant: null });
   let grant;
@@ -211,6 +213,7 @@ function vihfFacts(g) {
   return [
     [t("vihf.mode"), t(`mode.${g.mode}`)],
     [t("vihf.consent"), consent],
+    [t("vihf.secret"), t(g.secret ? "vihf.secret_yes" : "vihf.secret_no")],
     [t("vihf.dmp_answer"), dmpAnswer.join(" ; ")],
     [t("vihf.patient_name"), fullName(g.patient)],
     [t("vihf.patient"), h("span", { className: "mono" }, g.patient.ins.cx)],

@@ -125,7 +125,11 @@ def _times(filters: DocumentFilter) -> list[tuple[str, datetime | None]]:
     ]
 
 
-def _request(query_id: str, slots: list[tuple[str, str]]) -> etree._Element:
+def _request(
+    query_id: str, slots: list[tuple[str, str]], return_type: str = "LeafClass"
+) -> etree._Element:
+    """An ``AdhocQueryRequest`` of the stored query ``query_id``; ``return_type``
+    ``LeafClass`` (the metadata) or ``ObjectRef`` (the entryUUIDs only)."""
     request = etree.Element(
         f"{{{names.QUERY}}}AdhocQueryRequest", nsmap={"query": names.QUERY, "rim": names.RIM}
     )
@@ -133,7 +137,7 @@ def _request(query_id: str, slots: list[tuple[str, str]]) -> etree._Element:
         request,
         f"{{{names.QUERY}}}ResponseOption",
         returnComposedObjects="true",
-        returnType="LeafClass",
+        returnType=return_type,
     )
     query = etree.SubElement(request, rim("AdhocQuery"), id=query_id)
     for name, value in slots:
@@ -142,17 +146,31 @@ def _request(query_id: str, slots: list[tuple[str, str]]) -> etree._Element:
     return request
 
 
-def find_documents_request(ins: InsReference, filters: DocumentFilter) -> etree._Element:
-    """The ``AdhocQueryRequest`` of a FindDocuments stored query."""
+def find_documents_request(
+    ins: InsReference,
+    filters: DocumentFilter,
+    *,
+    statuses: Iterable[str] | None = None,
+    return_type: str = "LeafClass",
+) -> etree._Element:
+    """The ``AdhocQueryRequest`` of a FindDocuments stored query (``statuses``: the wire
+    statuses asked, else those ``filters`` implies)."""
     slots = [
         ("$XDSDocumentEntryPatientId", _quoted(ins.cx)),
-        ("$XDSDocumentEntryStatus", _listed(_statuses(filters))),
+        ("$XDSDocumentEntryStatus", _listed(statuses or _statuses(filters))),
     ]
     slots += [(f"$XDSDocumentEntry{n}", _listed(v)) for n, v in _coded(filters) if v]
     slots += [
         (f"$XDSDocumentEntry{n}", utc_timestamp(t)) for n, t in _times(filters) if t is not None
     ]
-    return _request(names.FIND_DOCUMENTS, slots)
+    return _request(names.FIND_DOCUMENTS, slots, return_type)
+
+
+def get_documents_request(unique_id: str, return_type: str = "LeafClass") -> etree._Element:
+    """The ``AdhocQueryRequest`` of a GetDocuments stored query by uniqueId [DRIMbox]."""
+    return _request(
+        names.GET_DOCUMENTS, [("$XDSDocumentEntryUniqueId", _listed([unique_id]))], return_type
+    )
 
 
 def _query(
@@ -191,7 +209,7 @@ def current_version(
     """TD3.1 GetDocuments: the current version of the document ``unique_id``, read and as
     the DMP wrote it (TD3.3's metadata update starts from it); :class:`NotFoundError` when
     the DMP lists none the caller may see."""
-    request = _request(names.GET_DOCUMENTS, [("$XDSDocumentEntryUniqueId", _listed([unique_id]))])
+    request = get_documents_request(unique_id)
     found = [pair for pair in _query(transport, vihf, request) if pair[0].unique_id == unique_id]
     # A visibility change leaves the earlier version Deprecated under the same uniqueId.
     current = [p for p in found if p[0].status is not DocumentStatus.DEPRECATED] or found

@@ -161,33 +161,39 @@ def _text(element: etree._Element, path: str) -> str | None:
 
 
 def _candidate(patient: etree._Element) -> PatientCandidate:
+    return read_patient(patient, TRANSACTION)
+
+
+def read_patient(patient: etree._Element, transaction: str) -> PatientCandidate:
+    """An HL7v3 ``patient`` as the DMP states it (TD0.5's candidates, TD0.2's found
+    patient [MSG]): its INS, names, sex, birth date and what else it gives."""
     ins, oid = pick_ins(
         ((i.get("extension", ""), i.get("root", "")) for i in patient.iterfind(h("id"))),
-        TRANSACTION,
+        transaction,
     )
     person = patient.find(h("patientPerson"))
     if person is None:
-        raise unreadable(TRANSACTION, "a patient without patientPerson")
+        raise unreadable(transaction, "a patient without patientPerson")
     families = {
         family.get("qualifier", ""): " ".join((family.text or "").split())
         for family in person.iterfind(f"{h('name')}/{h('family')}")
     }
     last_name = families.get("SP") or families.get("") or families.get("BR")
     if not last_name:
-        raise unreadable(TRANSACTION, "a patient without a family name")
+        raise unreadable(transaction, "a patient without a family name")
     gender = person.find(h("administrativeGenderCode"))
     birth = person.find(h("birthTime"))
     match = patient.find(f"{h('subjectOf1')}/{h('queryMatchObservation')}/{h('value')}")
     try:
         percent = int(match.get("value", "")) if match is not None else None
     except ValueError:
-        raise unreadable(TRANSACTION, "a match percentage that is not a number") from None
+        raise unreadable(transaction, "a match percentage that is not a number") from None
     opposition = None
     for observation in patient.iterfind(f"{h('subjectOf2')}/{h('administrativeObservation')}"):
         code = observation.find(h("code"))
         value = observation.find(h("value"))
         if code is not None and code.get("code") == "OPPOSITION_ACCES_URGENCE":
-            opposition = dmp_bool(value.get("value") if value is not None else None, TRANSACTION)
+            opposition = dmp_bool(value.get("value") if value is not None else None, transaction)
     return PatientCandidate(
         ins=ins,
         ins_oid=oid,
@@ -195,7 +201,7 @@ def _candidate(patient: etree._Element) -> PatientCandidate:
         birth_name=families.get("BR"),
         first_name=_text(person, "name/given"),
         sex=gender.get("code") if gender is not None else None,
-        birth_date=dmp_day(birth.get("value") if birth is not None else None, TRANSACTION),
+        birth_date=dmp_day(birth.get("value") if birth is not None else None, transaction),
         city=_text(person, "addr/city"),
         postal_code=_text(person, "addr/postalCode"),
         match_percent=percent,

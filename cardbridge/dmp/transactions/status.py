@@ -15,10 +15,11 @@ from datetime import datetime
 from lxml import etree
 
 from cardbridge.dmp.patients import InsReference
-from cardbridge.dmp.results import Authorization, DmpState, DmpStatus
+from cardbridge.dmp.results import Authorization, DmpState, DmpStatus, PatientCandidate
 from cardbridge.dmp.transactions import hl7v3
 from cardbridge.dmp.transactions.hl7v3 import Hl7Sender, h, sub
 from cardbridge.dmp.transactions.names import XSI
+from cardbridge.dmp.transactions.search import read_patient
 from cardbridge.dmp.transactions.values import dmp_bool, dmp_time, unreadable
 from cardbridge.dmp.transport import Service, SoapCall, Transport
 from cardbridge.errors import DmpRefusedError
@@ -67,10 +68,38 @@ def existence_test(
 
     The VIHF's resource-id must name the same INS (the DMP refuses a mismatch).
     """
+    return existence_test_with_traits(transport, vihf, ins, sender)[0]
+
+
+def existence_test_with_traits(
+    transport: Transport, vihf: bytes, ins: InsReference, sender: Hl7Sender
+) -> tuple[DmpStatus, PatientCandidate | None]:
+    """TD0.2, and the patient's traits the DMP states with a found DMP (names, sex, birth
+    date: ``patientPerson`` [MSG]), ``None`` when it states none for ``ins``."""
     call = SoapCall(
         Service.PATIENTS, ACTION, existence_request(ins, sender), transaction=TRANSACTION
     )
-    return read_status(transport.call(call, vihf).payload)
+    payload = transport.call(call, vihf).payload
+    status = read_status(payload)
+    if status.state is DmpState.ABSENT:
+        return status, None
+    return status, read_traits(payload, ins)
+
+
+def read_traits(payload: etree._Element, ins: InsReference) -> PatientCandidate | None:
+    """The traits of the found patient of a ``PRPA_IN201308UV02`` answer, when it gives
+    them (``patientPerson`` with a birth date and a given name) about ``ins`` itself."""
+    answer = hl7v3.answer_root(payload, ANSWER, TRANSACTION)
+    path = "/".join(h(p) for p in ("controlActProcess", "subject", "registrationEvent"))
+    patient = answer.find(f"{path}/{h('subject1')}/{h('patient')}")
+    if patient is None or patient.find(h("patientPerson")) is None:
+        return None
+    traits = read_patient(patient, TRANSACTION)
+    if (traits.ins, traits.ins_oid) != (ins.value, ins.oid):
+        raise unreadable(TRANSACTION, "the patient found is not the INS asked")
+    if traits.birth_date is None or traits.first_name is None:
+        return None
+    return traits
 
 
 def _attention(answer: etree._Element, keyword: str) -> etree._Element | None:

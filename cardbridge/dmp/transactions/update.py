@@ -24,11 +24,13 @@ from types import MappingProxyType
 from lxml import etree
 
 from cardbridge.dmp import catalogue
+from cardbridge.dmp.patients import InsReference
 from cardbridge.dmp.results import DocumentEntry, DocumentStatus
 from cardbridge.dmp.transactions import ebrim, names
 from cardbridge.dmp.transactions.answers import classifications, raise_for_errors, slot_value
 from cardbridge.dmp.transactions.entries import WIRE_STATUSES
 from cardbridge.dmp.transactions.find import current_version
+from cardbridge.dmp.transactions.references import current_reference
 from cardbridge.dmp.transactions.submission import (
     SubmissionSet,
     add_member,
@@ -105,16 +107,24 @@ def status_request(
     entry: DocumentEntry, new: DocumentStatus, submission: SubmissionSet
 ) -> etree._Element:
     """The ``SubmitObjectsRequest`` moving ``entry`` from its status to ``new``."""
+    return reference_status_request(entry.entry_uuid, entry.status, new, submission)
+
+
+def reference_status_request(
+    entry_uuid: str, original: DocumentStatus, new: DocumentStatus, submission: SubmissionSet
+) -> etree._Element:
+    """The ``SubmitObjectsRequest`` moving the version ``entry_uuid`` from ``original``
+    to ``new``."""
     objects = submit_objects_request()
     add_submission_set(objects, submission)
     association = ebrim.association(
         objects,
         names.UPDATE_AVAILABILITY_STATUS,
         submission.entry_id,
-        entry.entry_uuid,
+        entry_uuid,
         "UpdateAvailabilityStatus01",
     )
-    ebrim.slot(association, "OriginalStatus", WIRE_STATUSES[entry.status])
+    ebrim.slot(association, "OriginalStatus", WIRE_STATUSES[original])
     ebrim.slot(association, "NewStatus", WIRE_STATUSES[new])
     request = objects.getparent()
     assert request is not None
@@ -141,6 +151,26 @@ def change_status(
         )
     _send(transport, vihf, status_request(entry, new, submission))
     return entry
+
+
+def delete_document(
+    transport: Transport,
+    vihf: bytes,
+    ins: InsReference,
+    unique_id: str,
+    submission: SubmissionSet,
+) -> DocumentStatus:
+    """TD3.3c: delete the document ``unique_id`` (approved or archived), found by reference
+    searches only (:mod:`cardbridge.dmp.transactions.references`): what the DMP allows a
+    structure in indirect mode, as every profile [FI526 note 5]. Returns the status it had;
+    :class:`~cardbridge.errors.NotFoundError` when no version may be deleted;
+    :class:`~cardbridge.errors.DmpRefusedError` with the DMP's code and text."""
+    allowed, new = TRANSITIONS[StatusChange.DELETE]
+    entry_uuid, status = current_reference(
+        transport, vihf, ins, unique_id, tuple(s for s in DocumentStatus if s in allowed)
+    )
+    _send(transport, vihf, reference_status_request(entry_uuid, status, new, submission))
+    return status
 
 
 def _dmp_codes(element: etree._Element) -> set[str]:

@@ -44,6 +44,7 @@ DEMO_DOCTOR = "899700735741"
 AID = "E828BD080F8025000001FF0010"  # the CPS3's PKCS#15 application (docs/cps-card.md)
 AUTHENTICATION_ID = AID.lower() + "02"
 REASON = "Patient inconscient, régulation SAMU"
+DELETED = "urn:asip:ci-sis:2010:StatusType:Deleted"
 SEED_TITLES = {
     "Compte rendu de consultation",
     "Synthèse d'hospitalisation",
@@ -125,6 +126,18 @@ def _trace(sandbox: RecordingSandbox) -> list[sqlite3.Row]:
         return connection.execute("SELECT * FROM trace ORDER BY id").fetchall()
     finally:
         connection.close()
+
+
+def _stored_status(sandbox: RecordingSandbox, unique_id: str) -> str:
+    """The status the offline DMP's database holds for the current version of a document."""
+    connection = sqlite3.connect(sandbox.running.data_dir / DATABASE_NAME)
+    try:
+        rows = connection.execute(
+            "SELECT status FROM document WHERE unique_id = ? ORDER BY rowid DESC", (unique_id,)
+        ).fetchall()
+    finally:
+        connection.close()
+    return str(rows[0][0])
 
 
 def test_the_whole_workflow_over_pcscd_serve_and_mutual_tls_with_the_card(
@@ -409,7 +422,7 @@ def test_indirect_mode_with_the_structures_certificates(
                 }
                 opened = api.post("/v1/dmp/access", params=cps, json=access)
                 assert opened.status_code == 200, opened.text
-                # The patient's traits, which the deposit states, from a search (TD0.5).
+                # A search by traits (TD0.5), allowed to a structure in centre 15 mode.
                 search = {
                     "criteria": {"last_name": "LE QUINIO", "first_name": "PIERRE", "sex": "M"},
                     **{k: access[k] for k in ("situation", "mode", "reason")},
@@ -427,6 +440,12 @@ def test_indirect_mode_with_the_structures_certificates(
                 path = f"/v1/dmp/documents/{unique_id}"
                 read = api.get(path, params={"patient": PIERRE, **cps})
                 assert _refusal(read, "TD3.2")["dmp_code"] == _trace(dmp_real)[-1]["result"]
+                # The structure deletes its document, found by reference searches only.
+                deleted = api.delete(path, params={"patient": PIERRE, **cps})
+                assert deleted.status_code == 204, deleted.text
+                last = [(r["transaction_"], r["result"]) for r in _trace(dmp_real)[-3:]]
+                assert last == [("TD3.1", "OK"), ("TD3.1", "OK"), ("TD3.3", "OK")]
+                assert _stored_status(dmp_real, unique_id) == DELETED
                 assert authentication.signatures == signed_before
     finally:
         serve.stop()
