@@ -16,6 +16,7 @@ from cardbridge.api.server import BridgeServer, listening_socket, server_config
 from cardbridge.config import Settings
 from cardbridge.emulator.inprocess import demo_backend
 from cardbridge.emulator.keys import KeyPool
+from cardbridge.service.bridge import Bridge
 
 BARE_PATH = "/bench/bare"
 
@@ -26,7 +27,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cardbridge-bench-") as data_dir:
         settings = Settings(port=port, api_token=token, data_dir=Path(data_dir))
         backend = demo_backend(data_dir=settings.data_dir, keys=KeyPool(2))
-        app = create_app(settings, backend=backend)
+        app = create_app(Bridge.from_settings(settings, backend=backend), settings)
 
         @app.get(BARE_PATH)
         async def bare() -> dict[str, str]:

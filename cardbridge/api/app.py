@@ -1,4 +1,7 @@
-"""The app factory: ``create_app(settings)`` gives the whole local API, ready for uvicorn."""
+"""The app factory: ``create_app(bridge, settings)`` gives the local API over a bridge,
+ready for uvicorn. The bridge is assembled elsewhere, from the settings
+(:meth:`cardbridge.service.bridge.Bridge.from_settings`): this module only mounts the
+routes and the middleware on it."""
 
 from __future__ import annotations
 
@@ -16,44 +19,25 @@ from cardbridge.api.openapi import build_openapi
 from cardbridge.api.routes import ROUTERS, dmp, docs
 from cardbridge.api.security import SecurityMiddleware, SecurityPolicy
 from cardbridge.config import Settings, api_token_path, ensure_api_token
-from cardbridge.emulator.pki import TestPki
-from cardbridge.pcsc.readers import ReaderBackend
-from cardbridge.private_dir import secure_data_dir
-from cardbridge.service.authorities import CertificateAuthorities
-from cardbridge.service.backends import choose_backend
 from cardbridge.service.bridge import Bridge
-from cardbridge.service.dmp_assembly import DmpSetup
 
 # Seconds without any event after which an event stream gets a heartbeat.
 HEARTBEAT = 15.0
 
 
 def create_app(
+    bridge: Bridge,
     settings: Settings,
     *,
-    backend: ReaderBackend | None = None,
     api_token: str | None = None,
     heartbeat: float = HEARTBEAT,
 ) -> FastAPI:
-    """The local API over ``backend`` (default: chosen from ``settings``).
+    """The local API over ``bridge``, on the port and with the API token of ``settings``.
 
     ``api_token`` defaults to the configured one, else the token file's (created at
-    first start). The backend is started when the app starts (lifespan) and stopped,
-    with every card connection closed, when it stops. The data dir is made private
-    first (:func:`~cardbridge.private_dir.secure_data_dir`).
+    first start). The bridge is started when the app starts (lifespan) and closed, with
+    every card connection, when it stops.
     """
-    secure_data_dir(settings.data_dir)
-    if backend is None:
-        backend = choose_backend(settings).backend
-    test_pki = TestPki.load_or_create(settings.data_dir) if backend.kind == "emulator" else None
-    bridge = Bridge.build(
-        backend,
-        CertificateAuthorities.from_settings(settings, test_pki=test_pki),
-        DmpSetup.from_settings(settings),
-        state_dir=settings.state_dir,
-        allowed_origins=settings.allowed_origins,
-        pin_session_minutes=settings.pin_session_minutes,
-    )
     policy = SecurityPolicy(
         port=settings.port,
         api_token=api_token or ensure_api_token(settings),

@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from cardbridge.api.app import bridge_of, create_app
+    from cardbridge.api.app import create_app
     from cardbridge.api.routes.pairing import pairing_url
     from cardbridge.api.server import (
         BridgeServer,
@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from cardbridge.config import api_token_path, ensure_api_token, load_settings
     from cardbridge.private_dir import secure_data_dir
     from cardbridge.service.backends import choose_backend
+    from cardbridge.service.bridge import Bridge
 
     overrides: dict[str, object] = {}
     if args.host is not None:
@@ -63,11 +64,12 @@ def run(args: argparse.Namespace) -> int:
     secure_data_dir(settings.data_dir)  # before the emulator's test PKI is made there
     listening = listening_socket(settings.host, settings.port)
     choice = choose_backend(settings)
-    app = create_app(settings, backend=choice.backend, api_token=token)
+    bridge = Bridge.from_settings(settings, backend=choice.backend)
+    app = create_app(bridge, settings, api_token=token)
     server = BridgeServer(app, server_config(app, settings.host, settings.port))
     address = f"http://{_url_host(settings.host)}:{settings.port}"
     print(f"cardbridge {__version__} serves {choice.reason}.")
-    link = bridge_of(app).pairings.issue_link()
+    link = bridge.pairings.issue_link()
     print(f"Status page: {address}/   API documentation: {address}/docs")
     print(
         "Pair your browser with the status page (follow once, within 10 minutes; later, "

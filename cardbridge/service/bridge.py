@@ -1,5 +1,13 @@
 """The running bridge: a backend, its readers, the card service, events and challenges,
-and who may use them (paired pages, approved origins, pending approvals)."""
+and who may use them (paired pages, approved origins, pending approvals).
+
+:meth:`Bridge.from_settings` is the one place the bridge is assembled from the settings:
+the backend (:func:`~cardbridge.service.backends.choose_backend`, the command line's choice
+too), the certificate authorities (with the emulator's test PKI when its readers are
+served), the DMP setup (:meth:`~cardbridge.service.dmp_assembly.DmpSetup.from_settings`),
+then the readers, card service, events and who may call. The HTTP app is given the bridge
+(:func:`cardbridge.api.app.create_app`) and only mounts routes and middleware on it.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cardbridge.auth.nonces import Challenges, MemoryNonceStore
+from cardbridge.config import Settings
+from cardbridge.emulator.pki import TestPki
 from cardbridge.pcsc.readers import ReaderBackend
+from cardbridge.private_dir import secure_data_dir
 from cardbridge.service.approvals import Approvals
 from cardbridge.service.authorities import CertificateAuthorities
+from cardbridge.service.backends import choose_backend
 from cardbridge.service.cards import DEFAULT_PIN_SESSION_MINUTES, CardService
 from cardbridge.service.dmp import DmpService
 from cardbridge.service.dmp_assembly import DmpSetup
@@ -44,6 +56,28 @@ class Bridge:
     _sweeper: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @classmethod
+    def from_settings(cls, settings: Settings, *, backend: ReaderBackend | None = None) -> Bridge:
+        """The bridge the settings describe, over ``backend`` (default: the one
+        :func:`~cardbridge.service.backends.choose_backend` chooses).
+
+        The data dir is made private first (:func:`~cardbridge.private_dir.secure_data_dir`),
+        before the emulator's test PKI or the DMP journal are written there. Nothing is
+        started: :meth:`start` does it (the app's lifespan calls it).
+        """
+        secure_data_dir(settings.data_dir)
+        if backend is None:
+            backend = choose_backend(settings).backend
+        test_pki = TestPki.load_or_create(settings.data_dir) if backend.kind == "emulator" else None
+        return cls.build(
+            backend,
+            CertificateAuthorities.from_settings(settings, test_pki=test_pki),
+            DmpSetup.from_settings(settings),
+            state_dir=settings.state_dir,
+            allowed_origins=settings.allowed_origins,
+            pin_session_minutes=settings.pin_session_minutes,
+        )
+
+    @classmethod
     def build(
         cls,
         backend: ReaderBackend,
@@ -54,7 +88,8 @@ class Bridge:
         allowed_origins: tuple[str, ...] | list[str] = (),
         pin_session_minutes: float = DEFAULT_PIN_SESSION_MINUTES,
     ) -> Bridge:
-        """The bridge over ``backend``, reaching the DMP as ``dmp`` says; paired pages and
+        """The bridge made of these parts (:meth:`from_settings` makes them from the
+        settings): over ``backend``, reaching the DMP as ``dmp`` says; paired pages and
         approved origins are kept in ``state_dir``."""
         readers = ReaderPool(backend)
         cards = CardService(readers, authorities, pin_session_minutes=pin_session_minutes)

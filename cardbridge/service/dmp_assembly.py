@@ -1,7 +1,7 @@
-"""How the bridge reaches the DMP, made once from the settings, in the one place the
-bridge is assembled (:meth:`DmpSetup.from_settings`, called by ``create_app``): the
-journal, the LPS declared, and the connector — who authenticates the TLS connection and
-who signs the VIHFs:
+"""How the bridge reaches the DMP, made once from the settings (:meth:`DmpSetup.from_settings`,
+called by :meth:`cardbridge.service.bridge.Bridge.from_settings`, the one place the bridge
+is assembled): the journal, the LPS declared, and the connector — who authenticates the
+TLS connection and who signs the VIHFs:
 
 - direct mode (``dmp_authentication = direct``): the practitioner's CPS, its
   authentication key signing the TLS handshake, its signature key the VIHFs;

@@ -16,6 +16,9 @@ from contextlib import contextmanager
 
 from cardbridge.pcsc.readers import EventHub, ReaderEvent
 
+# ReaderEvent is what subscribers receive: the API takes it from here, not from pcsc.
+__all__ = ["End", "EventBroadcaster", "ReaderEvent", "Subscription"]
+
 QUEUE_SIZE = 256
 
 

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from cardbridge.api.app import create_app
 from cardbridge.config import Settings
 from cardbridge.emulator.inprocess import EmulatedBackend
+from tests.support.server import app_from_settings
 
 # Where the API's answer models live (those of the emulator's profiles are not answers).
 ANSWER_PACKAGES = (
@@ -82,7 +82,7 @@ def reachable_from_success(document: dict[str, Any]) -> set[str]:
 @pytest.fixture(scope="module")
 def document(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     settings = Settings(port=8470, api_token="t" * 16, data_dir=tmp_path_factory.mktemp("docs"))
-    openapi: dict[str, Any] = create_app(settings, backend=EmulatedBackend()).openapi()
+    openapi: dict[str, Any] = app_from_settings(settings, backend=EmulatedBackend()).openapi()
     return openapi
 
 

@@ -25,6 +25,19 @@ TOKEN = "test-token-0123456789abcdef"
 START_TIMEOUT = 20.0
 
 
+def app_from_settings(
+    settings: Settings,
+    *,
+    backend: ReaderBackend | None = None,
+    api_token: str | None = None,
+    heartbeat: float = 15.0,
+) -> FastAPI:
+    """The app ``cardbridge serve`` makes: the bridge the settings describe (over
+    ``backend`` when given), and the API mounted on it."""
+    bridge = Bridge.from_settings(settings, backend=backend)
+    return create_app(bridge, settings, api_token=api_token, heartbeat=heartbeat)
+
+
 @dataclass
 class LiveServer:
     """A running server: its address, its token, its app."""
@@ -133,7 +146,7 @@ def serve_backend(
 
     def build(port: int) -> FastAPI:
         configured = Settings(port=port, api_token=TOKEN, **settings)
-        app = create_app(configured, backend=backend, heartbeat=heartbeat)
+        app = app_from_settings(configured, backend=backend, heartbeat=heartbeat)
         if approve:
             for origin in configured.allowed_origins:
                 bridge_of(app).origins.approve(origin)

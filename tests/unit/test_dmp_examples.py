@@ -11,11 +11,10 @@ import pytest
 from pydantic import BaseModel
 
 from cardbridge.api import dmp_models
-from cardbridge.api.app import create_app
 from cardbridge.config import Settings
 from cardbridge.domain.nir import parse_nir
 from cardbridge.emulator.profiles import VitaleProfile, load_profile
-from tests.support.server import TOKEN
+from tests.support.server import TOKEN, app_from_settings
 
 MODELS = [
     model
@@ -69,7 +68,9 @@ def demo_nirs() -> set[str]:
 
 
 def test_documentation_shows_only_the_demo_cards_people(tmp_path: Path) -> None:
-    document = create_app(Settings(data_dir=tmp_path, emulator=True), api_token=TOKEN).openapi()
+    document = app_from_settings(
+        Settings(data_dir=tmp_path, emulator=True), api_token=TOKEN
+    ).openapi()
     dmp_parts = json.dumps(
         [
             {path: operations for path, operations in document["paths"].items() if "/dmp/" in path},

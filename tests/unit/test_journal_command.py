@@ -11,9 +11,9 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from cardbridge.api.app import create_app
 from cardbridge.config import Settings
 from cardbridge.dmp.journal import DATABASE_NAME, Journal, JournalEntry, JournalKind
+from tests.support.server import app_from_settings
 
 PATIENTS = (
     "155067200010159^^^&1.2.250.1.213.1.4.10&ISO^NH",
@@ -131,7 +131,7 @@ def test_the_json_of_the_command_is_the_apis(tmp_path: Path) -> None:
             JournalEntry(JournalKind.ACCESS, "899700735741", patient, {"mode": "normal"})
         )
     token = "t" * 32
-    application = create_app(Settings(data_dir=tmp_path, emulator=True), api_token=token)
+    application = app_from_settings(Settings(data_dir=tmp_path, emulator=True), api_token=token)
     headers = {"Authorization": f"Bearer {token}"}
     with TestClient(application, base_url="http://127.0.0.1:8470") as client:
         listed = client.get("/v1/dmp/journal", headers=headers).json()

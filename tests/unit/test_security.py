@@ -12,11 +12,11 @@ from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 
 from cardbridge.api import problems
-from cardbridge.api.app import create_app
 from cardbridge.api.security import SecurityMiddleware, SecurityPolicy
 from cardbridge.config import Settings, api_token_path
 from cardbridge.service.origins import OriginApprovals
 from cardbridge.service.pairing import Pairings
+from tests.support.server import app_from_settings
 
 TOKEN = "s3cret-token"
 APP_ORIGIN = "https://dmp.example"
@@ -237,7 +237,7 @@ def test_the_pairing_cookie_among_other_programs_cookies(
 def test_the_refused_native_client_is_told_where_the_token_really_is(tmp_path: Path) -> None:
     # The session's XDG_CONFIG_HOME is a temporary directory (tests/conftest.py): the
     # message must name the file there, not a fixed ~/.config path.
-    application = create_app(Settings(data_dir=tmp_path, emulator=True), api_token="t" * 32)
+    application = app_from_settings(Settings(data_dir=tmp_path, emulator=True), api_token="t" * 32)
     with TestClient(application, base_url="http://127.0.0.1:8470") as client:
         refused = client.get("/v1/readers")
     assert refused.status_code == 401
