@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from cardbridge.cards.models import Coded, CpsCardInfo, Practitioner, Situation
-from cardbridge.domain.codes import CARD_TYPE_NAMES, PROFESSIONS, SECTORS, SPECIALTIES
 from cardbridge.domain.identifiers import (
     PractitionerIdType,
     practitioner_id_type,
     structure_id_type,
 )
+from cardbridge.domain.terminologies import CARD_TYPE_NAMES, PROFESSIONS, SECTORS, SPECIALTIES
 from cardbridge.errors import CardDataError
 from cardbridge.layouts import cps
 

@@ -25,7 +25,7 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from cardbridge.dmp.access import PURPOSE_OF_USE_OID, AccessMode
-from cardbridge.domain.codes import PROFESSION_OID, SECTOR_OID, SPECIALTY_OID
+from cardbridge.domain.terminologies import PROFESSION_OID, SECTOR_OID, SPECIALTY_OID
 from cardbridge.errors import InvalidInputError
 
 if TYPE_CHECKING:

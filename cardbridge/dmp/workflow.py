@@ -38,7 +38,7 @@ from cardbridge.dmp.vihf import (
     sign_assertion,
 )
 from cardbridge.dmp.vihf_cache import SignedVihf, VihfCache, VihfKey
-from cardbridge.domain.codes import (
+from cardbridge.domain.terminologies import (
     PROFESSION_OID,
     PROFESSIONS_REQUIRING_SPECIALTY,
     SPECIALTY_OID,

@@ -20,8 +20,8 @@ from cardbridge.doctor.pcsc_facts import (
     SocketFacts,
 )
 from cardbridge.doctor.service_facts import Health, PortFacts, UserUnit
-from cardbridge.pcsc.codes import ScardCode
 from cardbridge.pcsc.readers import ReaderState
+from cardbridge.pcsc.scard_codes import ScardCode
 
 CPS3 = bytes.fromhex("3BAC00402A001225006480000310009000")
 VITALE2 = bytes.fromhex("3B 75 13 00 00 43 09 EA 90 00")

@@ -17,7 +17,7 @@ from cardbridge.dmp.transactions.authorizations import AuthorizationAction, set_
 from cardbridge.dmp.transactions.ebrim import Code
 from cardbridge.dmp.transactions.submission import Author, SubmissionSet, new_submission_set
 from cardbridge.dmp.transport import Transport
-from cardbridge.domain.codes import PROFESSION_OID, SPECIALTY_OID
+from cardbridge.domain.terminologies import PROFESSION_OID, SPECIALTY_OID
 from cardbridge.emulator.profiles import CpsProfile, load_profile
 from tests.support.dmp_fixtures import PIERRE
 from tests.support.dmp_messages import TEST_INS_OID
