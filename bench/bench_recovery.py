@@ -15,7 +15,7 @@ import time
 from bench.framework import Recorder, Result, Target, benchmark
 from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.pcsc.backend import PcscBackend
-from cardbridge.pcsc.readers import EventKind, ReaderEvent
+from cardbridge.pcsc.reader_interface import EventKind, ReaderEvent
 from tests.support.cards import ScriptedCard
 from tests.support.events import EventLog
 from tests.support.pcscd import kill_pcscd, pcscd_lock, start_pcscd, state, vpcd_slots

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from cardbridge.emulator.card import VirtualCard
 from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.pcsc.backend import PcscBackend
-from cardbridge.pcsc.readers import EventKind
+from cardbridge.pcsc.reader_interface import EventKind
 from tests.support.events import EventLog
 from tests.support.pcscd import VpcdSlot, pcscd_lock, vpcd_slots
 

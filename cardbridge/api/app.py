@@ -17,7 +17,7 @@ from cardbridge.api.routes import ROUTERS, dmp, docs
 from cardbridge.api.security import SecurityMiddleware, SecurityPolicy
 from cardbridge.config import Settings, api_token_path, ensure_api_token
 from cardbridge.emulator.pki import TestPki
-from cardbridge.pcsc.readers import ReaderBackend
+from cardbridge.pcsc.reader_interface import ReaderBackend
 from cardbridge.private_dir import secure_data_dir
 from cardbridge.service.authorities import CertificateAuthorities
 from cardbridge.service.backends import choose_backend

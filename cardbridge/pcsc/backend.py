@@ -39,7 +39,7 @@ from cardbridge.errors import (
 from cardbridge.pcsc.atr import AtrShape, atr_shape
 from cardbridge.pcsc.holdup import HELD_MESSAGE, HeldUpCalls
 from cardbridge.pcsc.monitor import PcscMonitor
-from cardbridge.pcsc.readers import EventHub, ReaderState
+from cardbridge.pcsc.reader_interface import EventHub, ReaderState
 from cardbridge.pcsc.scard_codes import (
     ScardCode,
     StateFlag,

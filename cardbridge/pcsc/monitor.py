@@ -28,7 +28,7 @@ from enum import Enum, auto
 
 from smartcard import scard
 
-from cardbridge.pcsc.readers import EventHub, EventKind, ReaderEvent, ReaderState
+from cardbridge.pcsc.reader_interface import EventHub, EventKind, ReaderEvent, ReaderState
 from cardbridge.pcsc.scard_codes import (
     PNP_NOTIFICATION,
     SERVICE_GONE,

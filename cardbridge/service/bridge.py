@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cardbridge.auth.nonces import Challenges, MemoryNonceStore
-from cardbridge.pcsc.readers import ReaderBackend
+from cardbridge.pcsc.reader_interface import ReaderBackend
 from cardbridge.service.approvals import Approvals
 from cardbridge.service.authorities import CertificateAuthorities
 from cardbridge.service.cards import DEFAULT_PIN_SESSION_MINUTES, CardService
@@ -19,7 +19,7 @@ from cardbridge.service.dmp_assembly import DmpSetup
 from cardbridge.service.events import EventBroadcaster
 from cardbridge.service.origins import OriginApprovals
 from cardbridge.service.pairing import Pairings
-from cardbridge.service.readers import ReaderPool
+from cardbridge.service.reader_pool import ReaderPool
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import enum
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from cardbridge.pcsc.readers import EventHub, ReaderEvent
+from cardbridge.pcsc.reader_interface import EventHub, ReaderEvent
 
 QUEUE_SIZE = 256
 

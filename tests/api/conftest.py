@@ -16,7 +16,7 @@ from cardbridge.emulator.inprocess import DEMO_CPS_READER, DEMO_VITALE_READER
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile
-from cardbridge.pcsc.readers import ReaderBackend
+from cardbridge.pcsc.reader_interface import ReaderBackend
 from tests.support.dmp_fixtures import dmp, organisations
 from tests.support.dmp_sandbox import RunningSandbox
 from tests.support.recording import RecordingBackend, RecordingCard

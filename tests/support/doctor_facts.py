@@ -20,7 +20,7 @@ from cardbridge.doctor.pcsc_facts import (
     SocketFacts,
 )
 from cardbridge.doctor.service_facts import Health, PortFacts, UserUnit
-from cardbridge.pcsc.readers import ReaderState
+from cardbridge.pcsc.reader_interface import ReaderState
 from cardbridge.pcsc.scard_codes import ScardCode
 
 CPS3 = bytes.fromhex("3BAC00402A001225006480000310009000")

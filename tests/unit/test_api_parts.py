@@ -19,7 +19,7 @@ from cardbridge.errors import (
     PinInvalidError,
     PukInvalidError,
 )
-from cardbridge.pcsc.readers import EventHub, EventKind, ReaderEvent
+from cardbridge.pcsc.reader_interface import EventHub, EventKind, ReaderEvent
 from cardbridge.service.authorities import CertificateAuthorities
 from cardbridge.service.events import QUEUE_SIZE, End, EventBroadcaster
 from tests.support.recording import Entry, interleavings

@@ -32,7 +32,7 @@ from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.profiles import load_profile
 from cardbridge.errors import PcscError
 from cardbridge.pcsc.connection import Connection
-from cardbridge.pcsc.readers import ReaderState
+from cardbridge.pcsc.reader_interface import ReaderState
 from cardbridge.pcsc.scard_codes import ScardCode, pcsc_error
 from tests.support.cards import CPS3_ATR, ScriptedCard
 from tests.support.loopback_http import free_port, http_server, raw_listener

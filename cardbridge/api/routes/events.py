@@ -21,7 +21,7 @@ from cardbridge.api.models import EVENT_NAMES, HeartbeatData, ReaderEventData, S
 from cardbridge.api.routes.common import responses
 from cardbridge.cards.models import ReaderInfo
 from cardbridge.pcsc.atr import format_atr
-from cardbridge.pcsc.readers import ReaderEvent
+from cardbridge.pcsc.reader_interface import ReaderEvent
 from cardbridge.service.bridge import Bridge
 from cardbridge.service.events import End
 

@@ -14,7 +14,7 @@ from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.errors import CardCommunicationError, CardRemovedError
 from cardbridge.layouts import cps
 from cardbridge.pcsc.backend import PcscBackend
-from cardbridge.pcsc.readers import EventKind
+from cardbridge.pcsc.reader_interface import EventKind
 from tests.real.emulator.conftest import EmulatorProcess
 from tests.support.events import EVENT_TIMEOUT, EventLog
 from tests.support.faults import FaultPlan, FaultyCard

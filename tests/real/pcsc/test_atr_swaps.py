@@ -37,7 +37,7 @@ from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.pcsc.atr import AtrShape, atr_shape, identify_atr
 from cardbridge.pcsc.backend import PcscBackend
 from cardbridge.pcsc.monitor import PcscMonitor
-from cardbridge.pcsc.readers import EventHub, EventKind, ReaderEvent
+from cardbridge.pcsc.reader_interface import EventHub, EventKind, ReaderEvent
 from tests.support.pcscd import VpcdSlot
 
 SWAPS = 50

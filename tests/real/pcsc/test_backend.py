@@ -17,7 +17,7 @@ from cardbridge.pcsc.apdu import CommandApdu
 from cardbridge.pcsc.backend import PcscBackend
 from cardbridge.pcsc.connection import Connection
 from cardbridge.pcsc.protocol import ApduProtocol
-from cardbridge.pcsc.readers import EventKind, ReaderState
+from cardbridge.pcsc.reader_interface import EventKind, ReaderState
 from tests.real.pcsc.conftest import InsertedCard
 from tests.support.cards import CPS3_ATR
 from tests.support.events import EVENT_TIMEOUT
