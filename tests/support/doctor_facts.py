@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cardbridge.cards.models import PinStatus
 from cardbridge.config import Settings
+from cardbridge.doctor.bridge_facts import Health, PortFacts
 from cardbridge.doctor.local_checks import LocalFacts
 from cardbridge.doctor.local_facts import Anchor, ConfigFacts, DirFacts, TokenFacts, TrustFacts
 from cardbridge.doctor.pcsc_checks import PcscFacts
@@ -19,7 +20,7 @@ from cardbridge.doctor.pcsc_facts import (
     PcscProbe,
     SocketFacts,
 )
-from cardbridge.doctor.service_facts import Health, PortFacts, UserUnit
+from cardbridge.doctor.unit_facts import UserUnit
 from cardbridge.pcsc.reader_interface import ReaderState
 from cardbridge.pcsc.scard_codes import ScardCode
 
