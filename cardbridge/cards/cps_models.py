@@ -13,7 +13,7 @@ from cardbridge.errors import CardDataError
 from cardbridge.layouts import cps
 
 
-def situation_model(index: int, raw: cps.Situation) -> Situation:
+def situation_model(index: int, raw: cps.SituationFile) -> Situation:
     """The API model of practice situation ``index`` as the card stores it."""
     kind = structure_id_type(raw.structure_id)
     return Situation(

@@ -30,7 +30,7 @@ from cardbridge.dmp.documents import (
 from cardbridge.dmp.journal import Journal, JournalEntry, JournalKind, JournalRecord
 from cardbridge.dmp.patients import InsReference, PatientReference
 from cardbridge.dmp.vihf import (
-    Coded,
+    LabelledCode,
     LpsInfo,
     VihfRequest,
     build_assertion,
@@ -280,9 +280,11 @@ class DmpWorkflow:
                 national_id=practitioner.national_id,
                 last_name=practitioner.last_name,
                 first_name=practitioner.first_name,
-                profession=Coded(practitioner.profession.code, practitioner.profession.label or ""),
+                profession=LabelledCode(
+                    practitioner.profession.code, practitioner.profession.label or ""
+                ),
                 specialty=(
-                    Coded(practitioner.specialty.code, practitioner.specialty.label or "")
+                    LabelledCode(practitioner.specialty.code, practitioner.specialty.label or "")
                     if practitioner.specialty
                     else None
                 ),

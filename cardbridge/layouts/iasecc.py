@@ -148,7 +148,7 @@ def _unpack(tag: int, data: bytes) -> bytes:
 
 
 @dataclass(frozen=True, slots=True)
-class PinStatus:
+class PinSecurityObject:
     """Tries of a PIN as its security data object tells them."""
 
     reference: int
@@ -172,7 +172,7 @@ class PinStatus:
         return Tlv.of(pin_sdo_tag(self.reference), [docp]).to_bytes()
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> PinStatus:
+    def from_bytes(cls, data: bytes) -> PinSecurityObject:
         sdo = parse_one(data)[0]
         if sdo.tag == TAG_SDO_TEMPLATE:  # IAS-ECC allows the answer wrapped in the SDO template
             sdo = parse_one(sdo.value)[0]

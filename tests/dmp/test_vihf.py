@@ -15,7 +15,7 @@ from lxml import etree, html
 
 from cardbridge.dmp.access import AccessMode
 from cardbridge.dmp.transport import Service, SoapCall, Transport
-from cardbridge.dmp.vihf import Coded, LpsInfo, VihfRequest, build_assertion, sign_assertion
+from cardbridge.dmp.vihf import LabelledCode, LpsInfo, VihfRequest, build_assertion, sign_assertion
 from cardbridge.dmp.vihf import issuer_from_certificate as issuer_of
 from tests.support.dmp_fixtures import LOUISE, PIERRE
 from tests.support.dmp_sandbox import Identity, RunningSandbox
@@ -49,8 +49,8 @@ def vihf_of(
             national_id=identity.vihf.actor_id,
             last_name="LE QUINIO",
             first_name="PIERRE",
-            profession=Coded("10", "Médecin"),
-            specialty=Coded("SM26", "Qualifié en Médecine Générale (SM)"),
+            profession=LabelledCode("10", "Médecin"),
+            specialty=LabelledCode("SM26", "Qualifié en Médecine Générale (SM)"),
             structure_id=identity.vihf.structure_id,
             sector="SA07",
             patient_cx=f"{ins}^^^&{TEST_INS_OID}&ISO^NH",

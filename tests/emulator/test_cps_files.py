@@ -165,6 +165,6 @@ def test_situations_need_the_pin(cps: IsoCard) -> None:
     assert sw(cps, VERIFY_PIN) == 0x9000
     data, status = tx(cps, "00B0000000")
     assert status == 0x9000
-    assert layout.Situation.from_bytes(data) == layout.Situation(
+    assert layout.SituationFile.from_bytes(data) == layout.SituationFile(
         "499700735741008", "CABINET DR LE QUINIO", "SA07"
     )
