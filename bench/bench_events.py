@@ -16,8 +16,8 @@ from bench.framework import Recorder, Result, Target, benchmark, percentile
 from bench.vpcd_reader import empty_reader
 from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.pcsc.reader_interface import EventKind, ReaderEvent
-from tests.support.cards import ScriptedCard
-from tests.support.events import EVENT_TIMEOUT
+from testkit.cards import ScriptedCard
+from testkit.events import EVENT_TIMEOUT
 
 INSERTIONS = 20
 POLL_PERIOD = 0.4

@@ -10,8 +10,8 @@ from cardbridge.emulator.card import VirtualCard
 from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.pcsc.backend import PcscBackend
 from cardbridge.pcsc.reader_interface import EventKind
-from tests.support.events import EventLog
-from tests.support.pcscd import VpcdSlot, pcscd_lock, vpcd_slots
+from testkit.events import EventLog
+from testkit.pcscd import VpcdSlot, pcscd_lock, vpcd_slots
 
 
 @dataclass(frozen=True)

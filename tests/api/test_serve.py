@@ -19,8 +19,8 @@ from cardbridge.errors import PcscUnavailableError
 from cardbridge.pcsc.backend import PcscBackend
 from cardbridge.pcsc.reader_interface import ReaderState
 from cardbridge.service.backends import choose_backend
+from testkit.serve_process import ServeProcess, free_port
 from tests.support.other_user import other_user_can_run, requests_from
-from tests.support.serve_process import ServeProcess, free_port
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])

@@ -17,7 +17,7 @@ from cardbridge.api.routes.status import (
     WRITTEN_MODULES,
     static_files,
 )
-from tests.support.server import LiveServer
+from testkit.server import LiveServer
 
 FILES = sorted(static_files())
 # Where a page names another resource: src/href attributes, CSS url() and @import, JS imports.

@@ -17,8 +17,8 @@ from cardbridge.dmp.access import AccessMode
 from cardbridge.dmp.transport import Service, SoapCall, Transport
 from cardbridge.dmp.vihf import LabelledCode, LpsInfo, VihfRequest, build_assertion, sign_assertion
 from cardbridge.dmp.vihf import issuer_from_certificate as issuer_of
+from testkit.dmp_sandbox import Identity, RunningSandbox
 from tests.support.dmp_fixtures import LOUISE, PIERRE
-from tests.support.dmp_sandbox import Identity, RunningSandbox
 
 HL7 = "urn:hl7-org:v3"
 TEST_INS_OID = "1.2.250.1.213.1.4.10"  # the test OID of the seed's INS

@@ -8,7 +8,7 @@ from cardbridge.emulator.engine import IsoCard
 from cardbridge.emulator.profiles import CpsProfile, load_profile
 from cardbridge.layouts import cps as layout
 from cardbridge.pcsc.tlv import parse_dict, unpack
-from tests.support.apdu import sw, tx
+from testkit.apdu import sw, tx
 
 AID = "E828BD080F8025000001FF0010"
 SELECT_APP = f"00A4040C0D{AID}"

@@ -6,7 +6,7 @@ import pytest
 
 from cardbridge.emulator.engine import IsoCard
 from cardbridge.layouts.iasecc import PinSecurityObject, pin_status_query
-from tests.support.apdu import sw, tx
+from testkit.apdu import sw, tx
 
 RIGHT = "0020000104 31323334"
 WRONG = "0020000104 39393939"

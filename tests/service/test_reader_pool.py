@@ -29,7 +29,7 @@ from cardbridge.pcsc.atr import CardFamily
 from cardbridge.pcsc.reader_interface import EventKind, ReaderEvent
 from cardbridge.service import reader_pool
 from cardbridge.service.reader_pool import CardAccess, ReaderPool
-from tests.support.cards import ScriptedCard
+from testkit.cards import ScriptedCard
 
 UNKNOWN_ATR = bytes.fromhex("3B8F8001804F0CA000000306030001000000006A")
 

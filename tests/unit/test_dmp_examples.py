@@ -15,7 +15,7 @@ from cardbridge.api.app import create_app
 from cardbridge.config import Settings
 from cardbridge.domain.nir import parse_nir
 from cardbridge.emulator.profiles import VitaleProfile, load_profile
-from tests.support.server import TOKEN
+from testkit.server import TOKEN
 
 MODELS = [
     model

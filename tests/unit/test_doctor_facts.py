@@ -35,7 +35,7 @@ from cardbridge.errors import PcscError
 from cardbridge.pcsc.connection import Connection
 from cardbridge.pcsc.reader_interface import ReaderState
 from cardbridge.pcsc.scard_codes import ScardCode, pcsc_error
-from tests.support.cards import CPS3_ATR, ScriptedCard
+from testkit.cards import CPS3_ATR, ScriptedCard
 from tests.support.loopback_http import free_port, http_server, raw_listener
 
 DEBIAN_12 = """pcsc-lite version 1.9.9.

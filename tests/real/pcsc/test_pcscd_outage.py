@@ -12,9 +12,9 @@ from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.errors import PcscUnavailableError
 from cardbridge.pcsc.backend import PcscBackend
 from cardbridge.pcsc.reader_interface import EventKind
-from tests.support.cards import ScriptedCard
-from tests.support.events import EVENT_TIMEOUT, EventLog
-from tests.support.pcscd import VpcdSlot, start_pcscd, stop_pcscd
+from testkit.cards import ScriptedCard
+from testkit.events import EVENT_TIMEOUT, EventLog
+from testkit.pcscd import VpcdSlot, start_pcscd, stop_pcscd
 
 pytestmark = pytest.mark.pcscd_exclusive
 
