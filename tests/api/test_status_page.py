@@ -37,6 +37,8 @@ DOCUMENTED_EVENTS = [
     "heartbeat",
 ]
 EXPORTED_NAMES = re.compile(r"export const EVENT_NAMES = Object\.freeze\((\[[^\]]*\])\);")
+EXPORTED_DETAILS = re.compile(r"export const DETAIL_ORDER = Object\.freeze\((\[[^\]]*\])\);")
+DETAIL_LABEL = re.compile(r'^\s*"detail\.(\w+)":', re.MULTILINE)
 
 
 @pytest.fixture
@@ -98,6 +100,20 @@ def test_event_names_module(live: LiveServer) -> None:
     assert json.loads(exported[1]) == DOCUMENTED_EVENTS
     events_js = STATIC_DIR.joinpath("events.js").read_text(encoding="utf-8")
     assert '"reader_added"' not in events_js, "events.js restates the event names"
+
+
+def test_journal_details_module(live: LiveServer) -> None:
+    """The page's journal details come from the bridge: one per label the page has."""
+    with live.client(token=False) as client:
+        response = client.get("/static/journal_details.js")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == MEDIA_TYPES[".js"]
+    exported = EXPORTED_DETAILS.search(response.text)
+    assert exported is not None, response.text
+    labelled = set(DETAIL_LABEL.findall(STATIC_DIR.joinpath("i18n.js").read_text("utf-8")))
+    assert sorted(json.loads(exported[1])) == sorted(labelled)
+    journal_js = STATIC_DIR.joinpath("journal.js").read_text(encoding="utf-8")
+    assert '"consent_attested"' not in journal_js, "journal.js restates the details"
 
 
 @pytest.mark.parametrize(

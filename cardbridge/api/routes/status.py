@@ -22,6 +22,7 @@ from fastapi.responses import FileResponse, Response
 from starlette.exceptions import HTTPException
 
 from cardbridge.api.models import StreamEvent
+from cardbridge.dmp.journal_details import DETAIL_ORDER
 
 router = APIRouter(include_in_schema=False)
 
@@ -87,8 +88,22 @@ def event_names_module() -> str:
     )
 
 
+def journal_details_module() -> str:
+    """``journal_details.js``: the order of a journal record's details, written from the
+    journal's models (:data:`~cardbridge.dmp.journal_details.DETAIL_ORDER`)."""
+    names = json.dumps(list(DETAIL_ORDER))
+    return (
+        "// The details of a journal record, in the order shown, written by the bridge from\n"
+        "// its journal models (any other detail follows, as it is named).\n"
+        f"export const DETAIL_ORDER = Object.freeze({names});\n"
+    )
+
+
 # Modules of the page written by the bridge from its own definitions, by name.
-WRITTEN_MODULES: dict[str, Callable[[], str]] = {"event_names.js": event_names_module}
+WRITTEN_MODULES: dict[str, Callable[[], str]] = {
+    "event_names.js": event_names_module,
+    "journal_details.js": journal_details_module,
+}
 
 
 def file_response(name: str) -> FileResponse:
