@@ -1,4 +1,5 @@
-"""Facts about the systemd user unit that starts the bridge (:mod:`cardbridge.workstation.unit`)."""
+"""Facts about the systemd user unit that starts the bridge
+(:mod:`cardbridge.workstation.systemd_unit` installs it)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-from cardbridge.workstation.unit import UNIT_NAME
+from cardbridge.workstation.systemd_unit import UNIT_NAME
 
 _COMMAND_TIMEOUT = 5.0
 
