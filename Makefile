@@ -71,7 +71,7 @@ $(MUTMUT): $(STAMP)
 	$(VENV)/bin/pip install --quiet 'mutmut==3.8.1'
 	touch $@
 
-LINT_PATHS := cardbridge tests bench soak scripts/pcscd-harness scripts/mutation-report scripts/coverage-floor
+LINT_PATHS := cardbridge tests testkit bench soak scripts/pcscd-harness scripts/mutation-report scripts/coverage-floor
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check $(LINT_PATHS)

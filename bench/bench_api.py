@@ -28,11 +28,11 @@ from bench.framework import Recorder, Result, Target, benchmark, percentile
 from cardbridge.client import CardBridgeClient
 from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.pcsc.backend import PcscBackend
-from tests.support.cards import ScriptedCard
-from tests.support.events import EVENT_TIMEOUT
-from tests.support.pcscd import pcscd_lock, vpcd_slots
-from tests.support.serve_process import ServeProcess, free_port
-from tests.support.server import TOKEN, serve_backend
+from testkit.cards import ScriptedCard
+from testkit.events import EVENT_TIMEOUT
+from testkit.pcscd import pcscd_lock, vpcd_slots
+from testkit.serve_process import ServeProcess, free_port
+from testkit.server import TOKEN, serve_backend
 
 CONNECTIONS = 4
 ROUND_SECONDS = 1.0

@@ -63,12 +63,12 @@ from cardbridge.emulator.inprocess import DEMO_CPS_READER, demo_backend
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.pki_organisations import OrganisationPki
-from tests.support.dmp_card_credentials import der, software_credential
-from tests.support.dmp_documents import Doc, provide_and_register
-from tests.support.dmp_messages import ACTIONS
-from tests.support.dmp_sandbox import SERVICES, client_context
-from tests.support.sample_files import pdf_of_size
-from tests.support.server import LiveServer, serve_backend
+from testkit.dmp_card_credentials import der, software_credential
+from testkit.dmp_documents import Doc, provide_and_register
+from testkit.dmp_messages import ACTIONS
+from testkit.dmp_sandbox import SERVICES, client_context
+from testkit.sample_files import pdf_of_size
+from testkit.server import LiveServer, serve_backend
 
 PIERRE = "155067200010159"
 PIN = "1234"

@@ -24,10 +24,10 @@ from pathlib import Path
 from bench.framework import Recorder, Result, Target, benchmark, percentile
 from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.pki_organisations import OrganisationPki
-from tests.support.dmp_documents import Doc, mtom, provide_and_register
-from tests.support.dmp_messages import Vihf, envelope
-from tests.support.dmp_queries import find_documents
-from tests.support.dmp_sandbox import SERVICES, Answer, RunningSandbox, practitioner
+from testkit.dmp_documents import Doc, mtom, provide_and_register
+from testkit.dmp_messages import Vihf, envelope
+from testkit.dmp_queries import find_documents
+from testkit.dmp_sandbox import SERVICES, Answer, RunningSandbox, practitioner
 
 PIERRE = "155067200010159"
 DEPOSITS = 1000

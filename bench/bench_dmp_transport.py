@@ -41,10 +41,10 @@ from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.pki_organisations import OrganisationPki
 from cardbridge.emulator.profiles import load_profile
-from tests.support.dmp_card_credentials import der, emulated_cps, software_credential
-from tests.support.dmp_documents import Doc, provide_and_register
-from tests.support.dmp_messages import ACTIONS, Vihf, existence_test
-from tests.support.dmp_sandbox import SERVICES, Identity, client_context, practitioner
+from testkit.dmp_card_credentials import der, emulated_cps, software_credential
+from testkit.dmp_documents import Doc, provide_and_register
+from testkit.dmp_messages import ACTIONS, Vihf, existence_test
+from testkit.dmp_sandbox import SERVICES, Identity, client_context, practitioner
 
 PIERRE = "155067200010159"
 COLD_ROUNDS = 9

@@ -15,9 +15,9 @@ import time
 from bench.framework import Recorder, Result, Target, benchmark, percentile
 from bench.vpcd_reader import empty_reader
 from cardbridge.emulator.vpcd import VpcdBridge
-from cardbridge.pcsc.readers import EventKind, ReaderEvent
-from tests.support.cards import ScriptedCard
-from tests.support.events import EVENT_TIMEOUT
+from cardbridge.pcsc.reader_interface import EventKind, ReaderEvent
+from testkit.cards import ScriptedCard
+from testkit.events import EVENT_TIMEOUT
 
 INSERTIONS = 20
 POLL_PERIOD = 0.4

@@ -15,10 +15,10 @@ import time
 from bench.framework import Recorder, Result, Target, benchmark
 from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.pcsc.backend import PcscBackend
-from cardbridge.pcsc.readers import EventKind, ReaderEvent
-from tests.support.cards import ScriptedCard
-from tests.support.events import EventLog
-from tests.support.pcscd import kill_pcscd, pcscd_lock, start_pcscd, state, vpcd_slots
+from cardbridge.pcsc.reader_interface import EventKind, ReaderEvent
+from testkit.cards import ScriptedCard
+from testkit.events import EventLog
+from testkit.pcscd import kill_pcscd, pcscd_lock, start_pcscd, state, vpcd_slots
 
 CYCLES = 5
 TARGET = Target("<", 2.0)

@@ -25,7 +25,7 @@ from bench.framework import Recorder, Result, Target, benchmark
 from cardbridge.auth.trust import TrustStore
 from cardbridge.auth.verifier import TokenVerifier
 from cardbridge.emulator.pki import TestPki
-from tests.support.tokens import (
+from testkit.tokens import (
     ORIGIN,
     issue_authentication_certificate,
     make_token,

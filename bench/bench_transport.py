@@ -19,7 +19,7 @@ from bench.framework import Recorder, Result, Target, benchmark
 from bench.vpcd_reader import card_in_reader
 from cardbridge.pcsc.apdu import CommandApdu
 from cardbridge.pcsc.protocol import ApduProtocol
-from tests.support.cards import ScriptedCard
+from testkit.cards import ScriptedCard
 
 # READ BINARY of 4 bytes: a short exchange, where a fixed overhead weighs the most.
 APDU = bytes.fromhex("00B0000004")

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from cardbridge.emulator.card import VirtualCard
 from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.pcsc.backend import PcscBackend
-from cardbridge.pcsc.readers import EventKind
-from tests.support.events import EventLog
-from tests.support.pcscd import VpcdSlot, pcscd_lock, vpcd_slots
+from cardbridge.pcsc.reader_interface import EventKind
+from testkit.events import EventLog
+from testkit.pcscd import VpcdSlot, pcscd_lock, vpcd_slots
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from cardbridge.api.models import (
     HeartbeatData,
     ReaderEventData,
     StateData,
+    StreamEvent,
     TokenCheck,
     WebEidToken,
 )
@@ -79,7 +80,10 @@ EVENTS_READ_TIMEOUT = 60.0
 _READERS = TypeAdapter(list[ReaderInfo])
 _DOCUMENT_TYPES = TypeAdapter(list[DocumentTypeInfo])
 _JOURNAL = TypeAdapter(list[JournalEntryModel])
-_EVENT_DATA: dict[str, type[BaseModel]] = {"state": StateData, "heartbeat": HeartbeatData}
+_EVENT_DATA: dict[str, type[BaseModel]] = {
+    StreamEvent.STATE: StateData,
+    StreamEvent.HEARTBEAT: HeartbeatData,
+}
 
 
 class UnexpectedAnswerError(CardBridgeError):
@@ -193,7 +197,7 @@ class CardBridgeClient(DmpMethods):
                 response.read()
                 raise self._error(response)
             for name, data in _server_sent_events(response.iter_lines()):
-                if name == "heartbeat" and not heartbeats:
+                if name == StreamEvent.HEARTBEAT and not heartbeats:
                     continue
                 parsed = _EVENT_DATA.get(name, ReaderEventData).model_validate_json(data)
                 yield Event(name, cast(EventData, parsed))

@@ -44,8 +44,8 @@ from cardbridge.emulator.profiles import (
 from cardbridge.errors import CardBridgeError, CardDataError, ProfileError
 from cardbridge.pcsc.apdu import CommandApdu, MalformedApduError, ResponseApdu
 from cardbridge.pcsc.tlv import TlvError, parse_all
-from tests.support.apdu import VALID_COMMANDS, check_answer
-from tests.support.decoders import DECODERS, check_decoding
+from testkit.apdu import VALID_COMMANDS, check_answer
+from testkit.decoders import DECODERS, check_decoding
 
 ORIGIN = "https://dmp.example.fr"
 NONCE = "q5SY8vYzWmxmJXc8zbDjd1cYqXdUFEjHHjHkLnC9YHE="

@@ -34,7 +34,7 @@ from soak.cards import CardMover, EventFollower
 from soak.load import Caller, Pacing, SoakOverError, Tally, route_specs, seeded
 from soak.plan import EXPECTED_ERRORS, SCENARIOS, Scenario
 from soak.resources import Sample, Sampler, thread_kinds
-from tests.support.server import LiveServer, serve_backend
+from testkit.server import LiveServer, serve_backend
 
 # The checks' limits.
 MEMORY_GROWTH_MB = Target("<=", 10.0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, PlainValidator, StrictBool, WithJsonSchema
 
@@ -13,6 +13,7 @@ from cardbridge.dmp.access import MAX_REASON_LENGTH, AccessMode
 from cardbridge.dmp.catalogue import DocumentType
 from cardbridge.dmp.documents import DocumentMetadata
 from cardbridge.dmp.journal import JournalRecord
+from cardbridge.dmp.journal_details import AccessDetails, DepositDetails, details_of
 from cardbridge.dmp.patients import PatientReference, PatientSelector, Sex
 from cardbridge.dmp.period import MOMENT_EXAMPLES, MOMENT_PATTERN, parse_moment
 from cardbridge.dmp.results import DepositReceipt, DmpStatus, PatientCandidate
@@ -161,7 +162,10 @@ class JournalEntryModel(StrictModel):
     kind: Literal["access", "deposit"]
     practitioner: str
     patient: str
-    details: dict[str, Any]
+    details: AccessDetails | DepositDetails = Field(
+        description="By kind: an access's or a deposit's details, as recorded (a detail older "
+        "versions did not record is left out)"
+    )
 
     @classmethod
     def of(cls, record: JournalRecord) -> JournalEntryModel:
@@ -171,7 +175,7 @@ class JournalEntryModel(StrictModel):
             kind=record.kind.value,
             practitioner=record.practitioner,
             patient=record.patient,
-            details=dict(record.details),
+            details=details_of(record),
         )
 
 

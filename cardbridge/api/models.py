@@ -7,6 +7,7 @@ and marked as passwords in OpenAPI; their shape comes from the card layout.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
@@ -15,6 +16,7 @@ from cardbridge.auth.practitioner import TokenVerification
 from cardbridge.auth.token import TOKEN_FORMAT
 from cardbridge.cards.models import ReaderInfo
 from cardbridge.layouts import cps
+from cardbridge.service.events import EventKind
 
 Backend = Literal["pcsc", "emulator", "pkcs11"]
 ServiceState = Literal["up", "down"]
@@ -320,13 +322,20 @@ class HeartbeatData(StrictModel):
     time: datetime
 
 
-EVENT_NAMES = (
-    "state",
-    "reader_added",
-    "reader_removed",
-    "card_inserted",
-    "card_removed",
-    "pcsc_unavailable",
-    "pcsc_available",
-    "heartbeat",
-)
+class StreamEvent(StrEnum):
+    """Every event name of ``GET /v1/events``, in the order the documentation lists them:
+    ``state`` first, the reader events (:class:`~cardbridge.pcsc.reader_interface.EventKind`,
+    whose values these are), ``heartbeat`` last. The status page gets them from
+    ``/static/event_names.js``, written from this enum."""
+
+    STATE = "state"
+    READER_ADDED = EventKind.READER_ADDED.value
+    READER_REMOVED = EventKind.READER_REMOVED.value
+    CARD_INSERTED = EventKind.CARD_INSERTED.value
+    CARD_REMOVED = EventKind.CARD_REMOVED.value
+    PCSC_UNAVAILABLE = EventKind.PCSC_UNAVAILABLE.value
+    PCSC_AVAILABLE = EventKind.PCSC_AVAILABLE.value
+    HEARTBEAT = "heartbeat"
+
+
+EVENT_NAMES = tuple(event.value for event in StreamEvent)

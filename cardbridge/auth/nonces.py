@@ -139,7 +139,7 @@ class RedisNonceStore:
 
 
 @dataclass(frozen=True, slots=True)
-class Challenge:
+class IssuedChallenge:
     """An issued challenge: the nonce to sign and when it stops being accepted."""
 
     nonce: str
@@ -153,11 +153,11 @@ class Challenges:
         self.store = store
         self.lifetime = lifetime
 
-    def issue(self, origin: str) -> Challenge:
+    def issue(self, origin: str) -> IssuedChallenge:
         """A new nonce bound to ``origin`` (normalised)."""
         nonce = base64.b64encode(secrets.token_bytes(NONCE_BYTES)).decode()
         self.store.put(nonce, normalize_origin(origin), self.lifetime.total_seconds())
-        return Challenge(nonce, datetime.now(UTC) + self.lifetime)
+        return IssuedChallenge(nonce, datetime.now(UTC) + self.lifetime)
 
     def consume(self, nonce: str, origin: str) -> None:
         """Use ``nonce`` once for ``origin``; raise if unknown, expired, reused or foreign."""

@@ -16,8 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from cardbridge.cards.certificates import PractitionerCertificate
 from cardbridge.cards.models import Coded
-from cardbridge.domain.codes import PROFESSIONS
 from cardbridge.domain.identifiers import PractitionerIdType, StructureIdType
+from cardbridge.domain.terminologies import PROFESSIONS
 
 _PROFESSION_CODES = {label.casefold(): code for code, label in PROFESSIONS.items()}
 _ID_TYPES: dict[PractitionerIdType, Literal["RPPS", "ADELI", "STRUCTURE"]] = {

@@ -26,13 +26,13 @@ from datetime import datetime
 
 from asn1crypto import x509 as asn1_x509
 
-from cardbridge.domain.codes import PROFESSIONS
 from cardbridge.domain.identifiers import (
     PractitionerIdType,
     StructureIdType,
     practitioner_id_type,
     structure_id_type,
 )
+from cardbridge.domain.terminologies import PROFESSIONS
 from cardbridge.errors import CardDataError
 
 # What asn1crypto's parser raises on malformed input, lazily, at first access to a field.

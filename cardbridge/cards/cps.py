@@ -162,7 +162,7 @@ class CpsSession(CardSession):
                         reader=self.reader,
                     ) from None
                 raise
-            found.append(situation_model(index, cps.Situation.from_bytes(raw)))
+            found.append(situation_model(index, cps.SituationFile.from_bytes(raw)))
         return found
 
     def certificates(self) -> CpsCertificates:
@@ -205,7 +205,7 @@ class CpsSession(CardSession):
                     le=256,
                 )
             )
-        status = iasecc.PinStatus.from_bytes(raw)
+        status = iasecc.PinSecurityObject.from_bytes(raw)
         return PinStatus(
             tries_left=status.tries_left, max_tries=status.max_tries, blocked=status.blocked
         )

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from cardbridge.cards.models import Coded, CpsCardInfo, Practitioner, Situation
-from cardbridge.domain.codes import CARD_TYPE_NAMES, PROFESSIONS, SECTORS, SPECIALTIES
 from cardbridge.domain.identifiers import (
     PractitionerIdType,
     practitioner_id_type,
     structure_id_type,
 )
+from cardbridge.domain.terminologies import CARD_TYPE_NAMES, PROFESSIONS, SECTORS, SPECIALTIES
 from cardbridge.errors import CardDataError
 from cardbridge.layouts import cps
 
 
-def situation_model(index: int, raw: cps.Situation) -> Situation:
+def situation_model(index: int, raw: cps.SituationFile) -> Situation:
     """The API model of practice situation ``index`` as the card stores it."""
     kind = structure_id_type(raw.structure_id)
     return Situation(

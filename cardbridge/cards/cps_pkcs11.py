@@ -68,7 +68,7 @@ class Pkcs11CpsSession:
         if not labels:
             self._data(cps_pkcs15.activity_label(0))  # raises PinRequiredError before login
         return [
-            situation_model(index, cps.Situation.from_bytes(self._data(label)))
+            situation_model(index, cps.SituationFile.from_bytes(self._data(label)))
             for index, label in enumerate(labels)
         ]
 

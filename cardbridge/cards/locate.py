@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from cardbridge.errors import CardAbsentError, ReaderNotFoundError, WrongCardTypeError
 from cardbridge.pcsc.atr import CardFamily
-from cardbridge.pcsc.readers import ReaderBackend, ReaderState
+from cardbridge.pcsc.reader_interface import ReaderBackend, ReaderState
 
 _CARD_NAMES = {CardFamily.CPS: "CPS", CardFamily.VITALE: "Vitale"}
 

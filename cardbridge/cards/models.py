@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from cardbridge.cards import examples
 from cardbridge.pcsc.atr import format_atr
-from cardbridge.pcsc.readers import ReaderState
+from cardbridge.pcsc.reader_interface import ReaderState
 
 
 class ReaderInfo(BaseModel):

@@ -1,6 +1,6 @@
 """The slots of a PKCS#11 module as the bridge's readers (``card_backend = pkcs11``).
 
-A :class:`Pkcs11Backend` is a :class:`~cardbridge.pcsc.readers.ReaderBackend` of kind
+A :class:`Pkcs11Backend` is a :class:`~cardbridge.pcsc.reader_interface.ReaderBackend` of kind
 ``pkcs11``: each slot of the module is a reader named by its description (OpenSC names
 a slot after its PC/SC reader), and an initialised token in it is a CPS. Its
 "connection" is a :class:`Pkcs11Connection`, which carries no APDUs: it *is* a PKCS#11
@@ -32,7 +32,7 @@ from cardbridge.cards.cps_pkcs11 import Pkcs11CpsSession
 from cardbridge.cards.pkcs11_token import serialised
 from cardbridge.errors import CardBridgeError, CardError, ConfigError, PcscError
 from cardbridge.pcsc.atr import CardFamily
-from cardbridge.pcsc.readers import EventHub, EventKind, ReaderEvent, ReaderState
+from cardbridge.pcsc.reader_interface import EventHub, EventKind, ReaderEvent, ReaderState
 
 log = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ from cardbridge.cards.models import (
     VitaleCardInfo,
 )
 from cardbridge.cards.session import CardSession
-from cardbridge.domain.codes import QUALITIES, REGIMES, TEST_CAISSES
 from cardbridge.domain.nir import INS_OIDS, Nir, ins_kind, parse_nir
+from cardbridge.domain.terminologies import QUALITIES, REGIMES, TEST_CAISSES
 from cardbridge.errors import CardDataError, InvalidInputError, WrongCardTypeError
 from cardbridge.layouts import vitale
 from cardbridge.pcsc.apdu import CommandApdu, Ins

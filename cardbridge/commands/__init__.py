@@ -18,8 +18,8 @@ from cardbridge.commands import (
     read,
     readers,
     serve,
-    service,
     token,
+    unit,
     version,
 )
 
@@ -33,7 +33,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     read,
     readers,
     serve,
-    service,
+    unit,
     token,
     version,
 )

@@ -77,6 +77,7 @@ def run_verify(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     from cardbridge.api.dmp_models import JournalEntryModel
+    from cardbridge.dmp.journal_details import AccessDetails, details_of
     from cardbridge.dmp.patients import JournalPatient, journal_patient
     from cardbridge.dmp.period import period_end, period_start
 
@@ -93,11 +94,15 @@ def run_list(args: argparse.Namespace) -> int:
     )
     if args.json:
         # The JSON of GET /v1/dmp/journal: the API's own model, dates included.
-        entries = [JournalEntryModel.of(record).model_dump(mode="json") for record in records]
+        entries = [
+            JournalEntryModel.of(record).model_dump(mode="json", exclude_unset=True)
+            for record in records
+        ]
         print(json.dumps(entries, ensure_ascii=False))
         return 0
     for record in records:
-        mode = record.details.get("mode", record.kind.value)
+        details = details_of(record)
+        mode = details.mode if isinstance(details, AccessDetails) else record.kind.value
         print(
             f"{record.seq:>6}  {record.recorded_at:%Y-%m-%d %H:%M}  {record.kind.value:<7}  "
             f"{mode:<13}  {record.practitioner}  {record.patient}"

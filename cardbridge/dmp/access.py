@@ -20,6 +20,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from cardbridge.dmp.journal import JournalKind, JournalRecord
+from cardbridge.dmp.journal_details import AccessDetails, details_of
 from cardbridge.errors import CardBridgeError, InvalidInputError
 
 PURPOSE_OF_USE_OID = "1.2.250.1.213.1.1.4.248"
@@ -95,9 +96,12 @@ def consent_basis(history: Iterable[JournalRecord]) -> JournalRecord | None:
     months of an earlier one that counts."""
     basis: JournalRecord | None = None
     for record in sorted(history, key=lambda r: r.seq):
-        if record.kind is not JournalKind.ACCESS or record.details.get("mode") != AccessMode.NORMAL:
+        if record.kind is not JournalKind.ACCESS:
             continue
-        if record.details.get("consent_attested") is True or (
+        details = details_of(record)
+        if not isinstance(details, AccessDetails) or details.mode != AccessMode.NORMAL:
+            continue
+        if details.consent_attested or (
             basis is not None and _within_validity(basis.recorded_at, record.recorded_at)
         ):
             basis = record

@@ -25,7 +25,7 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from cardbridge.dmp.access import PURPOSE_OF_USE_OID, AccessMode
-from cardbridge.domain.codes import PROFESSION_OID, SECTOR_OID, SPECIALTY_OID
+from cardbridge.domain.terminologies import PROFESSION_OID, SECTOR_OID, SPECIALTY_OID
 from cardbridge.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -62,7 +62,9 @@ Signer = Callable[[bytes], bytes]
 
 
 @dataclass(frozen=True, slots=True)
-class Coded:
+class LabelledCode:
+    """A code and its label as the VIHF carries them (profession, specialty)."""
+
     code: str
     label: str
 
@@ -84,8 +86,8 @@ class VihfRequest:
     national_id: str
     last_name: str
     first_name: str
-    profession: Coded
-    specialty: Coded | None
+    profession: LabelledCode
+    specialty: LabelledCode | None
     structure_id: str
     sector: str
     # The patient's INS in CX form: the DMP the call is about. ``None`` only for the list of

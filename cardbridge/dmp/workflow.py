@@ -28,9 +28,10 @@ from cardbridge.dmp.documents import (
     prepare_metadata,
 )
 from cardbridge.dmp.journal import Journal, JournalEntry, JournalKind, JournalRecord
+from cardbridge.dmp.journal_details import AccessDetails, DepositDetails
 from cardbridge.dmp.patients import InsReference, PatientReference
 from cardbridge.dmp.vihf import (
-    Coded,
+    LabelledCode,
     LpsInfo,
     VihfRequest,
     build_assertion,
@@ -38,7 +39,7 @@ from cardbridge.dmp.vihf import (
     sign_assertion,
 )
 from cardbridge.dmp.vihf_cache import SignedVihf, VihfCache, VihfKey
-from cardbridge.domain.codes import (
+from cardbridge.domain.terminologies import (
     PROFESSION_OID,
     PROFESSIONS_REQUIRING_SPECIALTY,
     SPECIALTY_OID,
@@ -235,20 +236,20 @@ class DmpWorkflow:
                 JournalKind.ACCESS,
                 practitioner.national_id,
                 request.patient.journal_key,
-                {
-                    "structure_id": situation.structure_id,
-                    "sector": situation.sector,
-                    "mode": decision.mode.value,
-                    "consent_attested": decision.consent_attested,
-                    "consent_needed": decision.consent_needed,
-                    "reason": key.reason,
-                    "secret": request.secret,
-                    "vihf_id": vihf.assertion_id,
-                    "vihf_reused": reused,
-                    "patient_source": request.patient.source,
-                    "caller": request.caller,
-                    "os_user": self.os_user,
-                },
+                AccessDetails(
+                    structure_id=situation.structure_id,
+                    sector=situation.sector,
+                    mode=decision.mode.value,
+                    consent_attested=decision.consent_attested,
+                    consent_needed=decision.consent_needed,
+                    reason=key.reason,
+                    secret=request.secret,
+                    vihf_id=vihf.assertion_id,
+                    vihf_reused=reused,
+                    patient_source=request.patient.source,
+                    caller=request.caller,
+                    os_user=self.os_user,
+                ).stored(),
             ),
             now=now,
         )
@@ -284,9 +285,11 @@ class DmpWorkflow:
                 national_id=practitioner.national_id,
                 last_name=practitioner.last_name,
                 first_name=practitioner.first_name,
-                profession=Coded(practitioner.profession.code, practitioner.profession.label or ""),
+                profession=LabelledCode(
+                    practitioner.profession.code, practitioner.profession.label or ""
+                ),
                 specialty=(
-                    Coded(practitioner.specialty.code, practitioner.specialty.label or "")
+                    LabelledCode(practitioner.specialty.code, practitioner.specialty.label or "")
                     if practitioner.specialty
                     else None
                 ),
@@ -361,16 +364,16 @@ class DmpWorkflow:
                 JournalKind.DEPOSIT,
                 practitioner.national_id,
                 patient.journal_key,
-                {
-                    "structure_id": metadata.author.structure_id,
-                    "document_id": metadata.unique_id,
-                    "type": metadata.type_code.code,
-                    "visibility": visibility,
-                    "sha256": metadata.sha256,
-                    "size": metadata.size,
-                    "caller": caller,
-                    "os_user": self.os_user,
-                },
+                DepositDetails(
+                    structure_id=metadata.author.structure_id,
+                    document_id=metadata.unique_id,
+                    type=metadata.type_code.code,
+                    visibility=visibility,
+                    sha256=metadata.sha256,
+                    size=metadata.size,
+                    caller=caller,
+                    os_user=self.os_user,
+                ).stored(),
             ),
             now=now,
         )

@@ -15,6 +15,7 @@ from cardbridge import __version__
 from cardbridge.doctor import card_checks as cards
 from cardbridge.doctor import local_checks as local
 from cardbridge.doctor import pcsc_checks as pcsc
+from cardbridge.doctor.bridge_facts import port_facts
 from cardbridge.doctor.local_facts import config_facts, dir_facts, token_facts, trust_facts
 from cardbridge.doctor.pcsc_facts import (
     Readers,
@@ -27,7 +28,7 @@ from cardbridge.doctor.pcsc_facts import (
 )
 from cardbridge.doctor.pkcs11_checks import check_pkcs11, pkcs11_facts
 from cardbridge.doctor.report import CheckResult, Report, Status
-from cardbridge.doctor.service_facts import port_facts, user_unit
+from cardbridge.doctor.unit_facts import user_unit
 
 __all__ = ["CheckResult", "Report", "Status", "diagnose", "run_checks"]
 

@@ -7,7 +7,7 @@ from cardbridge.doctor.pcsc_facts import CardProbe
 from cardbridge.doctor.report import Check, CheckResult, Status
 from cardbridge.errors import PinBlockedError
 from cardbridge.pcsc.atr import CardFamily, format_atr, identify_atr
-from cardbridge.pcsc.codes import ScardCode
+from cardbridge.pcsc.scard_codes import ScardCode
 from cardbridge.workstation import UDEV_RULES
 
 READERS = Check("readers", "readers present")

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from cardbridge.doctor.bridge_facts import PortFacts
 from cardbridge.doctor.local_facts import ConfigFacts, DirFacts, TokenFacts, TrustFacts
 from cardbridge.doctor.pkcs11_checks import Pkcs11Facts
 from cardbridge.doctor.report import Check, CheckResult
-from cardbridge.doctor.service_facts import PortFacts, UserUnit
+from cardbridge.doctor.unit_facts import UserUnit
 
 CONFIG = Check("config", "configuration")
 DATA_DIR = Check("data_dir", "data directory")

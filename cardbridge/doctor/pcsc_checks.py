@@ -25,7 +25,7 @@ from cardbridge.doctor.pcsc_facts import (
     SocketFacts,
 )
 from cardbridge.doctor.report import Check, CheckResult
-from cardbridge.pcsc.codes import ScardCode
+from cardbridge.pcsc.scard_codes import ScardCode
 from cardbridge.workstation import PCSC_GROUP, POLKIT_RULE
 
 PCSCD_INSTALLED = Check("pcscd_installed", "pcscd installed")

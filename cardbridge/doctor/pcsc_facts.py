@@ -21,7 +21,7 @@ from cardbridge.cards.models import PinStatus
 from cardbridge.errors import CardBridgeError, PcscError
 from cardbridge.pcsc.atr import CardFamily, identify_atr
 from cardbridge.pcsc.connection import Connection
-from cardbridge.pcsc.readers import ReaderState
+from cardbridge.pcsc.reader_interface import ReaderState
 
 DEFAULT_SOCKET = Path("/run/pcscd/pcscd.comm")
 # pcsc-lite's client library looks here for another socket path; honour it the same way.

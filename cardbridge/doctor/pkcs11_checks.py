@@ -12,7 +12,7 @@ from cardbridge.cards.pkcs11_backend import describe_module, slot_states
 from cardbridge.doctor.report import Check, CheckResult
 from cardbridge.errors import CardBridgeError
 from cardbridge.pcsc.atr import CardFamily
-from cardbridge.pcsc.readers import ReaderState
+from cardbridge.pcsc.reader_interface import ReaderState
 
 PKCS11_MODULE = Check("pkcs11_module", "PKCS#11 module")
 

@@ -128,11 +128,6 @@ def ins_kind(matricule: str, *, test: bool) -> InsKind:
     return InsKind.NIA if matricule[0] in "78" else InsKind.NIR
 
 
-def ins_oid(kind: InsKind) -> str:
-    """The OID that qualifies an INS matricule of this kind."""
-    return INS_OIDS[kind]
-
-
 def ins_cx(matricule: str, oid: str) -> str:
     """An INS in HL7 CX form, as the DMP expects it: ``<matricule>^^^&<oid>&ISO^NH``."""
     return f"{ins_cx_prefix(matricule)}{oid}&ISO^NH"

@@ -112,7 +112,7 @@ def _situations(profile: CpsProfile, pin: Pin) -> list[ElementaryFile]:
     return [
         ElementaryFile(
             cps.situation_path(index)[-1],
-            cps.Situation(s.structure_id, s.name, s.sector).to_bytes(),
+            cps.SituationFile(s.structure_id, s.name, s.sector).to_bytes(),
             read=Access(pin=pin),
             acl=Acl(cps_pkcs15.ACL_READ_AFTER_PIN),
         )

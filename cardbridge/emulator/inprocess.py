@@ -1,4 +1,4 @@
-"""In-process emulated readers: a :class:`~cardbridge.pcsc.readers.ReaderBackend` of kind
+"""In-process emulated readers: a :class:`~cardbridge.pcsc.reader_interface.ReaderBackend` of kind
 ``emulator`` whose readers hold software cards.
 
 Cards are inserted and removed at run time (:meth:`EmulatedBackend.insert`,
@@ -31,7 +31,7 @@ from cardbridge.errors import (
     PcscError,
     ReaderNotFoundError,
 )
-from cardbridge.pcsc.readers import EventHub, EventKind, ReaderEvent, ReaderState
+from cardbridge.pcsc.reader_interface import EventHub, EventKind, ReaderEvent, ReaderState
 
 DEMO_CPS_READER = "cardbridge emulated reader 0 (CPS)"
 DEMO_VITALE_READER = "cardbridge emulated reader 1 (Vitale)"

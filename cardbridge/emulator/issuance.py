@@ -21,8 +21,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from cardbridge.config import load_settings
-from cardbridge.domain.codes import PROFESSIONS
 from cardbridge.domain.identifiers import is_structure_bound_card
+from cardbridge.domain.terminologies import PROFESSIONS
 from cardbridge.emulator.pki import CardHolderIdentity, TestPki
 from cardbridge.emulator.profiles import CpsProfile
 

@@ -27,7 +27,7 @@ from pydantic import (
     field_validator,
 )
 
-from cardbridge.domain import codes
+from cardbridge.domain import terminologies
 from cardbridge.domain.identifiers import (
     PractitionerIdType,
     is_structure_bound_card,
@@ -126,7 +126,7 @@ class Holder(_Model):
     civility: Annotated[str, Field(pattern=r"^[A-Z]{1,4}$")]
     last_name: Name
     first_name: Name
-    profession: Annotated[str, _in_table(codes.PROFESSIONS, "profession code (G15)")]
+    profession: Annotated[str, _in_table(terminologies.PROFESSIONS, "profession code (G15)")]
     specialty: Annotated[str | None, Field(validate_default=True)] = None  # R01
 
     @field_validator("specialty")
@@ -134,12 +134,12 @@ class Holder(_Model):
     def _specialty(cls, value: str | None, info: ValidationInfo) -> str | None:
         profession = info.data.get("profession")
         if value is None:
-            if profession in codes.PROFESSIONS_REQUIRING_SPECIALTY:
+            if profession in terminologies.PROFESSIONS_REQUIRING_SPECIALTY:
                 raise ValueError(f"a speciality is required for profession {profession}")
             return None
-        if value not in codes.SPECIALTIES:
+        if value not in terminologies.SPECIALTIES:
             raise ValueError(f"unknown speciality code {value!r} (R01)")
-        if codes.SPECIALTY_PROFESSIONS.get(value) != profession:
+        if terminologies.SPECIALTY_PROFESSIONS.get(value) != profession:
             raise ValueError(f"speciality {value} is not one of profession {profession}")
         return value
 
@@ -149,7 +149,7 @@ class SituationProfile(_Model):
 
     structure_id: Annotated[str, AfterValidator(_structure_id)]  # Struct_IdNat
     name: Text
-    sector: Annotated[str, _in_table(codes.SECTORS, "sector of activity")]
+    sector: Annotated[str, _in_table(terminologies.SECTORS, "sector of activity")]
 
 
 class CpsProfile(_Model):
@@ -161,7 +161,7 @@ class CpsProfile(_Model):
     generation: Literal["cps3", "cps4"] = "cps3"
     test: bool = True
     serial: Serial
-    card_type: Annotated[int, _in_table(codes.CARD_TYPES, "card type")] = 0
+    card_type: Annotated[int, _in_table(terminologies.CARD_TYPES, "card type")] = 0
     pin: Annotated[str, _digits(4, "the PIN")]
     puk: Annotated[str, _digits(8, "the PUK")]
     pin_tries: Annotated[int, Field(ge=1, le=15)] = 3
@@ -188,7 +188,7 @@ class BeneficiaryProfile(_Model):
     first_name: Name
     birth_date: Annotated[str, _digits(8, "a birth date (YYYYMMDD)")]
     birth_rank: Annotated[int, Field(ge=1, le=9)] = 1
-    quality: Annotated[int, _in_table(codes.QUALITIES, "qualité")] = 0
+    quality: Annotated[int, _in_table(terminologies.QUALITIES, "qualité")] = 0
     certified_nir: Nir | None = None
 
 

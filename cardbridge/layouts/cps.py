@@ -263,7 +263,7 @@ class ProfessionalInfo:
 
 
 @dataclass(frozen=True, slots=True)
-class Situation:
+class SituationFile:
     """A practice situation file: ``EE { 84 name, 85 Struct_IdNat, 86 sector }``."""
 
     structure_id: str  # Struct_IdNat, the structure's national identifier
@@ -281,7 +281,7 @@ class Situation:
         ).to_bytes()
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> Situation:
+    def from_bytes(cls, data: bytes) -> SituationFile:
         objects = template_of(TAG_SITUATION, data, "practice situation")
         return cls(
             structure_id=text_of(objects, TAG_SITUATION_STRUCTURE, "structure id"),

@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum, unique
 
+from cardbridge import split_sha256
 from cardbridge.errors import CardDataError
-from cardbridge.layouts import sha256
 from cardbridge.pcsc.tlv import Tlv, TlvError, parse_all, parse_dict, parse_one, require
 
 READ_BINARY_MAX = 0xE7
@@ -148,7 +148,7 @@ def _unpack(tag: int, data: bytes) -> bytes:
 
 
 @dataclass(frozen=True, slots=True)
-class PinStatus:
+class PinSecurityObject:
     """Tries of a PIN as its security data object tells them."""
 
     reference: int
@@ -172,7 +172,7 @@ class PinStatus:
         return Tlv.of(pin_sdo_tag(self.reference), [docp]).to_bytes()
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> PinStatus:
+    def from_bytes(cls, data: bytes) -> PinSecurityObject:
         sdo = parse_one(data)[0]
         if sdo.tag == TAG_SDO_TEMPLATE:  # IAS-ECC allows the answer wrapped in the SDO template
             sdo = parse_one(sdo.value)[0]
@@ -201,7 +201,7 @@ def final_hash_data(digest: bytes) -> bytes:
 
 def partial_hash_data(message: bytes) -> bytes:
     """PSO HASH data leaving the last SHA-256 step (the last partial block) to the card."""
-    state, bits, remaining = sha256.split(message)
+    state, bits, remaining = split_sha256.split(message)
     hashed = state + bits.to_bytes(COUNTER_SIZE, "big") if bits else b""
     return Tlv(TAG_HASH, hashed).to_bytes() + Tlv(TAG_HASH_REMAINDER, remaining).to_bytes()
 
@@ -218,15 +218,15 @@ def digest_from_hash_data(data: bytes, digest_size: int) -> bytes:
         if len(objects[0].value) != digest_size:
             raise CardDataError(f"a final hash of {digest_size} bytes was expected")
         return objects[0].value
-    if tags != [TAG_HASH, TAG_HASH_REMAINDER] or digest_size != sha256.DIGEST_SIZE:
+    if tags != [TAG_HASH, TAG_HASH_REMAINDER] or digest_size != split_sha256.DIGEST_SIZE:
         raise CardDataError("PSO HASH data is 90 (digest), or 90 (state) 80 (rest) for SHA-256")
     hashed, remaining = objects[0].value, objects[1].value
     if not hashed:
-        return sha256.finish(sha256.INITIAL_STATE, 0, remaining)
-    if len(hashed) != sha256.STATE_SIZE + COUNTER_SIZE:
+        return split_sha256.finish(split_sha256.INITIAL_STATE, 0, remaining)
+    if len(hashed) != split_sha256.STATE_SIZE + COUNTER_SIZE:
         raise CardDataError("an intermediate SHA-256 state has 32 bytes and an 8-byte counter")
-    bits = int.from_bytes(hashed[sha256.STATE_SIZE :], "big")
+    bits = int.from_bytes(hashed[split_sha256.STATE_SIZE :], "big")
     try:
-        return sha256.finish(hashed[: sha256.STATE_SIZE], bits, remaining)
+        return split_sha256.finish(hashed[: split_sha256.STATE_SIZE], bits, remaining)
     except ValueError as error:
         raise CardDataError(f"intermediate hash refused: {error}") from None

@@ -9,7 +9,7 @@ the PC/SC calls, so that every flag is ours to choose:
   destroy its session (verified PIN, selected application);
 - pyscard's ``list[int]`` becomes ``bytes`` and an ``int`` status word here, at the
   boundary, and every PC/SC return code becomes a cardbridge error through the one
-  table of :mod:`cardbridge.pcsc.codes`.
+  table of :mod:`cardbridge.pcsc.scard_codes`.
 
 A connection is meant for one thread at a time. Each connection owns its PC/SC
 context: pcsc-lite serialises calls per context, so sharing one would make a slow
@@ -37,10 +37,16 @@ from cardbridge.errors import (
     ReaderNotFoundError,
 )
 from cardbridge.pcsc.atr import AtrShape, atr_shape
-from cardbridge.pcsc.codes import ScardCode, StateFlag, describe_code, pcsc_error, reader_state
 from cardbridge.pcsc.holdup import HELD_MESSAGE, HeldUpCalls
 from cardbridge.pcsc.monitor import PcscMonitor
-from cardbridge.pcsc.readers import EventHub, ReaderState
+from cardbridge.pcsc.reader_interface import EventHub, ReaderState
+from cardbridge.pcsc.scard_codes import (
+    ScardCode,
+    StateFlag,
+    describe_code,
+    pcsc_error,
+    reader_state,
+)
 from cardbridge.pcsc.settle import SETTLE_ATTEMPTS, SETTLE_INTERVAL, settled_state
 
 log = logging.getLogger(__name__)

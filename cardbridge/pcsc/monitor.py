@@ -28,7 +28,8 @@ from enum import Enum, auto
 
 from smartcard import scard
 
-from cardbridge.pcsc.codes import (
+from cardbridge.pcsc.reader_interface import EventHub, EventKind, ReaderEvent, ReaderState
+from cardbridge.pcsc.scard_codes import (
     PNP_NOTIFICATION,
     SERVICE_GONE,
     ScardCode,
@@ -37,7 +38,6 @@ from cardbridge.pcsc.codes import (
     event_counter,
     reader_state,
 )
-from cardbridge.pcsc.readers import EventHub, EventKind, ReaderEvent, ReaderState
 from cardbridge.pcsc.settle import settled_state
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from cardbridge.pcsc.atr import AtrShape, atr_shape, format_atr
-from cardbridge.pcsc.codes import ScardCode, StateFlag
+from cardbridge.pcsc.scard_codes import ScardCode, StateFlag
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ import re
 
 from lxml import etree
 
-from cardbridge.domain import codes
+from cardbridge.domain import terminologies
 from cardbridge.sandbox import rim
 from cardbridge.sandbox.access import Access, access_for
 from cardbridge.sandbox.cda import CdaFacts, decode_base64, read_cda
@@ -121,7 +121,10 @@ def _check_codes(entry: etree._Element, facts: CdaFacts) -> None:
     facility = rim.coded(
         entry, SCHEMES["healthcareFacilityTypeCode"], "healthcareFacilityTypeCode"
     )[0]
-    if facility != (facts.facility_type, codes.SECTOR_OID) or facility[0] not in codes.SECTORS:
+    if (
+        facility != (facts.facility_type, terminologies.SECTOR_OID)
+        or facility[0] not in terminologies.SECTORS
+    ):
         raise _fail(
             META,
             "healthcareFacilityTypeCode inconnu ou différent du CDA",

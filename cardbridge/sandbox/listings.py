@@ -8,7 +8,7 @@ from datetime import datetime
 
 from lxml import etree
 
-from cardbridge.domain import codes
+from cardbridge.domain import terminologies
 from cardbridge.domain.identifiers import NATIONAL_ID_OID, STRUCTURE_ID_OID
 from cardbridge.sandbox.access import access_for, authorization_status
 from cardbridge.sandbox.faults import Fault, ServiceFault
@@ -81,7 +81,9 @@ def list_authorizations(exchange: Exchange, store: Store) -> Reply:
             _add(
                 item,
                 "libSpeciality",
-                codes.SPECIALTIES.get(row["specialty"] or "", codes.PROFESSIONS[row["profession"]]),
+                terminologies.SPECIALTIES.get(
+                    row["specialty"] or "", terminologies.PROFESSIONS[row["profession"]]
+                ),
             )
         _add(item, "startOfAuthorization", _date(row["started"]))
         _add(item, "lastActionDate", _date(row["last_action"]))

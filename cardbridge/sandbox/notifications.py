@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 
-from cardbridge.domain import codes
+from cardbridge.domain import terminologies
 from cardbridge.sandbox.store import Store
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ class SmtpServer:
 def _who(store: Store, actor_id: str, structure_id: str | None) -> str:
     person = store.one("SELECT * FROM professional WHERE national_id = ?", actor_id)
     if person is not None:
-        label = codes.PROFESSIONS.get(person["profession"], "professionnel de santé")
+        label = terminologies.PROFESSIONS.get(person["profession"], "professionnel de santé")
         return f"{person['first_name']} {person['last_name']} ({label})"
     structure = store.one("SELECT name FROM structure WHERE structure_id = ?", structure_id)
     return structure["name"] if structure is not None else "un professionnel de santé"

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, Self
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from cardbridge.domain import codes
+from cardbridge.domain import terminologies
 from cardbridge.domain.nir import INS_OIDS, InsKind, parse_nir
 from cardbridge.emulator.profiles import CpsProfile, load_profile
 from cardbridge.errors import InvalidInputError, ProfileError
@@ -51,7 +51,7 @@ def _ins(value: str) -> str:
 
 
 def _sector(value: str) -> str:
-    if value not in codes.SECTORS:
+    if value not in terminologies.SECTORS:
         raise ValueError(f"unknown sector of activity {value!r}")
     return value
 

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from lxml import etree
 
-from cardbridge.domain import codes
+from cardbridge.domain import terminologies
 from cardbridge.domain.nir import INS_CX
 from cardbridge.sandbox.faults import Fault, ServiceFault
 from cardbridge.sandbox.wire import HL7, SAML
@@ -33,7 +33,7 @@ SECRET_ACCESS = "INVISIBLE_REPRESENTANTS_LEGAUX^1.2.250.1.213.1.1.4.13"  # noqa:
 VALIDITY_WITHOUT_CONDITIONS = timedelta(hours=1)
 CLOCK_SKEW = timedelta(minutes=5)
 
-_SECTOR = re.compile(rf"(SA\d\d)\^{re.escape(codes.SECTOR_OID)}")
+_SECTOR = re.compile(rf"(SA\d\d)\^{re.escape(terminologies.SECTOR_OID)}")
 _CX_OID = re.compile(r"\^\^\^&([0-9.]+)&ISO\^NH$")
 
 
@@ -153,13 +153,13 @@ def _roles(attributes: dict[str, list[etree._Element]]) -> tuple[str, str | None
     if not roles:
         raise _invalid(_where(ROLE), "aucun rôle")
     profession, system = roles[0]
-    if system != codes.PROFESSION_OID or profession not in codes.PROFESSIONS:
+    if system != terminologies.PROFESSION_OID or profession not in terminologies.PROFESSIONS:
         raise _invalid(_where(ROLE), "le premier rôle doit être une profession G15 connue")
-    specialties = [code for code, sys in roles[1:] if sys == codes.SPECIALTY_OID]
+    specialties = [code for code, sys in roles[1:] if sys == terminologies.SPECIALTY_OID]
     specialty = specialties[0] if specialties else None
-    if specialty is not None and codes.SPECIALTY_PROFESSIONS.get(specialty) != profession:
+    if specialty is not None and terminologies.SPECIALTY_PROFESSIONS.get(specialty) != profession:
         raise _invalid(_where(ROLE), f"spécialité {specialty} incompatible avec la profession")
-    if specialty is None and profession in codes.PROFESSIONS_REQUIRING_SPECIALTY:
+    if specialty is None and profession in terminologies.PROFESSIONS_REQUIRING_SPECIALTY:
         raise ServiceFault(Fault.SPECIALTY_MISSING, _where(ROLE))
     return profession, specialty
 
@@ -205,8 +205,8 @@ def read_claims(assertion: etree._Element, now: datetime, *, patient_required: b
         raise _invalid(_where("Ressource_URN"), "urn:dmp attendu")
     structure_id = _text(attributes, "Identifiant_Structure", required=True) or ""
     sector_match = _SECTOR.fullmatch(_text(attributes, "Secteur_Activite", required=True) or "")
-    if sector_match is None or sector_match.group(1) not in codes.SECTORS:
-        raise _invalid(_where("Secteur_Activite"), f"SAxx^{codes.SECTOR_OID} attendu")
+    if sector_match is None or sector_match.group(1) not in terminologies.SECTORS:
+        raise _invalid(_where("Secteur_Activite"), f"SAxx^{terminologies.SECTOR_OID} attendu")
     profession, specialty = _roles(attributes)
     purpose, reason = _purpose(attributes)
     subject_text = _text(attributes, SUBJECT_ID, required=not mode.direct)

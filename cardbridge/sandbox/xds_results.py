@@ -7,7 +7,7 @@ import json
 
 from lxml import etree
 
-from cardbridge.domain import codes
+from cardbridge.domain import terminologies
 from cardbridge.sandbox.rim import add_slot, r
 from cardbridge.sandbox.store import Row
 from cardbridge.sandbox.xds_codes import (
@@ -85,7 +85,7 @@ def extrinsic_object(document: Row, patient_cx: str) -> etree._Element:
             for code in json.loads(document["confidentiality"])
         ),
         ("formatCode", document["format_code"], FORMAT_SYSTEM),
-        ("healthcareFacilityTypeCode", document["facility_type"], codes.SECTOR_OID),
+        ("healthcareFacilityTypeCode", document["facility_type"], terminologies.SECTOR_OID),
         ("practiceSettingCode", document["practice_setting"], PRACTICE_SYSTEM),
         ("typeCode", type_code, type_system),
     ]

@@ -11,7 +11,7 @@ from cardbridge.emulator.inprocess import demo_backend
 from cardbridge.emulator.keys import KeySource, generate_key
 from cardbridge.errors import PcscError
 from cardbridge.pcsc.backend import PcscBackend
-from cardbridge.pcsc.readers import ReaderBackend
+from cardbridge.pcsc.reader_interface import ReaderBackend
 
 
 @dataclass(frozen=True)

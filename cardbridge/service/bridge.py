@@ -20,7 +20,7 @@ from pathlib import Path
 from cardbridge.auth.nonces import Challenges, MemoryNonceStore
 from cardbridge.config import Settings
 from cardbridge.emulator.pki import TestPki
-from cardbridge.pcsc.readers import ReaderBackend
+from cardbridge.pcsc.reader_interface import ReaderBackend
 from cardbridge.private_dir import secure_data_dir
 from cardbridge.service.approvals import Approvals
 from cardbridge.service.authorities import CertificateAuthorities
@@ -31,7 +31,7 @@ from cardbridge.service.dmp_assembly import DmpSetup
 from cardbridge.service.events import EventBroadcaster
 from cardbridge.service.origins import OriginApprovals
 from cardbridge.service.pairing import Pairings
-from cardbridge.service.readers import ReaderPool
+from cardbridge.service.reader_pool import ReaderPool
 
 log = logging.getLogger(__name__)
 

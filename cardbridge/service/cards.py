@@ -3,7 +3,7 @@ the reader's worker.
 
 Identity (the practitioner, the certificates, the Vitale card) is read once per card
 insertion and then answered from memory, without a word to the card, until the card
-leaves (:mod:`cardbridge.service.readers` drops the memory then). The PIN status is
+leaves (:mod:`cardbridge.service.reader_pool` drops the memory then). The PIN status is
 always asked of the card: another program may have spent tries. The practice
 situations are shown once the PIN was verified through the bridge, and hidden again
 when another program resets the card (which un-verifies it) or the PIN session ends.
@@ -46,7 +46,7 @@ from cardbridge.service.callers import NATIVE, Caller
 from cardbridge.service.memory import CardMemory, Snapshot
 from cardbridge.service.models import CertificateBundle
 from cardbridge.service.pin_guard import PinBackoff, require_confirmation, require_puk_confirmation
-from cardbridge.service.readers import CardAccess, ReaderPool, ReaderSlot
+from cardbridge.service.reader_pool import CardAccess, ReaderPool, ReaderSlot
 
 log = logging.getLogger(__name__)
 

@@ -35,6 +35,7 @@ from cardbridge.dmp.access import (
     normal_reason,
 )
 from cardbridge.dmp.journal import JournalEntry, JournalKind, JournalRecord
+from cardbridge.dmp.journal_details import AccessDetails
 from cardbridge.dmp.patients import InsReference, PatientReference
 from cardbridge.dmp.results import Authorization, DmpState, DmpStatus
 from cardbridge.dmp.vihf_cache import SignedVihf
@@ -191,27 +192,25 @@ class DmpAccess:
                 JournalKind.ACCESS,
                 practitioner.national_id,
                 asked.patient.journal_key,
-                {
-                    "situation": asked.situation,
-                    "mode": decision.mode.value,
-                    "consent_attested": decision.consent_attested,
-                    "consent_needed": decision.consent_needed,
-                    "reason": reason,
-                    "secret": asked.secret,
-                    "patient_source": asked.patient.source,
-                    "structure_id": card.situation.structure_id,
-                    "sector": card.situation.sector,
-                    "vihf_id": card.signed.assertion_id,
-                    "vihf_reused": card.reused,
-                    "dmp_state": status.state.value,
-                    "dmp_authorization": status.authorization.value
-                    if status.authorization
-                    else None,
-                    "dmp_treating_physician": status.treating_physician,
-                    "authorization_added": added,
-                    "caller": asked.caller.label,
-                    "os_user": self.workflow.os_user,
-                },
+                AccessDetails(
+                    situation=asked.situation,
+                    mode=decision.mode.value,
+                    consent_attested=decision.consent_attested,
+                    consent_needed=decision.consent_needed,
+                    reason=reason,
+                    secret=asked.secret,
+                    patient_source=asked.patient.source,
+                    structure_id=card.situation.structure_id,
+                    sector=card.situation.sector,
+                    vihf_id=card.signed.assertion_id,
+                    vihf_reused=card.reused,
+                    dmp_state=status.state.value,
+                    dmp_authorization=status.authorization.value if status.authorization else None,
+                    dmp_treating_physician=status.treating_physician,
+                    authorization_added=added,
+                    caller=asked.caller.label,
+                    os_user=self.workflow.os_user,
+                ).stored(),
             ),
             now=now,
         )

@@ -14,10 +14,10 @@ import enum
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from cardbridge.pcsc.readers import EventHub, ReaderEvent
+from cardbridge.pcsc.reader_interface import EventHub, EventKind, ReaderEvent
 
 # ReaderEvent is what subscribers receive: the API takes it from here, not from pcsc.
-__all__ = ["End", "EventBroadcaster", "ReaderEvent", "Subscription"]
+__all__ = ["End", "EventBroadcaster", "EventKind", "ReaderEvent", "Subscription"]
 
 QUEUE_SIZE = 256
 

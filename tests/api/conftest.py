@@ -16,11 +16,11 @@ from cardbridge.emulator.inprocess import DEMO_CPS_READER, DEMO_VITALE_READER
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile
-from cardbridge.pcsc.readers import ReaderBackend
+from cardbridge.pcsc.reader_interface import ReaderBackend
+from testkit.dmp_sandbox import RunningSandbox
+from testkit.server import LiveServer, serve_backend
 from tests.support.dmp_fixtures import dmp, organisations
-from tests.support.dmp_sandbox import RunningSandbox
 from tests.support.recording import RecordingBackend, RecordingCard
-from tests.support.server import LiveServer, serve_backend
 
 __all__ = ["dmp", "organisations"]
 

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import httpx
 
+from testkit.server import LiveServer
 from tests.api.conftest import APP_ORIGIN, PIN
-from tests.support.server import LiveServer
 
 EVIL = "https://evil.example"
 NONCE = "q5SY8vYzWmxmJXc8zbDjd1cYqXdUFEjHHjHkLnC9YHE="

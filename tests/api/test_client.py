@@ -30,11 +30,11 @@ from cardbridge.errors import (
     ReaderNotFoundError,
     WrongCardTypeError,
 )
+from testkit.dmp_sandbox import RunningSandbox
+from testkit.sample_files import pdf
+from testkit.server import LiveServer
 from tests.api.conftest import CPS, PIN, VITALE, Demo, serving_dmp
 from tests.support.dmp_fixtures import LOUISE, PIERRE
-from tests.support.dmp_sandbox import RunningSandbox
-from tests.support.sample_files import pdf
-from tests.support.server import LiveServer
 from tests.support.sse import EventFollower, named
 
 ORIGIN = "https://dmp.example"

@@ -12,9 +12,9 @@ from cardbridge.emulator.factory import build_card
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile
+from testkit.server import LiveServer, serve_backend
 from tests.api.conftest import PIN
 from tests.support.recording import RecordingBackend, RecordingCard, interleavings
-from tests.support.server import LiveServer, serve_backend
 
 READERS = ("reader A", "reader B")
 REQUESTS = 200

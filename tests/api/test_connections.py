@@ -21,7 +21,7 @@ import pytest
 
 from cardbridge.api.connection import ConnectionLimits, peer_owner
 from cardbridge.emulator.inprocess import EmulatedBackend
-from tests.support.server import LiveServer, serve_backend
+from testkit.server import LiveServer, serve_backend
 
 LIMITS = ConnectionLimits(header_timeout=0.5, body_timeout=0.5, max_connections=3)
 TRICKLE = 0.05  # seconds between two bytes of a slow client

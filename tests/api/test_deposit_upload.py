@@ -13,8 +13,8 @@ from starlette.requests import Request
 
 from cardbridge.api.routes.dmp import DEPOSIT_BODY_LIMIT
 from cardbridge.dmp import formats
+from testkit.sample_files import pdf_of_size
 from tests.support.dmp_fixtures import PIERRE
-from tests.support.sample_files import pdf_of_size
 
 
 def _form_of(body: bytes, content_type: str) -> tuple[UploadFile, bytes]:

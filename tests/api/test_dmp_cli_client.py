@@ -19,9 +19,9 @@ from cardbridge.dmp.access import AccessMode
 from cardbridge.dmp.documents import DepositForm
 from cardbridge.dmp.patients import IdentityCriteria, PatientSelector
 from cardbridge.errors import DmpAccessRequiredError, DmpRefusedError
-from tests.support.dmp_documents import minimal_pdf
+from testkit.dmp_documents import minimal_pdf
+from testkit.server import TOKEN, LiveServer
 from tests.support.dmp_fixtures import LOUISE, PIERRE
-from tests.support.server import TOKEN, LiveServer
 
 Run = Callable[..., tuple[int, str]]
 REASON = "Régulation du centre 15, patient inconscient"

@@ -10,9 +10,9 @@ from urllib.parse import unquote
 import httpx
 from lxml import etree
 
+from testkit.dmp_queries import read_mtom, retrieve
+from testkit.dmp_sandbox import Identity, RunningSandbox
 from tests.support.dmp_fixtures import LOUISE, demo_doctor
-from tests.support.dmp_queries import read_mtom, retrieve
-from tests.support.dmp_sandbox import Identity, RunningSandbox
 
 __all__ = ["demo_doctor"]
 

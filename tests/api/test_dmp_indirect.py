@@ -13,12 +13,12 @@ import pytest
 
 from cardbridge.dmp import connect
 from cardbridge.emulator.pki_organisations import OrganisationPki
+from testkit.dmp_queries import find_documents
+from testkit.dmp_sandbox import Identity, RunningSandbox
+from testkit.sample_files import pdf
+from testkit.server import LiveServer
 from tests.api.conftest import PIN, Demo, serving_dmp
 from tests.support.dmp_fixtures import PIERRE, demo_doctor
-from tests.support.dmp_queries import find_documents
-from tests.support.dmp_sandbox import Identity, RunningSandbox
-from tests.support.sample_files import pdf
-from tests.support.server import LiveServer
 
 __all__ = ["demo_doctor"]
 

@@ -11,11 +11,11 @@ import httpx
 import pytest
 
 from cardbridge.dmp.journal import DATABASE_NAME
+from testkit.dmp_sandbox import RunningSandbox
+from testkit.sample_files import pdf, pdf_of_size
+from testkit.server import LiveServer
 from tests.api.conftest import APP_ORIGIN, PIN, Demo, serving_dmp
 from tests.support.dmp_fixtures import LOUISE, PIERRE
-from tests.support.dmp_sandbox import RunningSandbox
-from tests.support.sample_files import pdf, pdf_of_size
-from tests.support.server import LiveServer
 from tests.support.xmldsig import attribute_texts, verify_signxml, verify_xmlsec1
 
 # Louise has a DMP on which the demo CPS has no authorization (the sandbox's seed).

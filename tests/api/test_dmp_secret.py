@@ -17,9 +17,9 @@ from cardbridge.client import CardBridgeClient
 from cardbridge.dmp.patients import PatientSelector
 from cardbridge.errors import InvalidInputError
 from cardbridge.sandbox.store import DATABASE_NAME
+from testkit.dmp_sandbox import RunningSandbox
+from testkit.server import TOKEN, LiveServer
 from tests.support.dmp_fixtures import LOUISE, PIERRE
-from tests.support.dmp_sandbox import RunningSandbox
-from tests.support.server import TOKEN, LiveServer
 
 SECRET_CODE = "INVISIBLE_REPRESENTANTS_LEGAUX"
 CONFIDENTIALITY = "urn:oasis:names:tc:xspa:1.0:resource:patient:hl7:confidentiality-code"

@@ -12,11 +12,11 @@ from lxml import html
 from PIL import Image
 
 from cardbridge.layouts.cps import KeyReference
+from testkit.dmp_card_credentials import card_key
+from testkit.dmp_documents import minimal_pdf
+from testkit.dmp_sandbox import RunningSandbox
 from tests.api.conftest import CPS, PIN, Demo
-from tests.support.dmp_card_credentials import card_key
-from tests.support.dmp_documents import minimal_pdf
 from tests.support.dmp_fixtures import LOUISE, LUC, PIERRE, SOPHIE
-from tests.support.dmp_sandbox import RunningSandbox
 
 REASON = "Patient inconscient, régulation SAMU"
 

@@ -15,9 +15,9 @@ from cardbridge.emulator.factory import build_card
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile
+from testkit.server import LiveServer, serve_backend
 from tests.api.conftest import CPS, VITALE, Demo
 from tests.support.faults import FaultPlan, FaultyCard
-from tests.support.server import LiveServer, serve_backend
 from tests.support.sse import EventFollower, named
 
 # Issue 6: a card removed during a request is reported within a second.

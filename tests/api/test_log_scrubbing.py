@@ -15,10 +15,10 @@ import pytest
 from cardbridge.client import CardBridgeClient
 from cardbridge.emulator.pki import TestPki
 from cardbridge.errors import PinBlockedError, PinInvalidError, PinRetryLaterError
+from testkit.dmp_sandbox import running_sandbox
+from testkit.sample_files import pdf
+from testkit.serve_process import ServeProcess, free_port
 from tests.support.dmp_fixtures import PIERRE
-from tests.support.dmp_sandbox import running_sandbox
-from tests.support.sample_files import pdf
-from tests.support.serve_process import ServeProcess, free_port
 
 ORIGIN = "https://dmp.example"
 PIN, WRONG_PIN, NEW_PIN, PUK = "1234", "9876", "5790", "12345678"

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from cardbridge.emulator.engine import IsoCard
+from testkit.dmp_sandbox import RunningSandbox
+from testkit.server import LiveServer
 from tests.api.conftest import APP_ORIGIN, CPS, PIN, Demo, serving_dmp
 from tests.support.dmp_fixtures import LOUISE
-from tests.support.dmp_sandbox import RunningSandbox
 from tests.support.recording import RecordingCard
-from tests.support.server import LiveServer
 
 # Louise has a DMP on which the demo CPS has no authorization (the sandbox's seed).
 INS = LOUISE

@@ -17,12 +17,12 @@ from cardbridge.cards.pkcs11_backend import Pkcs11Backend, slot_states
 from cardbridge.emulator.inprocess import EmulatedBackend
 from cardbridge.emulator.pki import TestPki
 from cardbridge.pcsc.atr import CardFamily
+from testkit.dmp_sandbox import RunningSandbox
+from testkit.server import LiveServer
+from testkit.tokens import independently_valid, new_nonce
 from tests.api.conftest import serving_dmp
 from tests.support.dmp_fixtures import PIERRE
-from tests.support.dmp_sandbox import RunningSandbox
-from tests.support.server import LiveServer
 from tests.support.softhsm import USER_PIN, SoftHsmCps
-from tests.support.tokens import independently_valid, new_nonce
 from tests.support.xmldsig import verify_xmlsec1
 
 ORIGIN = "https://dmp.example"

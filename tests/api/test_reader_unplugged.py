@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from testkit.events import EventLog
 from tests.api.conftest import CPS, PIN, Demo
-from tests.support.events import EventLog
 from tests.support.faults import FaultPlan, FaultyCard
 
 

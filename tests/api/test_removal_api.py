@@ -25,6 +25,8 @@ from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile
 from cardbridge.pcsc.apdu import Ins
+from testkit.dmp_sandbox import RunningSandbox
+from testkit.server import LiveServer
 from tests.api.conftest import APP_ORIGIN, CPS, Demo, serving_dmp
 from tests.cards.operations import (
     NEW_PIN,
@@ -36,10 +38,8 @@ from tests.cards.operations import (
     command_name,
 )
 from tests.support.dmp_fixtures import LOUISE
-from tests.support.dmp_sandbox import RunningSandbox
 from tests.support.faults import FaultPlan, FaultyCard
 from tests.support.recording import RecordingCard
-from tests.support.server import LiveServer
 
 # Louise's DMP (the sandbox's seed), opened in emergency.
 INS = LOUISE

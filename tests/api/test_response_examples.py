@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from cardbridge.config import Settings
 from cardbridge.emulator.inprocess import EmulatedBackend
-from tests.support.server import app_from_settings
+from testkit.server import app_from_settings
 
 # Where the API's answer models live (those of the emulator's profiles are not answers).
 ANSWER_PACKAGES = (

@@ -9,8 +9,8 @@ from cryptography import x509
 from cardbridge import __version__
 from cardbridge.emulator.pki import TestPki
 from cardbridge.sandbox.app import DEFAULT_PAGES_PORT
+from testkit.server import LiveServer
 from tests.api.conftest import CPS, PIN, PUK, VITALE, Demo
-from tests.support.server import LiveServer
 
 ORIGIN = "https://dmp.example"
 

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
 
+from testkit.server import LiveServer
 from tests.support.fuzzing import examples
-from tests.support.server import LiveServer
 
 EXAMPLES = examples(30)
 ENDLESS = {"/v1/events"}

@@ -37,8 +37,8 @@ from cardbridge.emulator.inprocess import DEMO_CPS_READER, DEMO_VITALE_READER, E
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile
+from testkit.server import LiveServer, serve_backend
 from tests.support.other_user import requests_from
-from tests.support.server import LiveServer, serve_backend
 
 README = Path(__file__).parents[2] / "README.md"
 APP_ORIGIN = "https://dmp.example"

@@ -17,10 +17,10 @@ from cardbridge.config import Settings
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.errors import PcscUnavailableError
 from cardbridge.pcsc.backend import PcscBackend
-from cardbridge.pcsc.readers import ReaderState
+from cardbridge.pcsc.reader_interface import ReaderState
 from cardbridge.service.backends import choose_backend
+from testkit.serve_process import ServeProcess, free_port
 from tests.support.other_user import other_user_can_run, requests_from
-from tests.support.serve_process import ServeProcess, free_port
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])

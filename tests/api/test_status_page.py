@@ -4,13 +4,20 @@ token. What it shows is tested in a real browser (``tests/browser``)."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import httpx
 import pytest
 
-from cardbridge.api.routes.status import MEDIA_TYPES, PAGE, STATIC_DIR, static_files
-from tests.support.server import LiveServer
+from cardbridge.api.routes.status import (
+    MEDIA_TYPES,
+    PAGE,
+    STATIC_DIR,
+    WRITTEN_MODULES,
+    static_files,
+)
+from testkit.server import LiveServer
 
 FILES = sorted(static_files())
 # Where a page names another resource: src/href attributes, CSS url() and @import, JS imports.
@@ -18,6 +25,20 @@ HTML_REFERENCE = re.compile(r"""\b(?:src|href)\s*=\s*["']([^"']*)["']""")
 CSS_REFERENCE = re.compile(r"""url\(|@import""")
 JS_IMPORT = re.compile(r"""^import\s.*?from\s+["']([^"']+)["'];$""", re.MULTILINE)
 ANY_URL = re.compile(r"""(?i)\b[a-z][a-z0-9+.-]*://|["'(]//""")
+# The event names of GET /v1/events as the README's "Events" section documents them.
+DOCUMENTED_EVENTS = [
+    "state",
+    "reader_added",
+    "reader_removed",
+    "card_inserted",
+    "card_removed",
+    "pcsc_unavailable",
+    "pcsc_available",
+    "heartbeat",
+]
+EXPORTED_NAMES = re.compile(r"export const EVENT_NAMES = Object\.freeze\((\[[^\]]*\])\);")
+EXPORTED_DETAILS = re.compile(r"export const DETAIL_ORDER = Object\.freeze\((\[[^\]]*\])\);")
+DETAIL_LABEL = re.compile(r'^\s*"detail\.(\w+)":', re.MULTILINE)
 
 
 @pytest.fixture
@@ -64,6 +85,35 @@ def test_every_shipped_file_is_served() -> None:
     shipped = {path.name for path in STATIC_DIR.iterdir() if path.is_file()}
     assert shipped == set(FILES)
     assert {"index.html", "app.js", "style.css"} <= shipped
+    assert not shipped & set(WRITTEN_MODULES), "a written module shadows a shipped file"
+
+
+def test_event_names_module(live: LiveServer) -> None:
+    """The page's event names come from the bridge: those the README documents, in order."""
+    with live.client(token=False) as client:
+        response = client.get("/static/event_names.js")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == MEDIA_TYPES[".js"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    exported = EXPORTED_NAMES.search(response.text)
+    assert exported is not None, response.text
+    assert json.loads(exported[1]) == DOCUMENTED_EVENTS
+    events_js = STATIC_DIR.joinpath("events.js").read_text(encoding="utf-8")
+    assert '"reader_added"' not in events_js, "events.js restates the event names"
+
+
+def test_journal_details_module(live: LiveServer) -> None:
+    """The page's journal details come from the bridge: one per label the page has."""
+    with live.client(token=False) as client:
+        response = client.get("/static/journal_details.js")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == MEDIA_TYPES[".js"]
+    exported = EXPORTED_DETAILS.search(response.text)
+    assert exported is not None, response.text
+    labelled = set(DETAIL_LABEL.findall(STATIC_DIR.joinpath("i18n.js").read_text("utf-8")))
+    assert sorted(json.loads(exported[1])) == sorted(labelled)
+    journal_js = STATIC_DIR.joinpath("journal.js").read_text(encoding="utf-8")
+    assert '"consent_attested"' not in journal_js, "journal.js restates the details"
 
 
 @pytest.mark.parametrize(
@@ -103,10 +153,11 @@ def test_nothing_loaded_from_elsewhere() -> None:
 def test_references_resolve() -> None:
     """Every file the page and its modules name is one the bridge serves."""
     for name, reference in _references():
+        served = {*FILES, *WRITTEN_MODULES}
         if reference.startswith("/static/"):
-            assert reference.removeprefix("/static/") in FILES, f"{name}: {reference}"
+            assert reference.removeprefix("/static/") in served, f"{name}: {reference}"
         elif reference.startswith("./"):
-            assert reference.removeprefix("./") in FILES, f"{name}: {reference}"
+            assert reference.removeprefix("./") in served, f"{name}: {reference}"
         else:
             assert reference == "/docs" or reference.startswith("#"), f"{name}: {reference}"
 

@@ -29,9 +29,9 @@ from cardbridge.emulator.inprocess import DEMO_CPS_READER, DEMO_VITALE_READER, E
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile
+from testkit.dmp_sandbox import RunningSandbox, running_sandbox
+from testkit.server import LiveServer, serve_backend
 from tests.support.dmp_fixtures import dmp, organisations
-from tests.support.dmp_sandbox import RunningSandbox, running_sandbox
-from tests.support.server import LiveServer, serve_backend
 
 __all__ = ["dmp", "organisations"]
 

@@ -8,8 +8,8 @@ import httpx
 from lxml import html
 from playwright.sync_api import Locator, Page, expect
 
+from testkit.dmp_sandbox import RunningSandbox
 from tests.browser.conftest import unlock
-from tests.support.dmp_sandbox import RunningSandbox
 
 # The DMP answers over mutual TLS signed by the emulated card: allow for the handshake.
 DMP_WAIT = 20_000

@@ -8,7 +8,7 @@ import time
 from playwright.sync_api import Locator, Page, Route, expect
 
 from cardbridge.emulator.inprocess import DEMO_CPS_READER, DEMO_VITALE_READER
-from cardbridge.pcsc.readers import EventKind, ReaderEvent
+from cardbridge.pcsc.reader_interface import EventKind, ReaderEvent
 from tests.browser.conftest import PIN, WRONG_PIN, Bridge, PageErrors, shot, unlock, wrong_pin
 
 OTHER_READER = "Gemalto PC Twin Reader 00 00"

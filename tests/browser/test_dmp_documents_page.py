@@ -18,6 +18,8 @@ from PIL import Image
 from playwright.sync_api import FilePayload, Page, expect
 
 from cardbridge.sandbox.faults import Fault
+from testkit.dmp_documents import minimal_pdf
+from testkit.dmp_sandbox import RunningSandbox
 from tests.browser.conftest import shot, unlock
 from tests.browser.dmp_steps import (
     CONSULTATION_TEXT,
@@ -36,9 +38,7 @@ from tests.browser.dmp_steps import (
     sandbox_table,
     titles,
 )
-from tests.support.dmp_documents import minimal_pdf
 from tests.support.dmp_fixtures import PIERRE
-from tests.support.dmp_sandbox import RunningSandbox
 
 
 def test_clinician_path_in_french(dmp_page: Page, dmp: RunningSandbox) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from cardbridge.emulator.inprocess import DEMO_VITALE_READER
+from testkit.dmp_sandbox import RunningSandbox
 from tests.browser.conftest import Bridge, shot, unlock
 from tests.browser.dmp_steps import (
     DMP_WAIT,
@@ -26,7 +27,6 @@ from tests.browser.dmp_steps import (
     titles,
 )
 from tests.support.dmp_fixtures import LOUISE, LUC, PIERRE, SOPHIE
-from tests.support.dmp_sandbox import RunningSandbox
 
 
 def test_an_emergency_access_with_its_reason(dmp_page: Page, dmp: RunningSandbox) -> None:

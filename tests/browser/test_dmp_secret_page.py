@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from testkit.dmp_sandbox import RunningSandbox
 from tests.browser.conftest import shot, unlock
 from tests.browser.dmp_steps import DMP_WAIT, identify_beneficiary, open_access, sandbox_table
 from tests.support.dmp_fixtures import LOUISE
-from tests.support.dmp_sandbox import RunningSandbox
 
 HISTORY = "Historique des accès"
 

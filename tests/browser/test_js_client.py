@@ -35,13 +35,13 @@ from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.profiles import load_profile
+from testkit.dmp_sandbox import RunningSandbox
+from testkit.server import TOKEN, LiveServer, free_socket
 from tests.browser.conftest import PIN, Bridge, demo_bridge, pairing_link, shot
 from tests.browser.dmp_steps import DMP_WAIT, PIERRE_DOCUMENTS, sandbox_table
 from tests.browser.js_site import TYPES, build, generated_types, openapi_document, serve_site
 from tests.browser.js_site import site_app as make_site
 from tests.support.dmp_fixtures import LOUISE, PIERRE
-from tests.support.dmp_sandbox import RunningSandbox
-from tests.support.server import TOKEN, LiveServer, free_socket
 
 PIERRE_NAME = "PIERRE LE QUINIO"
 

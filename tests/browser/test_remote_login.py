@@ -22,10 +22,10 @@ from cardbridge.auth.trust import TrustStore
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.pki import TestPki
+from testkit.server import LiveServer, free_socket
 from tests.browser.conftest import PIN, demo_bridge, pairing_link, shot
 from tests.support.redis_server import redis_server
 from tests.support.relying_party import RelyingParty, relying_party
-from tests.support.server import LiveServer, free_socket
 
 NONCE_LIFETIME_MS = 5 * 60 * 1000
 

@@ -20,8 +20,8 @@ from cardbridge.emulator.engine import IsoCard
 from cardbridge.emulator.inprocess import EmulatedBackend
 from cardbridge.errors import CardBridgeError, CardCommunicationError, CardRemovedError
 from cardbridge.pcsc.backend import PcscConnection
-from cardbridge.pcsc.codes import ScardCode
 from cardbridge.pcsc.connection import Connection, RemovalAware
+from cardbridge.pcsc.scard_codes import ScardCode
 from tests.cards.conftest import READER, connected
 from tests.cards.operations import PIN, WRONG_PIN, PinState
 

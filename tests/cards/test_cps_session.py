@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 
 from cardbridge.cards.certificates import parse_practitioner_certificate
 from cardbridge.cards.cps import CpsSession
-from cardbridge.domain import codes
+from cardbridge.domain import terminologies
 from cardbridge.domain.identifiers import structure_id_type
 from cardbridge.emulator.engine import IsoCard
 from cardbridge.errors import (
@@ -79,14 +79,14 @@ def test_model_equals_profile(make_card: MakeCard, profile: dict[str, Any]) -> N
     )
     assert practitioner.civility == holder["civility"]
     assert practitioner.profession.code == holder["profession"]
-    assert practitioner.profession.label == codes.PROFESSIONS[holder["profession"]]
+    assert practitioner.profession.label == terminologies.PROFESSIONS[holder["profession"]]
     if "specialty" in holder:
         assert practitioner.specialty is not None
         assert practitioner.specialty.code == holder["specialty"]
-        assert practitioner.specialty.label == codes.SPECIALTIES[holder["specialty"]]
+        assert practitioner.specialty.label == terminologies.SPECIALTIES[holder["specialty"]]
     else:
         assert practitioner.specialty is None
-    assert practitioner.card.type == codes.CARD_TYPE_NAMES[profile["card_type"]]
+    assert practitioner.card.type == terminologies.CARD_TYPE_NAMES[profile["card_type"]]
     assert practitioner.card.generation == profile["generation"]
     assert practitioner.card.serial == profile["serial"]
     assert practitioner.card.test is profile["test"]

@@ -16,7 +16,7 @@ from cardbridge.cards.pkcs11_backend import Pkcs11Backend, _changes
 from cardbridge.config import Settings, load_settings
 from cardbridge.errors import ConfigError
 from cardbridge.pcsc.atr import CardFamily
-from cardbridge.pcsc.readers import EventKind, ReaderEvent, ReaderState
+from cardbridge.pcsc.reader_interface import EventKind, ReaderEvent, ReaderState
 from cardbridge.service.backends import choose_backend
 from tests.support.softhsm import USER_PIN, SoftHsmCps
 

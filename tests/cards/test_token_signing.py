@@ -19,8 +19,8 @@ from cardbridge.errors import PinRequiredError
 from cardbridge.layouts import cps
 from cardbridge.layouts.iasecc import READ_BINARY_MAX
 from cardbridge.pcsc.apdu import Ins
+from testkit.tokens import independently_valid
 from tests.cards.conftest import connected, recorded
-from tests.support.tokens import independently_valid
 
 MakeCard = Callable[[object], IsoCard]
 

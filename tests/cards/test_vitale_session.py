@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from cardbridge.cards.vitale import VitaleSession
-from cardbridge.domain import codes
+from cardbridge.domain import terminologies
 from cardbridge.domain.nir import parse_nir
 from cardbridge.emulator.engine import IsoCard
 from cardbridge.errors import CardDataError, WrongCardTypeError
@@ -44,7 +44,7 @@ def test_model_equals_profile(make_card: MakeCard, profile: dict[str, Any]) -> N
     insured = parse_nir(profile["insured"]["nir"])
     assert (card.insured.nir, card.insured.nir_key) == (insured.body, insured.key)
     assert card.insured.regime == profile["insured"]["regime"]
-    assert card.insured.regime_label == codes.REGIMES.get(profile["insured"]["regime"])
+    assert card.insured.regime_label == terminologies.REGIMES.get(profile["insured"]["regime"])
     assert (card.insured.caisse, card.insured.centre) == (
         profile["insured"]["caisse"],
         profile["insured"]["centre"],
@@ -65,7 +65,7 @@ def test_model_equals_profile(make_card: MakeCard, profile: dict[str, Any]) -> N
         assert got.birth_date == real_date(want["birth_date"])
         assert got.birth_rank == want["birth_rank"]
         assert got.quality.code == str(want["quality"])
-        assert got.quality.label == codes.QUALITIES[want["quality"]]
+        assert got.quality.label == terminologies.QUALITIES[want["quality"]]
         certified = want.get("certified_nir")
         assert got.nir == (parse_nir(certified).value if certified else None)
         expected_ins = (

@@ -32,8 +32,8 @@ from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.profiles import CpsProfile, list_profiles, load_profile
+from testkit.tokens import ORIGIN, independently_valid, new_nonce
 from tests.cards.conftest import connected
-from tests.support.tokens import ORIGIN, independently_valid, new_nonce
 
 CPS_PROFILES = [name for name in list_profiles() if isinstance(load_profile(name), CpsProfile)]
 # Web eID's default disallowed policies: the Estonian Mobile-ID ones (a mobile-ID

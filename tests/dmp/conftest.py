@@ -14,7 +14,8 @@ from cardbridge.dmp.endpoints import resolve_endpoint
 from cardbridge.dmp.http import CardConnector, HttpsTransport
 from cardbridge.dmp.server_trust import ServerVerifier
 from cardbridge.dmp.transport import Transport
-from tests.support.dmp_card_credentials import der, software_credential
+from testkit.dmp_card_credentials import der, software_credential
+from testkit.dmp_sandbox import Identity, RunningSandbox
 from tests.support.dmp_fixtures import (
     demo_doctor,
     dmp,
@@ -23,7 +24,6 @@ from tests.support.dmp_fixtures import (
     organisations,
     other_doctor,
 )
-from tests.support.dmp_sandbox import Identity, RunningSandbox
 from tests.support.dmp_transport import SandboxTransport
 
 __all__ = ["demo_doctor", "dmp", "hospital", "nurse", "organisations", "other_doctor"]

@@ -36,13 +36,13 @@ from cardbridge.emulator.profiles import load_profile
 from cardbridge.errors import DmpRefusedError, DmpServerUntrustedError, DmpUnavailableError
 from cardbridge.sandbox.faults import Fault
 from cardbridge.sandbox.store import DATABASE_NAME
-from tests.support.dmp_card_credentials import EmulatedCps, emulated_cps, software_credential
-from tests.support.dmp_documents import Doc, Package, cda, provide_and_register
+from testkit.dmp_card_credentials import EmulatedCps, emulated_cps, software_credential
+from testkit.dmp_documents import Doc, Package, cda, provide_and_register
+from testkit.dmp_messages import ACTIONS, existence_test
+from testkit.dmp_queries import retrieve
+from testkit.dmp_sandbox import Identity, RunningSandbox
+from testkit.sample_files import pdf_of_size
 from tests.support.dmp_fixtures import PIERRE
-from tests.support.dmp_messages import ACTIONS, existence_test
-from tests.support.dmp_queries import retrieve
-from tests.support.dmp_sandbox import Identity, RunningSandbox
-from tests.support.sample_files import pdf_of_size
 
 HL7 = "urn:hl7-org:v3"
 RS = "urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0"

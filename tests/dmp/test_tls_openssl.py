@@ -23,9 +23,9 @@ from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.pki_organisations import OrganisationPki
 from cardbridge.emulator.profiles import load_profile
 from cardbridge.errors import DmpError
-from tests.support.dmp_card_credentials import emulated_cps
+from testkit.dmp_card_credentials import emulated_cps
+from testkit.dmp_messages import ACTIONS, existence_test
 from tests.support.dmp_fixtures import PIERRE
-from tests.support.dmp_messages import ACTIONS, existence_test
 
 ASSERTION = b'<a:Assertion xmlns:a="urn:oasis:names:tc:SAML:2.0:assertion"/>'
 

@@ -10,9 +10,9 @@ from lxml import etree
 
 from cardbridge.dmp.transport import Service, SoapCall, Transport
 from cardbridge.errors import DmpRefusedError
+from testkit.dmp_messages import ACTIONS, HL7, existence_test
+from testkit.dmp_sandbox import Identity
 from tests.support.dmp_fixtures import LUC, PIERRE
-from tests.support.dmp_messages import ACTIONS, HL7, existence_test
-from tests.support.dmp_sandbox import Identity
 
 
 def _existence_test(ins: str) -> SoapCall:

@@ -33,9 +33,9 @@ from cardbridge.errors import (
     DmpUnavailableError,
 )
 from cardbridge.sandbox.tls import server_context
+from testkit.dmp_messages import ACTIONS, existence_test
+from testkit.dmp_sandbox import Identity
 from tests.support.dmp_fixtures import PIERRE
-from tests.support.dmp_messages import ACTIONS, existence_test
-from tests.support.dmp_sandbox import Identity
 
 ASSERTION = b'<a:Assertion xmlns:a="urn:oasis:names:tc:SAML:2.0:assertion"/>'
 

@@ -34,8 +34,8 @@ from cardbridge.emulator.pki_organisations import OrganisationPki
 from cardbridge.errors import ConfigError, DmpAnswerError, DmpServerUntrustedError
 from cardbridge.sandbox import soap as sandbox_soap
 from cardbridge.sandbox.faults import Fault, ServiceFault
-from tests.support.dmp_card_credentials import der, software_credential
-from tests.support.dmp_sandbox import Identity
+from testkit.dmp_card_credentials import der, software_credential
+from testkit.dmp_sandbox import Identity
 
 
 def _ec_certificate() -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:

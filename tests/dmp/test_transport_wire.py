@@ -14,9 +14,9 @@ from cardbridge.sandbox import mtom as sandbox_mtom
 from cardbridge.sandbox import soap as sandbox_soap
 from cardbridge.sandbox.app import DEFAULT_PORT
 from cardbridge.sandbox.faults import Fault, ServiceFault
+from testkit.dmp_messages import ACTIONS, existence_test
+from testkit.dmp_sandbox import Identity
 from tests.support.dmp_fixtures import PIERRE
-from tests.support.dmp_messages import ACTIONS, existence_test
-from tests.support.dmp_sandbox import Identity
 
 SOAP = "http://www.w3.org/2003/05/soap-envelope"
 WSA = "http://www.w3.org/2005/08/addressing"

@@ -15,10 +15,10 @@ from lxml import etree, html
 
 from cardbridge.dmp.access import AccessMode
 from cardbridge.dmp.transport import Service, SoapCall, Transport
-from cardbridge.dmp.vihf import Coded, LpsInfo, VihfRequest, build_assertion, sign_assertion
+from cardbridge.dmp.vihf import LabelledCode, LpsInfo, VihfRequest, build_assertion, sign_assertion
 from cardbridge.dmp.vihf import issuer_from_certificate as issuer_of
+from testkit.dmp_sandbox import Identity, RunningSandbox
 from tests.support.dmp_fixtures import LOUISE, PIERRE
-from tests.support.dmp_sandbox import Identity, RunningSandbox
 
 HL7 = "urn:hl7-org:v3"
 TEST_INS_OID = "1.2.250.1.213.1.4.10"  # the test OID of the seed's INS
@@ -49,8 +49,8 @@ def vihf_of(
             national_id=identity.vihf.actor_id,
             last_name="LE QUINIO",
             first_name="PIERRE",
-            profession=Coded("10", "Médecin"),
-            specialty=Coded("SM26", "Qualifié en Médecine Générale (SM)"),
+            profession=LabelledCode("10", "Médecin"),
+            specialty=LabelledCode("SM26", "Qualifié en Médecine Générale (SM)"),
             structure_id=identity.vihf.structure_id,
             sector="SA07",
             patient_cx=f"{ins}^^^&{TEST_INS_OID}&ISO^NH",

@@ -20,8 +20,8 @@ from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.profiles import CpsProfile, load_profile
 from cardbridge.layouts import iasecc
+from testkit.apdu import sw, tx
 from tests.emulator.test_cps_files import read_whole
-from tests.support.apdu import sw, tx
 
 SELECT_APP = "00A4040C0D E828BD080F8025000001FF0010"
 VERIFY_PIN = "0020000104 31323334"

@@ -8,7 +8,7 @@ from cardbridge.emulator.engine import IsoCard
 from cardbridge.emulator.profiles import CpsProfile, load_profile
 from cardbridge.layouts import cps as layout
 from cardbridge.pcsc.tlv import parse_dict, unpack
-from tests.support.apdu import sw, tx
+from testkit.apdu import sw, tx
 
 AID = "E828BD080F8025000001FF0010"
 SELECT_APP = f"00A4040C0D{AID}"
@@ -165,6 +165,6 @@ def test_situations_need_the_pin(cps: IsoCard) -> None:
     assert sw(cps, VERIFY_PIN) == 0x9000
     data, status = tx(cps, "00B0000000")
     assert status == 0x9000
-    assert layout.Situation.from_bytes(data) == layout.Situation(
+    assert layout.SituationFile.from_bytes(data) == layout.SituationFile(
         "499700735741008", "CABINET DR LE QUINIO", "SA07"
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cardbridge.emulator.engine import IsoCard
-from cardbridge.layouts.iasecc import PinStatus, pin_status_query
-from tests.support.apdu import sw, tx
+from cardbridge.layouts.iasecc import PinSecurityObject, pin_status_query
+from testkit.apdu import sw, tx
 
 RIGHT = "0020000104 31323334"
 WRONG = "0020000104 39393939"
@@ -17,11 +17,11 @@ SELECT_APP = "00A4040C0D E828BD080F8025000001FF0010"
 SELECT_SITUATION = "00A4090C06 3F000001D120"
 
 
-def pin_status(card: IsoCard) -> PinStatus:
+def pin_status(card: IsoCard) -> PinSecurityObject:
     assert sw(card, "00A4000C023F00") == 0x9000
     data, status = tx(card, PIN_INFO)
     assert status == 0x9000
-    return PinStatus.from_bytes(data)
+    return PinSecurityObject.from_bytes(data)
 
 
 def test_pin_info_query_is_the_documented_apdu() -> None:
@@ -31,7 +31,7 @@ def test_pin_info_query_is_the_documented_apdu() -> None:
 def test_status_without_spending_a_try(cps: IsoCard) -> None:
     assert sw(cps, STATUS) == 0x63C3
     assert sw(cps, STATUS) == 0x63C3
-    assert pin_status(cps) == PinStatus(0x01, 3, 3)
+    assert pin_status(cps) == PinSecurityObject(0x01, 3, 3)
     # A real CPS3's answer, byte for byte (ANS Cryptolib trace in OpenSC issue #2275).
     assert tx(cps, PIN_INFO)[0] == bytes.fromhex("7016BF810112A0109A01039B0103A1088C06F3000013FF00")
 
@@ -42,7 +42,7 @@ def test_wrong_then_right(cps: IsoCard) -> None:
     assert pin_status(cps).tries_left == 2
     assert sw(cps, RIGHT) == 0x9000
     assert sw(cps, STATUS) == 0x9000
-    assert pin_status(cps) == PinStatus(0x01, 3, 3)
+    assert pin_status(cps) == PinSecurityObject(0x01, 3, 3)
 
 
 def test_blocked_after_three_wrong(cps: IsoCard) -> None:

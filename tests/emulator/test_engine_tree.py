@@ -6,7 +6,7 @@ import pytest
 
 from cardbridge.emulator.engine import NEVER, DedicatedFile, ElementaryFile, IsoCard
 from cardbridge.pcsc.tlv import parse_dict, unpack
-from tests.support.apdu import sw, tx
+from testkit.apdu import sw, tx
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from cardbridge.emulator.engine import IsoCard
 from cardbridge.errors import CardResetError
-from tests.support.apdu import sw
+from testkit.apdu import sw
 from tests.support.faults import FaultPlan, FaultyCard
 
 RIGHT = "0020000104 31323334"

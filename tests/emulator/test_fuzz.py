@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cardbridge.emulator.engine import IsoCard
-from tests.support.apdu import VALID_COMMANDS, check_answer
+from testkit.apdu import VALID_COMMANDS, check_answer
 from tests.support.fuzzing import examples
 
 KNOWN_INS = [0x20, 0x22, 0x24, 0x2A, 0x2C, 0x84, 0x88, 0xA4, 0xB0, 0xC0, 0xCA, 0xCB]

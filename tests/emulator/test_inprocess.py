@@ -23,7 +23,7 @@ from cardbridge.errors import (
 )
 from cardbridge.pcsc.atr import CardFamily
 from cardbridge.pcsc.connection import Connection
-from cardbridge.pcsc.readers import EventKind, ReaderBackend, ReaderEvent
+from cardbridge.pcsc.reader_interface import EventKind, ReaderBackend, ReaderEvent
 from tests.support.faults import FaultPlan, FaultyCard
 
 STATUS = bytes.fromhex("00200001")

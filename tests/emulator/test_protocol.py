@@ -6,7 +6,7 @@ import pytest
 
 from cardbridge.emulator.engine import IsoCard
 from cardbridge.emulator.engine import card as engine_card
-from tests.support.apdu import sw, tx
+from testkit.apdu import sw, tx
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from cardbridge.emulator.factory import build_card
 from cardbridge.emulator.profiles import VitaleProfile, list_profiles, load_profile
 from cardbridge.layouts import vitale as layout
 from cardbridge.pcsc.atr import VITALE2, identify_atr
-from tests.support.apdu import sw, tx
+from testkit.apdu import sw, tx
 
 SELECT_MF = "00A4000002 3F00"
 SELECT_VITALE = "00A4040C0B D250000002564954414C45"

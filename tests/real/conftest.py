@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.pcscd import VpcdSlot, pcscd_lock, state, vpcd_slots
+from testkit.pcscd import VpcdSlot, pcscd_lock, state, vpcd_slots
 
 HERE = Path(__file__).parent
 

@@ -5,7 +5,7 @@ Each refusal is checked to the fault, the location and the detail the service an
 (docs/dmp-sandbox.md, "VIHF"): the signature (exclusive c14n, a signing certificate of the
 test PKI with nonRepudiation, valid now), the TLS client against the VIHF (the practitioner
 in direct mode, the structure in indirect modes) and the directory. Signatures are made by
-signxml (tests/support/dmp_messages.py), certificates by cryptography.
+signxml (testkit/dmp_messages.py), certificates by cryptography.
 (test_vihf_rules.py checks the same rules over mutual TLS.)
 """
 
@@ -31,8 +31,8 @@ from cardbridge.sandbox.authentication import Caller, authenticate
 from cardbridge.sandbox.faults import Fault, ServiceFault
 from cardbridge.sandbox.service import Sandbox
 from cardbridge.sandbox.tls import ClientIdentity, ClientKind, identify_client
-from tests.support.dmp_messages import build_vihf, sign_vihf
-from tests.support.dmp_sandbox import Identity, practitioner
+from testkit.dmp_messages import build_vihf, sign_vihf
+from testkit.dmp_sandbox import Identity, practitioner
 
 WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
 DS = "http://www.w3.org/2000/09/xmldsig#"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from testkit.dmp_messages import HL7, existence_test, set_authorization
+from testkit.dmp_sandbox import Identity, RunningSandbox, running_sandbox
 from tests.sandbox.conftest import LOUISE, LUC, PIERRE, SOPHIE
-from tests.support.dmp_messages import HL7, existence_test, set_authorization
-from tests.support.dmp_sandbox import Identity, RunningSandbox, running_sandbox
 
 NS = {"hl7": HL7, "soap": "http://www.w3.org/2003/05/soap-envelope"}
 EMERGENCY = {"purpose": "bris_de_glace", "reason": "Patient inconscient aux urgences"}

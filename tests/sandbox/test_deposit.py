@@ -11,8 +11,7 @@ from urllib.parse import unquote
 import pytest
 from lxml import etree
 
-from tests.sandbox.conftest import LUC, PIERRE, SOPHIE
-from tests.support.dmp_documents import (
+from testkit.dmp_documents import (
     XDSB,
     Doc,
     Package,
@@ -21,9 +20,10 @@ from tests.support.dmp_documents import (
     mtom,
     provide_and_register,
 )
-from tests.support.dmp_messages import envelope
-from tests.support.dmp_queries import find_documents
-from tests.support.dmp_sandbox import SERVICES, Identity, RunningSandbox
+from testkit.dmp_messages import envelope
+from testkit.dmp_queries import find_documents
+from testkit.dmp_sandbox import SERVICES, Identity, RunningSandbox
+from tests.sandbox.conftest import LUC, PIERRE, SOPHIE
 
 RS = "urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0"
 RIM = "urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0"

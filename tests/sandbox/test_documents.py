@@ -9,10 +9,9 @@ from urllib.parse import unquote
 import pytest
 from lxml import etree
 
-from tests.sandbox.conftest import PIERRE
-from tests.support.dmp_documents import Doc, cda
-from tests.support.dmp_messages import set_authorization
-from tests.support.dmp_queries import (
+from testkit.dmp_documents import Doc, cda
+from testkit.dmp_messages import set_authorization
+from testkit.dmp_queries import (
     APPROVED,
     ARCHIVED,
     DELETED,
@@ -26,7 +25,8 @@ from tests.support.dmp_queries import (
     stored_query,
     visibility_change,
 )
-from tests.support.dmp_sandbox import Identity, RunningSandbox
+from testkit.dmp_sandbox import Identity, RunningSandbox
+from tests.sandbox.conftest import PIERRE
 
 RIM = "urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0"
 RS = "urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0"

@@ -13,11 +13,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from testkit.dmp_documents import Doc, Package, cda, mtom, provide_and_register
+from testkit.dmp_messages import envelope
+from testkit.dmp_queries import find_documents, read_mtom, retrieve
+from testkit.dmp_sandbox import Identity, RunningSandbox, client_context, running_sandbox
 from tests.sandbox.conftest import PIERRE
-from tests.support.dmp_documents import Doc, Package, cda, mtom, provide_and_register
-from tests.support.dmp_messages import envelope
-from tests.support.dmp_queries import find_documents, read_mtom, retrieve
-from tests.support.dmp_sandbox import Identity, RunningSandbox, client_context, running_sandbox
 
 RIM = "urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0"
 

@@ -8,16 +8,16 @@ from pathlib import Path
 from lxml import etree
 
 from cardbridge.domain.nir import parse_nir
-from tests.sandbox.conftest import PIERRE
-from tests.support.dmp_documents import Doc
-from tests.support.dmp_messages import (
+from testkit.dmp_documents import Doc
+from testkit.dmp_messages import (
     HL7,
     list_authorizations,
     patient_list,
     patient_search,
     set_authorization,
 )
-from tests.support.dmp_sandbox import Identity, RunningSandbox, running_sandbox
+from testkit.dmp_sandbox import Identity, RunningSandbox, running_sandbox
+from tests.sandbox.conftest import PIERRE
 
 NS = {"hl7": HL7, "soap": "http://www.w3.org/2003/05/soap-envelope"}
 CENTRE_15 = {"purpose": "centre_15", "reason": "Régulation"}

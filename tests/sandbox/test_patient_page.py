@@ -16,10 +16,10 @@ from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from cardbridge.sandbox.notifications import SmtpServer
+from testkit.dmp_documents import Doc
+from testkit.dmp_messages import existence_test, set_authorization
+from testkit.dmp_sandbox import Identity, RunningSandbox, running_sandbox
 from tests.sandbox.conftest import LOUISE, PIERRE
-from tests.support.dmp_documents import Doc
-from tests.support.dmp_messages import existence_test, set_authorization
-from tests.support.dmp_sandbox import Identity, RunningSandbox, running_sandbox
 
 CHROMIUM = Path("/usr/bin/chromium")
 SECRET = "INVISIBLE_REPRESENTANTS_LEGAUX^1.2.250.1.213.1.1.4.13"

@@ -21,9 +21,8 @@ import pytest
 from lxml import etree
 
 from cardbridge.emulator.pki import TestPki
-from tests.sandbox.conftest import PIERRE
-from tests.support.dmp_documents import Doc
-from tests.support.dmp_messages import (
+from testkit.dmp_documents import Doc
+from testkit.dmp_messages import (
     Vihf,
     existence_test,
     list_authorizations,
@@ -31,7 +30,7 @@ from tests.support.dmp_messages import (
     patient_search,
     set_authorization,
 )
-from tests.support.dmp_queries import (
+from testkit.dmp_queries import (
     APPROVED,
     ARCHIVED,
     DELETED,
@@ -41,13 +40,14 @@ from tests.support.dmp_queries import (
     status_change,
     visibility_change,
 )
-from tests.support.dmp_sandbox import (
+from testkit.dmp_sandbox import (
     Answer,
     Identity,
     RunningSandbox,
     practitioner,
     running_sandbox,
 )
+from tests.sandbox.conftest import PIERRE
 
 RIM = "urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0"
 RS = "urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0"

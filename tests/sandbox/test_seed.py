@@ -12,10 +12,10 @@ from lxml import etree
 
 from cardbridge.errors import InvalidInputError
 from cardbridge.sandbox.seed import load_seed
+from testkit.dmp_messages import set_authorization
+from testkit.dmp_queries import find_documents, read_mtom, retrieve
+from testkit.dmp_sandbox import Identity, RunningSandbox, running_sandbox
 from tests.sandbox.conftest import PIERRE
-from tests.support.dmp_messages import set_authorization
-from tests.support.dmp_queries import find_documents, read_mtom, retrieve
-from tests.support.dmp_sandbox import Identity, RunningSandbox, running_sandbox
 
 RIM = "urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0"
 HL7 = "urn:hl7-org:v3"

@@ -16,15 +16,15 @@ from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.pki_organisations import SERVER_COMMON_NAME, OrganisationPki
 from cardbridge.sandbox.server import SandboxServer
 from cardbridge.sandbox.tls import server_context
-from tests.sandbox.conftest import PIERRE
-from tests.support.dmp_messages import SOAP, WSA, envelope, existence_test
-from tests.support.dmp_sandbox import (
+from testkit.dmp_messages import SOAP, WSA, envelope, existence_test
+from testkit.dmp_sandbox import (
     SERVICES,
     Identity,
     RunningSandbox,
     client_context,
     practitioner,
 )
+from tests.sandbox.conftest import PIERRE
 
 NS = {"soap": SOAP, "wsa": WSA}
 

@@ -1,5 +1,5 @@
 """The VIHF's content rules, in process: :func:`read_claims` on assertions built attribute by
-attribute as in the ANS samples (tests/support/dmp_messages.py), at a fixed instant.
+attribute as in the ANS samples (testkit/dmp_messages.py), at a fixed instant.
 
 Each refusal is checked to the fault, the location and the detail the service answers;
 each accepted form to every claim read. The rules are those of docs/dmp-sandbox.md, "VIHF"
@@ -24,7 +24,7 @@ from cardbridge.sandbox.vihf import (
     Purpose,
     read_claims,
 )
-from tests.support.dmp_messages import Vihf, build_vihf
+from testkit.dmp_messages import Vihf, build_vihf
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 PIERRE = "155067200010159"

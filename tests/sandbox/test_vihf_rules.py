@@ -10,9 +10,9 @@ from cryptography.hazmat.primitives import serialization
 from lxml import etree
 
 from cardbridge.emulator.pki import TestPki
+from testkit.dmp_messages import build_vihf, envelope, existence_test, sign_vihf
+from testkit.dmp_sandbox import Identity, RunningSandbox, practitioner
 from tests.sandbox.conftest import PIERRE
-from tests.support.dmp_messages import build_vihf, envelope, existence_test, sign_vihf
-from tests.support.dmp_sandbox import Identity, RunningSandbox, practitioner
 from tests.support.xmldsig import verify_xmlsec1
 
 SOAP_NS = {"soap": "http://www.w3.org/2003/05/soap-envelope"}

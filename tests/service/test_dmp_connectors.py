@@ -12,8 +12,8 @@ from cardbridge.cards.models import Situation
 from cardbridge.config import Settings
 from cardbridge.emulator.pki_organisations import OrganisationPki
 from cardbridge.service.dmp_connectors import DirectConnector, dmp_connector
+from testkit.dmp_sandbox import Identity
 from tests.support.dmp_fixtures import hospital, organisations
-from tests.support.dmp_sandbox import Identity
 
 __all__ = ["hospital", "organisations"]
 

@@ -10,8 +10,8 @@ import pytest
 
 from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.pki_organisations import OrganisationPki
-from tests.support.dmp_messages import Vihf
-from tests.support.dmp_sandbox import (
+from testkit.dmp_messages import Vihf
+from testkit.dmp_sandbox import (
     Identity,
     RunningSandbox,
     practitioner,

@@ -1,5 +1,5 @@
 """A test-side :class:`~cardbridge.dmp.transport.Transport` to the offline DMP, made of the
-tests' own envelope, MTOM and HTTPS code (tests/support/dmp_messages.py,
+tests' own envelope, MTOM and HTTPS code (testkit/dmp_messages.py,
 dmp_documents.py, dmp_sandbox.py), not of cardbridge's transport: transaction modules can
 be tested against the sandbox independently of the transport that carries them."""
 
@@ -12,10 +12,10 @@ from lxml import etree
 
 from cardbridge.dmp.transport import SoapAnswer, SoapCall
 from cardbridge.errors import DmpRefusedError
-from tests.support.dmp_documents import mtom
-from tests.support.dmp_messages import SOAP, WSA, envelope
-from tests.support.dmp_queries import read_mtom
-from tests.support.dmp_sandbox import SERVICES, Identity, RunningSandbox
+from testkit.dmp_documents import mtom
+from testkit.dmp_messages import SOAP, WSA, envelope
+from testkit.dmp_queries import read_mtom
+from testkit.dmp_sandbox import SERVICES, Identity, RunningSandbox
 
 
 @dataclass

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cardbridge.cards.models import PinStatus
 from cardbridge.config import Settings
+from cardbridge.doctor.bridge_facts import Health, PortFacts
 from cardbridge.doctor.local_checks import LocalFacts
 from cardbridge.doctor.local_facts import Anchor, ConfigFacts, DirFacts, TokenFacts, TrustFacts
 from cardbridge.doctor.pcsc_checks import PcscFacts
@@ -19,9 +20,9 @@ from cardbridge.doctor.pcsc_facts import (
     PcscProbe,
     SocketFacts,
 )
-from cardbridge.doctor.service_facts import Health, PortFacts, UserUnit
-from cardbridge.pcsc.codes import ScardCode
-from cardbridge.pcsc.readers import ReaderState
+from cardbridge.doctor.unit_facts import UserUnit
+from cardbridge.pcsc.reader_interface import ReaderState
+from cardbridge.pcsc.scard_codes import ScardCode
 
 CPS3 = bytes.fromhex("3BAC00402A001225006480000310009000")
 VITALE2 = bytes.fromhex("3B 75 13 00 00 43 09 EA 90 00")

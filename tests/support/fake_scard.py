@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from cardbridge.pcsc.codes import PNP_NOTIFICATION, ScardCode, StateFlag
+from cardbridge.pcsc.scard_codes import PNP_NOTIFICATION, ScardCode, StateFlag
 
 PADDED_ATR_SIZE = 33  # pcscd's ATR buffer, which a card being powered up may fill
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from cardbridge.domain import codes
+from cardbridge.domain import terminologies
 from cardbridge.domain.identifiers import luhn_is_valid
 from cardbridge.domain.nir import nir_key
 
@@ -73,9 +73,11 @@ situation_names = st.text(FRENCH_LETTERS + " -'0123456789", min_size=1, max_size
 
 @st.composite
 def cps_profiles(draw: st.DrawFn) -> dict[str, Any]:
-    profession = draw(st.sampled_from(sorted(codes.PROFESSIONS)))
-    specialties = sorted(c for c, p in codes.SPECIALTY_PROFESSIONS.items() if p == profession)
-    required = profession in codes.PROFESSIONS_REQUIRING_SPECIALTY
+    profession = draw(st.sampled_from(sorted(terminologies.PROFESSIONS)))
+    specialties = sorted(
+        c for c, p in terminologies.SPECIALTY_PROFESSIONS.items() if p == profession
+    )
+    required = profession in terminologies.PROFESSIONS_REQUIRING_SPECIALTY
     specialty = (
         draw(st.sampled_from(specialties))
         if specialties and (required or draw(st.booleans()))
@@ -87,7 +89,7 @@ def cps_profiles(draw: st.DrawFn) -> dict[str, Any]:
                 {
                     "structure_id": structure_ids(),
                     "name": situation_names,
-                    "sector": st.sampled_from(sorted(codes.SECTORS)),
+                    "sector": st.sampled_from(sorted(terminologies.SECTORS)),
                 }
             ),
             min_size=1,
@@ -157,7 +159,7 @@ def vitale_profiles(draw: st.DrawFn) -> dict[str, Any]:
             "birth_rank": draw(st.integers(1, 3)),
             "quality": 0
             if index == 0
-            else draw(st.sampled_from(sorted(set(codes.QUALITIES) - {0}))),
+            else draw(st.sampled_from(sorted(set(terminologies.QUALITIES) - {0}))),
         }
         if index and draw(st.booleans()):
             person["certified_nir"] = draw(nirs())

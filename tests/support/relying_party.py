@@ -23,7 +23,7 @@ from cardbridge.auth.errors import AuthError
 from cardbridge.auth.nonces import Challenges, RedisNonceStore
 from cardbridge.auth.trust import TrustStore
 from cardbridge.auth.verifier import TokenVerifier
-from tests.support.server import free_socket
+from testkit.server import free_socket
 
 # The page's script: a nonce from its server, the token from the bridge (through the
 # approval window), the verdict from its server. It never sees, asks for or sends a PIN.

@@ -159,6 +159,6 @@ def softhsm_cps(
         ):
             session.create_object(_data(label, value))
         for index, place in enumerate(profile.situations):
-            value = cps.Situation(place.structure_id, place.name, place.sector).to_bytes()
+            value = cps.SituationFile(place.structure_id, place.name, place.sector).to_bytes()
             session.create_object(_data(cps_pkcs15.activity_label(index), value, private=True))
     return SoftHsmCps(SOFTHSM, profile, card, authentication, signature)

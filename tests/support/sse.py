@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 from cardbridge.client import CardBridgeClient, Event
-from tests.support.server import LiveServer
+from testkit.server import LiveServer
 
 EVENT_TIMEOUT = 5.0
 

@@ -10,8 +10,8 @@ from cardbridge.emulator.card import VirtualCard
 from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.errors import PcscError
 from cardbridge.pcsc.backend import PcscBackend
-from cardbridge.pcsc.readers import ReaderState
-from tests.support.pcscd import VpcdSlot
+from cardbridge.pcsc.reader_interface import ReaderState
+from testkit.pcscd import VpcdSlot
 
 # pcscd polls vpcd readers every ~400 ms; this much longer is a failure, not slowness.
 PRESENCE_TIMEOUT = 10.0

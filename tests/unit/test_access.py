@@ -14,6 +14,7 @@ from cardbridge.dmp.access import (
     months_before,
 )
 from cardbridge.dmp.journal import JournalKind, JournalRecord
+from cardbridge.dmp.journal_details import AccessDetails
 from cardbridge.errors import InvalidInputError
 
 NOW = datetime(2026, 8, 31, 12, tzinfo=UTC)
@@ -27,7 +28,15 @@ def access_at(
     seq: int = 1,
     kind: JournalKind = JournalKind.ACCESS,
 ) -> JournalRecord:
-    details = {"mode": mode.value, "consent_attested": consent}
+    details = AccessDetails(
+        mode=mode.value,
+        consent_attested=consent,
+        consent_needed=consent,
+        patient_source="vitale",
+        structure_id="499700735741008",
+        sector="SA07",
+        vihf_id="_vihf",
+    ).stored()
     return JournalRecord(seq, moment, kind, "810001234567", "P", details, "00")
 
 

@@ -1,5 +1,5 @@
 """Small parts of the API layer: loopback check, problem documents back into errors,
-the interleaving checker of the concurrency test, the CA chain, the event queues."""
+the interleaving checker of the concurrency test, the CA chain, the event queues and names."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import asyncio
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from cardbridge.api.models import StreamEvent
 from cardbridge.api.server import require_loopback
 from cardbridge.auth.errors import NonceInvalidError, OriginForbiddenError
 from cardbridge.client import UnexpectedAnswerError, _server_sent_events, error_from_problem
@@ -19,7 +20,7 @@ from cardbridge.errors import (
     PinInvalidError,
     PukInvalidError,
 )
-from cardbridge.pcsc.readers import EventHub, EventKind, ReaderEvent
+from cardbridge.pcsc.reader_interface import EventHub, EventKind, ReaderEvent
 from cardbridge.service.authorities import CertificateAuthorities
 from cardbridge.service.events import QUEUE_SIZE, End, EventBroadcaster
 from tests.support.recording import Entry, interleavings
@@ -148,3 +149,10 @@ def test_a_stalled_subscriber_is_dropped() -> None:
     last_of_stalled, end_of_reading = asyncio.run(scenario())
     assert last_of_stalled is End.OVERFLOW
     assert end_of_reading is End.CLOSED
+
+
+def test_stream_events_are_the_reader_events_between_state_and_heartbeat() -> None:
+    """A reader event the monitors publish is one the stream (and the page) knows."""
+    names = [event.value for event in StreamEvent]
+    assert (names[0], names[-1]) == ("state", "heartbeat")
+    assert names[1:-1] == [kind.value for kind in EventKind]

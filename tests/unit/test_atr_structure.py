@@ -22,7 +22,7 @@ from cardbridge.pcsc.atr import (
     atr_shape,
     identify_atr,
 )
-from cardbridge.pcsc.codes import ScardCode, StateFlag
+from cardbridge.pcsc.scard_codes import ScardCode, StateFlag
 from cardbridge.pcsc.settle import settled_state
 
 # ISO 7816-3 / smartcard_list examples: T=0 only (no TCK), T=1 (TCK), several TDi.

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cardbridge.auth.errors import CertificateUntrustedError
 from cardbridge.auth.trust import ChainCache, TrustStore
 from cardbridge.emulator.pki import TestPki
-from tests.support.tokens import issue_authentication_certificate
+from testkit.tokens import issue_authentication_certificate
 
 
 @pytest.fixture(scope="module")

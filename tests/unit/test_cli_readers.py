@@ -9,7 +9,7 @@ import pytest
 
 from cardbridge import cli
 from cardbridge.pcsc.backend import PcscBackend
-from cardbridge.pcsc.readers import ReaderState
+from cardbridge.pcsc.reader_interface import ReaderState
 from cardbridge.service import backends
 from cardbridge.service.backends import BackendChoice
 

@@ -14,7 +14,7 @@ from cardbridge.api import dmp_models
 from cardbridge.config import Settings
 from cardbridge.domain.nir import parse_nir
 from cardbridge.emulator.profiles import VitaleProfile, load_profile
-from tests.support.server import TOKEN, app_from_settings
+from testkit.server import TOKEN, app_from_settings
 
 MODELS = [
     model

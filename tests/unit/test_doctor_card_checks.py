@@ -11,8 +11,8 @@ from cardbridge.doctor.card_checks import check_cards, check_pin, check_readers
 from cardbridge.doctor.pcsc_checks import PcscFacts
 from cardbridge.doctor.pcsc_facts import CardProbe, PcscFailure, PcscProbe
 from cardbridge.doctor.report import Status
-from cardbridge.pcsc.codes import ScardCode
-from cardbridge.pcsc.readers import ReaderState
+from cardbridge.pcsc.reader_interface import ReaderState
+from cardbridge.pcsc.scard_codes import ScardCode
 from tests.support.doctor_facts import CPS3, UNKNOWN_ATR, VITALE2
 from tests.support.doctor_facts import HEALTHY_PCSC as HEALTHY
 from tests.support.doctor_facts import STOPPED_PCSC as STOPPED

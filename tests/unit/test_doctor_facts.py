@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from cardbridge.cards.models import PinStatus
-from cardbridge.doctor import local_facts, pcsc_facts, service_facts
+from cardbridge.doctor import bridge_facts, local_facts, pcsc_facts, unit_facts
+from cardbridge.doctor.bridge_facts import Health, parse_health, port_facts, port_owner
 from cardbridge.doctor.local_facts import config_facts, dir_facts, token_facts, trust_facts
 from cardbridge.doctor.pcsc_facts import (
     PcscFailure,
@@ -23,7 +24,7 @@ from cardbridge.doctor.pcsc_facts import (
     socket_path,
     socket_unit_state,
 )
-from cardbridge.doctor.service_facts import Health, parse_health, port_facts, port_owner, user_unit
+from cardbridge.doctor.unit_facts import user_unit
 from cardbridge.emulator.factory import build_card
 from cardbridge.emulator.inprocess import EmulatedBackend
 from cardbridge.emulator.issuance import PkiIssuer
@@ -31,10 +32,10 @@ from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.profiles import load_profile
 from cardbridge.errors import PcscError
-from cardbridge.pcsc.codes import ScardCode, pcsc_error
 from cardbridge.pcsc.connection import Connection
-from cardbridge.pcsc.readers import ReaderState
-from tests.support.cards import CPS3_ATR, ScriptedCard
+from cardbridge.pcsc.reader_interface import ReaderState
+from cardbridge.pcsc.scard_codes import ScardCode, pcsc_error
+from testkit.cards import CPS3_ATR, ScriptedCard
 from tests.support.loopback_http import free_port, http_server, raw_listener
 
 DEBIAN_12 = """pcsc-lite version 1.9.9.
@@ -276,7 +277,7 @@ def test_trust_facts(test_pki: TestPki, data_dir: Path, tmp_path: Path) -> None:
 
 def test_port_free() -> None:
     port = free_port()
-    assert port_facts("127.0.0.1", port) == service_facts.PortFacts("127.0.0.1", port, False)
+    assert port_facts("127.0.0.1", port) == bridge_facts.PortFacts("127.0.0.1", port, False)
 
 
 def test_port_with_cardbridge() -> None:
@@ -339,7 +340,7 @@ def test_user_unit(bin_dir: Path) -> None:
         "systemctl",
         'printf "LoadState=loaded\\nActiveState=failed\\nUnitFileState=enabled\\n"',
     )
-    assert user_unit() == service_facts.UserUnit("loaded", "failed", "enabled")
+    assert user_unit() == unit_facts.UserUnit("loaded", "failed", "enabled")
     fake_command(
         bin_dir, "systemctl", "echo 'Failed to connect to bus: No medium found' >&2; exit 1"
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cardbridge.config import Settings
+from cardbridge.doctor.bridge_facts import PortFacts
 from cardbridge.doctor.local_checks import (
     check_config,
     check_data_dir,
@@ -19,7 +20,7 @@ from cardbridge.doctor.local_checks import (
 )
 from cardbridge.doctor.local_facts import Anchor, ConfigFacts, DirFacts, TokenFacts, TrustFacts
 from cardbridge.doctor.report import Status
-from cardbridge.doctor.service_facts import PortFacts, UserUnit
+from cardbridge.doctor.unit_facts import UserUnit
 from tests.support.doctor_facts import CONFIG_FILE, DATA, TOKEN
 from tests.support.doctor_facts import HEALTHY_LOCAL as HEALTHY
 

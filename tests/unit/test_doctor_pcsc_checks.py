@@ -25,7 +25,7 @@ from cardbridge.doctor.pcsc_facts import (
     SocketFacts,
 )
 from cardbridge.doctor.report import Status
-from cardbridge.pcsc.codes import ScardCode
+from cardbridge.pcsc.scard_codes import ScardCode
 from cardbridge.workstation import PCSC_GROUP, POLKIT_RULE
 from tests.support.doctor_facts import CPS3, PCSCD_1, failed
 from tests.support.doctor_facts import HEALTHY_PCSC as HEALTHY

@@ -8,7 +8,7 @@ from pathlib import Path
 from cardbridge.doctor import Status, run_checks
 from cardbridge.doctor.pkcs11_checks import Pkcs11Facts, check_pkcs11, pkcs11_facts
 from cardbridge.pcsc.atr import CardFamily
-from cardbridge.pcsc.readers import ReaderState
+from cardbridge.pcsc.reader_interface import ReaderState
 from tests.support.doctor_facts import HEALTHY_LOCAL, HEALTHY_PCSC
 from tests.support.softhsm import SoftHsmCps
 

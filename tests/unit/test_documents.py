@@ -20,7 +20,7 @@ from cardbridge.dmp.documents import (
 )
 from cardbridge.dmp.formats import DetectedFormat, TextEncoding, detect_format, named_format
 from cardbridge.errors import InvalidInputError
-from tests.support.sample_files import image, pdf, pdf_of_size
+from testkit.sample_files import image, pdf, pdf_of_size
 
 SAMPLES = {
     DocumentFormat.PDF: pdf(),

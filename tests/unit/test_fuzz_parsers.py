@@ -20,7 +20,7 @@ from cardbridge.errors import CardBridgeError, CardDataError, ProfileError
 from cardbridge.layouts import cps, vitale
 from cardbridge.pcsc.apdu import ApduError, CommandApdu
 from cardbridge.pcsc.tlv import Tlv, TlvError
-from tests.support.decoders import DECODERS, check_decoding
+from testkit.decoders import DECODERS, check_decoding
 from tests.support.fuzzing import examples
 
 # Bytes that look like the real thing often enough to reach deep into the decoders.

@@ -13,13 +13,23 @@ from fastapi.testclient import TestClient
 
 from cardbridge.config import Settings
 from cardbridge.dmp.journal import DATABASE_NAME, Journal, JournalEntry, JournalKind
-from tests.support.server import app_from_settings
+from cardbridge.dmp.journal_details import AccessDetails
+from testkit.server import app_from_settings
 
 PATIENTS = (
     "155067200010159^^^&1.2.250.1.213.1.4.10&ISO^NH",
     "295109912611193^^^&1.2.250.1.213.1.4.10&ISO^NH",
     "traits:MARTIN|LÉA|F|1980",
 )
+ACCESS = AccessDetails(
+    mode="normal",
+    consent_attested=True,
+    consent_needed=True,
+    patient_source="ins",
+    structure_id="499700735741008",
+    sector="SA07",
+    vihf_id="_vihf",
+).stored()
 
 
 def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -37,9 +47,7 @@ def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_verify_and_list(tmp_path: Path) -> None:
     journal = Journal.open(tmp_path)
     for patient in PATIENTS:
-        journal.append(
-            JournalEntry(JournalKind.ACCESS, "899700735741", patient, {"mode": "normal"})
-        )
+        journal.append(JournalEntry(JournalKind.ACCESS, "899700735741", patient, ACCESS))
     ok = run(tmp_path, "verify")
     assert ok.returncode == 0, ok.stderr
     assert "intact: 3 records" in ok.stdout
@@ -127,9 +135,7 @@ def test_list_period_is_iso_text_only(tmp_path: Path) -> None:
 def test_the_json_of_the_command_is_the_apis(tmp_path: Path) -> None:
     journal = Journal.open(tmp_path)
     for patient in PATIENTS:
-        journal.append(
-            JournalEntry(JournalKind.ACCESS, "899700735741", patient, {"mode": "normal"})
-        )
+        journal.append(JournalEntry(JournalKind.ACCESS, "899700735741", patient, ACCESS))
     token = "t" * 32
     application = app_from_settings(Settings(data_dir=tmp_path, emulator=True), api_token=token)
     headers = {"Authorization": f"Bearer {token}"}

@@ -41,7 +41,7 @@ def test_data_update() -> None:
 
 
 def test_situation_field_tags() -> None:
-    situation = cps.Situation("499700735741008", "CABINET", "SA07")
+    situation = cps.SituationFile("499700735741008", "CABINET", "SA07")
     assert situation.to_bytes().hex().upper() == (
         "EE20"
         + "8407"
@@ -60,7 +60,7 @@ def test_situation_field_tags() -> None:
         cps.HolderName("0751234567", "MME", "BÉRANGER", "HÉLÈNE"),
         cps.ProfessionalInfo("40", None),
         cps.ProfessionalInfo("10", "SM26"),
-        cps.Situation("10B0307377", "CH D'ÉPINAL", "SA01"),
+        cps.SituationFile("10B0307377", "CH D'ÉPINAL", "SA01"),
     ],
 )
 def test_cps_round_trips_with_padding(value: object) -> None:
@@ -81,16 +81,16 @@ def test_cps_round_trips_with_padding(value: object) -> None:
         (cps.CardIdentity.from_bytes, "E10F 800100 8101 30 820420291231 830102"),
         (cps.HolderName.from_bytes, "E2088000 8100 8200 8300"),
         (cps.ProfessionalInfo.from_bytes, "E303 80 01 31"),
-        (cps.Situation.from_bytes, "EE04 8402 4142"),
-        (cps.Situation.from_bytes, "EE05 8402 41"),
-        (cps.Situation.from_bytes, "000000"),
+        (cps.SituationFile.from_bytes, "EE04 8402 4142"),
+        (cps.SituationFile.from_bytes, "EE05 8402 41"),
+        (cps.SituationFile.from_bytes, "000000"),
         (vitale.decode_identity_file, "6503 800141"),
         (vitale.decode_identity_file, "6603 800141"),
         (vitale.decode_nir_file, "6505 9303 313233"),
         (vitale.InsuranceData.from_bytes, "E2 00"),
         (vitale.InsuranceData.from_bytes, ""),
-        (iasecc.PinStatus.from_bytes, "BF810105 A003 9A0103"),
-        (iasecc.PinStatus.from_bytes, "5A00"),
+        (iasecc.PinSecurityObject.from_bytes, "BF810105 A003 9A0103"),
+        (iasecc.PinSecurityObject.from_bytes, "5A00"),
         (iasecc.SecurityEnvironment.from_bytes, "800142"),
     ],
 )
@@ -127,9 +127,9 @@ def test_nir_and_insurance_files() -> None:
 
 
 def test_pin_status_accepts_the_sdo_template() -> None:
-    status = iasecc.PinStatus(1, 3, 2)
+    status = iasecc.PinSecurityObject(1, 3, 2)
     wrapped = b"\x70" + bytes((len(status.to_bytes()),)) + status.to_bytes()
-    assert iasecc.PinStatus.from_bytes(wrapped) == status
+    assert iasecc.PinSecurityObject.from_bytes(wrapped) == status
     assert iasecc.parse_status_query(iasecc.pin_status_query(1)) == (0xBF8101, b"\xa0\x80")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cardbridge.cards.models import ReaderInfo
-from cardbridge.pcsc.readers import ReaderState
+from cardbridge.pcsc.reader_interface import ReaderState
 
 CPS3 = bytes.fromhex("3BAC00402A001225006480000310009000")
 

@@ -11,8 +11,8 @@ from smartcard import scard
 
 from cardbridge.pcsc import monitor as monitor_module
 from cardbridge.pcsc.monitor import PcscMonitor, Tracked, reader_changes, removal_changes
-from cardbridge.pcsc.readers import EventHub, EventKind, ReaderState
-from tests.support.events import EventLog
+from cardbridge.pcsc.reader_interface import EventHub, EventKind, ReaderState
+from testkit.events import EventLog
 from tests.support.fake_scard import FakeScard
 
 CPS3 = bytes.fromhex("3BAC00402A001225006480000310009000")

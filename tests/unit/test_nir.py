@@ -18,7 +18,6 @@ from cardbridge.domain.nir import (
     ins_cx,
     ins_cx_prefix,
     ins_kind,
-    ins_oid,
     nir_key,
     parse_ins,
     parse_nir,
@@ -173,7 +172,7 @@ def test_ins_cx_form() -> None:
 )
 def test_ins_registry_and_oid(matricule: str, test: bool, kind: InsKind, oid: str) -> None:
     assert ins_kind(matricule, test=test) is kind
-    assert ins_oid(kind) == oid
+    assert INS_OIDS[kind] == oid
 
 
 def test_ins_cx_prefix_and_pattern() -> None:

@@ -29,8 +29,8 @@ from cardbridge.auth.ocsp import OcspChecker, responder_url
 from cardbridge.auth.trust import TrustStore
 from cardbridge.auth.verifier import TokenVerifier
 from cardbridge.emulator.pki import CardCertificates, TestPki
+from testkit.tokens import HOLDER, ORIGIN, make_token, new_nonce
 from tests.support.ocsp_responder import Responder, build_response, ocsp_responder
-from tests.support.tokens import HOLDER, ORIGIN, make_token, new_nonce
 
 Keys = tuple[rsa.RSAPrivateKey, rsa.RSAPrivateKey]
 

@@ -16,8 +16,8 @@ from cardbridge.dmp.journal_store import DATABASE_NAME, connect
 from cardbridge.emulator.pki import TestPki
 from cardbridge.errors import ConfigError
 from cardbridge.private_dir import secure_data_dir
+from testkit.serve_process import ServeProcess, free_port
 from tests.support.other_user import NOBODY, other_user_can_run
-from tests.support.serve_process import ServeProcess, free_port
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from cardbridge.api.security import SecurityMiddleware, SecurityPolicy
 from cardbridge.config import Settings, api_token_path
 from cardbridge.service.origins import OriginApprovals
 from cardbridge.service.pairing import Pairings
-from tests.support.server import app_from_settings
+from testkit.server import app_from_settings
 
 TOKEN = "s3cret-token"
 APP_ORIGIN = "https://dmp.example"

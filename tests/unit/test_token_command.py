@@ -15,8 +15,8 @@ from cryptography.x509 import ocsp
 
 from cardbridge.cli import EXIT_AUTH, EXIT_FAILURE, EXIT_USAGE
 from cardbridge.emulator.pki import CardCertificates, TestPki
+from testkit.tokens import HOLDER, ORIGIN, make_token, new_nonce
 from tests.support.ocsp_responder import Responder, build_response, ocsp_responder
-from tests.support.tokens import HOLDER, ORIGIN, make_token, new_nonce
 
 Keys = tuple[rsa.RSAPrivateKey, rsa.RSAPrivateKey]
 

@@ -1,6 +1,6 @@
 """Token verification: a valid token, then one typed error per failed check, in order.
 
-Tokens are signed with software keys standing in for the card (tests.support.tokens),
+Tokens are signed with software keys standing in for the card (testkit.tokens),
 certificates come from the session's test PKI, or from another PKI nobody trusts.
 """
 
@@ -43,7 +43,7 @@ from cardbridge.domain.identifiers import StructureIdType
 from cardbridge.emulator.certificate_contents import authentication_extensions, build_certificate
 from cardbridge.emulator.pki import CardCertificates, TestPki
 from cardbridge.errors import ConfigError, InvalidInputError
-from tests.support.tokens import (
+from testkit.tokens import (
     HOLDER,
     ORIGIN,
     issue_authentication_certificate,

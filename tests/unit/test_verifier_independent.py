@@ -1,6 +1,6 @@
 """A second, independent check of token signatures, and a fuzz of parsing and verification.
 
-The independent check (``tests.support.tokens.independently_valid``) reads a token as the
+The independent check (``testkit.tokens.independently_valid``) reads a token as the
 Web eID format description says — base64 fields, ``SHA-256(origin) || SHA-256(nonce)``
 signed with the algorithm's scheme, ES256 as ``r || s`` — using only ``json``, ``base64``,
 ``hashlib`` and ``cryptography`` primitives, and must agree with the library on which
@@ -28,14 +28,14 @@ from cardbridge.auth.token import parse_token, signed_message
 from cardbridge.auth.trust import TrustStore
 from cardbridge.auth.verifier import TokenVerifier, verify
 from cardbridge.emulator.pki import TestPki
-from tests.support.fuzzing import examples
-from tests.support.tokens import (
+from testkit.tokens import (
     HOLDER,
     ORIGIN,
     independently_valid,
     issue_authentication_certificate,
     make_token,
 )
+from tests.support.fuzzing import examples
 
 Keys = tuple[rsa.RSAPrivateKey, rsa.RSAPrivateKey]
 

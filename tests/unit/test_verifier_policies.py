@@ -17,7 +17,7 @@ from cardbridge.emulator.certificate_contents import AUTHENTICATION_POLICY, SIGN
 from cardbridge.emulator.pki import TestPki
 from cardbridge.errors import ConfigError
 from cardbridge.service.authorities import CertificateAuthorities
-from tests.support.tokens import ORIGIN, issue_authentication_certificate, make_token, new_nonce
+from testkit.tokens import ORIGIN, issue_authentication_certificate, make_token, new_nonce
 
 
 def test_a_policy_that_is_not_an_oid_is_a_config_error(test_pki: TestPki) -> None:

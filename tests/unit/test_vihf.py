@@ -16,7 +16,7 @@ from signxml import InvalidSignature
 from cardbridge.dmp.access import AccessMode
 from cardbridge.dmp.vihf import (
     NSMAP,
-    Coded,
+    LabelledCode,
     LpsInfo,
     VihfRequest,
     build_assertion,
@@ -77,8 +77,8 @@ def request(
         national_id="810001234567",
         last_name="LE QUINIO",
         first_name="PIERRE",
-        profession=Coded("10", "Médecin"),
-        specialty=Coded("SM26", "Qualifié en Médecine générale (SM)"),
+        profession=LabelledCode("10", "Médecin"),
+        specialty=LabelledCode("SM26", "Qualifié en Médecine générale (SM)"),
         structure_id="499700735741008",
         sector="SA07",
         patient_cx=patient_cx,

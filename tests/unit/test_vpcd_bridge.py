@@ -11,7 +11,7 @@ import pytest
 from cardbridge.emulator import vpcd
 from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.errors import InvalidInputError, PcscUnavailableError
-from tests.support.cards import CPS3_ATR, ScriptedCard
+from testkit.cards import CPS3_ATR, ScriptedCard
 
 
 class FakeVpcd:

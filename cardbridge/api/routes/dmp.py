@@ -156,6 +156,7 @@ async def access(
     "/journal",
     summary="The DMP access journal, newest first",
     responses=responses("invalid_request", "journal_error"),
+    response_model_exclude_unset=True,  # the details a record has, as recorded
 )
 async def journal(  # noqa: PLR0917 - one argument per query parameter
     bridge: BridgeDep,

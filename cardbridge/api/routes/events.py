@@ -17,7 +17,13 @@ from fastapi import APIRouter, Request
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from cardbridge.api.deps import BridgeDep
-from cardbridge.api.models import EVENT_NAMES, HeartbeatData, ReaderEventData, StateData
+from cardbridge.api.models import (
+    EVENT_NAMES,
+    HeartbeatData,
+    ReaderEventData,
+    StateData,
+    StreamEvent,
+)
 from cardbridge.api.routes.common import responses
 from cardbridge.cards.models import ReaderInfo
 from cardbridge.pcsc.atr import format_atr
@@ -100,12 +106,12 @@ async def stream_events(request: Request, bridge: BridgeDep) -> AsyncIterator[Se
     heartbeat: float = request.app.state.heartbeat
     with bridge.events.subscribe() as subscription:
         # Subscribed first, then the snapshot: no change can fall between the two.
-        yield ServerSentEvent(event="state", data=state_data(bridge), retry=RECONNECT_MS)
+        yield ServerSentEvent(event=StreamEvent.STATE, data=state_data(bridge), retry=RECONNECT_MS)
         while True:
             item = await subscription.next(heartbeat)
             if isinstance(item, End):
                 return
             if item is None:
-                yield ServerSentEvent(event="heartbeat", data=HeartbeatData(time=_now()))
+                yield ServerSentEvent(event=StreamEvent.HEARTBEAT, data=HeartbeatData(time=_now()))
             else:
-                yield ServerSentEvent(event=item.kind.value, data=event_data(item))
+                yield ServerSentEvent(event=StreamEvent(item.kind.value), data=event_data(item))

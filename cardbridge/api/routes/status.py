@@ -1,5 +1,6 @@
 """The status page: ``GET /`` and its files under ``/static/`` (plain HTML, CSS and ES
-modules shipped in the package, no build step, nothing loaded from elsewhere).
+modules shipped in the package, no build step, nothing loaded from elsewhere; the few
+modules in :data:`WRITTEN_MODULES` are written by the bridge from its own definitions).
 
 The page is the bridge's own origin, paired once through a one-time link: its requests
 carry the pairing cookie (see :mod:`cardbridge.api.routes.pairing`). Its
@@ -11,12 +12,17 @@ PDF frame of a DMP document it fetched (the document viewer); nothing else is fr
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from starlette.exceptions import HTTPException
+
+from cardbridge.api.models import StreamEvent
+from cardbridge.dmp.journal_details import DETAIL_ORDER
 
 router = APIRouter(include_in_schema=False)
 
@@ -72,6 +78,34 @@ def static_files(directory: Path = STATIC_DIR) -> dict[str, Path]:
 _FILES = static_files()
 
 
+def event_names_module() -> str:
+    """``event_names.js``: the event names of ``GET /v1/events``, written from
+    :class:`StreamEvent`, so that the page never restates them."""
+    names = json.dumps([event.value for event in StreamEvent])
+    return (
+        "// The event names of GET /v1/events, written by the bridge from its StreamEvent enum.\n"
+        f"export const EVENT_NAMES = Object.freeze({names});\n"
+    )
+
+
+def journal_details_module() -> str:
+    """``journal_details.js``: the order of a journal record's details, written from the
+    journal's models (:data:`~cardbridge.dmp.journal_details.DETAIL_ORDER`)."""
+    names = json.dumps(list(DETAIL_ORDER))
+    return (
+        "// The details of a journal record, in the order shown, written by the bridge from\n"
+        "// its journal models (any other detail follows, as it is named).\n"
+        f"export const DETAIL_ORDER = Object.freeze({names});\n"
+    )
+
+
+# Modules of the page written by the bridge from its own definitions, by name.
+WRITTEN_MODULES: dict[str, Callable[[], str]] = {
+    "event_names.js": event_names_module,
+    "journal_details.js": journal_details_module,
+}
+
+
 def file_response(name: str) -> FileResponse:
     """A file of the page's folder, with the page's security headers."""
     path = _FILES.get(name)
@@ -90,6 +124,9 @@ async def status_page(
 
 
 @router.get("/static/{name}")
-async def static_file(name: str) -> FileResponse:
+async def static_file(name: str) -> Response:
     """A file of the status page (its name only: no sub-folders, no other path)."""
+    written = WRITTEN_MODULES.get(name)
+    if written is not None:
+        return Response(written(), media_type=MEDIA_TYPES[".js"], headers=SECURITY_HEADERS)
     return file_response(name)

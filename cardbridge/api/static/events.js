@@ -2,16 +2,9 @@
 // after a dropped stream; when it gives up (bridge stopped, refused answer) or the stream
 // falls silent (no heartbeat), a new one is opened, waiting a little longer each time.
 
-const EVENT_NAMES = [
-  "state",
-  "reader_added",
-  "reader_removed",
-  "card_inserted",
-  "card_removed",
-  "pcsc_unavailable",
-  "pcsc_available",
-  "heartbeat",
-];
+// Written by the bridge from its StreamEvent enum (cardbridge/api/routes/status.py).
+import { EVENT_NAMES } from "./event_names.js";
+
 const FIRST_RETRY_MS = 1000;
 const LONGEST_RETRY_MS = 15000;
 // The bridge sends a heartbeat after 15 s without events: three missed ones mean trouble.

@@ -4,6 +4,8 @@
 import { get } from "./api.js";
 import { byId, clearErrors, h, setFieldError, setNotice, whileBusy } from "./dom.js";
 import { errorText, formatDateTime, t } from "./i18n.js";
+// Written by the bridge from its journal models (cardbridge/dmp/journal_details.py).
+import { DETAIL_ORDER } from "./journal_details.js";
 
 const FILTER_INPUTS = {
   patient: "journal-patient",
@@ -13,31 +15,6 @@ const FILTER_INPUTS = {
   until: "journal-until",
   limit: "journal-limit",
 };
-// The details the journal records, in the order shown (any other follows, as it is named).
-const DETAIL_ORDER = [
-  "situation",
-  "mode",
-  "consent_needed",
-  "consent_attested",
-  "reason",
-  "secret",
-  "dmp_state",
-  "dmp_authorization",
-  "dmp_treating_physician",
-  "authorization_added",
-  "patient_source",
-  "structure_id",
-  "sector",
-  "vihf_id",
-  "vihf_reused",
-  "type",
-  "visibility",
-  "document_id",
-  "size",
-  "sha256",
-  "caller",
-  "os_user",
-];
 // The callers the journal names by a code (any other is a web application's origin).
 const CALLERS = ["native", "page"];
 // Details whose values are codes the page translates.

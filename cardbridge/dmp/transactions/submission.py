@@ -30,8 +30,8 @@ from cardbridge.dmp.transactions.names import (
     RIM,
     SUBMISSION_SET,
 )
-from cardbridge.domain.codes import PROFESSION_OID, SECTOR_OID, SECTORS, label_of
 from cardbridge.domain.identifiers import NATIONAL_ID_OID, STRUCTURE_ID_OID
+from cardbridge.domain.terminologies import PROFESSION_OID, SECTOR_OID, SECTORS, label_of
 
 AUTHOR_SPECIALTY_OID = "1.2.250.1.213.1.1.4.5"  # "G15_<profession>/<speciality>" codes
 MAX_OID = 64  # IHE ITI TF-2 B.3: an OID-valued uniqueId has at most 64 characters

@@ -14,7 +14,7 @@ from enum import Enum
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 
-from cardbridge.layouts.iasecc import Crt, PinStatus
+from cardbridge.layouts.iasecc import Crt, PinSecurityObject
 
 PAD_BYTES = b"\xff\x00"
 
@@ -65,8 +65,8 @@ class Pin:
     def blocked(self) -> bool:
         return self.tries_left == 0
 
-    def status(self) -> PinStatus:
-        return PinStatus(self.reference, self.max_tries, self.tries_left)
+    def status(self) -> PinSecurityObject:
+        return PinSecurityObject(self.reference, self.max_tries, self.tries_left)
 
     def well_formed(self, candidate: bytes) -> bool:
         """Digits of an acceptable length (after padding is stripped)."""

@@ -23,9 +23,9 @@ from cardbridge.dmp.transactions.deposit import DepositRequest, deposit_document
 from cardbridge.dmp.transactions.ebrim import Code
 from cardbridge.dmp.transactions.submission import Author
 from cardbridge.dmp.transport import SoapAnswer, SoapCall, Transport
+from testkit.dmp_queries import APPROVED, find_documents, read_mtom, retrieve
+from testkit.dmp_sandbox import Identity, RunningSandbox
 from tests.support.dmp_fixtures import PIERRE
-from tests.support.dmp_queries import APPROVED, find_documents, read_mtom, retrieve
-from tests.support.dmp_sandbox import Identity, RunningSandbox
 
 ROOT = "1.2.250.1.999.1.1.7898"  # the ANS samples' LPS root
 RIM = "urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0"

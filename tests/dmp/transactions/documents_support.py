@@ -17,11 +17,11 @@ from cardbridge.dmp.transactions.authorizations import AuthorizationAction, set_
 from cardbridge.dmp.transactions.ebrim import Code
 from cardbridge.dmp.transactions.submission import Author, SubmissionSet, new_submission_set
 from cardbridge.dmp.transport import Transport
-from cardbridge.domain.codes import PROFESSION_OID, SPECIALTY_OID
+from cardbridge.domain.terminologies import PROFESSION_OID, SPECIALTY_OID
 from cardbridge.emulator.profiles import CpsProfile, load_profile
+from testkit.dmp_messages import TEST_INS_OID
+from testkit.dmp_sandbox import Identity
 from tests.support.dmp_fixtures import PIERRE
-from tests.support.dmp_messages import TEST_INS_OID
-from tests.support.dmp_sandbox import Identity
 
 FILES_SEED = Path(__file__).parent / "seeds" / "files.yaml"
 PIERRE_INS = InsReference(value=PIERRE, oid=TEST_INS_OID)

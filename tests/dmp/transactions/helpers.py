@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from cardbridge.dmp.transactions.hl7v3 import Hl7Sender
-from tests.support.dmp_sandbox import Identity
+from testkit.dmp_sandbox import Identity
 
 SENDER = Hl7Sender("2.999.250.1", "cardbridge tests")
 TEST_INS_OID = "1.2.250.1.213.1.4.10"  # the seed's INS are test INS

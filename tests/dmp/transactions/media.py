@@ -3,8 +3,8 @@ Pillow (the deposit form decodes them with Pillow)."""
 
 from __future__ import annotations
 
-from tests.support.dmp_documents import minimal_pdf
-from tests.support.sample_files import image
+from testkit.dmp_documents import minimal_pdf
+from testkit.sample_files import image
 
 TEXT = "Consultation du 2 décembre.\nTension 12/8, pas de changement de traitement.\n"
 RTF = b"{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Helvetica;}}\\f0 Compte rendu de consultation.}"

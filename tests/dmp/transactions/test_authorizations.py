@@ -22,6 +22,7 @@ from cardbridge.dmp.transactions.authorizations import (
 from cardbridge.dmp.transactions.status import existence_test
 from cardbridge.dmp.transport import Service, SoapAnswer, SoapCall, Transport
 from cardbridge.errors import DmpAnswerError, DmpRefusedError, InvalidInputError
+from testkit.dmp_sandbox import Identity
 from tests.dmp.transactions.helpers import SENDER, TEST_INS_OID, vihf
 from tests.dmp.transactions.samples import (
     TD03_ANSWER,
@@ -33,7 +34,6 @@ from tests.dmp.transactions.samples import (
     variant,
 )
 from tests.support.dmp_fixtures import PIERRE, SOPHIE
-from tests.support.dmp_sandbox import Identity
 
 ALREADY = "Autorisation déjà présente aucune action effectuée"  # the ANS sample's context
 DEMO_DOCTOR = "899700735741"  # demo-cps, the seed's treating physician of Pierre

@@ -9,9 +9,9 @@ from lxml import etree
 
 from cardbridge.dmp.transactions.deposit import DepositRequest
 from cardbridge.dmp.transport import SoapCall
+from testkit.dmp_sandbox import Identity
 from tests.dmp.transactions import media
 from tests.dmp.transactions.conftest import DEMO_AUTHOR, PIERRE_TRAITS, Depositor, Recording, form
-from tests.support.dmp_sandbox import Identity
 
 HL7 = {"h": "urn:hl7-org:v3"}
 RIM = "urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0"

@@ -16,6 +16,8 @@ from cardbridge.dmp.transactions.find import document_by_unique_id
 from cardbridge.dmp.transactions.submission import SubmissionSet, new_submission_set
 from cardbridge.dmp.transactions.update import StatusChange, change_status, delete_document
 from cardbridge.errors import DmpAnswerError, NotFoundError
+from testkit.dmp_queries import APPROVED
+from testkit.dmp_sandbox import Identity
 from tests.dmp.transactions.conftest import (
     DEMO_AUTHOR,
     NOW,
@@ -26,8 +28,6 @@ from tests.dmp.transactions.conftest import (
     form,
 )
 from tests.dmp.transactions.documents_support import PIERRE_INS, submission_set, vihf
-from tests.support.dmp_queries import APPROVED
-from tests.support.dmp_sandbox import Identity
 
 # The demo structure as the hospital's VIHF states it (tests/support/dmp_fixtures.py).
 HOSPITAL_AUTHOR = replace(

@@ -13,6 +13,9 @@ from lxml import etree
 from cardbridge.dmp.catalogue import DOCUMENT_TYPES, DocumentType, Visibility
 from cardbridge.dmp.transactions.deposit import DepositRequest, ReplacedDocument
 from cardbridge.errors import DmpRefusedError
+from testkit.dmp_messages import set_authorization
+from testkit.dmp_queries import APPROVED, DEPRECATED
+from testkit.dmp_sandbox import Identity
 from tests.dmp.transactions import media
 from tests.dmp.transactions.conftest import (
     DEMO_AUTHOR,
@@ -22,9 +25,6 @@ from tests.dmp.transactions.conftest import (
     Depositor,
     form,
 )
-from tests.support.dmp_messages import set_authorization
-from tests.support.dmp_queries import APPROVED, DEPRECATED
-from tests.support.dmp_sandbox import Identity
 
 CONFIDENTIALITY = "urn:uuid:f4f85eac-e6cb-4883-b524-f2705394840f"
 FORMAT = "urn:uuid:a09d5840-386c-46f2-b5ad-9c3699a4309d"

@@ -24,6 +24,7 @@ from cardbridge.dmp.transactions.registry_response import check_registry_respons
 from cardbridge.dmp.transactions.submission import Author
 from cardbridge.dmp.transport import SoapAnswer, SoapCall
 from cardbridge.errors import DmpAnswerError, DmpRefusedError, InvalidInputError
+from testkit.dmp_sandbox import Identity
 from tests.dmp.transactions import media
 from tests.dmp.transactions.conftest import (
     DEMO_AUTHOR,
@@ -32,7 +33,6 @@ from tests.dmp.transactions.conftest import (
     Depositor,
     form,
 )
-from tests.support.dmp_sandbox import Identity
 
 RS = "urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0"
 PARIS = ZoneInfo("Europe/Paris")

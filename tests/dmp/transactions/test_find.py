@@ -11,6 +11,7 @@ from cardbridge.dmp.results import DocumentStatus
 from cardbridge.dmp.transactions.find import DocumentFilter, document_by_unique_id, find_documents
 from cardbridge.emulator.profiles import CpsProfile, load_profile
 from cardbridge.errors import DmpAnswerError, DmpRefusedError, NotFoundError
+from testkit.dmp_sandbox import Identity
 from tests.dmp.transactions.documents_support import (
     PIERRE_INS,
     Connect,
@@ -20,7 +21,6 @@ from tests.dmp.transactions.documents_support import (
     vihf,
 )
 from tests.support.dmp_fixtures import PIERRE
-from tests.support.dmp_sandbox import Identity
 
 SEEDED = seeded_documents(PIERRE)
 UTC = dt.UTC

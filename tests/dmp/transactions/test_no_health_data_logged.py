@@ -14,11 +14,11 @@ from cardbridge.dmp.transactions.deposit import DepositRequest
 from cardbridge.dmp.transactions.find import DocumentFilter, find_documents
 from cardbridge.dmp.transactions.retrieve import retrieve_document
 from cardbridge.dmp.transactions.status import existence_test
+from testkit.dmp_sandbox import Identity
 from tests.dmp.transactions.conftest import DEMO_AUTHOR, PIERRE_TRAITS, Depositor, form
 from tests.dmp.transactions.documents_support import PIERRE_INS, vihf
 from tests.dmp.transactions.helpers import SENDER
 from tests.support.dmp_fixtures import PIERRE
-from tests.support.dmp_sandbox import Identity
 
 TEXT = "Tension arterielle stable, poursuite du traitement."
 NEEDLES = (

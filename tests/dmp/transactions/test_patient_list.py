@@ -16,10 +16,10 @@ from cardbridge.dmp.transactions.patient_list import (
 )
 from cardbridge.dmp.transport import Transport
 from cardbridge.errors import DmpAnswerError, DmpRefusedError
+from testkit.dmp_sandbox import Identity
 from tests.dmp.transactions.helpers import TEST_INS_OID, vihf
 from tests.dmp.transactions.samples import TD04_ANSWER, TD04_REQUEST, parse, shape, variant
 from tests.support.dmp_fixtures import PIERRE
-from tests.support.dmp_sandbox import Identity
 
 # --- the ANS sample ---------------------------------------------------------------------
 

@@ -8,9 +8,9 @@ import pytest
 from cardbridge.dmp.transactions.find import DocumentFilter, find_documents
 from cardbridge.dmp.transactions.retrieve import retrieve_document
 from cardbridge.errors import DmpRefusedError
+from testkit.dmp_sandbox import Identity
 from tests.dmp.transactions.documents_support import PIERRE_INS, Connect, seeded_documents, vihf
 from tests.support.dmp_fixtures import PIERRE
-from tests.support.dmp_sandbox import Identity
 
 
 def _unique_ids(connect: Connect, who: Identity) -> dict[str, str]:

@@ -11,6 +11,7 @@ import pytest
 from cardbridge.dmp.transactions.find import DocumentFilter, find_documents
 from cardbridge.dmp.transactions.retrieve import retrieve_document
 from cardbridge.emulator.pki_organisations import OrganisationPki
+from testkit.dmp_sandbox import Identity, RunningSandbox, running_sandbox
 from tests.dmp.transactions.documents_support import (
     FILES_SEED,
     PIERRE_INS,
@@ -19,7 +20,6 @@ from tests.dmp.transactions.documents_support import (
     vihf,
 )
 from tests.support.dmp_fixtures import PIERRE
-from tests.support.dmp_sandbox import Identity, RunningSandbox, running_sandbox
 
 
 @pytest.fixture

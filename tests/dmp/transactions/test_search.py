@@ -14,10 +14,10 @@ from cardbridge.dmp.results import PatientCandidate
 from cardbridge.dmp.transactions.search import read_candidates, search_patients, search_request
 from cardbridge.dmp.transport import Transport
 from cardbridge.errors import DmpAnswerError, DmpRefusedError
+from testkit.dmp_sandbox import Identity
 from tests.dmp.transactions.helpers import CENTRE_15, SENDER, TEST_INS_OID, vihf
 from tests.dmp.transactions.samples import TD05_ANSWER, parse, variant
 from tests.support.dmp_fixtures import LOUISE, PIERRE, SOPHIE
-from tests.support.dmp_sandbox import Identity
 
 HL7 = "urn:hl7-org:v3"
 PIERRE_CRITERIA = IdentityCriteria(last_name="Le Quinio", first_name="Pierre", sex=Sex.MALE)

@@ -12,10 +12,10 @@ from cardbridge.dmp.results import Authorization, DmpState, DmpStatus
 from cardbridge.dmp.transactions.status import existence_test, read_status
 from cardbridge.dmp.transport import Transport
 from cardbridge.errors import DmpAnswerError, DmpRefusedError
+from testkit.dmp_sandbox import Identity
 from tests.dmp.transactions.helpers import SENDER, TEST_INS_OID, vihf
 from tests.dmp.transactions.samples import TD02_ANSWER, parse, variant
 from tests.support.dmp_fixtures import LUC, PIERRE, SOPHIE
-from tests.support.dmp_sandbox import Identity
 
 # --- the ANS sample and variants --------------------------------------------------------
 

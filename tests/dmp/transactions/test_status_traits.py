@@ -14,10 +14,10 @@ from cardbridge.dmp.results import DmpState
 from cardbridge.dmp.transactions.status import existence_test_with_traits, read_traits
 from cardbridge.dmp.transport import Transport
 from cardbridge.errors import DmpAnswerError
+from testkit.dmp_sandbox import Identity
 from tests.dmp.transactions.helpers import SENDER, TEST_INS_OID, vihf
 from tests.dmp.transactions.samples import TD02_ANSWER, parse, variant
 from tests.support.dmp_fixtures import LOUISE, LUC
-from tests.support.dmp_sandbox import Identity
 
 SAMPLE_INS = InsReference(value="207058575627097", oid=TEST_INS_OID)
 

@@ -21,6 +21,7 @@ from cardbridge.dmp.transactions.update import (
     change_visibility,
 )
 from cardbridge.errors import DmpRefusedError, InvalidInputError
+from testkit.dmp_sandbox import Identity
 from tests.dmp.transactions.documents_support import (
     PIERRE_INS,
     Connect,
@@ -29,7 +30,6 @@ from tests.dmp.transactions.documents_support import (
     vihf,
 )
 from tests.support.dmp_fixtures import LOUISE
-from tests.support.dmp_sandbox import Identity
 
 CONSULTATION = "Compte rendu de consultation"  # the demo CPS's own (default seed)
 BIOLOGY = "Compte rendu de biologie"  # the demo CPS's, invisible to the patient

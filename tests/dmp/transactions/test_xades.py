@@ -17,10 +17,10 @@ from lxml import etree
 
 from cardbridge.dmp.transactions.deposit import DepositRequest
 from cardbridge.emulator.pki import TestPki
+from testkit.dmp_sandbox import Identity
+from testkit.sample_files import pdf_of_size
 from tests.dmp.transactions import media
 from tests.dmp.transactions.conftest import DEMO_AUTHOR, PIERRE_TRAITS, Depositor, Recording, form
-from tests.support.dmp_sandbox import Identity
-from tests.support.sample_files import pdf_of_size
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 XADES = "http://uri.etsi.org/01903/v1.3.2#"

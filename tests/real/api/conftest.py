@@ -22,10 +22,10 @@ from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.profiles import load_profile
 from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.pcsc.backend import PcscBackend
+from testkit.dmp_sandbox import RunningSandbox
+from testkit.pcscd import VpcdSlot
+from testkit.server import LiveServer, serve_backend
 from tests.support.dmp_fixtures import dmp, organisations
-from tests.support.dmp_sandbox import RunningSandbox
-from tests.support.pcscd import VpcdSlot
-from tests.support.server import LiveServer, serve_backend
 from tests.support.vpcd_cards import card_in_reader
 
 HEARTBEAT = 0.3

@@ -22,9 +22,9 @@ from lxml import etree
 from cardbridge.sandbox.app import build_pages, build_sandbox, build_server
 from cardbridge.sandbox.mtom import parse_request_body
 from cardbridge.sandbox.tls import ClientIdentity
-from tests.support.dmp_sandbox import RunningSandbox
-from tests.support.pcscd import VpcdSlot
-from tests.support.serve_process import ServeProcess, free_port
+from testkit.dmp_sandbox import RunningSandbox
+from testkit.pcscd import VpcdSlot
+from testkit.serve_process import ServeProcess, free_port
 
 SEEN_TIMEOUT = 20.0
 DS = "http://www.w3.org/2000/09/xmldsig#"

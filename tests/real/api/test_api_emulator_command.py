@@ -7,9 +7,9 @@ from pathlib import Path
 
 import httpx
 
+from testkit.pcscd import VpcdSlot
+from testkit.serve_process import ServeProcess, free_port
 from tests.real.emulator.conftest import EmulatorProcess
-from tests.support.pcscd import VpcdSlot
-from tests.support.serve_process import ServeProcess, free_port
 from tests.support.vpcd_cards import wait_presence
 
 

@@ -12,8 +12,8 @@ import pytest
 
 from cardbridge.api.models import StateData
 from cardbridge.emulator.vpcd import VpcdBridge
+from testkit.pcscd import kill_pcscd, start_pcscd, stop_pcscd
 from tests.real.api.conftest import RealStack
-from tests.support.pcscd import kill_pcscd, start_pcscd, stop_pcscd
 from tests.support.sse import EventFollower, named
 from tests.support.vpcd_cards import wait_presence
 

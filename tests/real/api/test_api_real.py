@@ -18,11 +18,11 @@ from cardbridge.emulator.profiles import load_profile
 from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.errors import CardCommunicationError
 from cardbridge.pcsc.backend import PcscBackend
+from testkit.pcscd import VpcdSlot
+from testkit.server import serve_backend
 from tests.real.api.conftest import RealStack
 from tests.support.dmp_fixtures import LOUISE
 from tests.support.faults import FaultPlan, FaultyCard
-from tests.support.pcscd import VpcdSlot
-from tests.support.server import serve_backend
 from tests.support.sse import EventFollower, named
 from tests.support.vpcd_cards import card_in_reader, wait_presence
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 from signxml import SignatureConfiguration, XMLVerifier
 
+from testkit.sample_files import pdf
 from tests.real.api.conftest import RealStack
-from tests.support.sample_files import pdf
 
 PIN, PUK, NEW_PIN = "1234", "12345678", "4321"
 PDF = pdf()  # a one-page PDF written by pypdf

@@ -27,13 +27,13 @@ from cardbridge.emulator.pki_organisations import OrganisationPki
 from cardbridge.emulator.profiles import load_profile
 from cardbridge.layouts.cps import KeyReference
 from cardbridge.sandbox.store import DATABASE_NAME
+from testkit.dmp_card_credentials import card_key
+from testkit.pcscd import VpcdSlot
+from testkit.sample_files import image, pdf
 from tests.api.test_dmp_workflow import access_history
 from tests.dmp.transactions.test_xades import xmlsec1_verify
 from tests.real.api.dmp_stack import DS, SAFE, DmpServe, RecordingSandbox, recording_sandbox
-from tests.support.dmp_card_credentials import card_key
 from tests.support.dmp_fixtures import LOUISE, PIERRE, organisations
-from tests.support.pcscd import VpcdSlot
-from tests.support.sample_files import image, pdf
 from tests.support.vpcd_cards import card_in_reader
 from tests.support.xmldsig import verify_xmlsec1
 

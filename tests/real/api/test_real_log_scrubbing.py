@@ -9,8 +9,8 @@ import pytest
 
 from cardbridge.client import CardBridgeClient
 from cardbridge.errors import PinInvalidError
+from testkit.sample_files import pdf
 from tests.real.api.conftest import RealStack
-from tests.support.sample_files import pdf
 
 PIN, WRONG_PIN, PUK = "1234", "9876", "12345678"
 # Louise's INS (the sandbox's seed), typed rather than read from the card.

@@ -20,9 +20,9 @@ from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import load_profile, parse_profile
 from cardbridge.errors import CardBridgeError, CardRemovedError
 from cardbridge.pcsc.backend import PcscBackend
+from testkit.pcscd import VpcdSlot
 from tests.cards.conftest import connected
 from tests.support.faults import FaultPlan, FaultyCard
-from tests.support.pcscd import VpcdSlot
 from tests.support.profiles import cps_profiles, vitale_profiles
 from tests.support.vpcd_cards import card_in_reader
 

@@ -13,7 +13,7 @@ import pytest
 
 from cardbridge.errors import PcscError
 from cardbridge.pcsc.backend import PcscBackend
-from tests.support.pcscd import VpcdSlot
+from testkit.pcscd import VpcdSlot
 
 START_TIMEOUT = 20.0
 

@@ -14,11 +14,11 @@ from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.errors import CardCommunicationError, CardRemovedError
 from cardbridge.layouts import cps
 from cardbridge.pcsc.backend import PcscBackend
-from cardbridge.pcsc.readers import EventKind
+from cardbridge.pcsc.reader_interface import EventKind
+from testkit.events import EVENT_TIMEOUT, EventLog
+from testkit.pcscd import VpcdSlot, restart_pcscd
 from tests.real.emulator.conftest import EmulatorProcess
-from tests.support.events import EVENT_TIMEOUT, EventLog
 from tests.support.faults import FaultPlan, FaultyCard
-from tests.support.pcscd import VpcdSlot, restart_pcscd
 
 STATUS = bytes.fromhex("00200001")
 

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cardbridge.layouts import cps, vitale
+from testkit.pcscd import VpcdSlot
 from tests.real.emulator.conftest import EmulatorProcess
-from tests.support.pcscd import VpcdSlot
 
 SELECT_APP = "00 A4 04 0C 0D E8 28 BD 08 0F 80 25 00 00 01 FF 00 10"
 PIN_INFO = "00 CB 3F FF 0A 4D 08 70 06 BF 81 01 02 A0 80 00"

@@ -34,9 +34,9 @@ from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.profiles import CpsProfile, load_profile
 from cardbridge.pcsc.backend import PcscBackend
 from cardbridge.service.pin_guard import FIRST_DELAY as PIN_WAIT
-from tests.support.pcscd import VpcdSlot
+from testkit.pcscd import VpcdSlot
+from testkit.serve_process import ServeProcess, free_port
 from tests.support.pkcs11_probe import MESSAGE
-from tests.support.serve_process import ServeProcess, free_port
 from tests.support.vpcd_cards import card_in_reader, wait_atr
 
 MODULE = "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"

@@ -9,10 +9,10 @@ import pytest
 
 from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.pcsc.backend import PcscBackend
-from cardbridge.pcsc.readers import EventKind
-from tests.support.cards import ScriptedCard
-from tests.support.events import EVENT_TIMEOUT, EventLog
-from tests.support.pcscd import VpcdSlot
+from cardbridge.pcsc.reader_interface import EventKind
+from testkit.cards import ScriptedCard
+from testkit.events import EVENT_TIMEOUT, EventLog
+from testkit.pcscd import VpcdSlot
 
 
 @dataclass

@@ -37,8 +37,8 @@ from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.pcsc.atr import AtrShape, atr_shape, identify_atr
 from cardbridge.pcsc.backend import PcscBackend
 from cardbridge.pcsc.monitor import PcscMonitor
-from cardbridge.pcsc.readers import EventHub, EventKind, ReaderEvent
-from tests.support.pcscd import VpcdSlot
+from cardbridge.pcsc.reader_interface import EventHub, EventKind, ReaderEvent
+from testkit.pcscd import VpcdSlot
 
 SWAPS = 50
 SHORT_STAY = (0.0, 0.15)  # after vpcd's first question: well under pcscd's polling period

@@ -17,10 +17,10 @@ from cardbridge.pcsc.apdu import CommandApdu
 from cardbridge.pcsc.backend import PcscBackend
 from cardbridge.pcsc.connection import Connection
 from cardbridge.pcsc.protocol import ApduProtocol
-from cardbridge.pcsc.readers import EventKind, ReaderState
+from cardbridge.pcsc.reader_interface import EventKind, ReaderState
+from testkit.cards import CPS3_ATR
+from testkit.events import EVENT_TIMEOUT
 from tests.real.pcsc.conftest import InsertedCard
-from tests.support.cards import CPS3_ATR
-from tests.support.events import EVENT_TIMEOUT
 
 VERIFY_1234 = bytes.fromhex("002000010431323334")
 VERIFY_STATUS = bytes.fromhex("00200001")

@@ -14,10 +14,10 @@ from cardbridge.emulator.factory import build_card
 from cardbridge.emulator.profiles import load_profile
 from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.pcsc.backend import PcscBackend
-from cardbridge.pcsc.readers import EventKind
-from tests.support.events import EVENT_TIMEOUT, EventLog
+from cardbridge.pcsc.reader_interface import EventKind
+from testkit.events import EVENT_TIMEOUT, EventLog
+from testkit.pcscd import VpcdSlot, start_pcscd, stop_pcscd
 from tests.support.loopback_http import free_port, http_server
-from tests.support.pcscd import VpcdSlot, start_pcscd, stop_pcscd
 
 
 def doctor(*args: str, port: int | None = None) -> subprocess.CompletedProcess[str]:

@@ -7,10 +7,10 @@ import time
 
 from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.pcsc.backend import PcscBackend
-from cardbridge.pcsc.readers import EventKind, ReaderState
-from tests.support.cards import CPS3_ATR, VITALE2_ATR, ScriptedCard
-from tests.support.events import EVENT_TIMEOUT, EventLog
-from tests.support.pcscd import VpcdSlot
+from cardbridge.pcsc.reader_interface import EventKind, ReaderState
+from testkit.cards import CPS3_ATR, VITALE2_ATR, ScriptedCard
+from testkit.events import EVENT_TIMEOUT, EventLog
+from testkit.pcscd import VpcdSlot
 
 INSERTED, REMOVED = EventKind.CARD_INSERTED, EventKind.CARD_REMOVED
 

@@ -11,10 +11,10 @@ from smartcard import scard
 from cardbridge.emulator.vpcd import VpcdBridge
 from cardbridge.errors import PcscUnavailableError
 from cardbridge.pcsc.backend import PcscBackend
-from cardbridge.pcsc.readers import EventKind
-from tests.support.cards import ScriptedCard
-from tests.support.events import EVENT_TIMEOUT, EventLog
-from tests.support.pcscd import VpcdSlot, start_pcscd, stop_pcscd
+from cardbridge.pcsc.reader_interface import EventKind
+from testkit.cards import ScriptedCard
+from testkit.events import EVENT_TIMEOUT, EventLog
+from testkit.pcscd import VpcdSlot, start_pcscd, stop_pcscd
 
 pytestmark = pytest.mark.pcscd_exclusive
 

@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_install(args: argparse.Namespace) -> int:
-    from cardbridge.workstation.service import install_service, render_unit
+    from cardbridge.workstation.systemd_unit import install_service, render_unit
 
     unit = render_unit()
     if args.print:
@@ -44,7 +44,7 @@ def run_install(args: argparse.Namespace) -> int:
 
 
 def run_uninstall(args: argparse.Namespace) -> int:
-    from cardbridge.workstation.service import remove_service
+    from cardbridge.workstation.systemd_unit import remove_service
 
     _refuse_root()
     path = remove_service()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from cardbridge.pcsc.readers import EventHub, EventKind, ReaderEvent
+from cardbridge.pcsc.reader_interface import EventHub, EventKind, ReaderEvent
 
 SERVICE_EVENTS = frozenset({EventKind.PCSC_AVAILABLE, EventKind.PCSC_UNAVAILABLE})
 # pcscd looks for cards every ~400 ms; an event later than this is a failure, not slowness.

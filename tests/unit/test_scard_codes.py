@@ -16,7 +16,7 @@ from cardbridge.errors import (
     PcscUnavailableError,
     ReaderNotFoundError,
 )
-from cardbridge.pcsc.codes import (
+from cardbridge.pcsc.scard_codes import (
     ScardCode,
     StateFlag,
     describe_code,

@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from tests.support.dmp_messages import TEST_INS_OID
+from testkit.dmp_messages import TEST_INS_OID
 
 QUERY = "urn:oasis:names:tc:ebxml-regrep:xsd:query:3.0"
 RIM = "urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0"

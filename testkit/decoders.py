@@ -33,11 +33,11 @@ CODECS: tuple[tuple[Callable[[bytes], Any], Callable[[Any], bytes]], ...] = (
     (cps.CardIdentity.from_bytes, lambda value: value.to_bytes()),
     (cps.HolderName.from_bytes, lambda value: value.to_bytes()),
     (cps.ProfessionalInfo.from_bytes, lambda value: value.to_bytes()),
-    (cps.Situation.from_bytes, lambda value: value.to_bytes()),
+    (cps.SituationFile.from_bytes, lambda value: value.to_bytes()),
     (vitale.decode_identity_file, vitale.encode_identity_file),
     (vitale.decode_nir_file, vitale.encode_nir_file),
     (vitale.InsuranceData.from_bytes, lambda value: value.to_bytes()),
-    (iasecc.PinStatus.from_bytes, lambda value: value.to_bytes()),
+    (iasecc.PinSecurityObject.from_bytes, lambda value: value.to_bytes()),
     (iasecc.SecurityEnvironment.from_bytes, _security_environment),
     (lambda data: iasecc.digest_from_hash_data(data, 32), _final_hash),
 )

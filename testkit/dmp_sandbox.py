@@ -21,8 +21,8 @@ from cardbridge.emulator.pki import CardHolderIdentity, CertifiedKey, TestPki
 from cardbridge.emulator.pki_organisations import OrganisationPki
 from cardbridge.sandbox.app import build_pages, build_sandbox, build_server
 from cardbridge.sandbox.notifications import SmtpServer
-from tests.support.dmp_documents import Doc, Package, mtom, provide_and_register
-from tests.support.dmp_messages import PATHS, Vihf, build_vihf, envelope, sign_vihf
+from testkit.dmp_documents import Doc, Package, mtom, provide_and_register
+from testkit.dmp_messages import PATHS, Vihf, build_vihf, envelope, sign_vihf
 
 SERVICES = "/si-dmp-server/v2/services/"
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
-from tests.support.dmp_messages import HL7, SOAP, TEST_INS_OID, WSA, WSSE, XSI
+from testkit.dmp_messages import HL7, SOAP, TEST_INS_OID, WSA, WSSE, XSI
 
 XDSB = "urn:ihe:iti:xds-b:2007"
 LCM = "urn:oasis:names:tc:ebxml-regrep:xsd:lcm:3.0"

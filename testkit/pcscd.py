@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 HARNESS = ROOT / "scripts" / "pcscd-harness"
 STATE_DIR = Path(os.environ.get("CARDBRIDGE_PCSCD_STATE_DIR", "/tmp/cardbridge-pcscd"))
 STATE_FILE = STATE_DIR / "state.json"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.server import free_socket
+from testkit.server import free_socket
 
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0

@@ -1,20 +1,15 @@
-"""Facts about the running bridge: who holds the API port, and the systemd user service."""
+"""Facts about the running bridge: who holds the API port, and what it answers there."""
 
 from __future__ import annotations
 
-import shutil
 import socket
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-from cardbridge.workstation.service import UNIT_NAME
-
 _CONNECT_TIMEOUT = 1.0
 _HTTP_TIMEOUT = 2.0
-_COMMAND_TIMEOUT = 5.0
 _LISTEN = "0A"  # TCP state in /proc/net/tcp
 
 
@@ -37,15 +32,6 @@ class PortFacts:
     health: Health | None = None  # set when cardbridge answered
     answer: str | None = None  # what another program answered
     owner: str | None = None  # the listening program, when this user may see it
-
-
-@dataclass(frozen=True, slots=True)
-class UserUnit:
-    """The cardbridge user service as ``systemctl --user show`` describes it."""
-
-    load_state: str  # loaded, not-found…
-    active_state: str  # active, inactive, failed…
-    unit_file_state: str  # enabled, disabled… (empty when not found)
 
 
 def parse_health(body: object) -> Health | None:
@@ -110,27 +96,3 @@ def port_owner(port: int, proc: Path = Path("/proc")) -> str | None:
         except OSError:  # another user's process, or gone
             continue
     return None
-
-
-def user_unit(unit: str = UNIT_NAME) -> UserUnit | None:
-    """The state of the user service; None when there is no user systemd to ask."""
-    systemctl = shutil.which("systemctl")
-    if systemctl is None:
-        return None
-    properties = ("LoadState", "ActiveState", "UnitFileState")
-    try:
-        result = subprocess.run(
-            [systemctl, "--user", "show", unit, *(f"--property={p}" for p in properties)],
-            capture_output=True,
-            text=True,
-            timeout=_COMMAND_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    values = dict(line.partition("=")[::2] for line in result.stdout.splitlines())
-    if result.returncode != 0 or not values.get("LoadState"):
-        return None  # no user manager (no session bus): nothing to say
-    return UserUnit(
-        values["LoadState"], values.get("ActiveState", ""), values.get("UnitFileState", "")
-    )

@@ -18,7 +18,7 @@ from cardbridge.api.app import bridge_of, create_app
 from cardbridge.api.connection import ConnectionLimits
 from cardbridge.api.server import BridgeServer, server_config
 from cardbridge.config import Settings
-from cardbridge.pcsc.readers import ReaderBackend
+from cardbridge.pcsc.reader_interface import ReaderBackend
 from cardbridge.service.bridge import Bridge
 
 TOKEN = "test-token-0123456789abcdef"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cardbridge import cli
-from cardbridge.workstation.service import (
+from cardbridge.workstation.systemd_unit import (
     UNIT_NAME,
     ServiceError,
     exec_word,

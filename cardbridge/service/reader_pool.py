@@ -41,7 +41,7 @@ from cardbridge.errors import (
 )
 from cardbridge.pcsc.atr import CardFamily
 from cardbridge.pcsc.connection import Connection
-from cardbridge.pcsc.readers import EventKind, ReaderBackend, ReaderEvent, ReaderState
+from cardbridge.pcsc.reader_interface import EventKind, ReaderBackend, ReaderEvent, ReaderState
 from cardbridge.service.memory import CardMemory
 
 log = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from cardbridge.errors import (
     PcscUnavailableError,
     ReaderNotFoundError,
 )
-from cardbridge.pcsc.readers import ReaderState
+from cardbridge.pcsc.reader_interface import ReaderState
 
 # The pseudo-reader whose state changes when a reader is plugged in or out.
 PNP_NOTIFICATION = "\\\\?PnP?\\Notification"

@@ -26,10 +26,10 @@ from cardbridge.errors import (
     WrongCardTypeError,
 )
 from cardbridge.pcsc.atr import CardFamily
-from cardbridge.pcsc.readers import EventKind, ReaderEvent
-from cardbridge.service import readers as readers_module
-from cardbridge.service.readers import CardAccess, ReaderPool
-from tests.support.cards import ScriptedCard
+from cardbridge.pcsc.reader_interface import EventKind, ReaderEvent
+from cardbridge.service import reader_pool
+from cardbridge.service.reader_pool import CardAccess, ReaderPool
+from testkit.cards import ScriptedCard
 
 UNKNOWN_ATR = bytes.fromhex("3B8F8001804F0CA000000306030001000000006A")
 
@@ -157,7 +157,7 @@ def test_one_operation_at_a_time_per_reader_readers_in_parallel(pool: ReaderPool
 
 
 def test_bounded_queue(pool: ReaderPool, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers_module, "MAX_PENDING", 2)
+    monkeypatch.setattr(reader_pool, "MAX_PENDING", 2)
     release = threading.Event()
     slot = pool.slot("b")
 
@@ -188,7 +188,7 @@ def test_close_closes_the_connections(pool: ReaderPool, backend: EmulatedBackend
 def test_an_error_followed_by_the_removal_is_card_removed(
     pool: ReaderPool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(readers_module, "REMOVAL_CONFIRMATION", 0.3)
+    monkeypatch.setattr(reader_pool, "REMOVAL_CONFIRMATION", 0.3)
     slot = pool.slot("b")
 
     def garbled(access: CardAccess) -> None:
