@@ -5,7 +5,8 @@
 ``cardbridge config url``: the address the settings give the bridge) through the Python
 client, as native software with the local API token. ``--pin-stdin`` verifies the PIN
 first (a PIN session of this OS user's native software, which the following commands
-share until it ends). ``--json`` prints exactly the API's JSON. Situations and beneficiaries count from 0, as in the API.
+share until it ends). ``--json`` prints exactly the API's JSON. Situations and
+beneficiaries count from 0, as in the API.
 
 Imports happen in the handlers: ``cardbridge --help`` stays fast.
 """
