@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from cardbridge.cli import main
+from cardbridge.dmp.journal import Journal, JournalEntry, JournalKind
 from tests.support.journal_pages import MANY, journal_of_many, sequence_numbers
 from tests.unit.test_journal_command import run
 
@@ -45,3 +47,20 @@ def test_a_cursor_that_is_no_sequence_number(tmp_path: Path, before: str) -> Non
     refused = run(tmp_path, "list", "--before", before)
     assert refused.returncode == 2
     assert "--before: must be a record's sequence number" in refused.stderr
+
+
+def test_pages_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    journal = Journal.open(tmp_path)
+    for n in range(5):
+        journal.append(JournalEntry(JournalKind.ACCESS, "899700735741", f"P{n}", {"n": n}))
+    monkeypatch.setenv("CARDBRIDGE_DATA_DIR", str(tmp_path))
+    assert main(["journal", "list", "--limit", "2", "--before", "5"]) == 0
+    out, err = capsys.readouterr()
+    assert seqs(out) == [4, 3]
+    assert err == "Older records: the same command with --before 3.\n"
+    assert main(["journal", "list", "--limit", "2", "--before", "2"]) == 0
+    out, err = capsys.readouterr()
+    assert (seqs(out), err) == ([1], "")
+    assert main(["journal", "list", "--before", "0"]) == 2
