@@ -24,7 +24,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
     )
     parser.add_argument("--host", help="loopback address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="TCP port (default 8470)")
+    parser.add_argument(
+        "--port", type=int, help="TCP port (default: the port setting, 8470 unless set)"
+    )
     parser.add_argument(
         "--emulator",
         action="store_true",
