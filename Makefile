@@ -4,17 +4,21 @@
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
+# `make run`'s own environment: the runtime dependencies only (scripts/setup-run).
+RUN_VENV := .venv-run
+RUN_STAMP := $(RUN_VENV)/.installed
 # mutmut, for `make mutation` and the CI-sized mutation run of `make test`.
 MUTMUT := $(VENV)/.mutmut-installed
 
 .PHONY: run test bench soak fuzz mutation lint format clean system-run system-test \
 	js-client js-client-types
 
-# The offline DMP runs beside the bridge and stops with it.
-run: system-run $(STAMP)
-	$(VENV)/bin/cardbridge dmp-sandbox & sandbox=$$!; \
+# The offline DMP runs beside the bridge and stops with it. cardbridge runs from this
+# source tree, with the runtime dependencies of its own environment.
+run: system-run $(RUN_STAMP)
+	@$(RUN_VENV)/bin/python -m cardbridge dmp-sandbox & sandbox=$$!; \
 	trap 'kill $$sandbox 2>/dev/null' EXIT INT TERM; \
-	CARDBRIDGE_EMULATOR_FALLBACK=true $(VENV)/bin/cardbridge serve
+	CARDBRIDGE_EMULATOR_FALLBACK=true $(RUN_VENV)/bin/python -m cardbridge serve
 
 test: system-test $(STAMP) $(MUTMUT) js-client
 	scripts/run-tests
@@ -88,6 +92,10 @@ system-run:
 system-test:
 	@scripts/ensure-system-packages test
 
+$(RUN_STAMP): pyproject.toml scripts/setup-run
+	@PYTHON=$(PYTHON) scripts/setup-run $(RUN_VENV)
+	@touch $@
+
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "cardbridge needs Python 3.11 or newer"; exit 1; }
@@ -97,5 +105,5 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache mutants \
+	rm -rf $(VENV) $(RUN_VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache mutants \
 		$(JS_CLIENT)/node_modules $(JS_CLIENT)/dist

@@ -49,7 +49,7 @@ from cardbridge.api.models import (
 )
 from cardbridge.cards.models import PinStatus, Practitioner, ReaderInfo, VitaleCard
 from cardbridge.client_dmp import DmpMethods
-from cardbridge.config import DEFAULT_PORT, load_settings, read_api_token
+from cardbridge.config import api_token_path, bridge_url, load_settings, read_api_token
 from cardbridge.dmp.access import AccessMode, ConsentRequiredError
 from cardbridge.dmp.documents import DepositForm
 from cardbridge.dmp.journal import JournalKind
@@ -71,7 +71,6 @@ from cardbridge.service.models import CertificateBundle
 Model = TypeVar("Model", bound=BaseModel)
 Parsed = TypeVar("Parsed")
 
-DEFAULT_URL = f"http://127.0.0.1:{DEFAULT_PORT}"
 # Card operations take well under a second; a PIN pad or a slow reader may take longer.
 DEFAULT_TIMEOUT = 30.0
 # An event stream gets a heartbeat every 15 s: four missed ones mean the bridge is gone.
@@ -143,23 +142,29 @@ def error_from_problem(status: int, document: dict[str, Any]) -> CardBridgeError
 class CardBridgeClient(DmpMethods):
     """The local API at ``base_url``, with the local API token.
 
-    ``token`` defaults to ``CARDBRIDGE_API_TOKEN`` (or the config file's ``api_token``),
-    else the token file the bridge created (``~/.config/cardbridge/api-token``).
+    Both default to what the bridge itself reads (:mod:`cardbridge.config`): the address
+    from ``CARDBRIDGE_HOST``/``CARDBRIDGE_PORT`` or the config file (``cardbridge config
+    url``), the token from ``CARDBRIDGE_API_TOKEN`` or the config file's ``api_token``,
+    else the token file the bridge created in the config dir (``cardbridge config
+    token-path``; ``$XDG_CONFIG_HOME/cardbridge/api-token``).
     """
 
     def __init__(
         self,
-        base_url: str = DEFAULT_URL,
+        base_url: str | None = None,
         *,
         token: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        token = token or load_settings().api_token or read_api_token()
+        if base_url is None or token is None:
+            settings = load_settings()
+            base_url = base_url or bridge_url(settings)
+            token = token or settings.api_token or read_api_token()
         if token is None:
             raise ConfigError(
-                "No local API token: start `cardbridge serve` once (it creates it), or set "
-                "CARDBRIDGE_API_TOKEN."
+                f"No local API token in {api_token_path()}: start `cardbridge serve` once "
+                "(it creates it there), or set CARDBRIDGE_API_TOKEN."
             )
         self._http = httpx.Client(
             base_url=base_url,
@@ -328,9 +333,12 @@ class CardBridgeClient(DmpMethods):
         until: date | datetime | None = None,
         kind: JournalKind | None = None,
         limit: int | None = None,
+        before: int | None = None,
     ) -> list[JournalEntryModel]:
         """The access journal, newest first. ``patient``: an INS, or as recorded; a
-        ``date`` covers its whole day, a naive ``datetime`` is the bridge's local time."""
+        ``date`` covers its whole day, a naive ``datetime`` is the bridge's local time.
+        ``before``: records older than that sequence number only (the next page starts
+        before the ``seq`` of this page's last record)."""
         filters: dict[str, str | int | None] = {
             "patient": patient,
             "practitioner": practitioner,
@@ -338,6 +346,7 @@ class CardBridgeClient(DmpMethods):
             "until": until.isoformat() if until is not None else None,
             "kind": kind.value if kind is not None else None,
             "limit": limit,
+            "before": before,
         }
         params = {name: value for name, value in filters.items() if value is not None}
         return _parse_as(_JOURNAL, self._http_request("GET", "/v1/dmp/journal", params=params))

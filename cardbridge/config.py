@@ -248,6 +248,15 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, toml)
 
 
+def bridge_url(settings: Settings) -> str:
+    """The address of the local API that ``settings`` make the bridge listen on: where
+    the CLI, the Python client and the messages find it (``http://127.0.0.1:8470``)."""
+    host = settings.host
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address in a URL
+    return f"http://{host}:{settings.port}"
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Settings from the environment and config file, with ``overrides`` on top."""
     try:

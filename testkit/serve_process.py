@@ -39,27 +39,31 @@ class ServeProcess:
         host: str = "127.0.0.1",
         options: tuple[str, ...] = (),
         umask: int = -1,
+        python: str = sys.executable,
+        env: dict[str, str] | None = None,
+        address_options: bool = True,
     ) -> None:
-        """``umask``: the process's file creation mask (-1: ours)."""
+        """``umask``: the process's file creation mask (-1: ours); ``python``: the
+        interpreter (another virtualenv's); ``env``: more environment variables;
+        ``address_options``: whether ``--port`` and ``--host`` are given (else the
+        settings say where it listens, ``port`` and ``host`` being what they say)."""
         self.port = port
         self.host = host
         self.env = {
             **os.environ,
             "XDG_CONFIG_HOME": str(home / "config"),
             "XDG_DATA_HOME": str(home / "data"),
+            **(env or {}),
         }
         self.env.pop("CARDBRIDGE_API_TOKEN", None)
         self.process = subprocess.Popen(
             [
-                sys.executable,
+                python,
                 "-m",
                 "cardbridge",
                 *options,
                 "serve",
-                "--port",
-                str(port),
-                "--host",
-                host,
+                *(("--port", str(port), "--host", host) if address_options else ()),
                 *args,
             ],
             stdout=subprocess.PIPE,

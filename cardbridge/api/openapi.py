@@ -21,7 +21,8 @@ read through PC/SC, for DMP access workflows and web applications.
 * Browsers: the page's `Origin` must be allowed (`CARDBRIDGE_ALLOWED_ORIGINS`); CORS and
   Private/Local Network Access preflights are answered for allowed origins only.
 * Native software and scripts (no `Origin`): `Authorization: Bearer <token>`, the token
-  being `CARDBRIDGE_API_TOKEN` or the content of `~/.config/cardbridge/api-token`.
+  being `CARDBRIDGE_API_TOKEN` or the content of the config dir's `api-token` file
+  (`cardbridge config token-path`; `~/.config/cardbridge/api-token` by default).
 * Errors are RFC 9457 `application/problem+json` documents with a stable `code`.
 """
 

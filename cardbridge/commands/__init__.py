@@ -9,6 +9,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from cardbridge.commands import (
+    config,
     dmp,
     dmp_sandbox,
     doctor,
@@ -24,6 +25,7 @@ from cardbridge.commands import (
 )
 
 COMMANDS: tuple[ModuleType, ...] = (
+    config,
     dmp,
     dmp_sandbox,
     doctor,

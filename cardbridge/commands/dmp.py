@@ -2,10 +2,11 @@
 
 ``status``, ``search``, ``access``, ``documents``, ``get``, ``deposit``, ``visibility``,
 ``archive``, ``delete``: each asks the running ``cardbridge serve`` (``--url``, default
-http://127.0.0.1:8470) through the Python client, as native software with the local API
-token. ``--pin-stdin`` verifies the PIN first (a PIN session of this OS user's native
-software, which the following commands share until it ends). ``--json`` prints exactly
-the API's JSON. Situations and beneficiaries count from 0, as in the API.
+``cardbridge config url``: the address the settings give the bridge) through the Python
+client, as native software with the local API token. ``--pin-stdin`` verifies the PIN
+first (a PIN session of this OS user's native software, which the following commands
+share until it ends). ``--json`` prints exactly the API's JSON. Situations and
+beneficiaries count from 0, as in the API.
 
 Imports happen in the handlers: ``cardbridge --help`` stays fast.
 """
@@ -28,7 +29,7 @@ VISIBILITIES = ("N", "MASQUE_PS", "INVISIBLE_PATIENT", "INVISIBLE_REPRESENTANTS_
 
 
 def _common(parser: argparse.ArgumentParser, *, json_output: bool = True) -> None:
-    parser.add_argument("--url", default=None, help="the bridge (http://127.0.0.1:8470)")
+    parser.add_argument("--url", default=None, help="the bridge (default: `cardbridge config url`)")
     parser.add_argument("--reader", help="the CPS reader (default: the first with a CPS)")
     parser.add_argument(
         "--pin-stdin", action="store_true", help="read the PIN on stdin and verify it first"
@@ -146,9 +147,9 @@ def _change_actions(actions: Actions) -> None:
 
 
 def _client(args: argparse.Namespace) -> CardBridgeClient:
-    from cardbridge.client import DEFAULT_URL, CardBridgeClient
+    from cardbridge.client import CardBridgeClient
 
-    client = CardBridgeClient(args.url or DEFAULT_URL)
+    client = CardBridgeClient(args.url)
     if args.pin_stdin:
         client.verify_pin(sys.stdin.readline().strip(), args.reader)
     return client

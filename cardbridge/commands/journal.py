@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--until", type=_moment, help="ISO date (included) or date-time (local time without offset)"
     )
     listing.add_argument("--limit", type=int, default=100)
+    listing.add_argument(
+        "--before",
+        type=int,
+        metavar="SEQ",
+        help="records older than this sequence number only: the next page starts before "
+        "the first column of this page's last line",
+    )
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(func=run_list)
 
@@ -83,6 +91,12 @@ def run_list(args: argparse.Namespace) -> int:
 
     if args.limit < 1:
         raise InvalidInputError("must be at least 1", field="--limit")
+    if args.before is not None and args.before < 1:
+        raise InvalidInputError(
+            "must be a record's sequence number (1 or more): the first column of "
+            "`cardbridge journal list`",
+            field="--before",
+        )
     whom = journal_patient(args.patient) if args.patient is not None else JournalPatient()
     records = _journal().query(
         patient=whom.key,
@@ -91,6 +105,7 @@ def run_list(args: argparse.Namespace) -> int:
         since=period_start(args.since) if args.since is not None else None,
         until=period_end(args.until) if args.until is not None else None,
         limit=args.limit,
+        before=args.before,
     )
     if args.json:
         # The JSON of GET /v1/dmp/journal: the API's own model, dates included.
@@ -106,5 +121,11 @@ def run_list(args: argparse.Namespace) -> int:
         print(
             f"{record.seq:>6}  {record.recorded_at:%Y-%m-%d %H:%M}  {record.kind.value:<7}  "
             f"{mode:<13}  {record.practitioner}  {record.patient}"
+        )
+    if len(records) == args.limit:
+        # A full page: there may be older records (stderr, so that the listing stays clean).
+        print(
+            f"Older records: the same command with --before {records[-1].seq}.",
+            file=sys.stderr,
         )
     return 0

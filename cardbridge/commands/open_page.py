@@ -29,10 +29,9 @@ def run(args: argparse.Namespace) -> int:
     import httpx
 
     from cardbridge.client import CardBridgeClient
-    from cardbridge.config import load_settings
+    from cardbridge.config import bridge_url, load_settings
 
-    settings = load_settings()
-    base = f"http://127.0.0.1:{settings.port}"
+    base = bridge_url(load_settings())
     try:
         with CardBridgeClient(base) as bridge:
             link = bridge.pairing_link()

@@ -16,8 +16,6 @@ import signal
 from collections.abc import Iterator
 from types import FrameType
 
-from cardbridge import __version__
-
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
@@ -26,7 +24,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
     )
     parser.add_argument("--host", help="loopback address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="TCP port (default 8470)")
+    parser.add_argument(
+        "--port", type=int, help="TCP port (default: the port setting, 8470 unless set)"
+    )
     parser.add_argument(
         "--emulator",
         action="store_true",
@@ -44,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
         require_loopback,
         server_config,
     )
-    from cardbridge.config import api_token_path, ensure_api_token, load_settings
+    from cardbridge.commands.serve_banner import banner_lines
+    from cardbridge.config import bridge_url, ensure_api_token, load_settings
     from cardbridge.private_dir import secure_data_dir
     from cardbridge.service.backends import choose_backend
     from cardbridge.service.bridge import Bridge
@@ -67,24 +68,14 @@ def run(args: argparse.Namespace) -> int:
     bridge = Bridge.from_settings(settings, backend=choice.backend)
     app = create_app(bridge, settings, api_token=token)
     server = BridgeServer(app, server_config(app, settings.host, settings.port))
-    address = f"http://{_url_host(settings.host)}:{settings.port}"
-    print(f"cardbridge {__version__} serves {choice.reason}.")
+    address = bridge_url(settings)
     link = bridge.pairings.issue_link()
-    print(f"Status page: {address}/   API documentation: {address}/docs")
-    print(
-        "Pair your browser with the status page (follow once, within 10 minutes; later, "
-        f"`cardbridge open` does it): {pairing_url(address, link.code)}"
-    )
-    token_source = "CARDBRIDGE_API_TOKEN" if settings.api_token else str(api_token_path())
-    print(f"Native clients send the API token of {token_source}. Ctrl-C stops.", flush=True)
+    banner = banner_lines(settings, choice, address, pairing_url(address, link.code))
+    print("\n".join(banner), flush=True)
     with _signals_end_quietly():
         server.run(sockets=[listening])
     print("cardbridge stopped.", flush=True)
     return 0 if server.started else 1
-
-
-def _url_host(host: str) -> str:
-    return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
 @contextlib.contextmanager

@@ -248,11 +248,19 @@ class Journal:
         kind: JournalKind | None = None,
         limit: int = 1000,
         patient_prefix: str | None = None,
+        before: int | None = None,
     ) -> list[JournalRecord]:
         """Records matching every given filter, newest first; ``patient`` is the patient
-        as recorded, ``patient_prefix`` how it starts (an INS matricule and ``^^^&``)."""
+        as recorded, ``patient_prefix`` how it starts (an INS matricule and ``^^^&``).
+
+        ``before`` is the cursor of the pages: only records older than the record of that
+        sequence number, so that the next page starts after the last record of this one.
+        """
         clauses: list[str] = []
         params: list[object] = []
+        if before is not None:
+            clauses.append("seq < ?")
+            params.append(before)
         for column, value in (("patient", patient), ("practitioner", practitioner), ("kind", kind)):
             if value is not None:
                 clauses.append(f"{column} = ?")

@@ -64,6 +64,8 @@ class JournalFilter:
     kind: JournalKind | None = None
     limit: int = 100
     patient_prefix: str | None = None
+    # The paging cursor: records older than this sequence number only.
+    before: int | None = None
 
 
 class DmpService:
@@ -304,6 +306,7 @@ class DmpService:
             kind=query.kind,
             limit=query.limit,
             patient_prefix=query.patient_prefix,
+            before=query.before,
         )
 
     async def verify_journal(self) -> VerifyReport:

@@ -210,6 +210,12 @@ def test_no_secret_nor_health_data_in_the_logs(
     assert any("POST /v1/dmp/access 200" in line for line in lines)
     assert any("GET /v1/dmp/documents 200" in line for line in lines)
     assert any("POST /v1/dmp/documents 422" in line for line in lines)
+    # The start banner states the emulated demo cards' PIN, public (README, "The first run"):
+    # that line, once, and nowhere else.
+    demo_pin = [line for line in lines if line.startswith("The demo cards are emulated: ")]
+    assert len(demo_pin) == 1
+    assert f"PIN is {PIN} " in demo_pin[0]
+    lines = [line for line in lines if line not in demo_pin]
     leaks = [(needle, line) for line in lines for needle in (*NEEDLES, token) if needle in line]
     assert leaks == []
 

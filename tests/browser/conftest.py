@@ -96,7 +96,7 @@ def demo_bridge(
         return build_card(load_profile(profile), keys=key_pool, issuer=issuer)
 
     own_data = tmp_path / "data"
-    own_data.mkdir()
+    own_data.mkdir(exist_ok=True)  # a test may have put a journal there
     (own_data / "emulator-pki").symlink_to(data_dir / "emulator-pki")
     backend = EmulatedBackend([DEMO_CPS_READER, DEMO_VITALE_READER])
     backend.insert(DEMO_CPS_READER, card("demo-cps"))

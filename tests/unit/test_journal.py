@@ -369,6 +369,27 @@ def test_query_filters(journal: Journal) -> None:
     assert journal.records_of("810001234567", "P3") == []
 
 
+def test_query_before_a_record_pages_the_journal(journal: Journal) -> None:
+    """The cursor: records strictly older than the given sequence number, newest first."""
+    journal.append(entry(5, patient="P2"), now=T0 + timedelta(days=5))
+    assert [r.seq for r in journal.query(before=4)] == [3, 2, 1]
+    assert [r.seq for r in journal.query(before=4, limit=2)] == [3, 2]
+    assert [r.seq for r in journal.query(before=2)] == [1]
+    assert journal.query(before=1) == []
+    assert [r.seq for r in journal.query(before=7)] == [6, 5, 4, 3, 2, 1]
+    assert [r.seq for r in journal.query(before=6, patient="P1", limit=2)] == [5, 4]
+    assert journal.query(before=6, patient="P2") == []
+    # Page after page, every record once.
+    pages, cursor = [], None
+    for _ in range(4):
+        page = [r.seq for r in journal.query(before=cursor, limit=4)]
+        pages.append(page)
+        if not page:
+            break
+        cursor = page[-1]
+    assert pages == [[6, 5, 4, 3], [2, 1], []]
+
+
 def test_query_by_key_prefix(tmp_path: Path) -> None:
     journal = Journal.open(tmp_path)
     for patient in (

@@ -183,6 +183,14 @@ async def journal(  # noqa: PLR0917 - one argument per query parameter
     ] = None,
     kind: JournalKind | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    before: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            description="The paging cursor: records older than the record of this sequence "
+            "number only. For the next page, the `seq` of the last record of this one.",
+        ),
+    ] = None,
 ) -> list[JournalEntryModel]:
     whom = journal_patient(patient) if patient is not None else JournalPatient()
     records = await bridge.dmp.journal(
@@ -194,6 +202,7 @@ async def journal(  # noqa: PLR0917 - one argument per query parameter
             kind,
             limit,
             whom.key_prefix,
+            before,
         )
     )
     return [JournalEntryModel.of(record) for record in records]

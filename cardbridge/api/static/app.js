@@ -9,6 +9,7 @@ import { dmpChanged } from "./dmp_state.js";
 import { initDmpStatus, refreshStatus, setPatientPages } from "./dmp_status.js";
 import { initViewer } from "./dmp_viewer.js";
 import { byId } from "./dom.js";
+import { initGuide, renderGuide } from "./guide.js";
 import { currentLanguage, onLanguageChange, setLanguage, t, translatePage } from "./i18n.js";
 import { initJournal, loadJournal, renderJournal, showPatientHistory } from "./journal.js";
 import { initPin, loadPractitioner, renderPractitioner } from "./practitioner.js";
@@ -74,6 +75,7 @@ async function start() {
     renderAuth();
     renderJournal();
     renderOrigins();
+    renderGuide();
     dmpChanged();
   });
   subscribe(renderConnection);
@@ -93,6 +95,7 @@ async function start() {
   initViewer();
   initDeposit(loadJournal);
   initJournal();
+  initGuide();
 
   get("/v1/health")
     .then((health) => {

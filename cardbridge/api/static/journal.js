@@ -28,6 +28,10 @@ const CODED_VALUES = {
 // The last answers: records shown, integrity report.
 let records = null;
 let report = null;
+// The pages: the query of the records shown (without its cursor), and whether the last
+// page was full (older records may follow: the next page starts before its last one).
+let shownQuery = "";
+let more = false;
 
 /** A day typed in a date input, as the instant it starts or ends (local time). */
 function dayBoundary(value, end) {
@@ -53,15 +57,24 @@ function filters() {
   return query.toString();
 }
 
+/** The page size the query asks for (the API's default when the field is empty). */
+function pageSize(query) {
+  return Number(new URLSearchParams(query).get("limit") ?? 100);
+}
+
 /** Load the records matching the form's filters. */
 export async function loadJournal() {
   const form = byId("journal-form");
   clearErrors(form, byId("journal-error"));
   byId("journal-status").textContent = t("journal.loading");
+  const query = filters();
   try {
-    records = await whileBusy(form, () => get("/v1/dmp/journal", filters()));
+    records = await whileBusy(form, () => get("/v1/dmp/journal", query));
+    shownQuery = query;
+    more = records.length === pageSize(query);
   } catch (error) {
     records = null;
+    more = false;
     renderJournal();
     const input = FILTER_INPUTS[error.field];
     if (input) {
@@ -73,6 +86,36 @@ export async function loadJournal() {
     return;
   }
   renderJournal();
+}
+
+/** Add the next page: the records older than the last one shown, same filters. */
+async function loadOlder() {
+  const query = new URLSearchParams(shownQuery);
+  query.set("before", String(records[records.length - 1].seq));
+  setNotice(byId("journal-error"), "");
+  const button = byId("journal-more");
+  button.disabled = true; // one page at a time
+  let older;
+  try {
+    older = await whileBusy(byId("journal-form"), () => get("/v1/dmp/journal", query.toString()));
+  } catch (error) {
+    setNotice(byId("journal-error"), errorText(error));
+    return;
+  } finally {
+    button.disabled = false;
+  }
+  const first = records.length;
+  records = records.concat(older);
+  more = older.length === pageSize(shownQuery);
+  renderJournal();
+  // Focus moves to the first record added (else to the count, the list being complete).
+  const added = byId("journal-body").rows[first];
+  if (added) {
+    added.tabIndex = -1;
+    added.focus();
+  } else {
+    byId("journal-status").focus();
+  }
 }
 
 async function checkIntegrity() {
@@ -132,9 +175,11 @@ export function renderJournal() {
   byId("journal-body").replaceChildren(...shown.map(recordRow));
   let status = "";
   if (records !== null) {
-    status = shown.length ? t("journal.count", { count: shown.length }) : t("journal.empty");
+    const counted = more ? "journal.count_more" : "journal.count";
+    status = shown.length ? t(counted, { count: shown.length }) : t("journal.empty");
   }
   byId("journal-status").textContent = status;
+  byId("journal-more").hidden = !(records !== null && more);
   const integrity = byId("journal-integrity");
   integrity.hidden = !report;
   if (report) {
@@ -163,4 +208,5 @@ export function initJournal() {
     loadJournal();
   });
   byId("journal-verify").addEventListener("click", checkIntegrity);
+  byId("journal-more").addEventListener("click", loadOlder);
 }
