@@ -87,7 +87,6 @@ class UnexpectedAnswerError(CardBridgeError):
     port, or a newer bridge with an error code this client does not know)."""
 
     code = "unexpected_answer"
-    default_message = "The card bridge gave an unexpected answer."
 
 
 EventData = StateData | ReaderEventData | HeartbeatData

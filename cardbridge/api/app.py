@@ -17,6 +17,7 @@ from cardbridge.api.routes import ROUTERS, dmp, docs
 from cardbridge.api.security import SecurityMiddleware, SecurityPolicy
 from cardbridge.config import Settings, api_token_path, ensure_api_token
 from cardbridge.emulator.pki import TestPki
+from cardbridge.messages.errors import ERROR_TEXTS
 from cardbridge.pcsc.readers import ReaderBackend
 from cardbridge.private_dir import secure_data_dir
 from cardbridge.service.authorities import CertificateAuthorities
@@ -61,7 +62,9 @@ def create_app(
         origins=bridge.origins,
         body_limits={dmp.DEPOSIT_PATH: dmp.DEPOSIT_BODY_LIMIT},
         token_source=(
-            "the value of CARDBRIDGE_API_TOKEN" if settings.api_token else f"in {api_token_path()}"
+            ERROR_TEXTS["api_token_env"]
+            if settings.api_token
+            else ERROR_TEXTS["api_token_file"].format(path=api_token_path())
         ),
     )
 

@@ -28,6 +28,7 @@ from cardbridge.domain.nir import (
     parse_nir,
 )
 from cardbridge.errors import InvalidInputError
+from cardbridge.messages import inputs as say
 
 # Letters (French accents included), spaces, hyphens, apostrophes; as civil registers write.
 _NAME = re.compile(r"[^\W\d_]+(?:[ '\-’][^\W\d_]+)*")
@@ -222,11 +223,7 @@ def journal_patient(text: str) -> JournalPatient:
     if re.fullmatch(r"[0-9A-Za-z ]+", text):
         matricule = parse_ins(text, field="patient").value
         return JournalPatient(key_prefix=ins_cx_prefix(matricule))
-    raise InvalidInputError(
-        "expected an INS (15 characters, spaces allowed), an INS in CX form "
-        f"(…^^^&OID&ISO^NH) or traits as recorded ({TRAITS_PREFIX}NAME|FIRST NAME|SEX|BIRTH)",
-        field="patient",
-    )
+    raise InvalidInputError(say.PATIENT_REFERENCE.format(prefix=TRAITS_PREFIX), field="patient")
 
 
 def patient_from_ins(matricule: str, *, test: bool = False) -> PatientReference:
@@ -251,10 +248,9 @@ def patient_from_criteria(criteria: IdentityCriteria) -> PatientReference:
 def patient_from_beneficiary(card: VitaleCard, index: int) -> PatientReference:
     """A reference to beneficiary ``index`` of a Vitale card (INS when the card gives one)."""
     if not 0 <= index < len(card.beneficiaries):
+        count = len(card.beneficiaries)
         raise InvalidInputError(
-            f"the Vitale card has {len(card.beneficiaries)} beneficiaries (0 to "
-            f"{len(card.beneficiaries) - 1})",
-            field="beneficiary",
+            say.BENEFICIARY_UNKNOWN.format(count=count, last=count - 1), field="beneficiary"
         )
     person = card.beneficiaries[index]
     return PatientReference(

@@ -106,7 +106,7 @@ def check_pin(facts: PcscFacts) -> CheckResult:
                 )
             )
         elif pin.blocked:
-            notes.append((Status.ERROR, f"blocked on {where}", PinBlockedError.default_message))
+            notes.append((Status.ERROR, f"blocked on {where}", PinBlockedError.default_text().en))
         elif pin.tries_left < pin.max_tries:
             last = ": the next wrong PIN blocks the card" if pin.tries_left == 1 else ""
             notes.append(
