@@ -65,6 +65,7 @@ from cardbridge.errors import (
     PukInvalidError,
     errors_by_code,
 )
+from cardbridge.messages import Language, Text, language_of_environment
 from cardbridge.service.models import CertificateBundle
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -108,10 +109,10 @@ def error_from_problem(status: int, document: dict[str, Any]) -> CardBridgeError
     cls = errors_by_code().get(code)
     if cls is None:
         return UnexpectedAnswerError(f"HTTP {status} {code}: {detail}".strip(), reader=reader)
-    # Built without the class's own constructor (whose arguments vary): same message,
-    # same details as on the bridge's side.
+    # Built without the class's own constructor (whose arguments vary): same message
+    # (in the language the bridge answered in), same details as on the bridge's side.
     error = cls.__new__(cls)
-    CardBridgeError.__init__(error, detail or None, reader=reader)
+    CardBridgeError.__init__(error, Text(detail, detail) if detail else None, reader=reader)
     if isinstance(error, PinInvalidError | PukInvalidError):
         error.tries_left = int(document.get("tries_left", 0))
     if isinstance(error, ConfirmationRequiredError):
@@ -128,6 +129,7 @@ def error_from_problem(status: int, document: dict[str, Any]) -> CardBridgeError
         error.field = field if isinstance(field, str) and field else None
     if isinstance(error, ConsentRequiredError):
         error.reason = str(document.get("consent_reason") or "")
+        error.reason_text = Text(error.reason, error.reason)
     if isinstance(error, DmpRefusedError):
         error.dmp_code = str(document.get("dmp_code") or "")
         error.dmp_text = str(document.get("dmp_text") or "")
@@ -140,6 +142,9 @@ class CardBridgeClient(DmpMethods):
 
     ``token`` defaults to ``CARDBRIDGE_API_TOKEN`` (or the config file's ``api_token``),
     else the token file the bridge created (``~/.config/cardbridge/api-token``).
+    ``language`` is the language of the bridge's messages (``Accept-Language``): by
+    default the environment's (``LC_ALL``, ``LC_MESSAGES``, ``LANG``), French unless
+    English is asked for.
     """
 
     def __init__(
@@ -149,6 +154,7 @@ class CardBridgeClient(DmpMethods):
         token: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
+        language: Language | None = None,
     ) -> None:
         token = token or load_settings().api_token or read_api_token()
         if token is None:
@@ -158,7 +164,10 @@ class CardBridgeClient(DmpMethods):
             )
         self._http = httpx.Client(
             base_url=base_url,
-            headers={"Authorization": f"Bearer {token}"},
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Accept-Language": language or language_of_environment(),
+            },
             timeout=timeout,
             transport=transport,
         )

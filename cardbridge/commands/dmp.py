@@ -17,6 +17,9 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from cardbridge.messages import cli as texts
+from cardbridge.messages.cli import say
+
 if TYPE_CHECKING:
     from cardbridge.client import CardBridgeClient
 
@@ -163,11 +166,11 @@ def _print(args: argparse.Namespace, value: Any, text: str) -> int:
 def run_status(args: argparse.Namespace) -> int:
     with _client(args) as client:
         status = client.dmp_status(args.ins, situation=args.situation, reader=args.reader)
-    text = f"DMP {status.state.value}"
+    text = say(texts.DMP_STATE, state=status.state.value)
     if status.authorization is not None:
-        text += f", your authorization: {status.authorization.value}"
+        text += say(texts.DMP_AUTHORIZATION, authorization=status.authorization.value)
     if status.treating_physician:
-        text += ", you are the treating physician"
+        text += say(texts.DMP_TREATING)
     return _print(args, status, text)
 
 
@@ -185,7 +188,7 @@ def run_search(args: argparse.Namespace) -> int:
     lines = [
         f"{c.ins}  {c.last_name} {c.first_name or ''}  {c.birth_date or ''}".rstrip() for c in found
     ]
-    return _print(args, found, "\n".join(lines) or "No patient found.")
+    return _print(args, found, "\n".join(lines) or say(texts.NO_PATIENT))
 
 
 def run_access(args: argparse.Namespace) -> int:
@@ -201,9 +204,9 @@ def run_access(args: argparse.Namespace) -> int:
             reason=args.reason,
             reader=args.reader,
         )
-    text = f"DMP opened ({answer.mode.value}), journal record {answer.journal_seq}"
+    text = say(texts.DMP_OPENED, mode=answer.mode.value, seq=answer.journal_seq)
     if answer.authorization_added:
-        text += "; your authorization was added"
+        text += say(texts.AUTHORIZATION_ADDED)
     return _print(args, answer, text)
 
 
@@ -215,7 +218,7 @@ def _day(text: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInputError("expected a date written YYYY-MM-DD", field=option) from None
+        raise InvalidInputError(texts.DATE_EXPECTED, field=option) from None
 
 
 def run_documents(args: argparse.Namespace) -> int:
@@ -235,7 +238,7 @@ def run_documents(args: argparse.Namespace) -> int:
         else f"{e.unique_id}  {e.status.value:<10}  {e.title or ''}"
         for e in found
     ]
-    return _print(args, found, "\n".join(lines) or "No document.")
+    return _print(args, found, "\n".join(lines) or say(texts.NO_DOCUMENT))
 
 
 def run_get(args: argparse.Namespace) -> int:
@@ -244,7 +247,10 @@ def run_get(args: argparse.Namespace) -> int:
     if args.output:
         with open(args.output, "wb") as file:
             file.write(document.content)
-        print(f"{args.output}: {document.media_type}, {len(document.content)} bytes")
+        size = len(document.content)
+        print(
+            say(texts.DOCUMENT_SAVED, path=args.output, media_type=document.media_type, size=size)
+        )
     else:
         sys.stdout.buffer.write(document.content)
         sys.stdout.flush()
@@ -278,7 +284,7 @@ def run_deposit(args: argparse.Namespace) -> int:
             practice_setting=args.practice_setting,
             reader=args.reader,
         )
-    return _print(args, answer, f"Deposited: {answer.receipt.unique_id}")
+    return _print(args, answer, say(texts.DEPOSITED, unique_id=answer.receipt.unique_id))
 
 
 def run_visibility(args: argparse.Namespace) -> int:
@@ -305,5 +311,5 @@ def run_archive(args: argparse.Namespace) -> int:
 def run_delete(args: argparse.Namespace) -> int:
     with _client(args) as client:
         client.delete_document(args.ins, args.unique_id, reader=args.reader)
-    print(f"Deleted: {args.unique_id}")
+    print(say(texts.DELETED, unique_id=args.unique_id))
     return 0

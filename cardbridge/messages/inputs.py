@@ -179,10 +179,8 @@ TOO_MANY_PAGES = Text(
     "the {name} has {pages} pages; at most {maximum} are accepted",
 )
 IMAGE_TOO_LARGE = Text(
-    "l'image fait {width} × {height} pixels, plus de {millions} millions : réduisez sa "
-    "résolution",
-    "the image is {width} × {height} pixels, more than {millions} million: reduce its "
-    "resolution",
+    "l'image fait {width} × {height} pixels, plus de {millions} millions : réduisez sa résolution",
+    "the image is {width} × {height} pixels, more than {millions} million: reduce its resolution",
 )
 PDF_NO_PAGE = Text("le PDF n'a aucune page", "the PDF has no page")
 
