@@ -109,7 +109,7 @@ ERROR_TEXTS: dict[str, Text] = {
         "Wrong PIN. {tries_left} tries left.",
     ),
     "pin_invalid_last_try": Text(
-        "Code PIN incorrect. Il reste un seul essai : un code faux de plus bloque la carte.",
+        "Code PIN incorrect. Il ne reste qu'un essai : un code faux de plus bloque la carte.",
         "Wrong PIN. One try left: a further wrong PIN blocks the card.",
     ),
     "pin_blocked": Text(

@@ -1,0 +1,188 @@
+"""Every message of the catalogue in French and in English: every error class's text, with
+the same parameters in both languages, and French that is French."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import cardbridge
+from cardbridge.errors import CardBridgeError
+from cardbridge.messages import Text
+from cardbridge.messages import cli as cli_texts
+from cardbridge.messages import errors as error_texts
+from cardbridge.messages import inputs as input_texts
+from cardbridge.messages import validation
+
+PACKAGE = Path(cardbridge.__file__).parent
+CATALOGUE = "cardbridge/messages/errors.py"
+
+# Texts that are the same in both languages on purpose.
+SAME_IN_BOTH = {"DMP {state}"}
+
+# English words that a French sentence never has (commands and quoted values aside).
+ENGLISH_WORDS = re.compile(r"\b(the|is|are|and|with|your|you|not|to|of|this|must|please)\b")
+
+
+def _every_error_class() -> list[type[CardBridgeError]]:
+    for module in pkgutil.walk_packages(cardbridge.__path__, "cardbridge."):
+        if not module.name.endswith("__main__"):
+            importlib.import_module(module.name)
+    found: list[type[CardBridgeError]] = []
+    pending: list[type[CardBridgeError]] = [CardBridgeError]
+    while pending:
+        cls = pending.pop()
+        found.append(cls)
+        pending += cls.__subclasses__()
+    return found
+
+
+def _entry_to_add(cls: type[CardBridgeError]) -> str:
+    english = getattr(cls, "default_message", None) or "<English text>"
+    return (
+        f"{cls.__module__}.{cls.__qualname__} (code {cls.code!r}) has no text: add to "
+        f"ERROR_TEXTS in {CATALOGUE}\n"
+        f"    {cls.message_key!r}: Text(\n"
+        f'        "<texte français>",\n'
+        f"        {english!r},\n"
+        f"    ),"
+    )
+
+
+def test_every_error_class_has_its_text_in_both_languages() -> None:
+    missing = [
+        _entry_to_add(cls)
+        for cls in _every_error_class()
+        if cls.message_key not in error_texts.ERROR_TEXTS
+    ]
+    assert not missing, "\n".join(missing)
+
+
+def test_no_error_class_keeps_its_own_english_text() -> None:
+    """One place per text: the catalogue, not a ``default_message`` left on a class."""
+    kept = [
+        f"{cls.__module__}.{cls.__qualname__}: move default_message into ERROR_TEXTS "
+        f"({CATALOGUE}) under {cls.message_key!r}, both languages, and delete it"
+        for cls in _every_error_class()
+        if "default_message" in cls.__dict__
+    ]
+    assert not kept, "\n".join(kept)
+
+
+def _texts_of(module: ModuleType) -> dict[str, Text]:
+    return {name: value for name, value in vars(module).items() if isinstance(value, Text)}
+
+
+def _catalogue() -> dict[str, Text]:
+    found = {f"ERROR_TEXTS[{key!r}]": text for key, text in error_texts.ERROR_TEXTS.items()}
+    found |= {f"TITLES[{status}]": text for status, text in error_texts.TITLES.items()}
+    found |= {
+        f"validation {key!r}": text
+        for key, text in vars(validation)["_FRENCH_BY_TYPE"].items()
+    }
+    for module in (error_texts, input_texts, cli_texts, validation):
+        found |= {f"{module.__name__}.{name}": text for name, text in _texts_of(module).items()}
+    return found
+
+
+CATALOGUE_TEXTS = _catalogue()
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE_TEXTS))
+def test_both_languages_take_the_same_parameters(name: str) -> None:
+    text = CATALOGUE_TEXTS[name]
+    assert text.fr.strip(), f"{name}: no French"
+    assert text.en.strip(), f"{name}: no English"
+    if name != "cardbridge.messages.errors.TECHNICAL_DETAIL":  # English keeps the detail only
+        assert text.parameters("fr") == text.parameters("en"), name
+
+
+def _prose(french: str) -> str:
+    """The French without what is not prose: « quoted » commands, {parameters}, option
+    names and header lines."""
+    french = re.sub(r"«[^»]*»", "", french)
+    french = re.sub(r"\{[^}]*\}", "", french)
+    return re.sub(r"\([^)]*_[^)]*\)|--[\w-]+", "", french)
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE_TEXTS))
+def test_french_is_french(name: str) -> None:
+    text = CATALOGUE_TEXTS[name]
+    if text.fr not in SAME_IN_BOTH:
+        assert text.fr != text.en, f"{name}: the French text is the English one"
+    english = ENGLISH_WORDS.findall(_prose(text.fr))
+    assert not english, f"{name}: English words in the French text: {english}"
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE_TEXTS))
+def test_french_typography(name: str) -> None:
+    """A space before « : », « ; », « ? » and « ! » (outside quoted commands, addresses and
+    times), typographic quotes around commands, and no backquote."""
+    prose = re.sub(r"«[^»]*»|https?://\S+|\d:\d", "", CATALOGUE_TEXTS[name].fr)
+    assert not re.search(r"\S[:;?!](\s|$)", prose), name
+    assert "`" not in prose, name
+    assert '"' not in prose, name
+
+
+def test_every_key_the_code_names_is_in_the_catalogue() -> None:
+    """``text_of("key")`` and ``ERROR_TEXTS["key"]`` in the package name existing entries
+    (the typed constants of messages.inputs and messages.cli are checked by mypy)."""
+    named: set[tuple[str, str]] = set()
+    for path in PACKAGE.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        for key in re.findall(r"""(?:text_of\(|ERROR_TEXTS\[)\s*["']([\w.]+)["']""", source):
+            named.add((str(path.relative_to(PACKAGE)), key))
+    assert len(named) > 10
+    unknown = sorted((where, key) for where, key in named if key not in error_texts.ERROR_TEXTS)
+    assert unknown == []
+
+
+def test_a_message_follows_the_language_asked_for() -> None:
+    """An error built from the catalogue, with a parameter, in each language."""
+    from cardbridge.errors import PinInvalidError, PinRetryLaterError
+
+    assert PinInvalidError(2).message_in("fr") == "Code PIN incorrect. Essais restants : 2."
+    assert PinInvalidError(2).message_in("en") == "Wrong PIN. 2 tries left."
+    assert str(PinInvalidError(2)) == "Wrong PIN. 2 tries left."  # logs stay in English
+    wait = PinRetryLaterError(3)
+    assert "patientez 3 s" in wait.message_in("fr")
+    assert "wait 3 s" in wait.message_in("en")
+
+
+def test_a_technical_detail_keeps_its_words_after_the_french_message() -> None:
+    from cardbridge.errors import CardDataError
+
+    error = CardDataError("Malformed BER-TLV at offset 3: length runs past the end")
+    assert error.message_in("en") == "Malformed BER-TLV at offset 3: length runs past the end"
+    assert error.message_in("fr") == (
+        "Les données de la carte sont illisibles ou incohérentes. La carte est peut-être "
+        "endommagée : contactez l'émetteur de la carte. Détail technique : Malformed "
+        "BER-TLV at offset 3: length runs past the end"
+    )
+
+
+def test_a_new_class_without_a_text_is_named_with_the_entry_to_write() -> None:
+    """What the catalogue's test tells the engineer who adds an error class."""
+
+    class DmpGapError(CardBridgeError):
+        code = "dmp_gap"
+        default_message = "The DMP has a gap."
+
+    try:
+        assert DmpGapError.message_key == "dmp_gap"
+        # Until its entry is written, it speaks with its nearest ancestor's text.
+        assert DmpGapError().message_in("fr") == error_texts.ERROR_TEXTS["internal_error"].fr
+        said = _entry_to_add(DmpGapError)
+        assert f"ERROR_TEXTS in {CATALOGUE}" in said
+        assert "'dmp_gap': Text(" in said
+        assert "'The DMP has a gap.'," in said
+    finally:
+        del DmpGapError
+        import gc
+
+        gc.collect()

@@ -1,0 +1,55 @@
+"""Which language a request or a command gets: French unless English is asked for."""
+
+from __future__ import annotations
+
+import pytest
+
+from cardbridge.messages import language_of_environment, language_of_header
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, "fr"),
+        ("", "fr"),
+        ("fr", "fr"),
+        ("fr-FR,fr;q=0.9", "fr"),
+        ("en", "en"),
+        ("en-US", "en"),
+        ("EN-gb", "en"),
+        # Chromium's default for an English-speaking user.
+        ("en-US,en;q=0.9", "en"),
+        # A French Firefox: French first, English after.
+        ("fr,fr-FR;q=0.8,en-US;q=0.5,en;q=0.3", "fr"),
+        ("en;q=0.3, fr;q=0.8", "fr"),
+        ("de-DE, en;q=0.5", "en"),  # German is not offered: English is the next wish
+        ("de", "fr"),
+        ("*", "fr"),
+        ("en;q=0", "fr"),  # q=0: "not acceptable" (RFC 9110 §12.4.2)
+        ("en;q=0.5, fr;q=0.5", "fr"),  # a tie goes to the default
+        ("en;q=abc", "fr"),
+    ],
+)
+def test_accept_language(header: str | None, expected: str) -> None:
+    assert language_of_header(header) == expected
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, "fr"),
+        ({"LANG": "C.UTF-8"}, "fr"),
+        ({"LANG": "POSIX"}, "fr"),
+        ({"LANG": "fr_FR.UTF-8"}, "fr"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "en_GB"}, "en"),
+        # POSIX order: LC_ALL, then LC_MESSAGES, then LANG.
+        ({"LANG": "fr_FR.UTF-8", "LC_MESSAGES": "en_US.UTF-8"}, "en"),
+        ({"LANG": "en_US.UTF-8", "LC_MESSAGES": "fr_FR.UTF-8"}, "fr"),
+        ({"LC_ALL": "fr_FR.UTF-8", "LC_MESSAGES": "en_US.UTF-8"}, "fr"),
+        ({"LC_ALL": "en_US.UTF-8", "LANG": "fr_FR.UTF-8"}, "en"),
+        ({"LC_ALL": "", "LANG": "en_US.UTF-8"}, "en"),  # an empty variable is unset
+    ],
+)
+def test_environment(environ: dict[str, str], expected: str) -> None:
+    assert language_of_environment(environ) == expected
