@@ -154,6 +154,25 @@ def test_a_message_follows_the_language_asked_for() -> None:
     assert "wait 3 s" in wait.message_in("en")
 
 
+def test_the_size_of_a_document_too_large_is_written_the_french_way() -> None:
+    """The issue's own example: 5.2 MB in French is 5,2 Mo, digits grouped by narrow
+    no-break spaces (U+202F)."""
+    from cardbridge.dmp.documents import check_file
+    from cardbridge.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError) as refused:
+        check_file(b"%PDF-" + b"x" * 5_199_995)
+    assert refused.value.field == "file"
+    assert refused.value.message_in("fr") == (
+        "file : le fichier fait 5,2 Mo (5\u202f200\u202f000 octets) ; le DMP accepte au plus "
+        "5 Mo (5\u202f000\u202f000 octets)"
+    )
+    assert refused.value.message_in("en") == (
+        "file: the file is 5.2 MB (5,200,000 bytes); the DMP accepts at most 5 MB "
+        "(5,000,000 bytes)"
+    )
+
+
 def test_a_technical_detail_keeps_its_words_after_the_french_message() -> None:
     from cardbridge.errors import CardDataError
 
