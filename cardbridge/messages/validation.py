@@ -21,7 +21,9 @@ _FRENCH_BY_TYPE: dict[str, Text] = {
     "string_too_long": Text(
         "au plus {max_length} caractères", "String should have at most {max_length} characters"
     ),
-    "string_pattern_mismatch": Text("format non valide (motif {pattern})", "String should match pattern '{pattern}'"),
+    "string_pattern_mismatch": Text(
+        "format non valide (motif {pattern})", "String should match pattern '{pattern}'"
+    ),
     "int_parsing": Text("nombre entier attendu", "Input should be a valid integer"),
     "int_type": Text("nombre entier attendu", "Input should be a valid integer"),
     "bool_parsing": Text("true ou false attendu", "Input should be a valid boolean"),

@@ -15,6 +15,7 @@ import cardbridge
 from cardbridge.errors import CardBridgeError
 from cardbridge.messages import Text
 from cardbridge.messages import cli as cli_texts
+from cardbridge.messages import doctor as doctor_texts
 from cardbridge.messages import errors as error_texts
 from cardbridge.messages import inputs as input_texts
 from cardbridge.messages import validation
@@ -82,10 +83,9 @@ def _catalogue() -> dict[str, Text]:
     found = {f"ERROR_TEXTS[{key!r}]": text for key, text in error_texts.ERROR_TEXTS.items()}
     found |= {f"TITLES[{status}]": text for status, text in error_texts.TITLES.items()}
     found |= {
-        f"validation {key!r}": text
-        for key, text in vars(validation)["_FRENCH_BY_TYPE"].items()
+        f"validation {key!r}": text for key, text in vars(validation)["_FRENCH_BY_TYPE"].items()
     }
-    for module in (error_texts, input_texts, cli_texts, validation):
+    for module in (error_texts, input_texts, cli_texts, doctor_texts, validation):
         found |= {f"{module.__name__}.{name}": text for name, text in _texts_of(module).items()}
     return found
 
@@ -168,8 +168,7 @@ def test_the_size_of_a_document_too_large_is_written_the_french_way() -> None:
         "5 Mo (5\u202f000\u202f000 octets)"
     )
     assert refused.value.message_in("en") == (
-        "file: the file is 5.2 MB (5,200,000 bytes); the DMP accepts at most 5 MB "
-        "(5,000,000 bytes)"
+        "file: the file is 5.2 MB (5,200,000 bytes); the DMP accepts at most 5 MB (5,000,000 bytes)"
     )
 
 
