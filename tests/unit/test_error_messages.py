@@ -3,6 +3,7 @@ the same parameters in both languages, and French that is French."""
 
 from __future__ import annotations
 
+import gc
 import importlib
 import pkgutil
 import re
@@ -12,13 +13,19 @@ from types import ModuleType
 import pytest
 
 import cardbridge
-from cardbridge.errors import CardBridgeError
-from cardbridge.messages import Text
+from cardbridge.dmp.documents import check_file
+from cardbridge.errors import (
+    CardBridgeError,
+    CardDataError,
+    InvalidInputError,
+    PinInvalidError,
+    PinRetryLaterError,
+)
+from cardbridge.messages import Text, validation
 from cardbridge.messages import cli as cli_texts
 from cardbridge.messages import doctor as doctor_texts
 from cardbridge.messages import errors as error_texts
 from cardbridge.messages import inputs as input_texts
-from cardbridge.messages import validation
 
 PACKAGE = Path(cardbridge.__file__).parent
 CATALOGUE = "cardbridge/messages/errors.py"
@@ -144,8 +151,6 @@ def test_every_key_the_code_names_is_in_the_catalogue() -> None:
 
 def test_a_message_follows_the_language_asked_for() -> None:
     """An error built from the catalogue, with a parameter, in each language."""
-    from cardbridge.errors import PinInvalidError, PinRetryLaterError
-
     assert PinInvalidError(2).message_in("fr") == "Code PIN incorrect. Essais restants : 2."
     assert PinInvalidError(2).message_in("en") == "Wrong PIN. 2 tries left."
     assert str(PinInvalidError(2)) == "Wrong PIN. 2 tries left."  # logs stay in English
@@ -157,9 +162,6 @@ def test_a_message_follows_the_language_asked_for() -> None:
 def test_the_size_of_a_document_too_large_is_written_the_french_way() -> None:
     """The issue's own example: 5.2 MB in French is 5,2 Mo, digits grouped by narrow
     no-break spaces (U+202F)."""
-    from cardbridge.dmp.documents import check_file
-    from cardbridge.errors import InvalidInputError
-
     with pytest.raises(InvalidInputError) as refused:
         check_file(b"%PDF-" + b"x" * 5_199_995)
     assert refused.value.field == "file"
@@ -173,8 +175,6 @@ def test_the_size_of_a_document_too_large_is_written_the_french_way() -> None:
 
 
 def test_a_technical_detail_keeps_its_words_after_the_french_message() -> None:
-    from cardbridge.errors import CardDataError
-
     error = CardDataError("Malformed BER-TLV at offset 3: length runs past the end")
     assert error.message_in("en") == "Malformed BER-TLV at offset 3: length runs past the end"
     assert error.message_in("fr") == (
@@ -201,6 +201,4 @@ def test_a_new_class_without_a_text_is_named_with_the_entry_to_write() -> None:
         assert "'The DMP has a gap.'," in said
     finally:
         del DmpGapError
-        import gc
-
         gc.collect()
