@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from cardbridge.messages import language_of_environment, language_of_header
+from cardbridge.messages import Text, language_of_environment, language_of_header
+from cardbridge.messages.validation import validation_text
 
 
 @pytest.mark.parametrize(
@@ -53,3 +55,41 @@ def test_accept_language(header: str | None, expected: str) -> None:
 )
 def test_environment(environ: dict[str, str], expected: str) -> None:
     assert language_of_environment(environ) == expected
+
+
+def test_validation_errors_in_both_languages() -> None:
+    """pydantic's words in English, ours in French; a validator's Text in both."""
+
+    class Form(BaseModel):
+        pin: str = Field(min_length=4)
+        title: str = ""
+
+        @field_validator("title")
+        @classmethod
+        def _title(cls, value: str) -> str:
+            if value == "text":
+                raise ValueError(Text("titre refusé", "title refused"))
+            if value == "plain":
+                raise ValueError("plain words")
+            return value
+
+    def texts(**given: object) -> list[Text]:
+        with pytest.raises(ValidationError) as refused:
+            Form.model_validate(given)
+        return [validation_text(e["type"], e.get("ctx"), e["msg"]) for e in refused.value.errors()]
+
+    assert texts() == [Text("champ obligatoire", "Field required")]
+    assert texts(pin="12") == [
+        Text("au moins 4 caractère(s)", "String should have at least 4 characters")
+    ]
+    assert texts(pin="1234", title="text") == [Text("titre refusé", "title refused")]
+    assert texts(pin="1234", title="plain") == [
+        Text("valeur non valide (plain words)", "plain words")
+    ]
+    assert texts(pin=[1]) == [Text("texte attendu", "Input should be a valid string")]
+    unknown = validation_text("no_such_type", None, "Some English")
+    assert unknown == Text("valeur non valide (Some English)", "Some English")
+    # A context without the template's parameter: the template's words as they are.
+    assert validation_text("greater_than", {}, "Input should be greater than 3") == Text(
+        "valeur supérieure à {gt} attendue", "Input should be greater than 3"
+    )
