@@ -38,6 +38,96 @@ INS_KEY = Text(
     "characters against the Vitale card or the INS record, one of them is wrong",
 )
 
+# --- Cards and readers ----------------------------------------------------------------------
+NO_SUCH_READER = Text(
+    "Aucun lecteur de cartes ne s'appelle « {reader} » (lecteurs : {known}).",
+    "There is no card reader named “{reader}” (readers: {known}).",
+)
+NO_READERS = Text("aucun", "none")
+NO_CARD_IN_READER = Text(
+    "Aucune carte dans ce lecteur. Insérez la carte {what}.",
+    "No card in this reader. Insert the {what} card.",
+)
+NOT_THIS_CARD = Text(
+    "La carte de ce lecteur n'est pas une carte {what} : insérez-y la carte {what}.",
+    "The card in this reader is not a {what} card: insert the {what} card there.",
+)
+NO_CARD_ANYWHERE = Text(
+    "Aucune carte {what} dans les lecteurs. Insérez la carte {what} dans un lecteur.",
+    "No {what} card in the readers. Insert the {what} card in a reader.",
+)
+NOT_A_CPS = Text(
+    "La carte de ce lecteur n'est pas une carte CPS : insérez la carte CPS du professionnel "
+    "de santé.",
+    "The card in this reader is not a CPS: insert the practitioner's CPS card.",
+)
+NOT_A_VITALE = Text(
+    "La carte de ce lecteur n'est pas une carte Vitale : insérez la carte Vitale du patient.",
+    "The card in this reader is not a Vitale card: insert the patient's Vitale card.",
+)
+VITALE_1 = Text(
+    "C'est une carte Vitale 1, que cardbridge ne lit pas : demandez au patient sa carte "
+    "Vitale 2 ou son attestation de droits.",
+    "This is a Vitale 1 card, which cardbridge does not read: ask the patient for their "
+    "Vitale 2 card or their attestation of rights.",
+)
+CPS_CONTACTLESS = Text(
+    "La carte CPS est lue sans contact, ce qui ne permet ni le code PIN ni les signatures : "
+    "insérez-la dans un lecteur à contact.",
+    "The CPS is read without contact, which allows neither the PIN nor signatures: insert "
+    "it in a contact reader.",
+)
+NOT_ISSUED_BY_ANS = Text(
+    "Cette carte a l'ATR d'une carte CPS mais n'a pas été émise par l'ANS : ce n'est pas "
+    "une carte CPS.",
+    "This card has the ATR of a CPS but was not issued by the ANS: it is not a CPS.",
+)
+PIN_SHAPE = Text(
+    "Le code PIN comporte {minimum} à {maximum} chiffres.",
+    "The PIN must be {minimum} to {maximum} digits.",
+)
+NEW_PIN_SHAPE = Text(
+    "Le nouveau code PIN comporte {minimum} à {maximum} chiffres.",
+    "The new PIN must be {minimum} to {maximum} digits.",
+)
+PUK_SHAPE = Text(
+    "Le code PUK (code de déblocage) comporte {length} chiffres.",
+    "The PUK (unblocking code) is {length} digits.",
+)
+SITUATIONS_PROTECTED = Text(
+    "Les situations d'exercice sont protégées : saisissez d'abord le code PIN de la carte CPS.",
+    "The practice situations are protected: enter the CPS PIN first.",
+)
+SIGNS_AFTER_PIN = Text(
+    "La carte ne signe qu'après son code PIN : saisissez le code PIN de la carte CPS.",
+    "The card signs only after its PIN: enter the CPS PIN.",
+)
+SIGN_IN_NEEDS_PIN = Text(
+    "La connexion demande le code PIN de la carte CPS, à chaque fois : saisissez le code PIN.",
+    "Signing in needs the CPS PIN, every time: enter the PIN.",
+)
+NO_PIN_SESSION = Text(
+    "Saisissez le code PIN de la carte CPS : cette application n'a pas de session PIN "
+    "ouverte sur la carte.",
+    "Enter the CPS PIN: this application has no PIN session open on the card.",
+)
+PKCS11_NO_CARD = Text(
+    "Le module PKCS#11 ne voit aucune carte : insérez la carte CPS.",
+    "No card is seen by the PKCS#11 module: insert the CPS.",
+)
+PKCS11_FAILED = Text(
+    "L'intergiciel de la carte a échoué ({error}). Retirez la carte et réinsérez-la.",
+    "The card's middleware failed ({error}). Remove the card and insert it again.",
+)
+OWN_SITE_ONLY = Text(
+    "Une page web n'obtient de défis et de jetons que pour son propre site.",
+    "A web page gets challenges and tokens for its own site only.",
+)
+NO_SUCH_APPROVAL = Text(
+    "Cette demande d'accord n'existe pas : elle a peut-être expiré. Recommencez la demande.",
+    "No such approval request: it may have expired. Ask again.",
+)
+
 # --- DMP access -------------------------------------------------------------------------
 CONSENT_LAST_ACCESS_OLD = Text(
     "votre dernier accès à ce DMP date de plus de six mois",

@@ -66,7 +66,7 @@ def _request_for(bridge: Bridge, approval_id: str, caller: Caller) -> ApprovalRe
         caller.kind is CallerKind.PAGE
         or (caller.kind is CallerKind.ORIGIN and caller.origin == found.origin)
     ):
-        raise NotFoundError("No such approval request: it may have expired. Ask again.")
+        raise NotFoundError(say.NO_SUCH_APPROVAL)
     return found
 
 

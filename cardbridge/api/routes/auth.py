@@ -46,9 +46,7 @@ def origin_for(validated: str | None, given: str | None) -> str:
     client's ``origin`` field."""
     if validated is not None:
         if given is not None and normalize_origin(given) != validated:
-            raise OriginForbiddenError(
-                "A web page gets challenges and tokens for its own site only."
-            )
+            raise OriginForbiddenError(say.OWN_SITE_ONLY)
         return validated
     if given is None:
         raise InvalidInputError(say.NATIVE_NAMES_ORIGIN, field="origin")
@@ -104,7 +102,7 @@ async def make_token(
             raise InvalidInputError(say.PAGE_NEVER_SENDS_PIN, field="pin")
         ask_approval(bridge, request, site, ApprovalAction.LOGIN, reader=reader, nonce=body.nonce)
     if body.pin is None:
-        raise PinRequiredError("Signing in needs the CPS PIN, every time: enter the PIN.")
+        raise PinRequiredError(say.SIGN_IN_NEEDS_PIN)
     token = await bridge.cards.sign_challenge(
         site, body.nonce, pin=body.pin, reader=reader, confirm_last_try=body.confirm_last_try
     )
