@@ -117,13 +117,10 @@ class DepositForm(BaseModel):
     @classmethod
     def _not_future(cls, value: date | None, info: ValidationInfo) -> date | None:
         if value is not None and value > date.today():
-            what = {"document_date": "document", "event_start": "event's start"}.get(
-                info.field_name or "", "event's end"
+            what = {"document_date": say.DOCUMENT_DATE, "event_start": say.EVENT_START}.get(
+                info.field_name or "", say.EVENT_END
             )
-            raise ValueError(
-                f"the {what} date ({value:%d/%m/%Y}) is in the future: a document records "
-                "what has happened"
-            )
+            raise ValueError(say.DATE_IN_FUTURE.format(what=what, day=f"{value:%d/%m/%Y}"))
         return value
 
     @model_validator(mode="after")

@@ -64,12 +64,12 @@ class InsReference(BaseModel):
 def _check_name(value: str) -> str:
     value = " ".join(value.split())
     if not _NAME.fullmatch(value):
-        raise ValueError("use letters, spaces, hyphens and apostrophes only")
+        raise ValueError(say.NAME_LETTERS)
     return value.upper()
 
 
 def _parse_day(value: str) -> date:
-    wrong = ValueError("expected a real date written JJ/MM/AAAA")
+    wrong = ValueError(say.DAY_EXPECTED)
     if not _DAY.fullmatch(value):  # strptime alone takes 1/6/1955
         raise wrong
     try:
@@ -77,7 +77,7 @@ def _parse_day(value: str) -> date:
     except ValueError:
         raise wrong from None
     if day > date.today():
-        raise ValueError("the birth date is in the future")
+        raise ValueError(say.BIRTH_IN_FUTURE)
     return day
 
 
@@ -123,14 +123,14 @@ class IdentityCriteria(BaseModel):
         if value is not None and (
             not _YEAR.fullmatch(value) or not 1880 <= int(value) <= date.today().year
         ):
-            raise ValueError("expected a year written AAAA, not in the future")
+            raise ValueError(say.YEAR_EXPECTED)
         return value
 
     @field_validator("birth_department")
     @classmethod
     def _department(cls, value: str | None) -> str | None:
         if value is not None and not _DEPARTMENT.fullmatch(value.upper()):
-            raise ValueError("expected a department code: 01–95, 2A, 2B, 971–976 or 99")
+            raise ValueError(say.DEPARTMENT_EXPECTED)
         return value.upper() if value else value
 
     @model_validator(mode="after")

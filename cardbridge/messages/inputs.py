@@ -203,6 +203,23 @@ PATIENT_REFERENCE = Text(
     "or traits as recorded ({prefix}NAME|FIRST NAME|SEX|BIRTH)",
 )
 
+NAME_LETTERS = Text(
+    "lettres, espaces, traits d'union et apostrophes seulement",
+    "use letters, spaces, hyphens and apostrophes only",
+)
+DAY_EXPECTED = Text(
+    "date réelle attendue, au format JJ/MM/AAAA", "expected a real date written JJ/MM/AAAA"
+)
+BIRTH_IN_FUTURE = Text("la date de naissance est dans le futur", "the birth date is in the future")
+YEAR_EXPECTED = Text(
+    "année attendue au format AAAA, pas dans le futur",
+    "expected a year written AAAA, not in the future",
+)
+DEPARTMENT_EXPECTED = Text(
+    "code de département attendu : 01 à 95, 2A, 2B, 971 à 976 ou 99",
+    "expected a department code: 01–95, 2A, 2B, 971–976 or 99",
+)
+
 # --- DMP documents ----------------------------------------------------------------------
 MAX_DOCUMENT = Text("5 Mo (5\u202f000\u202f000 octets)", "5 MB (5,000,000 bytes)")
 TITLE_MANDATORY = Text("le titre est obligatoire", "the title is mandatory")
@@ -272,6 +289,13 @@ IMAGE_TOO_LARGE = Text(
     "l'image fait {width} × {height} pixels, plus de {millions} millions : réduisez sa résolution",
     "the image is {width} × {height} pixels, more than {millions} million: reduce its resolution",
 )
+DATE_IN_FUTURE = Text(
+    "la date {what} ({day}) est dans le futur : un document rend compte de ce qui a eu lieu",
+    "the {what} date ({day}) is in the future: a document records what has happened",
+)
+DOCUMENT_DATE = Text("du document", "document")
+EVENT_START = Text("de début de l'acte", "event's start")
+EVENT_END = Text("de fin de l'acte", "event's end")
 PDF_NO_PAGE = Text("le PDF n'a aucune page", "the PDF has no page")
 
 # --- Requests -----------------------------------------------------------------------------
