@@ -66,6 +66,7 @@ from cardbridge.errors import (
     errors_by_code,
 )
 from cardbridge.messages import Language, Text, language_of_environment
+from cardbridge.messages.errors import ERROR_TEXTS
 from cardbridge.service.models import CertificateBundle
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -158,10 +159,7 @@ class CardBridgeClient(DmpMethods):
     ) -> None:
         token = token or load_settings().api_token or read_api_token()
         if token is None:
-            raise ConfigError(
-                "No local API token: start `cardbridge serve` once (it creates it), or set "
-                "CARDBRIDGE_API_TOKEN."
-            )
+            raise ConfigError(ERROR_TEXTS["no_api_token"])
         self._http = httpx.Client(
             base_url=base_url,
             headers={

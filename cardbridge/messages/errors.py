@@ -241,6 +241,12 @@ ERROR_TEXTS: dict[str, Text] = {
         "dans le fichier api-token du dossier de configuration de cardbridge",
         "in the file api-token of cardbridge's configuration directory",
     ),
+    "no_api_token": Text(
+        "Pas de jeton d'API local : démarrez « cardbridge serve » une fois (il le crée), ou "
+        "définissez CARDBRIDGE_API_TOKEN.",
+        "No local API token: start `cardbridge serve` once (it creates it), or set "
+        "CARDBRIDGE_API_TOKEN.",
+    ),
     "api_token_missing": Text(
         "Jeton d'API local absent ou faux.",
         "Missing or wrong local API token.",
