@@ -46,12 +46,16 @@ class CardBridgeError(Exception):
 
     @classmethod
     def default_text(cls) -> Text:
-        """The catalogue's text of this class (of its nearest ancestor that has one, when
-        a new class's entry is still missing: the catalogue's test names it)."""
+        """The catalogue's text of this class. A class whose entry is still missing (the
+        catalogue's test names it) says its own ``default_message`` in both languages if
+        it has one, else the text of its nearest ancestor that has an entry."""
         for ancestor in cls.__mro__:
             key = getattr(ancestor, "message_key", None)
             if key in ERROR_TEXTS:
                 return ERROR_TEXTS[key]
+            own = ancestor.__dict__.get("default_message")
+            if isinstance(own, str):
+                return Text(own, own)
         return ERROR_TEXTS["internal_error"]
 
     @classmethod

@@ -20,6 +20,7 @@ from cardbridge.errors import (
     InvalidInputError,
     PinInvalidError,
     PinRetryLaterError,
+    errors_by_code,
 )
 from cardbridge.messages import Text, validation
 from cardbridge.messages import cli as cli_texts
@@ -184,21 +185,35 @@ def test_a_technical_detail_keeps_its_words_after_the_french_message() -> None:
     )
 
 
-def test_a_new_class_without_a_text_is_named_with_the_entry_to_write() -> None:
-    """What the catalogue's test tells the engineer who adds an error class."""
+def _a_new_class_speaks() -> str:
+    """Define an error class as another branch would, without its catalogue entry; what
+    the catalogue's test would say about it."""
 
     class DmpGapError(CardBridgeError):
         code = "dmp_gap"
         default_message = "The DMP has a gap."
 
-    try:
-        assert DmpGapError.message_key == "dmp_gap"
-        # Until its entry is written, it speaks with its nearest ancestor's text.
-        assert DmpGapError().message_in("fr") == error_texts.ERROR_TEXTS["internal_error"].fr
-        said = _entry_to_add(DmpGapError)
-        assert f"ERROR_TEXTS in {CATALOGUE}" in said
-        assert "'dmp_gap': Text(" in said
-        assert "'The DMP has a gap.'," in said
-    finally:
-        del DmpGapError
-        gc.collect()
+    class DmpGapDetailError(DmpGapError):
+        code = "dmp_gap_detail"
+
+    assert DmpGapError.message_key == "dmp_gap"
+    # Until its entry is written, it says its English text in both languages.
+    assert DmpGapError().message_in("fr") == "The DMP has a gap."
+    assert DmpGapError().message_in("en") == "The DMP has a gap."
+    # A subclass with neither: its parent's words.
+    assert DmpGapDetailError().message_in("fr") == "The DMP has a gap."
+    return _entry_to_add(DmpGapError)
+
+
+def test_a_new_class_without_a_text_is_named_with_the_entry_to_write() -> None:
+    """What the catalogue's test tells the engineer who adds an error class."""
+    said = _a_new_class_speaks()
+    gc.collect()  # the classes above are gone: other tests do not see them
+    assert "dmp_gap" not in errors_by_code()
+    assert said.startswith(
+        "tests.unit.test_error_messages._a_new_class_speaks.<locals>.DmpGapError (code "
+        f"'dmp_gap') has no text: add to ERROR_TEXTS in {CATALOGUE}\n"
+    )
+    assert said.endswith(
+        "    'dmp_gap': Text(\n        \"<texte français>\",\n        'The DMP has a gap.',\n    ),"
+    )
