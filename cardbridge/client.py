@@ -128,6 +128,7 @@ def error_from_problem(status: int, document: dict[str, Any]) -> CardBridgeError
     if isinstance(error, InvalidInputError):
         field = document.get("field")
         error.field = field if isinstance(field, str) and field else None
+        error.problem = error.text
     if isinstance(error, ConsentRequiredError):
         error.reason = str(document.get("consent_reason") or "")
         error.reason_text = Text(error.reason, error.reason)
