@@ -183,7 +183,7 @@ class PinInvalidError(PinError):
         if tries_left == 1:
             text = self.text_of("pin_invalid_last_try")
         else:
-            text = self.text_of("pin_invalid", tries_left=tries_left)
+            text = self.text_of("pin_invalid_tries", tries_left=tries_left)
         super().__init__(text, reader=reader)
 
     def details(self) -> dict[str, object]:
@@ -202,7 +202,7 @@ class PukInvalidError(PinError):
 
     def __init__(self, tries_left: int, *, reader: str | None = None) -> None:
         self.tries_left = tries_left
-        super().__init__(self.text_of("puk_invalid", tries_left=tries_left), reader=reader)
+        super().__init__(self.text_of("puk_invalid_tries", tries_left=tries_left), reader=reader)
 
     def details(self) -> dict[str, object]:
         return {**super().details(), "tries_left": self.tries_left}
@@ -242,7 +242,7 @@ class PayloadTooLargeError(InvalidInputError):
     def __init__(self, limit: int, message: Text | str | None = None) -> None:
         self.limit = limit
         size = f"{limit // 1048576} MiB" if limit % 1048576 == 0 else f"{limit // 1024} KiB"
-        super().__init__(message or self.text_of("payload_too_large", size=size))
+        super().__init__(message or self.text_of("payload_too_large_size", size=size))
 
 
 class NotFoundError(CardBridgeError):
@@ -319,7 +319,9 @@ class PinRetryLaterError(CardBridgeError):
 
     def __init__(self, retry_after: int, *, reader: str | None = None) -> None:
         self.retry_after = retry_after
-        super().__init__(self.text_of("pin_retry_later", retry_after=retry_after), reader=reader)
+        super().__init__(
+            self.text_of("pin_retry_later_wait", retry_after=retry_after), reader=reader
+        )
 
     def details(self) -> dict[str, object]:
         return {**super().details(), "retry_after": self.retry_after}
@@ -371,7 +373,7 @@ class DmpRefusedError(DmpError):
         self.dmp_text = dmp_text
         self.transaction = transaction
         told = f"{dmp_code}: {dmp_text}" if dmp_text else dmp_code
-        super().__init__(message or self.text_of("dmp_refused", told=told))
+        super().__init__(message or self.text_of("dmp_refused_code", told=told))
 
     def details(self) -> dict[str, object]:
         found: dict[str, object] = {"dmp_code": self.dmp_code, "dmp_text": self.dmp_text}

@@ -104,7 +104,7 @@ class Problem(BaseModel):
     type: str = Field(examples=["urn:cardbridge:problem:pin_invalid"])
     title: str = Field(examples=[TITLES[401].fr])
     status: int = Field(examples=[401])
-    detail: str = Field(examples=[ERROR_TEXTS["pin_invalid"].format(tries_left=2).fr])
+    detail: str = Field(examples=[ERROR_TEXTS["pin_invalid_tries"].format(tries_left=2).fr])
     code: str = Field(examples=["pin_invalid"])
 
     model_config = {"extra": "allow"}
@@ -179,9 +179,9 @@ _FIXED_DETAILS: dict[str, Text] = {
     ).text,
     "payload_too_large": PayloadTooLargeError(64 * 1024).text,
     "invalid_request": validation_text("missing").inside(FIELD_DETAIL, field="pin"),
-    "pin_invalid": ERROR_TEXTS["pin_invalid"].format(tries_left=2),
-    "puk_invalid": ERROR_TEXTS["puk_invalid"].format(tries_left=2),
-    "pin_retry_later": ERROR_TEXTS["pin_retry_later"].format(retry_after=2),
+    "pin_invalid": ERROR_TEXTS["pin_invalid_tries"].format(tries_left=2),
+    "puk_invalid": ERROR_TEXTS["puk_invalid_tries"].format(tries_left=2),
+    "pin_retry_later": ERROR_TEXTS["pin_retry_later_wait"].format(retry_after=2),
 }
 _EXAMPLE_EXTRAS: dict[str, dict[str, Any]] = {
     "pin_invalid": {"tries_left": 2},

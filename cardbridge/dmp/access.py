@@ -55,7 +55,7 @@ class ConsentRequiredError(CardBridgeError):
     def __init__(self, reason: Text) -> None:
         self.reason = reason.en
         self.reason_text = reason
-        super().__init__(self.text_of("consent_required", reason=reason))
+        super().__init__(self.text_of("consent_required_because", reason=reason))
 
     def details(self) -> dict[str, object]:
         return {"consent_reason": self.reason}

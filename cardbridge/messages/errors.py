@@ -104,7 +104,8 @@ ERROR_TEXTS: dict[str, Text] = {
         "Le code PIN comporte 4 à 8 chiffres.",
         "The PIN must be 4 to 8 digits.",
     ),
-    "pin_invalid": Text(
+    "pin_invalid": Text("Code PIN incorrect.", "Wrong PIN."),
+    "pin_invalid_tries": Text(
         "Code PIN incorrect. Essais restants : {tries_left}.",
         "Wrong PIN. {tries_left} tries left.",
     ),
@@ -118,7 +119,8 @@ ERROR_TEXTS: dict[str, Text] = {
         "PIN blocked: unblock it with the PUK (the unblocking code sent with the card), or ask "
         "your card manager.",
     ),
-    "puk_invalid": Text(
+    "puk_invalid": Text("Code PUK (code de déblocage) incorrect.", "Wrong PUK (unblocking code)."),
+    "puk_invalid_tries": Text(
         "Code PUK (code de déblocage) incorrect. Essais restants avant le blocage définitif de "
         "la carte : {tries_left}.",
         "Wrong PUK (unblocking code). {tries_left} tries left before the card is permanently "
@@ -136,6 +138,9 @@ ERROR_TEXTS: dict[str, Text] = {
         "The request is not valid.",
     ),
     "payload_too_large": Text(
+        "Le contenu envoyé est trop volumineux.", "The request body is too large."
+    ),
+    "payload_too_large_size": Text(
         "Le contenu envoyé dépasse {size}.",
         "The request body is larger than {size}.",
     ),
@@ -192,6 +197,11 @@ ERROR_TEXTS: dict[str, Text] = {
         "code, then confirm (confirm_last_try).",
     ),
     "pin_retry_later": Text(
+        "Un code faux vient d'être saisi sur cette carte : patientez un instant avant de "
+        "réessayer.",
+        "A wrong code was just entered on this card: wait a moment before trying again.",
+    ),
+    "pin_retry_later_wait": Text(
         "Un code faux vient d'être saisi sur cette carte : patientez {retry_after} s avant de "
         "réessayer.",
         "A wrong code was just entered on this card: wait {retry_after} s before trying again.",
@@ -209,6 +219,14 @@ ERROR_TEXTS: dict[str, Text] = {
         "you do not need, then retry.",
     ),
     "consent_required": Text(
+        "Le consentement du patient est nécessaire. Demandez-le au patient ou à son "
+        "représentant légal, préalablement informé, puis confirmez qu'il a été donné, ou "
+        "choisissez l'accès en urgence si le patient ne peut pas répondre.",
+        "The patient's consent is needed. Ask the patient, or their legal representative, "
+        "informed beforehand, then confirm that consent was given, or use emergency access if "
+        "the patient cannot answer.",
+    ),
+    "consent_required_because": Text(
         "Le consentement du patient est nécessaire ({reason}). Demandez-le au patient ou à son "
         "représentant légal, préalablement informé, puis confirmez qu'il a été donné, ou "
         "choisissez l'accès en urgence si le patient ne peut pas répondre.",
@@ -339,7 +357,8 @@ ERROR_TEXTS: dict[str, Text] = {
         "Le DMP n'a pas pu être joint. Réessayez dans un instant.",
         "The DMP could not be reached. Try again in a moment.",
     ),
-    "dmp_refused": Text(
+    "dmp_refused": Text("Le DMP a refusé la demande.", "The DMP refused the request."),
+    "dmp_refused_code": Text(
         "Le DMP a refusé la demande ({told}).",
         "The DMP refused the request ({told}).",
     ),

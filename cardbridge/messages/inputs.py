@@ -220,6 +220,22 @@ DEPARTMENT_EXPECTED = Text(
     "expected a department code: 01–95, 2A, 2B, 971–976 or 99",
 )
 
+SEARCH_TOO_MANY = Text(
+    "Plus de patients correspondent que le DMP n'en liste ({told}) : ajoutez une date de "
+    "naissance, ou davantage du nom ou du prénom.",
+    "More patients match than the DMP lists ({told}): add a birth date, or more of the name "
+    "or first name.",
+)
+SEARCH_CENTRE_15_ONLY = Text(
+    "Le DMP a refusé la recherche de patient ({told}). La recherche sans INS n'est ouverte "
+    "à la plupart des professionnels qu'en mode centre 15 (régulation) : retrouvez le "
+    "patient par sa carte Vitale ou son INS, ou cherchez en mode centre 15 lorsque vous "
+    "régulez un appel d'urgence.",
+    "The DMP refused the patient search ({told}). Searching without an INS is open to most "
+    "professionals in centre 15 (régulation) mode only: find the patient by the Vitale card "
+    "or the INS, or search in centre 15 mode when regulating an emergency call.",
+)
+
 # --- DMP documents ----------------------------------------------------------------------
 MAX_DOCUMENT = Text("5 Mo (5\u202f000\u202f000 octets)", "5 MB (5,000,000 bytes)")
 TITLE_MANDATORY = Text("le titre est obligatoire", "the title is mandatory")

@@ -72,6 +72,19 @@ def test_every_error_class_has_its_text_in_both_languages() -> None:
     assert not missing, "\n".join(missing)
 
 
+def test_every_class_text_needs_no_parameter() -> None:
+    """A class's own text is said as it is (an error rebuilt by the client from a problem
+    document without its detail, a plain-string detail after the French text): no
+    ``{name}`` left to fill. Texts with parameters are variants (``pin_invalid_tries``)."""
+    with_parameters = sorted(
+        f"{cls.__qualname__}: {cls.message_key}"
+        for cls in _every_error_class()
+        if cls.message_key in error_texts.ERROR_TEXTS
+        and error_texts.ERROR_TEXTS[cls.message_key].parameters("fr")
+    )
+    assert with_parameters == []
+
+
 def test_no_error_class_keeps_its_own_english_text() -> None:
     """One place per text: the catalogue, not a ``default_message`` left on a class."""
     kept = [
