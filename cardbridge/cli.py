@@ -16,6 +16,7 @@ from cardbridge import __version__
 from cardbridge.auth.errors import AuthError, OriginInvalidError
 from cardbridge.commands import COMMANDS
 from cardbridge.errors import CardBridgeError, CardError, InvalidInputError, PcscError, PinError
+from cardbridge.messages import language_of_environment
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -68,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except CardBridgeError as error:
-        print(f"cardbridge: {error.message}", file=sys.stderr)
+        print(f"cardbridge: {error.message_in(language_of_environment())}", file=sys.stderr)
         return exit_code_for(error)
     except KeyboardInterrupt:
         return 130

@@ -66,6 +66,8 @@ from cardbridge.errors import (
     PukInvalidError,
     errors_by_code,
 )
+from cardbridge.messages import Language, Text, language_of_environment
+from cardbridge.messages.errors import ERROR_TEXTS
 from cardbridge.service.models import CertificateBundle
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -90,7 +92,6 @@ class UnexpectedAnswerError(CardBridgeError):
     port, or a newer bridge with an error code this client does not know)."""
 
     code = "unexpected_answer"
-    default_message = "The card bridge gave an unexpected answer."
 
 
 EventData = StateData | ReaderEventData | HeartbeatData
@@ -112,10 +113,10 @@ def error_from_problem(status: int, document: dict[str, Any]) -> CardBridgeError
     cls = errors_by_code().get(code)
     if cls is None:
         return UnexpectedAnswerError(f"HTTP {status} {code}: {detail}".strip(), reader=reader)
-    # Built without the class's own constructor (whose arguments vary): same message,
-    # same details as on the bridge's side.
+    # Built without the class's own constructor (whose arguments vary): same message
+    # (in the language the bridge answered in), same details as on the bridge's side.
     error = cls.__new__(cls)
-    CardBridgeError.__init__(error, detail or None, reader=reader)
+    CardBridgeError.__init__(error, Text(detail, detail) if detail else None, reader=reader)
     if isinstance(error, PinInvalidError | PukInvalidError):
         error.tries_left = int(document.get("tries_left", 0))
     if isinstance(error, ConfirmationRequiredError):
@@ -130,8 +131,10 @@ def error_from_problem(status: int, document: dict[str, Any]) -> CardBridgeError
     if isinstance(error, InvalidInputError):
         field = document.get("field")
         error.field = field if isinstance(field, str) and field else None
+        error.problem = error.text
     if isinstance(error, ConsentRequiredError):
         error.reason = str(document.get("consent_reason") or "")
+        error.reason_text = Text(error.reason, error.reason)
     if isinstance(error, DmpRefusedError):
         error.dmp_code = str(document.get("dmp_code") or "")
         error.dmp_text = str(document.get("dmp_text") or "")
@@ -147,6 +150,9 @@ class CardBridgeClient(DmpMethods):
     url``), the token from ``CARDBRIDGE_API_TOKEN`` or the config file's ``api_token``,
     else the token file the bridge created in the config dir (``cardbridge config
     token-path``; ``$XDG_CONFIG_HOME/cardbridge/api-token``).
+    ``language`` is the language of the bridge's messages (``Accept-Language``): by
+    default the environment's (``LC_ALL``, ``LC_MESSAGES``, ``LANG``), French unless
+    English is asked for.
     """
 
     def __init__(
@@ -156,19 +162,20 @@ class CardBridgeClient(DmpMethods):
         token: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
+        language: Language | None = None,
     ) -> None:
         if base_url is None or token is None:
             settings = load_settings()
             base_url = base_url or bridge_url(settings)
             token = token or settings.api_token or read_api_token()
         if token is None:
-            raise ConfigError(
-                f"No local API token in {api_token_path()}: start `cardbridge serve` once "
-                "(it creates it there), or set CARDBRIDGE_API_TOKEN."
-            )
+            raise ConfigError(ERROR_TEXTS["no_api_token_in"].format(path=api_token_path()))
         self._http = httpx.Client(
             base_url=base_url,
-            headers={"Authorization": f"Bearer {token}"},
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Accept-Language": language or language_of_environment(),
+            },
             timeout=timeout,
             transport=transport,
         )

@@ -1,27 +1,71 @@
 """The one exception tree of cardbridge.
 
 Every error raised on purpose derives from :class:`CardBridgeError`. Each class has a
-stable machine ``code`` (the ``code`` of the API's problem+json answers) and a default
-message that tells a clinician what to do. The HTTP status of each code is decided in
-one place, :mod:`cardbridge.api.problems`; the CLI maps errors to exit codes in its own
-module. Messages never contain a PIN or health data.
+stable machine ``code`` (the ``code`` of the API's problem+json answers) and a message
+that tells a clinician what to do, in French and English: its text is in the catalogue
+:mod:`cardbridge.messages.errors`, under the class's ``message_key``. The HTTP status of
+each code is decided in one place, :mod:`cardbridge.api.problems`; the CLI maps errors
+to exit codes in its own module. Messages never contain a PIN or health data.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
+
+from cardbridge.messages import Language, Text
+from cardbridge.messages.errors import ERROR_TEXTS, FIELD_DETAIL, TECHNICAL_DETAIL
 
 
 class CardBridgeError(Exception):
-    """Root of every error cardbridge raises on purpose."""
+    """Root of every error cardbridge raises on purpose.
+
+    ``message`` is a :class:`~cardbridge.messages.Text` from the catalogue, or a plain
+    string: technical specifics (in English) that the French message then carries after
+    the class's own text. ``message`` (the attribute) is the English text, as logs and
+    ``str()`` show it; :meth:`message_in` gives either language.
+    """
 
     code: ClassVar[str] = "internal_error"
-    default_message: ClassVar[str] = "cardbridge failed unexpectedly."
+    message_key: ClassVar[str] = "internal_error"
 
-    def __init__(self, message: str | None = None, *, reader: str | None = None) -> None:
-        self.message = message or self.default_message
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "message_key" not in cls.__dict__:
+            cls.message_key = cls.code
+
+    def __init__(self, message: Text | str | None = None, *, reader: str | None = None) -> None:
+        if message is None:
+            self.text = self.default_text()
+        elif isinstance(message, Text):
+            self.text = message
+        else:
+            self.text = TECHNICAL_DETAIL.format(message=self.default_text().fr, detail=message)
+        self.message = self.text.en
         self.reader = reader
         super().__init__(self.message)
+
+    @classmethod
+    def default_text(cls) -> Text:
+        """The catalogue's text of this class. A class whose entry is still missing (the
+        catalogue's test names it) says its own ``default_message`` in both languages if
+        it has one, else the text of its nearest ancestor that has an entry."""
+        for ancestor in cls.__mro__:
+            key = getattr(ancestor, "message_key", None)
+            if key in ERROR_TEXTS:
+                return ERROR_TEXTS[key]
+            own = ancestor.__dict__.get("default_message")
+            if isinstance(own, str):
+                return Text(own, own)
+        return ERROR_TEXTS["internal_error"]
+
+    @classmethod
+    def text_of(cls, key: str, **params: object) -> Text:
+        """The catalogue's text ``key`` with its parameters (a variant of a class's text)."""
+        return ERROR_TEXTS[key].format(**params)
+
+    def message_in(self, language: Language) -> str:
+        """What to tell the clinician, in ``language``."""
+        return self.text.in_(language)
 
     def details(self) -> dict[str, object]:
         """Extra machine-readable fields for API answers (never secrets or health data)."""
@@ -56,41 +100,29 @@ class PcscError(CardBridgeError):
     """
 
     code = "pcsc_error"
-    default_message = "The smart-card service reported an error. Try again."
     scard_code: int | None = None
 
 
 class PcscUnavailableError(PcscError):
     code = "pcsc_unavailable"
-    default_message = (
-        "The smart-card service (pcscd) is not running or cannot be reached. "
-        "Start it (sudo systemctl start pcscd.socket) and check `cardbridge doctor`."
-    )
 
 
 class PcscAccessDeniedError(PcscError):
     """pcscd refused this program: polkit said no (pcsc-lite 2 and later)."""
 
     code = "pcsc_access_denied"
-    default_message = (
-        "The smart-card service refused access to this user (polkit). "
-        "Run `cardbridge doctor` and follow its advice."
-    )
 
 
 class ReaderNotFoundError(PcscError):
     code = "reader_not_found"
-    default_message = "No card reader found. Plug in a card reader and check its cable."
 
 
 class CardAbsentError(PcscError):
     code = "card_absent"
-    default_message = "No card in the reader. Insert the card in a reader."
 
 
 class CardRemovedError(PcscError):
     code = "card_removed"
-    default_message = "The card was removed during the operation. Insert it again and retry."
 
 
 class CardResetError(CardRemovedError):
@@ -100,25 +132,15 @@ class CardResetError(CardRemovedError):
     operation again from the beginning (select the application, verify the PIN again).
     """
 
-    default_message = (
-        "The card was reset by another program, so it must be unlocked again. "
-        "Retry; you may be asked for the PIN again."
-    )
+    message_key = "card_reset"
 
 
 class CardBusyError(PcscError):
     code = "card_busy"
-    default_message = (
-        "The card is being used by another program. Close the other program or wait, then retry."
-    )
 
 
 class CardCommunicationError(PcscError):
     code = "card_communication_error"
-    default_message = (
-        "The reader could not talk to the card. Remove the card, check it is inserted the "
-        "right way up, and insert it again."
-    )
 
 
 # --- Cards ------------------------------------------------------------------------
@@ -128,20 +150,14 @@ class CardError(CardBridgeError):
     """The card answered, but not as expected."""
 
     code = "card_error"
-    default_message = "The card refused the operation."
 
 
 class WrongCardTypeError(CardError):
     code = "wrong_card_type"
-    default_message = "This is not the expected card. Insert a CPS or Vitale card as asked."
 
 
 class CardDataError(CardError):
     code = "card_data_invalid"
-    default_message = (
-        "The data on the card is not readable or not consistent. The card may be damaged: "
-        "contact the card issuer."
-    )
 
 
 class PinError(CardError):
@@ -152,12 +168,11 @@ class PinError(CardError):
 
 class PinRequiredError(PinError):
     code = "pin_required"
-    default_message = "This needs the CPS PIN. Enter the PIN of the card."
 
 
 class PinFormatError(PinError):
     code = "invalid_request"
-    default_message = "The PIN must be 4 to 8 digits."
+    message_key = "pin_format"
 
 
 class PinInvalidError(PinError):
@@ -166,9 +181,9 @@ class PinInvalidError(PinError):
     def __init__(self, tries_left: int, *, reader: str | None = None) -> None:
         self.tries_left = tries_left
         if tries_left == 1:
-            text = "Wrong PIN. One try left: a further wrong PIN blocks the card."
+            text = self.text_of("pin_invalid_last_try")
         else:
-            text = f"Wrong PIN. {tries_left} tries left."
+            text = self.text_of("pin_invalid_tries", tries_left=tries_left)
         super().__init__(text, reader=reader)
 
     def details(self) -> dict[str, object]:
@@ -177,10 +192,6 @@ class PinInvalidError(PinError):
 
 class PinBlockedError(PinError):
     code = "pin_blocked"
-    default_message = (
-        "PIN blocked: unblock it with the PUK (the unblocking code sent with the card), "
-        "or ask your card manager."
-    )
 
     def details(self) -> dict[str, object]:
         return {**super().details(), "tries_left": 0}
@@ -191,11 +202,7 @@ class PukInvalidError(PinError):
 
     def __init__(self, tries_left: int, *, reader: str | None = None) -> None:
         self.tries_left = tries_left
-        super().__init__(
-            f"Wrong PUK (unblocking code). {tries_left} tries left before the card is "
-            "permanently blocked.",
-            reader=reader,
-        )
+        super().__init__(self.text_of("puk_invalid_tries", tries_left=tries_left), reader=reader)
 
     def details(self) -> dict[str, object]:
         return {**super().details(), "tries_left": self.tries_left}
@@ -203,10 +210,6 @@ class PukInvalidError(PinError):
 
 class PukBlockedError(PinError):
     code = "puk_blocked"
-    default_message = (
-        "The PUK (unblocking code) is blocked too: the card cannot be unblocked. Order a new "
-        "card from your card manager."
-    )
 
 
 # --- Data given by users ------------------------------------------------------------
@@ -216,11 +219,16 @@ class InvalidInputError(CardBridgeError):
     """Input refused; ``field`` names what to correct."""
 
     code = "invalid_request"
-    default_message = "The request is not valid."
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message: Text | str, *, field: str | None = None) -> None:
         self.field = field
-        super().__init__(f"{field}: {message}" if field else message)
+        text = message if isinstance(message, Text) else self._technical(message)
+        self.problem = text  # what is wrong, without the field's name
+        super().__init__(text.inside(FIELD_DETAIL, field=field) if field else text)
+
+    @classmethod
+    def _technical(cls, detail: str) -> Text:
+        return TECHNICAL_DETAIL.format(message=cls.default_text().fr, detail=detail)
 
     def details(self) -> dict[str, object]:
         return {"field": self.field} if self.field else {}
@@ -230,17 +238,15 @@ class PayloadTooLargeError(InvalidInputError):
     """A request body over its cap."""
 
     code = "payload_too_large"
-    default_message = "The request body is too large."
 
-    def __init__(self, limit: int, message: str | None = None) -> None:
+    def __init__(self, limit: int, message: Text | str | None = None) -> None:
         self.limit = limit
         size = f"{limit // 1048576} MiB" if limit % 1048576 == 0 else f"{limit // 1024} KiB"
-        super().__init__(message or f"The request body is larger than {size}.")
+        super().__init__(message or self.text_of("payload_too_large_size", size=size))
 
 
 class NotFoundError(CardBridgeError):
     code = "not_found"
-    default_message = "Nothing was found at this address."
 
 
 class ProfileError(InvalidInputError):
@@ -251,7 +257,6 @@ class ProfileError(InvalidInputError):
 
 class ConfigError(CardBridgeError):
     code = "config_invalid"
-    default_message = "The cardbridge configuration is not valid."
 
 
 # --- Who may call, and when ------------------------------------------------------------
@@ -261,27 +266,18 @@ class PairingRequiredError(CardBridgeError):
     """The status page is not paired with the bridge yet (or its pairing was withdrawn)."""
 
     code = "pairing_required"
-    default_message = (
-        "This page is not paired with the card bridge. Open the pairing link that "
-        "`cardbridge serve` printed, or run `cardbridge open`."
-    )
 
 
 class CallerForbiddenError(CardBridgeError):
     """This kind of caller may not do that (a web page changing the PIN…)."""
 
     code = "caller_forbidden"
-    default_message = "This is not allowed to this application."
 
 
 class OriginNotApprovedError(CardBridgeError):
     """A configured web application that the clinician has not approved (yet)."""
 
     code = "origin_not_approved"
-    default_message = (
-        "This web site may use the card bridge only once you have approved it: open the "
-        "bridge's status page (`cardbridge open`), section 'Web applications', and approve it."
-    )
 
 
 class ApprovalRequiredError(CardBridgeError):
@@ -289,10 +285,6 @@ class ApprovalRequiredError(CardBridgeError):
     the bridge's own approval window, at ``approval_url``."""
 
     code = "approval_required"
-    default_message = (
-        "This needs your approval and your PIN in the card bridge's window: the site opens "
-        "it for you."
-    )
 
     def __init__(self, approval_id: str, approval_url: str) -> None:
         self.approval_id = approval_id
@@ -313,17 +305,8 @@ class ConfirmationRequiredError(CardBridgeError):
         self, tries_left: int | None, *, puk: bool = False, reader: str | None = None
     ) -> None:
         self.tries_left = tries_left
-        if puk:
-            text = (
-                "Each wrong PUK brings the card closer to being blocked for good: check the "
-                "unblocking code, then confirm (confirm_last_try)."
-            )
-        else:
-            text = (
-                "This is the PIN's last try: a wrong PIN blocks the card. Check the PIN, then "
-                "confirm (confirm_last_try)."
-            )
-        super().__init__(text, reader=reader)
+        key = "confirmation_required_puk" if puk else "confirmation_required"
+        super().__init__(self.text_of(key), reader=reader)
 
     def details(self) -> dict[str, object]:
         return {**super().details(), "tries_left": self.tries_left}
@@ -337,9 +320,7 @@ class PinRetryLaterError(CardBridgeError):
     def __init__(self, retry_after: int, *, reader: str | None = None) -> None:
         self.retry_after = retry_after
         super().__init__(
-            f"A wrong code was just entered on this card: wait {retry_after} s before "
-            "trying again.",
-            reader=reader,
+            self.text_of("pin_retry_later_wait", retry_after=retry_after), reader=reader
         )
 
     def details(self) -> dict[str, object]:
@@ -357,20 +338,12 @@ class UserForbiddenError(CardBridgeError):
     told): the bridge serves the session of the user who started it, nobody else."""
 
     code = "user_forbidden"
-    default_message = (
-        "The card bridge serves only the session of the user who started it: this program "
-        "runs as another user. Use the card bridge of your own session."
-    )
 
 
 class TooManyConnectionsError(CardBridgeError):
     """More connections at once than the bridge accepts."""
 
     code = "too_many_connections"
-    default_message = (
-        "Too many programs or pages are connected to the card bridge at once. Close the ones "
-        "you do not need, then retry."
-    )
 
 
 # --- The DMP service ---------------------------------------------------------------
@@ -380,7 +353,6 @@ class DmpError(CardBridgeError):
     """Reaching the DMP, or what it answered, failed."""
 
     code = "dmp_error"
-    default_message = "The DMP could not be reached. Try again in a moment."
 
 
 class DmpRefusedError(DmpError):
@@ -388,7 +360,6 @@ class DmpRefusedError(DmpError):
     must see them (homologation asks for it)."""
 
     code = "dmp_refused"
-    default_message = "The DMP refused the request."
 
     def __init__(
         self,
@@ -396,13 +367,13 @@ class DmpRefusedError(DmpError):
         dmp_text: str = "",
         *,
         transaction: str = "",
-        message: str | None = None,
+        message: Text | str | None = None,
     ) -> None:
         self.dmp_code = dmp_code
         self.dmp_text = dmp_text
         self.transaction = transaction
         told = f"{dmp_code}: {dmp_text}" if dmp_text else dmp_code
-        super().__init__(message or f"The DMP refused the request ({told}).")
+        super().__init__(message or self.text_of("dmp_refused_code", told=told))
 
     def details(self) -> dict[str, object]:
         found: dict[str, object] = {"dmp_code": self.dmp_code, "dmp_text": self.dmp_text}
@@ -415,27 +386,18 @@ class DmpUnavailableError(DmpError):
     """The DMP could not be reached: network, TLS handshake, time-out, HTTP error."""
 
     code = "dmp_unavailable"
-    default_message = (
-        "The DMP could not be reached. Check the network connection and try again; "
-        "if it persists, `cardbridge doctor` checks the DMP settings."
-    )
 
 
 class DmpServerUntrustedError(DmpError):
     """The DMP server's certificate does not chain to the configured roots."""
 
     code = "dmp_server_untrusted"
-    default_message = (
-        "The DMP server's certificate is not trusted: check the IGC-Santé roots "
-        "configured in dmp_server_roots. Nothing was sent."
-    )
 
 
 class DmpAnswerError(DmpError):
     """The DMP answered something cardbridge cannot read."""
 
     code = "dmp_answer_invalid"
-    default_message = "The DMP's answer could not be read. Try again; report it if it persists."
 
 
 class DmpAccessRequiredError(DmpError):
@@ -443,7 +405,3 @@ class DmpAccessRequiredError(DmpError):
     the bridge's own guard (consent, or an emergency with its reason) comes first."""
 
     code = "dmp_access_required"
-    default_message = (
-        "Open the patient's DMP first (POST /v1/dmp/access, or `cardbridge dmp access`): "
-        "with the patient's consent, or in emergency with its reason."
-    )

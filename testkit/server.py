@@ -64,8 +64,13 @@ class LiveServer:
         return self.url
 
     def client(self, *, token: bool = True, **options: Any) -> httpx.Client:
-        """An httpx client for the server, sending the token unless told not to."""
-        headers = {**(self.auth if token else {}), **options.pop("headers", {})}
+        """An httpx client for the server, sending the token unless told not to, and
+        asking for English messages unless its headers say otherwise."""
+        headers = {
+            "Accept-Language": "en",
+            **(self.auth if token else {}),
+            **options.pop("headers", {}),
+        }
         return httpx.Client(base_url=self.url, headers=headers, timeout=10.0, **options)
 
     def pairing_cookie(self) -> tuple[str, str]:
@@ -82,6 +87,7 @@ class LiveServer:
         browser sends it on POSTs), no token."""
         name, value = self.pairing_cookie()
         headers = {
+            "Accept-Language": "en",
             "Origin": self.own_origin,
             "Sec-Fetch-Site": "same-origin",
             "Cookie": f"{name}={value}",

@@ -46,6 +46,11 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
         patch.delenv("CARDBRIDGE_DATA_DIR", raising=False)
         patch.delenv("CARDBRIDGE_CONFIG_FILE", raising=False)
+        # Messages in English unless a test asks for another language: most tests were
+        # written against the English texts; tests/unit/test_cli_language.py checks the
+        # French default with the language variables cleared.
+        patch.delenv("LC_ALL", raising=False)
+        patch.setenv("LC_MESSAGES", "en_US.UTF-8")
         yield
 
 

@@ -19,6 +19,7 @@ from cardbridge.api.openapi import build_openapi
 from cardbridge.api.routes import ROUTERS, dmp, docs
 from cardbridge.api.security import SecurityMiddleware, SecurityPolicy
 from cardbridge.config import Settings, api_token_path, ensure_api_token
+from cardbridge.messages.errors import ERROR_TEXTS
 from cardbridge.service.bridge import Bridge
 
 # Seconds without any event after which an event stream gets a heartbeat.
@@ -45,7 +46,9 @@ def create_app(
         origins=bridge.origins,
         body_limits={dmp.DEPOSIT_PATH: dmp.DEPOSIT_BODY_LIMIT},
         token_source=(
-            "the value of CARDBRIDGE_API_TOKEN" if settings.api_token else f"in {api_token_path()}"
+            ERROR_TEXTS["api_token_env"]
+            if settings.api_token
+            else ERROR_TEXTS["api_token_file"].format(path=api_token_path())
         ),
     )
 

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 import h11
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.config import Config
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -48,6 +49,7 @@ from cardbridge.api.access_log import AccessLogMiddleware
 from cardbridge.api.problems import PROBLEM_MEDIA_TYPE, problem_body
 from cardbridge.api.proc_net import owner_of_peer
 from cardbridge.errors import CardBridgeError, TooManyConnectionsError, UserForbiddenError
+from cardbridge.messages import language_of_header
 
 log = logging.getLogger(__name__)
 
@@ -103,15 +105,16 @@ def peer_owner(
 def refusal(error: CardBridgeError) -> ASGIApp:
     """An app answering every request with ``error``'s problem, then closing the
     connection (logged like any request)."""
-    document = problem_body(error.code, error.message)
-    body = json.dumps(document).encode()
-    headers = [
-        (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-        (b"content-length", str(len(body)).encode()),
-        (b"connection", b"close"),
-    ]
 
     async def refuse(scope: Scope, receive: Receive, send: Send) -> None:
+        language = language_of_header(Headers(scope=scope).get("accept-language"))
+        document = problem_body(error.code, error.text, language=language)
+        body = json.dumps(document).encode()
+        headers = [
+            (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+            (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"),
+        ]
         status: int = document["status"]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})

@@ -9,6 +9,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from cardbridge.errors import CallerForbiddenError, InvalidInputError, PairingRequiredError
+from cardbridge.messages import inputs as say
 from cardbridge.service.bridge import Bridge
 from cardbridge.service.callers import Caller, CallerKind
 
@@ -95,8 +96,8 @@ async def known_query_only(request: Request) -> None:
     if isinstance(route, APIRoute) and request.query_params:
         unknown = sorted(set(request.query_params) - _route_query_names(route))
         if unknown:
-            raise InvalidInputError("is not a parameter of this request", field=unknown[0])
+            raise InvalidInputError(say.NOT_A_PARAMETER, field=unknown[0])
         names = [name for name, _ in request.query_params.multi_items()]
         repeated = sorted({name for name in names if names.count(name) > 1})
         if repeated:
-            raise InvalidInputError("is given more than once", field=repeated[0])
+            raise InvalidInputError(say.GIVEN_TWICE, field=repeated[0])

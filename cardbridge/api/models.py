@@ -16,6 +16,7 @@ from cardbridge.auth.practitioner import TokenVerification
 from cardbridge.auth.token import TOKEN_FORMAT
 from cardbridge.cards.models import ReaderInfo
 from cardbridge.layouts import cps
+from cardbridge.messages.errors import ERROR_TEXTS
 from cardbridge.service.events import EventKind
 
 Backend = Literal["pcsc", "emulator", "pkcs11"]
@@ -246,14 +247,18 @@ class TokenCheck(TokenVerification):
             "valid": False,
             "practitioner": None,
             "code": "signature_invalid",
-            "detail": "The token's signature does not match.",
+            "detail": ERROR_TEXTS["signature_invalid"].fr,
         },
     )
 
     code: str | None = Field(
         None, description="The failed check, as a problem code", examples=["signature_invalid"]
     )
-    detail: str | None = Field(None, examples=["The token's signature does not match."])
+    detail: str | None = Field(
+        None,
+        description="Why not, in the language of Accept-Language (French by default)",
+        examples=[ERROR_TEXTS["signature_invalid"].fr],
+    )
 
 
 # --- Events (GET /v1/events) ---------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Every answer that is not a success is ``{"type", "title", "status", "detail", "code",
 ...details}`` with media type ``application/problem+json``. ``code`` is stable;
-``detail`` tells a clinician what to do.
+``detail`` tells a clinician what to do, and it and ``title`` are in the language the
+request's ``Accept-Language`` prefers (French unless English is asked for).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cardbridge.auth.errors import ApiTokenError, HostForbiddenError, OriginNotConfiguredError
 from cardbridge.errors import CardBridgeError, PayloadTooLargeError, errors_by_code
+from cardbridge.messages import DEFAULT_LANGUAGE, Language, Text, language_of_header
+from cardbridge.messages.errors import ERROR_TEXTS, FIELD_DETAIL, TITLES, UNKNOWN_TITLE
+from cardbridge.messages.validation import validation_text
 
 log = logging.getLogger(__name__)
 
@@ -93,30 +97,14 @@ STATUS_BY_CODE: dict[str, int] = {
     "journal_error": 503,
 }
 
-TITLES: dict[int, str] = {
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "Payload too large",
-    415: "Unsupported media type",
-    422: "Invalid request",
-    423: "Locked",
-    429: "Too many requests",
-    500: "Internal error",
-    502: "Card error",
-    503: "Service unavailable",
-}
-
 
 class Problem(BaseModel):
     """An RFC 9457 problem document."""
 
     type: str = Field(examples=["urn:cardbridge:problem:pin_invalid"])
-    title: str = Field(examples=["Unauthorized"])
+    title: str = Field(examples=[TITLES[401].fr])
     status: int = Field(examples=[401])
-    detail: str = Field(examples=["Wrong PIN. 2 tries left."])
+    detail: str = Field(examples=[ERROR_TEXTS["pin_invalid_tries"].format(tries_left=2).fr])
     code: str = Field(examples=["pin_invalid"])
 
     model_config = {"extra": "allow"}
@@ -126,16 +114,25 @@ def status_for(code: str) -> int:
     return STATUS_BY_CODE.get(code, 500)
 
 
+def language_of_request(request: Request) -> Language:
+    """The language of the answer to ``request`` (its ``Accept-Language``)."""
+    return language_of_header(request.headers.get("accept-language"))
+
+
 def problem_body(
-    code: str, detail: str, status: int | None = None, extra: Mapping[str, Any] | None = None
+    code: str,
+    detail: Text | str,
+    status: int | None = None,
+    extra: Mapping[str, Any] | None = None,
+    language: Language = DEFAULT_LANGUAGE,
 ) -> dict[str, Any]:
-    """The problem document of ``code`` (``None`` extras are left out)."""
+    """The problem document of ``code`` in ``language`` (``None`` extras are left out)."""
     status = status or status_for(code)
     return {
         "type": f"urn:cardbridge:problem:{code}",
-        "title": TITLES.get(status, "Error"),
+        "title": TITLES.get(status, UNKNOWN_TITLE).in_(language),
         "status": status,
-        "detail": detail,
+        "detail": detail.in_(language) if isinstance(detail, Text) else detail,
         "code": code,
         **{key: value for key, value in (extra or {}).items() if value is not None},
     }
@@ -143,40 +140,48 @@ def problem_body(
 
 def problem_response(
     code: str,
-    detail: str,
+    detail: Text | str,
     *,
     status: int | None = None,
     headers: dict[str, str] | None = None,
-    **extra: Any,
+    extra: Mapping[str, Any] | None = None,
+    language: Language = DEFAULT_LANGUAGE,
 ) -> JSONResponse:
-    """A problem+json response for ``code``."""
-    body = problem_body(code, detail, status, **extra)
+    """A problem+json response for ``code``, in ``language``."""
+    body = problem_body(code, detail, status, extra, language)
     return JSONResponse(
         body, status_code=body["status"], media_type=PROBLEM_MEDIA_TYPE, headers=headers
     )
 
 
-def problem_from_error(error: CardBridgeError) -> JSONResponse:
+def problem_from_error(
+    error: CardBridgeError, language: Language = DEFAULT_LANGUAGE
+) -> JSONResponse:
+    """The problem+json response of ``error``, in ``language``."""
     return problem_response(
-        error.code, error.message, extra=error.details(), headers=error.headers() or None
+        error.code,
+        error.text,
+        extra=error.details(),
+        headers=error.headers() or None,
+        language=language,
     )
 
 
 PROBLEM_SCHEMA_REF = "#/components/schemas/Problem"
 
-# What the middleware and the framework answer, for the examples of the OpenAPI document.
-_FIXED_DETAILS = {
-    "host_forbidden": HostForbiddenError(8470).message,
-    "origin_forbidden": OriginNotConfiguredError().message,
-    "unauthorized": ApiTokenError("in ~/.config/cardbridge/api-token").message,
-    "payload_too_large": PayloadTooLargeError(64 * 1024).message,
-    "invalid_request": "pin: Field required",
-    "pin_invalid": "Wrong PIN. 2 tries left.",
-    "puk_invalid": "Wrong PUK (unblocking code). 2 tries left before the card is "
-    "permanently blocked.",
-    "confirmation_required": "This is the PIN's last try: a wrong PIN blocks the card. Check "
-    "the PIN, then confirm (confirm_last_try).",
-    "pin_retry_later": "A wrong code was just entered on this card: wait 2 s before trying again.",
+# What the middleware and the framework answer, for the examples of the OpenAPI document
+# (in French, the default language).
+_FIXED_DETAILS: dict[str, Text] = {
+    "host_forbidden": HostForbiddenError(8470).text,
+    "origin_forbidden": OriginNotConfiguredError().text,
+    "unauthorized": ApiTokenError(
+        ERROR_TEXTS["api_token_file"].format(path="~/.config/cardbridge/api-token")
+    ).text,
+    "payload_too_large": PayloadTooLargeError(64 * 1024).text,
+    "invalid_request": validation_text("missing").inside(FIELD_DETAIL, field="pin"),
+    "pin_invalid": ERROR_TEXTS["pin_invalid_tries"].format(tries_left=2),
+    "puk_invalid": ERROR_TEXTS["puk_invalid_tries"].format(tries_left=2),
+    "pin_retry_later": ERROR_TEXTS["pin_retry_later_wait"].format(retry_after=2),
 }
 _EXAMPLE_EXTRAS: dict[str, dict[str, Any]] = {
     "pin_invalid": {"tries_left": 2},
@@ -188,13 +193,16 @@ _EXAMPLE_EXTRAS: dict[str, dict[str, Any]] = {
         "approval_id": "3f1c9a0e6b2d4c58",
         "approval_url": "http://127.0.0.1:8470/approve?request=3f1c9a0e6b2d4c58",
     },
-    "invalid_request": {"field": "pin", "errors": [{"field": "pin", "message": "Field required"}]},
+    "invalid_request": {
+        "field": "pin",
+        "errors": [{"field": "pin", "message": validation_text("missing").fr}],
+    },
 }
 
 
-def _default_details() -> dict[str, str]:
-    """The default message of each error code, from the exception classes."""
-    return {code: cls.default_message for code, cls in errors_by_code().items()}
+def _default_details() -> dict[str, Text]:
+    """The text of each error code, from the exception classes."""
+    return {code: cls.default_text() for code, cls in errors_by_code().items()}
 
 
 def error_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
@@ -212,7 +220,10 @@ def error_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
                     "examples": {
                         code: {
                             "value": problem_body(
-                                code, details.get(code, code), status, _EXAMPLE_EXTRAS.get(code)
+                                code,
+                                details.get(code) or ERROR_TEXTS.get(code, UNKNOWN_TITLE),
+                                status,
+                                _EXAMPLE_EXTRAS.get(code),
                             )
                         }
                         for code in sorted(found)
@@ -236,28 +247,33 @@ def install(app: FastAPI) -> None:
     async def _cardbridge_error(request: Request, error: CardBridgeError) -> JSONResponse:
         if status_for(error.code) >= 500:
             log.warning("%s %s failed: %s", request.method, request.url.path, error.code)
-        return problem_from_error(error)
+        return problem_from_error(error, language_of_request(request))
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
-        problems = [
-            {
-                "field": ".".join(str(part) for part in e["loc"] if part not in ("body", "query")),
-                # A validator's own words, without pydantic's "Value error, " before them.
-                "message": str(e.get("ctx", {}).get("error", e["msg"]))
-                if e["type"] == "value_error"
-                else e["msg"],
-            }
+        language = language_of_request(request)
+        texts = [
+            (
+                ".".join(str(part) for part in e["loc"] if part not in ("body", "query")),
+                validation_text(e["type"], e.get("ctx"), e["msg"]),
+            )
             for e in error.errors()
         ]
-        first = problems[0] if problems else {"field": "", "message": "invalid request"}
-        detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+        problems = [{"field": field, "message": text.in_(language)} for field, text in texts]
+        field, text = texts[0] if texts else ("", ERROR_TEXTS["invalid_request"])
         return problem_response(
-            "invalid_request", detail, extra={"errors": problems, "field": first["field"]}
+            "invalid_request",
+            text.inside(FIELD_DETAIL, field=field) if field else text,
+            extra={"errors": problems, "field": field},
+            language=language,
         )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        language = language_of_request(request)
+        limit = getattr(error, "limit", None)  # a body over its cap (api.security)
+        if limit is not None:
+            return problem_from_error(limit.error(), language)
         code = {
             404: "not_found",
             405: "method_not_allowed",
@@ -265,7 +281,13 @@ def install(app: FastAPI) -> None:
             415: "unsupported_media_type",
         }.get(error.status_code, "invalid_request")
         # The status is the code's (a body that is not JSON is invalid_request, 422, too).
-        return problem_response(code, str(error.detail), headers=getattr(error, "headers", None))
+        detail = ERROR_TEXTS.get(code) if code != "invalid_request" else None
+        return problem_response(
+            code,
+            detail or str(error.detail),
+            headers=getattr(error, "headers", None),
+            language=language,
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:
@@ -273,7 +295,5 @@ def install(app: FastAPI) -> None:
             "%s %s failed unexpectedly: %s", request.method, request.url.path, type(error).__name__
         )
         return problem_response(
-            "internal_error",
-            "cardbridge failed unexpectedly. Retry; if it happens again, "
-            "run `cardbridge doctor` and contact support.",
+            "internal_error", ERROR_TEXTS["internal_error"], language=language_of_request(request)
         )

@@ -49,6 +49,8 @@ from cardbridge.errors import (
     PairingRequiredError,
     PayloadTooLargeError,
 )
+from cardbridge.messages import Language, Text, language_of_header
+from cardbridge.messages.errors import ERROR_TEXTS
 from cardbridge.service.callers import NATIVE, Caller, page, web_origin
 from cardbridge.service.origins import OriginApprovals, OriginStatus
 from cardbridge.service.pairing import Pairings
@@ -65,7 +67,7 @@ class BodyLimit:
     :class:`PayloadTooLargeError`'s words)."""
 
     size: int
-    message: str | None = None
+    message: Text | None = None
 
     def error(self) -> PayloadTooLargeError:
         return PayloadTooLargeError(self.size, self.message)
@@ -88,7 +90,7 @@ class SecurityPolicy:
     open_prefixes: tuple[str, ...] = ("/static/", "/docs-assets/")
     body_limits: dict[str, BodyLimit] = field(default_factory=dict)
     # Where a native client finds the token, for the refusal's message.
-    token_source: str = "in the file api-token of cardbridge's configuration directory"  # noqa: S105 - where, not what
+    token_source: Text = ERROR_TEXTS["api_token_config_dir"]
 
     # Cached: read on every request, fixed for the policy's life.
     @cached_property
@@ -111,9 +113,13 @@ class SecurityPolicy:
 
 
 async def _problem(
-    send: Send, error: CardBridgeError, headers: list[tuple[bytes, bytes]] | None = None
+    send: Send,
+    error: CardBridgeError,
+    headers: list[tuple[bytes, bytes]] | None = None,
+    *,
+    language: Language,
 ) -> None:
-    document = problem_body(error.code, error.message, extra=error.details())
+    document = problem_body(error.code, error.text, extra=error.details(), language=language)
     headers = [
         *(headers or []),
         *((name.lower().encode(), value.encode()) for name, value in error.headers().items()),
@@ -185,29 +191,32 @@ class SecurityMiddleware:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
+        language = language_of_header(headers.get("accept-language"))
         policy = self.policy
         host = headers.get("host", "").lower()
         if host not in policy.hosts:
-            await _problem(send, HostForbiddenError(policy.port))
+            await _problem(send, HostForbiddenError(policy.port), language=language)
             return
 
         origins = headers.getlist("origin")
         if len(origins) > 1:
-            await _problem(send, SeveralOriginsError())
+            await _problem(send, SeveralOriginsError(), language=language)
             return
         caller: Caller | None = None
         cors: str | None = None
         if origins and (origin := _normal(origins[0])) not in policy.own_origins:
             status = policy.origins.status(origin) if origin else OriginStatus.NOT_CONFIGURED
             if status is OriginStatus.NOT_CONFIGURED:
-                await _problem(send, OriginNotConfiguredError())
+                await _problem(send, OriginNotConfiguredError(), language=language)
                 return
             assert origin is not None
             if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
                 await self._preflight(send, origin, headers)
                 return
             if status is OriginStatus.NOT_APPROVED:
-                await _problem(send, OriginNotApprovedError(), _cors_headers(origin))
+                await _problem(
+                    send, OriginNotApprovedError(), _cors_headers(origin), language=language
+                )
                 return
             caller, cors = web_origin(origin), origin
         else:
@@ -215,9 +224,9 @@ class SecurityMiddleware:
         if caller is None and not policy.is_open(scope["path"]):
             if origins or headers.get("sec-fetch-site") == "same-origin":
                 # Only to word the refusal: the status page, not paired yet.
-                await _problem(send, PairingRequiredError())
+                await _problem(send, PairingRequiredError(), language=language)
             else:
-                await _problem(send, ApiTokenError(policy.token_source))
+                await _problem(send, ApiTokenError(policy.token_source), language=language)
             return
 
         state = scope.setdefault("state", {})
@@ -228,7 +237,7 @@ class SecurityMiddleware:
         limit = policy.body_limit(scope["path"])
         length = headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > limit.size):
-            await _problem(send, limit.error())
+            await _problem(send, limit.error(), language=language)
             return
 
         send_wrapped = send if cors is None else self._with_cors(send, cors)
@@ -246,7 +255,7 @@ class SecurityMiddleware:
         try:
             await self.app(scope, capped_receive, send_wrapped)
         except BodyTooLargeError as error:  # read outside FastAPI's handlers
-            await _problem(send_wrapped, error.limit.error())
+            await _problem(send_wrapped, error.limit.error(), language=language)
 
     def _native_or_page(self, headers: Headers, host: str) -> Caller | None:
         """The token's native client, else the paired page of the cookie, else nobody."""

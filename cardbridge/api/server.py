@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from cardbridge.api.app import bridge_of
 from cardbridge.api.connection import ConnectionLimits, bridge_protocol
 from cardbridge.errors import ConfigError, InvalidInputError
+from cardbridge.messages import inputs as say
 
 # Requests still running when the server stops get this long to finish (a card operation
 # takes well under a second); then they are cancelled.
@@ -36,11 +37,7 @@ def require_loopback(host: str) -> None:
     except ValueError:
         loopback = False
     if not loopback:
-        raise InvalidInputError(
-            f"cardbridge listens on this computer only: {host} is not a loopback address "
-            "(use 127.0.0.1 or ::1)",
-            field="--host",
-        )
+        raise InvalidInputError(say.LOOPBACK_ONLY.format(host=host), field="--host")
 
 
 class BridgeServer(uvicorn.Server):

@@ -32,6 +32,8 @@ from cardbridge.errors import (
     WrongCardTypeError,
 )
 from cardbridge.layouts import cps, cps_pkcs15, iasecc
+from cardbridge.messages import Text
+from cardbridge.messages import inputs as say
 from cardbridge.pcsc.apdu import SW, ApduError, CommandApdu, Ins
 from cardbridge.pcsc.atr import CardFamily
 from cardbridge.pcsc.connection import Connection
@@ -50,30 +52,27 @@ class CpsCertificates:
     signature: bytes
 
 
-def check_pin_shape(secret: str, what: str = "PIN") -> None:
+def check_pin_shape(secret: str, shape: Text = say.PIN_SHAPE) -> None:
     """Refuse a PIN of the wrong shape (digits, the layout's lengths) before a try is spent."""
     if not (
         secret.isascii()
         and secret.isdigit()
         and cps.PIN_MIN_LENGTH <= len(secret) <= cps.PIN_MAX_LENGTH
     ):
-        raise PinFormatError(
-            f"The {what} must be {cps.PIN_MIN_LENGTH} to {cps.PIN_MAX_LENGTH} digits."
-        )
+        raise PinFormatError(shape.format(minimum=cps.PIN_MIN_LENGTH, maximum=cps.PIN_MAX_LENGTH))
 
 
 class CpsSession(CardSession):
     """Talks to the CPS on ``connection``; raises :class:`WrongCardTypeError` otherwise."""
 
     family = CardFamily.CPS
-    wrong_card_message = "The card in this reader is not a CPS: insert the practitioner's CPS card."
+    wrong_card_message = say.NOT_A_CPS
 
     def __init__(self, connection: Connection) -> None:
         super().__init__(connection)
         if self.model.contactless:
             raise WrongCardTypeError(
-                "The CPS is read without contact, which allows neither the PIN nor signatures: "
-                "insert it in a contact reader.",
+                say.CPS_CONTACTLESS,
                 reader=connection.reader,
             )
         assert self.model.generation in ("cps3", "cps4")
@@ -95,10 +94,7 @@ class CpsSession(CardSession):
             read_object_file(self._protocol, chunk=iasecc.READ_BINARY_MAX)
         )
         if not serial.is_cps:
-            raise WrongCardTypeError(
-                "This card has the ATR of a CPS but was not issued by the ANS: it is not a CPS.",
-                reader=self.reader,
-            )
+            raise WrongCardTypeError(say.NOT_ISSUED_BY_ANS, reader=self.reader)
         self._confirmed = True
 
     def _read(self, path: bytes) -> bytes:
@@ -157,10 +153,7 @@ class CpsSession(CardSession):
                 raw = self._read(path)
             except ApduError as error:
                 if error.sw == SW.SECURITY_CONDITION_NOT_SATISFIED:
-                    raise PinRequiredError(
-                        "The practice situations are protected: enter the CPS PIN first.",
-                        reader=self.reader,
-                    ) from None
+                    raise PinRequiredError(say.SITUATIONS_PROTECTED, reader=self.reader) from None
                 raise
             found.append(situation_model(index, cps.SituationFile.from_bytes(raw)))
         return found
@@ -229,7 +222,7 @@ class CpsSession(CardSession):
     def change_pin(self, old: str, new: str) -> None:
         """Change the PIN (the old one is checked by the card: a wrong one spends a try)."""
         check_pin_shape(old)
-        check_pin_shape(new, "new PIN")
+        check_pin_shape(new, say.NEW_PIN_SHAPE)
         with self._operation():
             self._pin_command(
                 Ins.CHANGE_REFERENCE_DATA, 0x00, cps.pin_block(old) + cps.pin_block(new)
@@ -238,8 +231,8 @@ class CpsSession(CardSession):
     def unblock_pin(self, puk: str, new_pin: str) -> None:
         """Unblock the PIN with the PUK and set ``new_pin``."""
         if not (puk.isascii() and puk.isdigit() and len(puk) == cps.PUK_LENGTH):
-            raise PinFormatError(f"The PUK (unblocking code) is {cps.PUK_LENGTH} digits.")
-        check_pin_shape(new_pin, "new PIN")
+            raise PinFormatError(say.PUK_SHAPE.format(length=cps.PUK_LENGTH))
+        check_pin_shape(new_pin, say.NEW_PIN_SHAPE)
         with self._operation():
             response = self._protocol.transceive(
                 CommandApdu(
@@ -343,9 +336,7 @@ class CpsSession(CardSession):
     def _key_operation(self, command: CommandApdu) -> bytes:
         response = self._protocol.transceive(command)
         if response.sw == SW.SECURITY_CONDITION_NOT_SATISFIED:
-            raise PinRequiredError(
-                "The card signs only after its PIN: enter the CPS PIN.", reader=self.reader
-            )
+            raise PinRequiredError(say.SIGNS_AFTER_PIN, reader=self.reader)
         if not response.ok:
             raise ApduError(response.sw, command=command.name)
         return response.data

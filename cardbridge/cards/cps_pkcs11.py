@@ -23,6 +23,7 @@ from cardbridge.cards.models import PinStatus, Practitioner, Situation
 from cardbridge.cards.pkcs11_token import PIN_MAX_TRIES, Pkcs11Token
 from cardbridge.errors import CardError
 from cardbridge.layouts import cps, cps_pkcs15
+from cardbridge.messages import inputs as say
 
 
 class Pkcs11CpsSession:
@@ -106,7 +107,7 @@ class Pkcs11CpsSession:
     def change_pin(self, old: str, new: str) -> None:
         """C_SetPIN (shapes checked first; a wrong ``old`` spends a try)."""
         check_pin_shape(old)
-        check_pin_shape(new, "new PIN")
+        check_pin_shape(new, say.NEW_PIN_SHAPE)
         self._token.set_pin(old, new)
 
     def unblock_pin(self, puk: str, new_pin: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cardbridge.errors import CardAbsentError, ReaderNotFoundError, WrongCardTypeError
+from cardbridge.messages import inputs as say
 from cardbridge.pcsc.atr import CardFamily
 from cardbridge.pcsc.reader_interface import ReaderBackend, ReaderState
 
@@ -22,18 +23,15 @@ def choose_reader(
     if reader is not None:
         state = next((s for s in readers if s.name == reader), None)
         if state is None:
-            known = ", ".join(f"“{r.name}”" for r in readers) or "none"
+            known = ", ".join(f"“{r.name}”" for r in readers)
             raise ReaderNotFoundError(
-                f"There is no card reader named “{reader}” (readers: {known})."
+                say.NO_SUCH_READER.format(reader=reader, known=known or say.NO_READERS)
             )
         if not state.card_present:
-            raise CardAbsentError(f"No card in this reader. Insert the {what} card.", reader=reader)
+            raise CardAbsentError(say.NO_CARD_IN_READER.format(what=what), reader=reader)
         # A card with no readable ATR is not refused here: talking to it tells.
         if state.card_type not in (family, CardFamily.UNKNOWN, None):
-            raise WrongCardTypeError(
-                f"The card in this reader is not a {what} card: insert the {what} card there.",
-                reader=reader,
-            )
+            raise WrongCardTypeError(say.NOT_THIS_CARD.format(what=what), reader=reader)
         return state
     if not readers:
         raise ReaderNotFoundError
@@ -41,7 +39,7 @@ def choose_reader(
         for state in readers:
             if state.card_type is wanted:
                 return state
-    raise CardAbsentError(f"No {what} card in the readers. Insert the {what} card in a reader.")
+    raise CardAbsentError(say.NO_CARD_ANYWHERE.format(what=what))
 
 
 def find_reader(

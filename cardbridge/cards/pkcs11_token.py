@@ -32,6 +32,7 @@ from cardbridge.errors import (
     PinRequiredError,
     ReaderNotFoundError,
 )
+from cardbridge.messages import inputs as say
 
 PIN_MAX_TRIES = 3
 """The CPS PIN's tries (a real CPS3's CHV 1; the Cryptolib assumes 3 for the CPS4)."""
@@ -82,8 +83,7 @@ def token_call(method: Callable[P, R]) -> Callable[P, R]:
                 raise CardRemovedError(reader=reader) from None
             except p11.PKCS11Error as error:
                 raise CardCommunicationError(
-                    f"The card's middleware failed ({type(error).__name__}). Remove the "
-                    "card and insert it again.",
+                    say.PKCS11_FAILED.format(error=type(error).__name__),
                     reader=reader,
                 ) from None
 
@@ -103,9 +103,7 @@ class Pkcs11Token:
         if reader is not None:
             slots = [s for s in slots if s.slot_description.strip() == reader]
         if not slots:
-            raise ReaderNotFoundError(
-                "No card is seen by the PKCS#11 module: insert the CPS.", reader=reader
-            )
+            raise ReaderNotFoundError(say.PKCS11_NO_CARD, reader=reader)
         self.reader = slots[0].slot_description.strip()
         self._slot = slots[0]
         self._token = slots[0].get_token()
@@ -186,10 +184,7 @@ class Pkcs11Token:
         found = list(self._session.get_objects({Attribute.CLASS: kind, Attribute.LABEL: label}))
         if not found:
             if kind is ObjectClass.DATA and label.startswith("CPS_ACTIVITY_"):
-                raise PinRequiredError(
-                    "The practice situations are protected: enter the CPS PIN first.",
-                    reader=self.reader,
-                )
+                raise PinRequiredError(say.SITUATIONS_PROTECTED, reader=self.reader)
             raise CardDataError(f"The card has no {label}.", reader=self.reader)
         return bytes(found[0][Attribute.VALUE])
 
@@ -207,15 +202,11 @@ class Pkcs11Token:
             )
         )
         if not keys:
-            raise PinRequiredError(
-                "The card signs only after its PIN: enter the CPS PIN.", reader=self.reader
-            )
+            raise PinRequiredError(say.SIGNS_AFTER_PIN, reader=self.reader)
         try:
             return bytes(keys[0].sign(data, mechanism=mechanism))
         except p11.UserNotLoggedIn:
-            raise PinRequiredError(
-                "The card signs only after its PIN: enter the CPS PIN.", reader=self.reader
-            ) from None
+            raise PinRequiredError(say.SIGNS_AFTER_PIN, reader=self.reader) from None
         except (p11.FunctionNotSupported, p11.MechanismInvalid):
             raise CardError(
                 f"The card's middleware cannot sign with {key_label} "

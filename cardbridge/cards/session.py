@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from cardbridge.errors import CardCommunicationError, CardRemovedError, WrongCardTypeError
+from cardbridge.messages import Text
 from cardbridge.pcsc.atr import CardFamily, CardModel, identify_atr
 from cardbridge.pcsc.connection import Connection, RemovalAware
 from cardbridge.pcsc.protocol import ApduProtocol
@@ -31,7 +32,7 @@ class CardSession:
     """A card application on one connection; the ATR must be of ``family``."""
 
     family: CardFamily
-    wrong_card_message: str
+    wrong_card_message: Text
 
     def __init__(self, connection: Connection) -> None:
         self.model: CardModel = identify_atr(connection.atr)

@@ -27,6 +27,7 @@ from cardbridge.domain.nir import INS_OIDS, Nir, ins_kind, parse_nir
 from cardbridge.domain.terminologies import QUALITIES, REGIMES, TEST_CAISSES
 from cardbridge.errors import CardDataError, InvalidInputError, WrongCardTypeError
 from cardbridge.layouts import vitale
+from cardbridge.messages import inputs as say
 from cardbridge.pcsc.apdu import CommandApdu, Ins
 from cardbridge.pcsc.atr import VITALE2, CardFamily
 from cardbridge.pcsc.connection import Connection
@@ -59,16 +60,13 @@ class VitaleSession(CardSession):
     """Reads the Vitale card on ``connection``; raises :class:`WrongCardTypeError` otherwise."""
 
     family = CardFamily.VITALE
-    wrong_card_message = (
-        "The card in this reader is not a Vitale card: insert the patient's Vitale card."
-    )
+    wrong_card_message = say.NOT_A_VITALE
 
     def __init__(self, connection: Connection) -> None:
         super().__init__(connection)
         if self.model is not VITALE2:
             raise WrongCardTypeError(
-                "This is a Vitale 1 card, which cardbridge does not read: ask the patient for "
-                "their Vitale 2 card or their attestation of rights.",
+                say.VITALE_1,
                 reader=connection.reader,
             )
 

@@ -18,6 +18,9 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from cardbridge.messages import cli as texts
+from cardbridge.messages.cli import say
+
 if TYPE_CHECKING:
     from cardbridge.client import CardBridgeClient
 
@@ -169,11 +172,11 @@ def _print(args: argparse.Namespace, value: Any, text: str) -> int:
 def run_status(args: argparse.Namespace) -> int:
     with _client(args) as client:
         status = client.dmp_status(args.ins, situation=args.situation, reader=args.reader)
-    text = f"DMP {status.state.value}"
+    text = say(texts.DMP_STATE, state=status.state.value)
     if status.authorization is not None:
-        text += f", your authorization: {status.authorization.value}"
+        text += say(texts.DMP_AUTHORIZATION, authorization=status.authorization.value)
     if status.treating_physician:
-        text += ", you are the treating physician"
+        text += say(texts.DMP_TREATING)
     return _print(args, status, text)
 
 
@@ -191,7 +194,7 @@ def run_search(args: argparse.Namespace) -> int:
     lines = [
         f"{c.ins}  {c.last_name} {c.first_name or ''}  {c.birth_date or ''}".rstrip() for c in found
     ]
-    return _print(args, found, "\n".join(lines) or "No patient found.")
+    return _print(args, found, "\n".join(lines) or say(texts.NO_PATIENT))
 
 
 def run_access(args: argparse.Namespace) -> int:
@@ -208,11 +211,11 @@ def run_access(args: argparse.Namespace) -> int:
             reader=args.reader,
             secret=args.secret,
         )
-    text = f"DMP opened ({answer.mode.value}), journal record {answer.journal_seq}"
+    text = say(texts.DMP_OPENED, mode=answer.mode.value, seq=answer.journal_seq)
     if answer.secret:
-        text += "; secret access, hidden from the legal representatives"
+        text += say(texts.SECRET_ACCESS)
     if answer.authorization_added:
-        text += "; your authorization was added"
+        text += say(texts.AUTHORIZATION_ADDED)
     return _print(args, answer, text)
 
 
@@ -224,7 +227,7 @@ def _day(text: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInputError("expected a date written YYYY-MM-DD", field=option) from None
+        raise InvalidInputError(texts.DATE_EXPECTED, field=option) from None
 
 
 def run_documents(args: argparse.Namespace) -> int:
@@ -244,7 +247,7 @@ def run_documents(args: argparse.Namespace) -> int:
         else f"{e.unique_id}  {e.status.value:<10}  {e.title or ''}"
         for e in found
     ]
-    return _print(args, found, "\n".join(lines) or "No document.")
+    return _print(args, found, "\n".join(lines) or say(texts.NO_DOCUMENT))
 
 
 def run_get(args: argparse.Namespace) -> int:
@@ -256,7 +259,10 @@ def run_get(args: argparse.Namespace) -> int:
     if args.json:  # the document as JSON, its content in base64
         return _print(args, document, "")
     if args.output:
-        print(f"{args.output}: {document.media_type}, {len(document.content)} bytes")
+        size = len(document.content)
+        print(
+            say(texts.DOCUMENT_SAVED, path=args.output, media_type=document.media_type, size=size)
+        )
     else:
         sys.stdout.buffer.write(document.content)
         sys.stdout.flush()
@@ -290,7 +296,7 @@ def run_deposit(args: argparse.Namespace) -> int:
             practice_setting=args.practice_setting,
             reader=args.reader,
         )
-    return _print(args, answer, f"Deposited: {answer.receipt.unique_id}")
+    return _print(args, answer, say(texts.DEPOSITED, unique_id=answer.receipt.unique_id))
 
 
 def run_visibility(args: argparse.Namespace) -> int:
@@ -317,5 +323,5 @@ def run_archive(args: argparse.Namespace) -> int:
 def run_delete(args: argparse.Namespace) -> int:
     with _client(args) as client:
         client.delete_document(args.ins, args.unique_id, reader=args.reader)
-    print(f"Deleted: {args.unique_id}")
+    print(say(texts.DELETED, unique_id=args.unique_id))
     return 0

@@ -11,6 +11,9 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from cardbridge.messages import doctor as texts
+from cardbridge.messages.cli import say
+
 if TYPE_CHECKING:
     from cardbridge.doctor import Report
 
@@ -48,7 +51,7 @@ def render(report: Report) -> str:
         label = LABELS[check.status.value]
         lines.append(f"{label:<{_LABEL_WIDTH}}  {check.title:<{title_width}}  {check.message}")
         if check.fix:
-            lines.append(f"{indent}fix: {check.fix}")
+            lines.append(f"{indent}{say(texts.FIX_LABEL)} {check.fix}")
     lines.append(_summary(report))
     return "\n".join(lines)
 
@@ -59,11 +62,14 @@ def _summary(report: Report) -> str:
     errors = sum(check.status is Status.ERROR for check in report.checks)
     warnings = sum(check.status is Status.WARNING for check in report.checks)
     if not errors and not warnings:
-        return "All is well."
+        return say(texts.ALL_WELL)
     counts = [
-        f"{count} {word}{'s' if count > 1 else ''}"
-        for count, word in ((errors, "error"), (warnings, "warning"))
+        say(one if count == 1 else many, count=count)
+        for count, one, many in (
+            (errors, texts.ONE_ERROR, texts.ERRORS),
+            (warnings, texts.ONE_WARNING, texts.WARNINGS),
+        )
         if count
     ]
-    advice = " Fix the errors from the top, then run `cardbridge doctor` again." if errors else ""
+    advice = say(texts.FIX_FROM_THE_TOP) if errors else ""
     return f"{', '.join(counts)}.{advice}"

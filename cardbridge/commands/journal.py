@@ -9,6 +9,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from cardbridge.errors import InvalidInputError
+from cardbridge.messages import cli as texts
+from cardbridge.messages.cli import say
 
 if TYPE_CHECKING:
     from cardbridge.dmp.journal import Journal
@@ -75,9 +77,9 @@ def run_verify(args: argparse.Namespace) -> int:
         check = JournalCheck(ok=report.ok, records=report.records, problems=report.problems)
         print(check.model_dump_json())
     elif report.ok:
-        print(f"The journal is intact: {report.records} records ({journal.database}).")
+        print(say(texts.JOURNAL_INTACT, records=report.records, database=journal.database))
     else:
-        print(f"The journal was tampered with ({journal.database}):")
+        print(say(texts.JOURNAL_TAMPERED, database=journal.database))
         for problem in report.problems:
             print(f"  - {problem}")
     return 0 if report.ok else EXIT_TAMPERED
@@ -90,13 +92,9 @@ def run_list(args: argparse.Namespace) -> int:
     from cardbridge.dmp.period import period_end, period_start
 
     if args.limit < 1:
-        raise InvalidInputError("must be at least 1", field="--limit")
+        raise InvalidInputError(texts.AT_LEAST_ONE, field="--limit")
     if args.before is not None and args.before < 1:
-        raise InvalidInputError(
-            "must be a record's sequence number (1 or more): the first column of "
-            "`cardbridge journal list`",
-            field="--before",
-        )
+        raise InvalidInputError(texts.BEFORE_SEQUENCE, field="--before")
     whom = journal_patient(args.patient) if args.patient is not None else JournalPatient()
     records = _journal().query(
         patient=whom.key,

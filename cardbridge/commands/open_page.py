@@ -12,6 +12,9 @@ import argparse
 import sys
 import webbrowser
 
+from cardbridge.messages import cli as texts
+from cardbridge.messages.cli import say
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
@@ -36,13 +39,9 @@ def run(args: argparse.Namespace) -> int:
         with CardBridgeClient(base) as bridge:
             link = bridge.pairing_link()
     except httpx.TransportError:
-        print(
-            f"cardbridge is not running on {base}: start it with `cardbridge serve` "
-            "(or `systemctl --user start cardbridge`).",
-            file=sys.stderr,
-        )
+        print(say(texts.NOT_RUNNING, base=base), file=sys.stderr)
         return 1
-    print(f"Status page pairing link (valid 10 minutes, once): {link.url}")
+    print(say(texts.PAIRING_LINK, url=link.url))
     if not args.print_only and not webbrowser.open(link.url):
-        print("No browser could be opened: open the link above in yours.", file=sys.stderr)
+        print(say(texts.NO_BROWSER), file=sys.stderr)
     return 0

@@ -21,13 +21,14 @@ def run(args: argparse.Namespace) -> int:
     from cardbridge.cards.models import ReaderInfo
     from cardbridge.config import load_settings
     from cardbridge.errors import ReaderNotFoundError
+    from cardbridge.messages import language_of_environment
     from cardbridge.service.backends import choose_backend
 
     readers = choose_backend(load_settings()).backend.list_readers()
     if args.json:
         # Exactly GET /v1/readers: no reader is an empty list, with the advice on stderr.
         if not readers:
-            print(ReaderNotFoundError().message, file=sys.stderr)
+            print(ReaderNotFoundError().message_in(language_of_environment()), file=sys.stderr)
         print(json.dumps([ReaderInfo.from_state(state).model_dump() for state in readers]))
         return 0
     if not readers:

@@ -11,6 +11,8 @@ import argparse
 import os
 
 from cardbridge.errors import InvalidInputError
+from cardbridge.messages import cli as texts
+from cardbridge.messages.cli import say
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,8 +40,8 @@ def run_install(args: argparse.Namespace) -> int:
         return 0
     _refuse_root()
     path = install_service(unit)
-    print(f"Installed {path}; the bridge runs now and starts with each session.")
-    print("Check it with: cardbridge doctor")
+    print(say(texts.SERVICE_INSTALLED, path=path))
+    print(say(texts.SERVICE_CHECK))
     return 0
 
 
@@ -48,7 +50,7 @@ def run_uninstall(args: argparse.Namespace) -> int:
 
     _refuse_root()
     path = remove_service()
-    print(f"Removed {path}." if path else "The service was not installed.")
+    print(say(texts.SERVICE_REMOVED, path=path) if path else say(texts.SERVICE_ABSENT))
     return 0
 
 

@@ -22,6 +22,8 @@ from enum import StrEnum
 from cardbridge.dmp.journal import JournalKind, JournalRecord
 from cardbridge.dmp.journal_details import AccessDetails, details_of
 from cardbridge.errors import CardBridgeError, InvalidInputError
+from cardbridge.messages import Text
+from cardbridge.messages import inputs as say
 
 PURPOSE_OF_USE_OID = "1.2.250.1.213.1.1.4.248"
 CONSENT_VALIDITY_MONTHS = 6
@@ -51,13 +53,10 @@ _LABELS = {
 class ConsentRequiredError(CardBridgeError):
     code = "consent_required"
 
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(
-            f"The patient's consent is needed ({reason}). Ask the patient, or their legal "
-            "representative, informed beforehand, then confirm that consent was given, or use "
-            "emergency access if the patient cannot answer."
-        )
+    def __init__(self, reason: Text) -> None:
+        self.reason = reason.en
+        self.reason_text = reason
+        super().__init__(self.text_of("consent_required_because", reason=reason))
 
     def details(self) -> dict[str, object]:
         return {"consent_reason": self.reason}
@@ -108,18 +107,15 @@ def consent_basis(history: Iterable[JournalRecord]) -> JournalRecord | None:
     return basis
 
 
-def _consent_needed_because(history: list[JournalRecord], now: datetime) -> str | None:
+def _consent_needed_because(history: list[JournalRecord], now: datetime) -> Text | None:
     basis = consent_basis(history)
     if basis is not None:
         if _within_validity(basis.recorded_at, now):
             return None
-        return "your last access to this DMP is more than six months old"
+        return say.CONSENT_LAST_ACCESS_OLD
     if any(record.kind is JournalKind.ACCESS for record in history):
-        return (
-            "your earlier accesses to this DMP were emergency or centre 15 accesses, "
-            "made without the patient's consent"
-        )
-    return "first access by you to this patient's DMP"
+        return say.CONSENT_ONLY_EMERGENCIES
+    return say.CONSENT_FIRST_ACCESS
 
 
 def normal_reason(mode: AccessMode, reason: str | None) -> str | None:
@@ -150,12 +146,11 @@ def decide_access(
     text = normal_reason(mode, reason) or ""
     if len(text) < MIN_REASON_LENGTH:
         raise InvalidInputError(
-            f"{mode.label} needs a reason of at least {MIN_REASON_LENGTH} characters; "
-            "it is kept in the access history the patient can read",
+            say.REASON_TOO_SHORT.format(mode=mode.label, minimum=MIN_REASON_LENGTH),
             field="reason",
         )
     if len(text) > MAX_REASON_LENGTH:
         raise InvalidInputError(
-            f"the reason must be at most {MAX_REASON_LENGTH} characters", field="reason"
+            say.REASON_TOO_LONG.format(maximum=MAX_REASON_LENGTH), field="reason"
         )
     return AccessDecision(mode, consent_attested, consent_needed=False, reason=text)

@@ -40,11 +40,13 @@ from cardbridge.dmp.fields import field_error
 from cardbridge.dmp.formats import DetectedFormat, TextEncoding, detect_format, named_format
 from cardbridge.dmp.period import strict_date
 from cardbridge.errors import InvalidInputError
+from cardbridge.messages import Text
+from cardbridge.messages import inputs as say
 
 # The DMP's "5 Mo" read as 5,000,000 bytes, the stricter of its two readings: what we
 # accept, the DMP accepts whichever it means (docs/domain.md §4).
 MAX_DOCUMENT_BYTES = 5_000_000
-MAX_DOCUMENT_TEXT = "5 MB (5,000,000 bytes)"
+MAX_DOCUMENT_TEXT = say.MAX_DOCUMENT
 MAX_COMMENT = 1000
 # A date of the form: YYYY-MM-DD only (pydantic alone would read "0" as 1970-01-01).
 FormDate = Annotated[date, BeforeValidator(strict_date)]
@@ -53,11 +55,16 @@ FormDate = Annotated[date, BeforeValidator(strict_date)]
 def check_file(content: bytes) -> DetectedFormat:
     """The format of the file, from its content; refuse empty, too large or unknown ones."""
     if not content:
-        raise InvalidInputError("the file is empty", field="file")
+        raise InvalidInputError(say.FILE_EMPTY, field="file")
     if len(content) > MAX_DOCUMENT_BYTES:
+        megabytes, size = f"{len(content) / 1_000_000:.1f}", f"{len(content):,}"
         raise InvalidInputError(
-            f"the file is {len(content) / 1_000_000:.1f} MB ({len(content):,} bytes); the DMP "
-            f"accepts at most {MAX_DOCUMENT_TEXT}",
+            say.FILE_TOO_LARGE.format(
+                # French writes 5,2 and 5 200 000 (a narrow no-break space between groups).
+                megabytes=Text(megabytes.replace(".", ","), megabytes),
+                size=Text(size.replace(",", "\u202f"), size),
+                maximum=MAX_DOCUMENT_TEXT,
+            ),
             field="file",
         )
     return detect_format(content)
@@ -67,13 +74,9 @@ def document_type(code: str) -> DocumentType:
     """The catalogue entry for a type code (or exact label); refuse unknown codes."""
     entry = TYPES_BY_CODE.get(code) or TYPES_BY_LABEL.get(code)
     if entry is None:
-        raise InvalidInputError(f"{code!r} is not a document type of the catalogue", field="type")
+        raise InvalidInputError(say.TYPE_UNKNOWN.format(code=code), field="type")
     if not entry.known:
-        raise InvalidInputError(
-            f"the official code of '{entry.label}' is not known yet, so it cannot be deposited; "
-            "choose another type",
-            field="type",
-        )
+        raise InvalidInputError(say.TYPE_CODE_UNKNOWN.format(label=entry.label), field="type")
     return entry
 
 
@@ -98,7 +101,7 @@ class DepositForm(BaseModel):
     @classmethod
     def _title(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("the title is mandatory")
+            raise ValueError(say.TITLE_MANDATORY)
         return value.strip()
 
     @field_validator("type")
@@ -107,20 +110,17 @@ class DepositForm(BaseModel):
         try:
             document_type(value)
         except InvalidInputError as error:
-            raise ValueError(error.message.removeprefix("type: ")) from None
+            raise ValueError(error.problem) from None
         return value
 
     @field_validator("document_date", "event_start", "event_end")
     @classmethod
     def _not_future(cls, value: date | None, info: ValidationInfo) -> date | None:
         if value is not None and value > date.today():
-            what = {"document_date": "document", "event_start": "event's start"}.get(
-                info.field_name or "", "event's end"
+            what = {"document_date": say.DOCUMENT_DATE, "event_start": say.EVENT_START}.get(
+                info.field_name or "", say.EVENT_END
             )
-            raise ValueError(
-                f"the {what} date ({value:%d/%m/%Y}) is in the future: a document records "
-                "what has happened"
-            )
+            raise ValueError(say.DATE_IN_FUTURE.format(what=what, day=f"{value:%d/%m/%Y}"))
         return value
 
     @model_validator(mode="after")

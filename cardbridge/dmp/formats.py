@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Literal
 
 from cardbridge.dmp.catalogue import EXTENSIONS, DocumentFormat
 from cardbridge.errors import InvalidInputError
+from cardbridge.messages import Text
+from cardbridge.messages import inputs as say
 
 if TYPE_CHECKING:
     from PIL.ImageFile import ImageFile
@@ -54,7 +56,9 @@ _ACTIVE_MARKUP = re.compile(
     r"|<\?xml",
     re.IGNORECASE,
 )
-_ACCEPTED = "PDF, JPEG, TIFF, RTF or plain-text document"
+_ACCEPTED = Text(
+    "document PDF, JPEG, TIFF, RTF ou texte brut", "PDF, JPEG, TIFF, RTF or plain-text document"
+)
 # An image is refused above this many pixels before it is decoded: a 5 MB file can
 # describe gigapixels. An A4 page scanned at 600 dpi has 35 million. Ours.
 MAX_IMAGE_PIXELS = 40_000_000
@@ -87,33 +91,25 @@ def detect_format(content: bytes) -> DetectedFormat:
                 _check_image(content, found)
             return DetectedFormat(found)
     if content.startswith(_UTF16_BOMS):
-        raise _refused(
-            "the text is in UTF-16; save it as UTF-8 (or Windows-1252) plain text, or as PDF"
-        )
+        raise _refused(say.FILE_UTF16)
     decoded = _decode(content)
     if decoded is None or any(
         unicodedata.category(ch) == "Cc" and ch not in _TEXT_CONTROLS for ch in decoded[0]
     ):
-        raise _refused(f"the file is not a {_ACCEPTED}")
+        raise _refused(say.FILE_FORMAT.format(accepted=_ACCEPTED))
     text, encoding = decoded
     start = text.lstrip()
     if not start:
-        raise _refused("the file is empty (or holds only blank space)")
+        raise _refused(say.FILE_BLANK)
     if _MARKUP_START.match(start) or _ACTIVE_MARKUP.search(text):
-        raise _refused(
-            "the file is web markup (HTML, SVG or XML), not plain text: a viewer could run "
-            "what it holds. Save the document as PDF"
-        )
+        raise _refused(say.FILE_MARKUP)
     if start.startswith("#!"):
-        raise _refused("the file is a program (it starts with #!), not a document")
+        raise _refused(say.FILE_PROGRAM)
     return DetectedFormat(DocumentFormat.TEXT, encoding)
 
 
 def _damaged(name: str) -> InvalidInputError:
-    return _refused(
-        f"the file starts like a {name} but cannot be read as one (damaged, incomplete or "
-        f"not really a {name}): open it on this workstation, save it again and retry"
-    )
+    return _refused(say.FILE_DAMAGED.format(name=name))
 
 
 def _check_pdf(content: bytes) -> None:
@@ -129,12 +125,9 @@ def _check_pdf(content: bytes) -> None:
     except Exception:
         raise _damaged("PDF") from None
     if encrypted:
-        raise _refused(
-            "the PDF is protected (encrypted): the DMP's viewers could not open it. Save it "
-            "without protection (PDF/A) and retry"
-        )
+        raise _refused(say.PDF_ENCRYPTED)
     if pages == 0:
-        raise _refused("the PDF has no page")
+        raise _refused(say.PDF_NO_PAGE)
 
 
 def _check_image(content: bytes, found: DocumentFormat) -> None:
@@ -157,14 +150,15 @@ def _decode_pages(image: ImageFile, found: DocumentFormat) -> None:
     name = _PILLOW_FORMATS[found]
     pages = getattr(image, "n_frames", 1)
     if pages > MAX_TIFF_PAGES:
-        raise _refused(f"the {name} has {pages} pages; at most {MAX_TIFF_PAGES} are accepted")
+        raise _refused(say.TOO_MANY_PAGES.format(name=name, pages=pages, maximum=MAX_TIFF_PAGES))
     for page in range(pages):
         image.seek(page)
         width, height = image.size
         if width * height > MAX_IMAGE_PIXELS:
             raise _refused(
-                f"the image is {width} × {height} pixels, more than "
-                f"{MAX_IMAGE_PIXELS // 1_000_000} million: reduce its resolution"
+                say.IMAGE_TOO_LARGE.format(
+                    width=width, height=height, millions=MAX_IMAGE_PIXELS // 1_000_000
+                )
             )
         if found is DocumentFormat.JPEG:
             # Decoded at 1/8 scale: every byte is still read, in 1/64 of the memory.
@@ -185,5 +179,5 @@ def _decode(content: bytes) -> tuple[str, TextEncoding] | None:
         return None
 
 
-def _refused(message: str) -> InvalidInputError:
+def _refused(message: Text) -> InvalidInputError:
     return InvalidInputError(message, field="file")

@@ -49,10 +49,6 @@ from cardbridge.filelock import exclusive_lock
 
 class JournalError(CardBridgeError):
     code = "journal_error"
-    default_message = (
-        "The DMP access journal cannot be used, so no DMP access can be opened (each one must "
-        "be traced). Run `cardbridge journal verify` and show its answer to your administrator."
-    )
 
 
 class JournalKind(StrEnum):

@@ -28,6 +28,7 @@ from cardbridge.domain.nir import (
     parse_nir,
 )
 from cardbridge.errors import InvalidInputError
+from cardbridge.messages import inputs as say
 
 # Letters (French accents included), spaces, hyphens, apostrophes; as civil registers write.
 _NAME = re.compile(r"[^\W\d_]+(?:[ '\-’][^\W\d_]+)*")
@@ -63,12 +64,12 @@ class InsReference(BaseModel):
 def _check_name(value: str) -> str:
     value = " ".join(value.split())
     if not _NAME.fullmatch(value):
-        raise ValueError("use letters, spaces, hyphens and apostrophes only")
+        raise ValueError(say.NAME_LETTERS)
     return value.upper()
 
 
 def _parse_day(value: str) -> date:
-    wrong = ValueError("expected a real date written JJ/MM/AAAA")
+    wrong = ValueError(say.DAY_EXPECTED)
     if not _DAY.fullmatch(value):  # strptime alone takes 1/6/1955
         raise wrong
     try:
@@ -76,7 +77,7 @@ def _parse_day(value: str) -> date:
     except ValueError:
         raise wrong from None
     if day > date.today():
-        raise ValueError("the birth date is in the future")
+        raise ValueError(say.BIRTH_IN_FUTURE)
     return day
 
 
@@ -122,14 +123,14 @@ class IdentityCriteria(BaseModel):
         if value is not None and (
             not _YEAR.fullmatch(value) or not 1880 <= int(value) <= date.today().year
         ):
-            raise ValueError("expected a year written AAAA, not in the future")
+            raise ValueError(say.YEAR_EXPECTED)
         return value
 
     @field_validator("birth_department")
     @classmethod
     def _department(cls, value: str | None) -> str | None:
         if value is not None and not _DEPARTMENT.fullmatch(value.upper()):
-            raise ValueError("expected a department code: 01–95, 2A, 2B, 971–976 or 99")
+            raise ValueError(say.DEPARTMENT_EXPECTED)
         return value.upper() if value else value
 
     @model_validator(mode="after")
@@ -222,11 +223,7 @@ def journal_patient(text: str) -> JournalPatient:
     if re.fullmatch(r"[0-9A-Za-z ]+", text):
         matricule = parse_ins(text, field="patient").value
         return JournalPatient(key_prefix=ins_cx_prefix(matricule))
-    raise InvalidInputError(
-        "expected an INS (15 characters, spaces allowed), an INS in CX form "
-        f"(…^^^&OID&ISO^NH) or traits as recorded ({TRAITS_PREFIX}NAME|FIRST NAME|SEX|BIRTH)",
-        field="patient",
-    )
+    raise InvalidInputError(say.PATIENT_REFERENCE.format(prefix=TRAITS_PREFIX), field="patient")
 
 
 def patient_from_ins(matricule: str, *, test: bool = False) -> PatientReference:
@@ -251,10 +248,9 @@ def patient_from_criteria(criteria: IdentityCriteria) -> PatientReference:
 def patient_from_beneficiary(card: VitaleCard, index: int) -> PatientReference:
     """A reference to beneficiary ``index`` of a Vitale card (INS when the card gives one)."""
     if not 0 <= index < len(card.beneficiaries):
+        count = len(card.beneficiaries)
         raise InvalidInputError(
-            f"the Vitale card has {len(card.beneficiaries)} beneficiaries (0 to "
-            f"{len(card.beneficiaries) - 1})",
-            field="beneficiary",
+            say.BENEFICIARY_UNKNOWN.format(count=count, last=count - 1), field="beneficiary"
         )
     person = card.beneficiaries[index]
     return PatientReference(

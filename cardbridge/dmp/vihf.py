@@ -27,6 +27,7 @@ from cryptography.x509.oid import NameOID
 from cardbridge.dmp.access import PURPOSE_OF_USE_OID, AccessMode
 from cardbridge.domain.terminologies import PROFESSION_OID, SECTOR_OID, SPECIALTY_OID
 from cardbridge.errors import InvalidInputError
+from cardbridge.messages import inputs as say
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -104,10 +105,7 @@ class VihfRequest:
 
     def __post_init__(self) -> None:
         if (self.mode is AccessMode.NORMAL) != (self.reason is None):
-            raise InvalidInputError(
-                "a reason goes with an emergency or centre 15 access, and only with them",
-                field="reason",
-            )
+            raise InvalidInputError(say.REASON_NOT_NORMAL, field="reason")
 
 
 # Short names IGC-Santé subjects use, so that the issuer reads "CN=…+SN=…+GN=…".

@@ -45,6 +45,7 @@ from cardbridge.domain.terminologies import (
     SPECIALTY_OID,
 )
 from cardbridge.errors import CardDataError, InvalidInputError, PinRequiredError
+from cardbridge.messages import inputs as say
 
 
 class VihfSigner(Protocol):
@@ -95,26 +96,19 @@ class AccessGrant:
 def chosen_situation(practitioner: Practitioner, index: int) -> Situation:
     """The practice situation ``index`` of the card (read after the PIN)."""
     if practitioner.situations is None:
-        raise PinRequiredError(
-            "Enter the CPS PIN: the practice situations are needed to access the DMP."
-        )
+        raise PinRequiredError(say.SITUATIONS_NEED_PIN)
     for situation in practitioner.situations:
         if situation.index == index:
             return situation
+    known = ", ".join(str(s.index) for s in practitioner.situations)
     raise InvalidInputError(
-        f"the CPS has no practice situation {index} (it has "
-        f"{', '.join(str(s.index) for s in practitioner.situations)})",
-        field="situation",
+        say.SITUATION_UNKNOWN.format(index=index, known=known), field="situation"
     )
 
 
 def _patient_ins(patient: PatientReference) -> InsReference:
     if patient.ins is None:
-        raise InvalidInputError(
-            "the DMP is opened with the patient's INS: read it from the Vitale card or type "
-            "the INS matricule (a search by identity criteria does not give it)",
-            field="patient",
-        )
+        raise InvalidInputError(say.PATIENT_WITHOUT_INS, field="patient")
     return patient.ins
 
 
@@ -158,9 +152,7 @@ def check_secret_access(patient: PatientReference, secret: bool, today: date) ->
     age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
     if age >= MAJORITY_AGE:
         raise InvalidInputError(
-            f"a secret access hides the access from a minor's legal representatives; this "
-            f"patient is {age} (born {born:%d/%m/%Y}): open the DMP without it",
-            field="secret",
+            say.SECRET_FOR_MINORS.format(age=age, born=f"{born:%d/%m/%Y}"), field="secret"
         )
 
 

@@ -6,6 +6,8 @@ from cardbridge.doctor.pcsc_checks import PcscFacts
 from cardbridge.doctor.pcsc_facts import CardProbe
 from cardbridge.doctor.report import Check, CheckResult, Status
 from cardbridge.errors import PinBlockedError
+from cardbridge.messages import Text
+from cardbridge.messages import doctor as advice
 from cardbridge.pcsc.atr import CardFamily, format_atr, identify_atr
 from cardbridge.pcsc.scard_codes import ScardCode
 from cardbridge.workstation import UDEV_RULES
@@ -14,20 +16,7 @@ READERS = Check("readers", "readers present")
 CARDS = Check("cards", "cards recognised")
 CPS_PIN = Check("cps_pin", "CPS PIN")
 
-READER_FIX = (
-    "Plug the reader in directly (not through an unpowered hub) and check that `lsusb` "
-    "lists it. Install the CCID driver (sudo apt install libccid) and cardbridge's udev "
-    f"rules ({UDEV_RULES}, see README), then unplug the reader and plug it back in."
-)
-INSERT_CARD = (
-    "Insert the CPS (or the Vitale card), chip first and facing up, "
-    "then run `cardbridge doctor` again."
-)
-CHECK_PIN_USERS = (
-    "A right PIN sets the counter back. If nobody typed a wrong PIN, another program is "
-    "presenting one (a saved PIN in the practice software or a signing tool): check it "
-    "before the card blocks."
-)
+READER_FIX = advice.READER.format(rules=UDEV_RULES)
 
 
 def check_readers(facts: PcscFacts) -> CheckResult:
@@ -44,20 +33,24 @@ def check_cards(facts: PcscFacts) -> CheckResult:
     if facts.probe.failure is not None or not facts.probe.readers:
         return CARDS.skipped("no reader to look at")
     if not facts.probe.cards:
-        return CARDS.warning("no card in any reader", INSERT_CARD)
+        return CARDS.warning("no card in any reader", advice.INSERT_CARD)
     found: list[str] = []
-    fixes: list[str] = []
+    fixes: list[Text] = []
     for card in facts.probe.cards:
         text, fix = _describe_card(card)
         found.append(text)
         if fix and fix not in fixes:
             fixes.append(fix)
     if fixes:
-        return CARDS.warning("; ".join(found), " ".join(fixes))
+        return CARDS.warning("; ".join(found), _joined(fixes))
     return CARDS.ok("; ".join(found))
 
 
-def _describe_card(card: CardProbe) -> tuple[str, str | None]:
+def _joined(fixes: list[Text]) -> Text:
+    return Text(" ".join(fix.fr for fix in fixes), " ".join(fix.en for fix in fixes))
+
+
+def _describe_card(card: CardProbe) -> tuple[str, Text | None]:
     """What to say about one card, and the fix when it is a problem."""
     where = f"“{card.reader}”"
     code = card.failure.code if card.failure else None
@@ -66,19 +59,15 @@ def _describe_card(card: CardProbe) -> tuple[str, str | None]:
     if code == ScardCode.E_SHARING_VIOLATION:
         return (
             f"the card in {where} is held exclusively by another program",
-            "Close the other program using the card (or wait for it to finish), then retry.",
+            advice.CLOSE_OTHER_PROGRAM,
         )
     if card.failure is not None or card.atr is None:
-        return (
-            f"the card in {where} does not answer",
-            "Remove the card and insert it again, chip first and facing up.",
-        )
+        return f"the card in {where} does not answer", advice.REINSERT_CARD
     model = identify_atr(card.atr)
     if model.family is CardFamily.UNKNOWN:
         return (
             f"unknown card in {where} (ATR {format_atr(card.atr)})",
-            "Check that it is a CPS or a Vitale card, inserted chip first. If it is, send "
-            "this ATR to the cardbridge maintainers.",
+            advice.UNKNOWN_CARD,
         )
     return f"{model.label} recognised in {where}", None
 
@@ -93,7 +82,7 @@ def check_pin(facts: PcscFacts) -> CheckResult:
     found = [card for card in facts.probe.cards if card.pin or card.pin_error]
     if not found:
         return CPS_PIN.skipped("no CPS in a reader")
-    notes: list[tuple[Status, str, str | None]] = []
+    notes: list[tuple[Status, str, Text | None]] = []
     for card in found:
         where = f"the CPS in “{card.reader}”"
         pin = card.pin
@@ -102,18 +91,18 @@ def check_pin(facts: PcscFacts) -> CheckResult:
                 (
                     Status.WARNING,
                     f"the PIN counter of {where} could not be read: {card.pin_error}",
-                    "Remove the card and insert it again, chip first and facing up.",
+                    advice.REINSERT_CARD,
                 )
             )
         elif pin.blocked:
-            notes.append((Status.ERROR, f"blocked on {where}", PinBlockedError.default_message))
+            notes.append((Status.ERROR, f"blocked on {where}", PinBlockedError.default_text()))
         elif pin.tries_left < pin.max_tries:
             last = ": the next wrong PIN blocks the card" if pin.tries_left == 1 else ""
             notes.append(
                 (
                     Status.WARNING,
                     f"{pin.tries_left} of {pin.max_tries} tries left on {where}{last}",
-                    CHECK_PIN_USERS,
+                    advice.CHECK_PIN_USERS,
                 )
             )
         else:
@@ -121,7 +110,7 @@ def check_pin(facts: PcscFacts) -> CheckResult:
                 (Status.OK, f"{pin.tries_left} of {pin.max_tries} tries left on {where}", None)
             )
     message = "; ".join(text for _, text, _ in notes)
-    fixes = " ".join(dict.fromkeys(fix for _, _, fix in notes if fix))
+    fixes = _joined(list(dict.fromkeys(fix for _, _, fix in notes if fix)))
     statuses = {status for status, _, _ in notes}
     if Status.ERROR in statuses:
         return CPS_PIN.error(message, fixes)

@@ -14,6 +14,7 @@ from cardbridge.doctor.local_facts import ConfigFacts, DirFacts, TokenFacts, Tru
 from cardbridge.doctor.pkcs11_checks import Pkcs11Facts
 from cardbridge.doctor.report import Check, CheckResult
 from cardbridge.doctor.unit_facts import UserUnit
+from cardbridge.messages import doctor as advice
 
 CONFIG = Check("config", "configuration")
 DATA_DIR = Check("data_dir", "data directory")
@@ -47,9 +48,7 @@ def check_config(facts: LocalFacts) -> CheckResult:
     if config.error is not None:
         return CONFIG.error(
             config.error,
-            f"Correct {config.path} (TOML, one `key = value` per line; README lists the "
-            "settings) or the CARDBRIDGE_* variable named, or move the file away to use the "
-            "defaults.",
+            advice.CORRECT_CONFIG.format(path=config.path),
         )
     where = str(config.path) if config.file_exists else f"no config file ({config.path})"
     variables = f"; from the environment: {', '.join(config.variables)}" if config.variables else ""
@@ -58,8 +57,7 @@ def check_config(facts: LocalFacts) -> CheckResult:
         return CONFIG.warning(
             f"valid, {where}{variables}; but emulator is on: the bridge serves the built-in "
             "demo cards, not the readers",
-            "On a clinician's workstation, remove `emulator = true` from the config file and "
-            "unset CARDBRIDGE_EMULATOR, then: systemctl --user restart cardbridge",
+            advice.EMULATOR_ON,
         )
     return CONFIG.ok(f"valid, {where}{variables}")
 
@@ -72,8 +70,7 @@ def check_data_dir(facts: LocalFacts) -> CheckResult:
         return DATA_DIR.ok(f"{data.path} " + ("is writable" if data.exists else "will be created"))
     return DATA_DIR.error(
         f"{data.path} is not writable: {data.reason}",
-        f"Give it back to the user (sudo chown -R {facts.user}: {data.path}) or choose another "
-        "directory: CARDBRIDGE_DATA_DIR, or data_dir in config.toml.",
+        advice.DATA_DIR.format(user=facts.user, path=data.path),
     )
 
 
@@ -87,20 +84,18 @@ def check_token(facts: LocalFacts) -> CheckResult:
     if not token.exists:
         return API_TOKEN.ok(f"{path} will be created at first start, mode 0600")
     if not token.regular:
-        return API_TOKEN.error(
-            f"{path} is not a file", "Move it away; a new token is created at the next start."
-        )
+        return API_TOKEN.error(f"{path} is not a file", advice.TOKEN_NOT_A_FILE)
     if token.owner_uid != facts.uid:
         return API_TOKEN.error(
             f"{path} belongs to another user (uid {token.owner_uid})",
-            f"sudo chown {facts.user}: {path}",
+            advice.TOKEN_OWNER.format(user=facts.user, path=path),
         )
     mode = token.mode or 0
     if mode & 0o077:
         return API_TOKEN.error(
             f"{path} can be read by other users (mode {mode:04o}): they could call the API "
             f"as {facts.user}",
-            f"chmod 600 {path}",
+            advice.TOKEN_MODE.format(path=path),
         )
     return API_TOKEN.ok(f"{path}, mode {mode:04o}")
 
@@ -111,14 +106,13 @@ def check_trust(facts: LocalFacts) -> CheckResult:
         return TRUST_ANCHORS.skipped(INVALID_CONFIG)
     if trust.configured:
         return _check_configured_trust(trust, facts.now)
-    recreate = f"rm -r {trust.directory} ; a new test PKI is made the next time it is needed."
+    recreate = advice.RECREATE_TEST_PKI.format(directory=trust.directory)
     if trust.error is not None:
         return TRUST_ANCHORS.error(trust.error, recreate)
     if not trust.exists:
         return TRUST_ANCHORS.warning(
             f"no trust anchors yet: the emulator's test PKI ({trust.directory}) does not exist",
-            f"It is created the first time emulated cards are used; to create it now: "
-            f"{EXPORT_TRUST}",
+            advice.CREATE_TEST_PKI.format(command=EXPORT_TRUST),
         )
     expired = [anchor for anchor in trust.anchors if anchor.not_after < facts.now]
     if expired:
@@ -130,19 +124,13 @@ def check_trust(facts: LocalFacts) -> CheckResult:
 
 def _check_configured_trust(trust: TrustFacts, now: datetime) -> CheckResult:
     files = ", ".join(str(path) for path in trust.configured)
-    replace_them = (
-        f"Check trust_anchors and intermediates ({files}): readable PEM files of the CA "
-        f"certificates, the roots in trust_anchors (for real cards, the IGC-Santé CAs "
-        f"published by the ANS)."
-    )
+    replace_them = advice.CHECK_TRUST_ANCHORS.format(files=files)
     if trust.error is not None:
         return TRUST_ANCHORS.error(trust.error, replace_them)
     expired = [anchor for anchor in trust.anchors if anchor.not_after < now]
     if expired:
         names = ", ".join(f"“{a.name}” on {a.not_after:%Y-%m-%d}" for a in expired)
-        return TRUST_ANCHORS.error(
-            f"expired: {names}", "Download the current CA certificates and configure them."
-        )
+        return TRUST_ANCHORS.error(f"expired: {names}", advice.DOWNLOAD_CAS)
     valid = ", ".join(f"“{a.name}” until {a.not_after:%Y-%m-%d}" for a in trust.anchors)
     return TRUST_ANCHORS.ok(f"configured: {valid}")
 
@@ -159,7 +147,7 @@ def check_port(facts: LocalFacts, version: str) -> CheckResult:
         if health.version != version:
             return API_PORT.warning(
                 f"cardbridge {health.version} is serving on {address}; this is {version}",
-                "Restart it to run this version: systemctl --user restart cardbridge",
+                advice.RESTART_NEW_VERSION,
             )
         return API_PORT.ok(
             f"cardbridge already serving on {address} (backend {health.backend}, "
@@ -168,9 +156,7 @@ def check_port(facts: LocalFacts, version: str) -> CheckResult:
     owner = f" ({port.owner})" if port.owner else ""
     return API_PORT.error(
         f"port {port.port} is used by another program{owner}: {port.answer}",
-        "Stop that program, or move cardbridge to a free port with CARDBRIDGE_PORT "
-        f"(or port = … in {facts.config.path}); the software calling cardbridge must then "
-        "use that port too.",
+        advice.PORT_TAKEN.format(path=facts.config.path),
     )
 
 
@@ -181,21 +167,18 @@ def check_service(facts: LocalFacts) -> CheckResult:
     if unit.load_state == "not-found":
         return SERVICE.warning(
             "not installed: the bridge does not start with the session",
-            "As the clinician's user (not root): cardbridge install-service",
+            advice.INSTALL_SERVICE,
         )
     if unit.active_state == "failed":
         return SERVICE.error(
             "the service failed",
-            "See why: journalctl --user -u cardbridge -n 50 ; then: "
-            "systemctl --user restart cardbridge",
+            advice.SERVICE_FAILED,
         )
     if unit.active_state != "active":
-        return SERVICE.warning(
-            f"installed but {unit.active_state}", "Start it: systemctl --user start cardbridge"
-        )
+        return SERVICE.warning(f"installed but {unit.active_state}", advice.START_SERVICE)
     if unit.unit_file_state != "enabled":
         return SERVICE.warning(
             f"running, but not started at the next login ({unit.unit_file_state})",
-            "systemctl --user enable cardbridge",
+            advice.ENABLE_SERVICE,
         )
     return SERVICE.ok("running, started with the session")

@@ -25,6 +25,8 @@ from cardbridge.doctor.pcsc_facts import (
     SocketFacts,
 )
 from cardbridge.doctor.report import Check, CheckResult
+from cardbridge.messages import Text
+from cardbridge.messages import doctor as advice
 from cardbridge.pcsc.scard_codes import ScardCode
 from cardbridge.workstation import PCSC_GROUP, POLKIT_RULE
 
@@ -32,24 +34,13 @@ PCSCD_INSTALLED = Check("pcscd_installed", "pcscd installed")
 PCSCD_RUNNING = Check("pcscd_running", "pcscd running")
 PCSCD_REACHABLE = Check("pcscd_reachable", "pcscd reachable")
 PCSC_ACCESS = Check("pcsc_access", "smart-card access")
-INSTALL_PCSCD = "Install the smart-card service: sudo apt install pcscd libccid"
-START_PCSCD = "Start the smart-card service: sudo systemctl enable --now pcscd.socket"
-RESTART_PCSCD = (
-    "Restart the smart-card service: sudo systemctl restart pcscd.socket pcscd "
-    "(its log: journalctl -u pcscd -b)"
-)
 # First PC/SC major version that asks polkit (when built with it).
 POLKIT_MAJOR = 2
 
 
-def polkit_fix(user: str) -> str:
+def polkit_fix(user: str) -> Text:
     """What lets ``user`` through polkit: the group and the rule shipped with cardbridge."""
-    return (
-        f"Add the user to the {PCSC_GROUP} group and install cardbridge's polkit rule: "
-        f"sudo groupadd -f --system {PCSC_GROUP} && sudo usermod -aG {PCSC_GROUP} {user} && "
-        f"sudo cp {POLKIT_RULE} /etc/polkit-1/rules.d/ ; then log out and back in. "
-        "To confirm the cause: journalctl -u pcscd shows “Rejected unauthorized PC/SC client”."
-    )
+    return advice.POLKIT.format(group=PCSC_GROUP, user=user, rule=POLKIT_RULE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +99,7 @@ def check_installed(facts: PcscFacts) -> CheckResult:
     binary = facts.binary
     if binary is None:
         return PCSCD_INSTALLED.error(
-            "pcscd, the smart-card service, is not installed", INSTALL_PCSCD
+            "pcscd, the smart-card service, is not installed", advice.INSTALL_PCSCD
         )
     version = f"pcsc-lite {binary.version}" if binary.version else "version unknown"
     polkit = ", asks polkit" if binary.polkit else ""
@@ -124,10 +115,11 @@ def check_running(facts: PcscFacts) -> CheckResult:
         return PCSCD_RUNNING.ok("it answers (its process is hidden from this user)")
     if facts.socket_unit == "active":
         return PCSCD_RUNNING.error(
-            "pcscd.socket is active but pcscd did not start or stopped at once", RESTART_PCSCD
+            "pcscd.socket is active but pcscd did not start or stopped at once",
+            advice.RESTART_PCSCD,
         )
     unit = f"; pcscd.socket is {facts.socket_unit}" if facts.socket_unit else ""
-    return PCSCD_RUNNING.error(f"pcscd is not running{unit}", START_PCSCD)
+    return PCSCD_RUNNING.error(f"pcscd is not running{unit}", advice.START_PCSCD)
 
 
 def check_reachable(facts: PcscFacts) -> CheckResult:
@@ -144,7 +136,7 @@ def check_reachable(facts: PcscFacts) -> CheckResult:
     if reach is Reach.NO_SOCKET and path != DEFAULT_SOCKET:
         return PCSCD_REACHABLE.error(
             f"{SOCKET_VARIABLE} sends PC/SC programs to {path}, which does not exist",
-            f"Unset {SOCKET_VARIABLE}: pcscd listens on {DEFAULT_SOCKET}.",
+            advice.UNSET_SOCKET_VARIABLE.format(variable=SOCKET_VARIABLE, socket=DEFAULT_SOCKET),
         )
     failure = facts.probe.failure
     detail = failure.message if failure else ""
@@ -153,7 +145,7 @@ def check_reachable(facts: PcscFacts) -> CheckResult:
         Reach.CLOSED: f"pcscd closed the connection on {path} without answering",
         Reach.UNANSWERED: f"nothing answers on pcscd's socket {path}",
     }.get(reach, f"pcscd answered with an error: {detail}")
-    return PCSCD_REACHABLE.error(message, RESTART_PCSCD)
+    return PCSCD_REACHABLE.error(message, advice.RESTART_PCSCD)
 
 
 def check_access(facts: PcscFacts) -> CheckResult:
@@ -163,8 +155,7 @@ def check_access(facts: PcscFacts) -> CheckResult:
         mode = f" (mode {facts.socket.mode:04o})" if facts.socket.mode is not None else ""
         return PCSC_ACCESS.error(
             f"{user} may not open pcscd's socket {facts.socket.path}{mode}",
-            "Every user must be able to open it: check that `systemctl cat pcscd.socket` "
-            "says SocketMode=0666, then: sudo systemctl restart pcscd.socket pcscd",
+            advice.SOCKET_FOR_EVERYONE,
         )
     if reach is Reach.POLKIT_DENIED:
         version = facts.binary.version if facts.binary and facts.binary.version else "2"

@@ -11,21 +11,11 @@ from dataclasses import dataclass
 from cardbridge.cards.pkcs11_backend import describe_module, slot_states
 from cardbridge.doctor.report import Check, CheckResult
 from cardbridge.errors import CardBridgeError
+from cardbridge.messages import doctor as advice
 from cardbridge.pcsc.atr import CardFamily
 from cardbridge.pcsc.reader_interface import ReaderState
 
 PKCS11_MODULE = Check("pkcs11_module", "PKCS#11 module")
-
-INSTALL_MODULE = (
-    "Install the ANS Cryptolib CPS (or OpenSC) and set pkcs11_module in config.toml to the "
-    "path of its module (README, 'Workstations with the ANS Cryptolib CPS'), or set "
-    "card_backend = pcsc."
-)
-CONNECT_READER = (
-    "Plug the card reader in and check that pcscd runs (the checks above): the module "
-    "shows one slot per reader."
-)
-INSERT_CPS = "Insert the CPS, chip first and facing up, then run `cardbridge doctor` again."
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +40,12 @@ def pkcs11_facts(module: str) -> Pkcs11Facts:
 
 def check_pkcs11(facts: Pkcs11Facts) -> CheckResult:
     if facts.error is not None:
-        return PKCS11_MODULE.error(facts.error, INSTALL_MODULE)
+        return PKCS11_MODULE.error(facts.error, advice.INSTALL_MODULE)
     what = f"{facts.module} ({facts.description})"
     if not facts.slots:
-        return PKCS11_MODULE.error(f"{what} shows no slot", CONNECT_READER)
+        return PKCS11_MODULE.error(f"{what} shows no slot", advice.CONNECT_READER)
     cps = [state.name for state in facts.slots if state.card_type is CardFamily.CPS]
     count = "1 slot" if len(facts.slots) == 1 else f"{len(facts.slots)} slots"
     if not cps:
-        return PKCS11_MODULE.warning(f"{what} loads, {count}, no CPS in them", INSERT_CPS)
+        return PKCS11_MODULE.warning(f"{what} loads, {count}, no CPS in them", advice.INSERT_CPS)
     return PKCS11_MODULE.ok(f"{what} loads, {count}; CPS in " + ", ".join(f"“{n}”" for n in cps))

@@ -12,6 +12,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cardbridge.messages import Text, language_of_environment
+
 
 class Status(StrEnum):
     """How a check went.
@@ -76,17 +78,23 @@ class Check:
     def ok(self, message: str) -> CheckResult:
         return CheckResult(id=self.id, title=self.title, status=Status.OK, message=message)
 
-    def warning(self, message: str, fix: str) -> CheckResult:
+    def warning(self, message: str, fix: Text | str) -> CheckResult:
         return CheckResult(
-            id=self.id, title=self.title, status=Status.WARNING, message=message, fix=fix
+            id=self.id, title=self.title, status=Status.WARNING, message=message, fix=_said(fix)
         )
 
-    def error(self, message: str, fix: str) -> CheckResult:
+    def error(self, message: str, fix: Text | str) -> CheckResult:
         return CheckResult(
-            id=self.id, title=self.title, status=Status.ERROR, message=message, fix=fix
+            id=self.id, title=self.title, status=Status.ERROR, message=message, fix=_said(fix)
         )
 
     def skipped(self, reason: str) -> CheckResult:
         return CheckResult(
             id=self.id, title=self.title, status=Status.SKIPPED, message=f"not checked: {reason}"
         )
+
+
+def _said(fix: Text | str) -> str:
+    """The advice in the language of the environment (``LANG``…), as the CLI speaks (a
+    plain string is taken as it is)."""
+    return fix.in_(language_of_environment()) if isinstance(fix, Text) else fix

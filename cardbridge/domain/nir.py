@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from cardbridge.errors import InvalidInputError
+from cardbridge.messages import inputs as say
 
 _BODY = re.compile(r"[1278]\d{4}(?:\d{2}|2A|2B)\d{6}")
 
@@ -80,18 +81,13 @@ def parse_nir(text: str, *, field: str = "nir") -> Nir:
     """
     compact = re.sub(r"\s", "", text).upper()
     if len(compact) not in (13, 15):
-        raise InvalidInputError(
-            f"a NIR has 13 characters, or 15 with its key (got {len(compact)})", field=field
-        )
+        raise InvalidInputError(say.NIR_LENGTH.format(length=len(compact)), field=field)
     body = compact[:13]
     if not _BODY.fullmatch(body):
-        raise InvalidInputError(
-            "not a NIR: expected sex 1, 2, 7 or 8, then digits (department 2A/2B allowed)",
-            field=field,
-        )
+        raise InvalidInputError(say.NIR_SHAPE, field=field)
     key = nir_key(body)
     if len(compact) == 15 and compact[13:] != key:
-        raise InvalidInputError("the NIR key does not match the number", field=field)
+        raise InvalidInputError(say.NIR_KEY, field=field)
     return Nir(body, key)
 
 
@@ -105,18 +101,11 @@ def parse_ins(text: str, *, field: str = "ins") -> Nir:
     compact = re.sub(r"\s", "", text)
     if len(compact) != INS_LENGTH:
         raise InvalidInputError(
-            f"an INS has {INS_LENGTH} characters, the 13 of the number and its 2-digit key "
-            f"(got {len(compact)}). Type the key too, as the Vitale card or the INS record "
-            "shows it: it catches a typo that would open another patient's record",
-            field=field,
+            say.INS_LENGTH.format(length=INS_LENGTH, got=len(compact)), field=field
         )
     nir = parse_nir(compact[:13], field=field)
     if compact[13:] != nir.key:
-        raise InvalidInputError(
-            "the key does not match the number (the key is the last 2 characters): check the "
-            "15 characters against the Vitale card or the INS record, one of them is wrong",
-            field=field,
-        )
+        raise InvalidInputError(say.INS_KEY, field=field)
     return nir
 
 

@@ -40,6 +40,7 @@ from cardbridge.errors import (
     PukInvalidError,
     WrongCardTypeError,
 )
+from cardbridge.messages import inputs as say
 from cardbridge.pcsc.atr import CardFamily
 from cardbridge.service.authorities import CertificateAuthorities
 from cardbridge.service.callers import NATIVE, Caller
@@ -181,9 +182,7 @@ class CardService:
 
         def run(access: CardAccess) -> T:
             if access.memory.pin_owner != caller.id:  # ended while this call was queued
-                raise PinRequiredError(
-                    "Enter the CPS PIN: this application has no PIN session open on the card."
-                )
+                raise PinRequiredError(say.NO_PIN_SESSION)
             return operation(_cps(access), access.memory)
 
         return await self.cps_reader(reader).run(run, retry_reset=False)

@@ -41,6 +41,8 @@ from cardbridge.dmp.results import Authorization, DmpState, DmpStatus
 from cardbridge.dmp.vihf_cache import SignedVihf
 from cardbridge.dmp.workflow import check_secret_access
 from cardbridge.errors import DmpRefusedError, InvalidInputError, NotFoundError
+from cardbridge.messages import Text
+from cardbridge.messages import inputs as say
 from cardbridge.service.callers import Caller
 from cardbridge.service.dmp_assembly import DmpSetup
 from cardbridge.service.dmp_calls import DmpCall, DmpCalls, OnCard
@@ -96,7 +98,7 @@ def _refuse_unusable(status: DmpStatus) -> None:
 
 
 def _dmp_decision(
-    asked: AccessAsked, local: AccessDecision | None, local_reason: str | None, status: DmpStatus
+    asked: AccessAsked, local: AccessDecision | None, local_reason: Text | None, status: DmpStatus
 ) -> tuple[AccessDecision, bool]:
     """The decision once the DMP answered, and whether TD0.3 must add the authorization."""
     if asked.mode is not AccessMode.NORMAL:
@@ -107,15 +109,14 @@ def _dmp_decision(
             Authorization.FORBIDDEN.value,
             "Le patient a interdit l'accès à son DMP à ce professionnel.",
             transaction="TD0.2",
-            message="The patient has blocked your access to their DMP (the DMP answered "
-            "INTERDIT): only the patient can lift it.",
+            message=say.ACCESS_FORBIDDEN_BY_PATIENT,
         )
     if status.authorization is Authorization.VALID:  # authorized: no consent to ask
         return AccessDecision(asked.mode, asked.consent, False, None), False
     why = (
-        "your authorization on this DMP has expired"
+        say.CONSENT_AUTHORIZATION_EXPIRED
         if status.authorization is Authorization.EXPIRED
-        else "the DMP has no authorization of yours for this patient"
+        else say.CONSENT_NO_AUTHORIZATION
     )
     if not asked.consent:
         raise ConsentRequiredError(local_reason or why)
@@ -157,7 +158,7 @@ class DmpAccess:
             self.workflow.journal.records_of, practitioner.national_id, asked.patient.journal_key
         )
         local: AccessDecision | None
-        local_reason: str | None = None
+        local_reason: Text | None = None
         try:
             local = decide_access(
                 asked.mode,
@@ -167,7 +168,7 @@ class DmpAccess:
                 now=now,
             )
         except ConsentRequiredError as needed:  # the DMP's answer decides (step 3)
-            local, local_reason = None, needed.reason
+            local, local_reason = None, needed.reason_text
         reason = normal_reason(asked.mode, asked.reason)
         call = DmpCall(asked.caller, asked.situation, ins, asked.mode, reason, asked.secret)
 

@@ -57,7 +57,10 @@ def test_smart_card_service_unavailable(page: Page, bridge: Bridge) -> None:
     expect(alert).to_be_visible()
     expect(alert).to_contain_text("Service carte à puce indisponible.")
     expect(page.locator("#readers-table")).to_be_hidden()
-    expect(page.locator("#cps-empty")).to_contain_text("Service carte à puce indisponible")
+    # The bridge's own message (its catalogue's French), not a copy of it in the page.
+    expect(page.locator("#cps-empty")).to_contain_text(
+        "Le service carte à puce (pcscd) n'est pas démarré ou ne répond pas."
+    )
     shot(page, "pcsc-unavailable")
     events.publish(ReaderEvent(EventKind.PCSC_AVAILABLE, timestamp=time.time()))
     expect(alert).to_be_hidden()
@@ -229,6 +232,16 @@ def test_authentication(page: Page) -> None:
     expect(facts).to_contain_text("TEST")
     expect(result).to_be_focused()
     shot(page, "authentication")
+
+
+def test_api_messages_in_the_page_language(page: Page, bridge: Bridge) -> None:
+    """The page asks the bridge for its own language: a refusal it has no text of its own
+    for shows the bridge's message, in English once the page is in English."""
+    page.select_option("#language", "en")
+    page.fill("#pin", WRONG_PIN)
+    page.press("#pin", "Enter")
+    expect(page.locator("#pin-error")).to_have_text("Wrong PIN. 2 tries left.")
+    expect(page.locator("#pin-tries")).to_have_text("Tries left: 2 of 3.")
 
 
 def test_language_switch(page: Page, bridge: Bridge) -> None:

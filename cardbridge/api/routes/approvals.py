@@ -23,6 +23,7 @@ from cardbridge.api.models import WebEidToken
 from cardbridge.api.routes.common import BODY_CODES, CARD_CODES, PIN_TRY_CODES, responses
 from cardbridge.api.routes.status import file_response
 from cardbridge.errors import ApprovalRequiredError, InvalidInputError, NotFoundError
+from cardbridge.messages import inputs as say
 from cardbridge.service.approvals import (
     ApprovalAction,
     ApprovalRequest,
@@ -65,7 +66,7 @@ def _request_for(bridge: Bridge, approval_id: str, caller: Caller) -> ApprovalRe
         caller.kind is CallerKind.PAGE
         or (caller.kind is CallerKind.ORIGIN and caller.origin == found.origin)
     ):
-        raise NotFoundError("No such approval request: it may have expired. Ask again.")
+        raise NotFoundError(say.NO_SUCH_APPROVAL)
     return found
 
 
@@ -114,12 +115,14 @@ async def answer_approval(
     request pending (401 `pin_invalid`, with the tries left)."""
     found = _request_for(bridge, approval_id, caller)
     if not found.pending:
-        raise InvalidInputError(f"the request is {found.status.value} already", field="approve")
+        raise InvalidInputError(
+            say.APPROVAL_DECIDED.format(status=found.status.value), field="approve"
+        )
     if not body.approve:
         bridge.approvals.decide(found, ApprovalStatus.REFUSED)
         return await _info(bridge, found, caller)
     if body.pin is None:
-        raise InvalidInputError("approving needs the CPS PIN", field="pin")
+        raise InvalidInputError(say.APPROVAL_NEEDS_PIN, field="pin")
     if found.action is ApprovalAction.LOGIN:
         assert found.nonce is not None
         token = await bridge.cards.sign_challenge(

@@ -27,12 +27,14 @@ from cardbridge.api.models import (
     VerifyRequest,
     WebEidToken,
 )
+from cardbridge.api.problems import language_of_request
 from cardbridge.api.routes.approvals import ask_approval
 from cardbridge.api.routes.common import BODY_CODES, CARD_CODES, PIN_TRY_CODES, responses
 from cardbridge.auth.errors import AuthError, OriginForbiddenError, OriginInvalidError
 from cardbridge.auth.nonces import check_nonce
 from cardbridge.auth.origin import normalize_origin
 from cardbridge.errors import InvalidInputError, PinRequiredError
+from cardbridge.messages import inputs as say
 from cardbridge.service.approvals import ApprovalAction
 from cardbridge.service.callers import CallerKind
 
@@ -44,14 +46,10 @@ def origin_for(validated: str | None, given: str | None) -> str:
     client's ``origin`` field."""
     if validated is not None:
         if given is not None and normalize_origin(given) != validated:
-            raise OriginForbiddenError(
-                "A web page gets challenges and tokens for its own site only."
-            )
+            raise OriginForbiddenError(say.OWN_SITE_ONLY)
         return validated
     if given is None:
-        raise InvalidInputError(
-            "a native client names the web origin the token is for", field="origin"
-        )
+        raise InvalidInputError(say.NATIVE_NAMES_ORIGIN, field="origin")
     return normalize_origin(given)
 
 
@@ -101,14 +99,10 @@ async def make_token(
     check_nonce(body.nonce)
     if caller.kind is CallerKind.ORIGIN:
         if body.pin is not None:
-            raise InvalidInputError(
-                "a web page never sends the PIN: the clinician types it in the bridge's "
-                "approval window",
-                field="pin",
-            )
+            raise InvalidInputError(say.PAGE_NEVER_SENDS_PIN, field="pin")
         ask_approval(bridge, request, site, ApprovalAction.LOGIN, reader=reader, nonce=body.nonce)
     if body.pin is None:
-        raise PinRequiredError("Signing in needs the CPS PIN, every time: enter the PIN.")
+        raise PinRequiredError(say.SIGN_IN_NEEDS_PIN)
     token = await bridge.cards.sign_challenge(
         site, body.nonce, pin=body.pin, reader=reader, confirm_last_try=body.confirm_last_try
     )
@@ -120,7 +114,7 @@ async def make_token(
     summary="Verify a token made for one of the bridge's own challenges",
     responses=responses(*BODY_CODES, "origin_invalid"),
 )
-def verify_token(body: VerifyRequest, bridge: BridgeDep) -> TokenCheck:
+def verify_token(body: VerifyRequest, bridge: BridgeDep, request: Request) -> TokenCheck:
     """Uses up the challenge (`POST /v1/auth/challenge`: issued by this bridge for that
     origin, at most 5 minutes ago, once), then checks the format, the certificate
     (dates, purpose, chain to the trust anchors: the emulator's test root and/or the
@@ -134,5 +128,6 @@ def verify_token(body: VerifyRequest, bridge: BridgeDep) -> TokenCheck:
     except OriginInvalidError:
         raise
     except AuthError as error:
-        return TokenCheck(valid=False, practitioner=None, code=error.code, detail=error.message)
+        detail = error.message_in(language_of_request(request))
+        return TokenCheck(valid=False, practitioner=None, code=error.code, detail=detail)
     return TokenCheck(valid=True, practitioner=practitioner)

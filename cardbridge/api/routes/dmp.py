@@ -42,6 +42,7 @@ from cardbridge.dmp.patients import (
 )
 from cardbridge.dmp.period import period_end, period_start
 from cardbridge.errors import InvalidInputError
+from cardbridge.messages import inputs as say
 from cardbridge.service.dmp import JournalFilter
 from cardbridge.service.dmp_changes import DepositAsked
 
@@ -53,7 +54,7 @@ DEPOSIT_PATH = "/v1/dmp/documents"
 # (the file's own limit is then checked with its size in the message).
 DEPOSIT_BODY_LIMIT = BodyLimit(
     MAX_DOCUMENT_BYTES + DEFAULT_BODY_LIMIT,
-    f"The document is larger than the DMP accepts: at most {MAX_DOCUMENT_TEXT}.",
+    say.DOCUMENT_TOO_LARGE.format(maximum=MAX_DOCUMENT_TEXT),
 )
 # The deposit's file stays in memory while the form is read: no body the API accepts is
 # larger (the security middleware caps them all). Starlette would spool a part over 1 MB
@@ -274,14 +275,11 @@ def _check_form_fields(form: FormData) -> None:
     known = {*DepositFields.model_fields, "file"}
     unknown = sorted(set(form.keys()) - known)
     if unknown:
-        raise InvalidInputError("is not a field of the deposit form", field=unknown[0])
+        raise InvalidInputError(say.NOT_A_FORM_FIELD, field=unknown[0])
     names = [name for name, _ in form.multi_items()]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
-        raise InvalidInputError(
-            "is given more than once; give each field of the deposit form once",
-            field=repeated[0],
-        )
+        raise InvalidInputError(say.FORM_FIELD_TWICE, field=repeated[0])
 
 
 @router.post(
@@ -326,10 +324,7 @@ async def deposit(
     field given twice is refused."""
     _check_form_fields(await request.form())
     if (file is None) == (fields.text is None):
-        raise InvalidInputError(
-            "give the document one way: a file (file) or a free text (text)",
-            field="file" if file is None else "text",
-        )
+        raise InvalidInputError(say.DOCUMENT_ONE_WAY, field="file" if file is None else "text")
     if file is not None:
         content, filename = await file.read(), file.filename or ""
     else:

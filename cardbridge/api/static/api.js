@@ -1,5 +1,8 @@
 // Calls to the bridge's API, from its own origin: the pairing cookie (HttpOnly, set when
 // the page was paired) identifies the page; no API token is needed or stored anywhere.
+// Every call asks for the page's language: the bridge's messages (`detail`) come in it.
+
+import { currentLanguage } from "./i18n.js";
 
 /** An API refusal: the problem document's fields (code, detail, field, tries_left,
  * and for a DMP refusal dmp_code, dmp_text, transaction…). */
@@ -11,7 +14,8 @@ export class ApiError extends Error {
 }
 
 async function send(method, path, body) {
-  const options = { method, headers: { Accept: "application/json" }, cache: "no-store" };
+  const headers = { Accept: "application/json", "Accept-Language": currentLanguage() };
+  const options = { method, headers, cache: "no-store" };
   if (body instanceof FormData) {
     options.body = body; // multipart: the browser writes its Content-Type and boundary
   } else if (body !== undefined) {

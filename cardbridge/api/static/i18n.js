@@ -1,6 +1,8 @@
 // Every text of the page, in French (default) and English, and how to show them.
 // Static elements name their text with data-i18n="key"; modules call t("key", {params}).
-// API errors: the French text of their `code` when there is one, else the server's `detail`.
+// API errors: the page's own text for a code in its context (a field, a step) when there is
+// one, else the server's `detail`, which the bridge writes in the page's language (api.js
+// sends it as Accept-Language) from its catalogue of messages (cardbridge/messages).
 
 const STORAGE_KEY = "cardbridge.language";
 const LANGUAGES = ["fr", "en"];
@@ -275,29 +277,13 @@ const STRINGS = {
     "no": "non",
 
     "error.network": "Le pont ne répond pas. Vérifiez que le service cardbridge est démarré.",
-    "error.pcsc_unavailable": "Service carte à puce indisponible : le service pcscd ne répond pas.",
-    "error.pcsc_access_denied": "Accès au service carte à puce refusé : lancez « cardbridge doctor ».",
-    "error.reader_not_found": "Aucun lecteur de cartes trouvé. Branchez un lecteur.",
-    "error.card_absent": "Aucune carte n'est insérée : insérez la carte CPS ou Vitale demandée.",
     "error.card_absent.cps": "Aucune carte CPS n'est insérée. Insérez la carte du professionnel de santé.",
     "error.card_absent.vitale": "Aucune carte Vitale n'est insérée. Insérez la carte du patient.",
-    "error.wrong_card_type": "Ce n'est pas la carte attendue.",
-    "error.card_removed": "La carte a été retirée pendant l'opération. Réinsérez-la et recommencez.",
-    "error.card_busy": "La carte est occupée par une autre opération. Réessayez dans un instant.",
     "error.pin_required": "Vérifiez d'abord le code PIN de la carte CPS (section « Professionnel de santé »).",
-    "error.pin_invalid": "Code PIN incorrect. Essais restants : {tries_left}.",
-    "error.pin_invalid.last": "Code PIN incorrect. Il ne reste qu'un essai : un code faux de plus bloque la carte.",
-    "error.pin_blocked": "Code PIN bloqué : débloquez-le avec le code PUK.",
     "error.confirmation_required": "C'est le dernier essai du code PIN : un code faux bloque la carte. Vérifiez le code, cochez la case de confirmation et recommencez.",
-    "error.pin_retry_later": "Un code faux vient d'être saisi sur cette carte : patientez {retry_after} s avant de réessayer.",
-    "error.pairing_required": "Cette page n'est pas appairée avec le pont : lancez « cardbridge open ».",
-    "error.origin_not_approved": "Ce site n'est pas encore autorisé : autorisez-le dans la page d'état du pont (Applications web).",
-    "error.caller_forbidden": "Cette opération n'est pas permise depuis cette page.",
-    "error.approval_required": "Votre accord et votre code PIN sont demandés dans la fenêtre du pont.",
     "error.consent_required": "Le consentement du patient est nécessaire (premier accès à ce DMP, ou dernier accès il y a plus de six mois). Demandez-le au patient ou à son représentant légal, préalablement informé, puis cochez la case, ou choisissez un accès d'urgence si le patient ne peut pas répondre.",
     "error.nonce_invalid": "Le défi a expiré ou a déjà servi. Recommencez le test.",
     "error.unauthorized": "Requête refusée par le pont (jeton d'API absent).",
-    "error.origin_forbidden": "Ce site n'est pas autorisé à utiliser le pont.",
     "error.invalid_request.pin": "Le code PIN comporte 4 à 8 chiffres.",
     "error.invalid_request.reason": "Indiquez le motif de l'accès (10 caractères au moins, 500 au plus).",
     "error.invalid_request.patient": "Ce patient n'a pas d'INS : le DMP s'ouvre avec l'INS. Lisez la carte Vitale ou saisissez le matricule INS.",
@@ -309,9 +295,6 @@ const STRINGS = {
     "error.invalid_request.ins": "Matricule INS invalide : vérifiez les 13 caractères (2A ou 2B pour la Corse) et la clé à 2 chiffres.",
     "error.invalid_request.beneficiary": "Choisissez un bénéficiaire de la carte Vitale.",
     "error.invalid_request.secret": "L'accès secret est réservé au DMP d'un patient mineur : la carte Vitale indique un patient majeur. Ouvrez le DMP sans cocher l'accès secret.",
-    "error.journal_error": "L'historique des accès est inutilisable : aucun accès au DMP ne peut être ouvert. Lancez « cardbridge journal verify » et montrez sa réponse à votre administrateur.",
-    "error.card_communication_error": "La communication avec la carte a échoué. Retirez la carte, réinsérez-la et recommencez.",
-    "error.internal_error": "Erreur interne du pont. Réessayez ; si elle se reproduit, lancez « cardbridge doctor ».",
     "patient.criteria_rule": "La recherche par traits d'identité n'est permise par le DMP qu'en mode régulation (centre 15).",
     "criteria.mode_title": "Recherche en mode régulation (centre 15)",
     "criteria.mode_help": "Le DMP ne permet la recherche d'un patient par ses traits d'identité qu'en mode régulation (centre 15) : la recherche se fait dans ce mode, avec son motif, que le DMP conserve dans l'historique des accès du patient. Hors régulation, identifiez le patient par sa carte Vitale ou son matricule INS.",
@@ -441,9 +424,6 @@ const STRINGS = {
     "setting.DEPISTAGE": "Dépistage",
     "setting.SAMU_SMUR": "SAMU, SMUR",
     "error.dmp_refused": "Le DMP a refusé la demande ({transaction}). Code {dmp_code} : {dmp_text}",
-    "error.dmp_unavailable": "Le DMP est injoignable : vérifiez la connexion au réseau et réessayez. Si cela persiste, lancez « cardbridge doctor ».",
-    "error.dmp_server_untrusted": "Le certificat du serveur du DMP n'est pas reconnu (réglage dmp_server_roots) : rien n'a été envoyé.",
-    "error.dmp_answer_invalid": "La réponse du DMP est illisible. Réessayez ; signalez-le si cela se reproduit.",
     "error.dmp_access_required": "Ouvrez d'abord l'accès au DMP du patient (étape 3).",
     "error.not_found": "Ce patient n'a pas de DMP ouvert (DMP absent ou fermé) : l'accès est impossible.",
   },
@@ -874,14 +854,14 @@ function known(key) {
 
 /**
  * What to tell the user about an API error: the dictionary's text for its code (most
- * specific first: code.context, code.field, code), else the server's own detail.
+ * specific first: code.context, code.field, code), else the server's own detail (in the
+ * page's language: api.js asks for it).
  */
 export function errorText(error, context = "") {
   const field = error.field ? error.field.split(".").pop() : "";
   const keys = [
     context && `error.${error.code}.${context}`,
     field && `error.${error.code}.${field}`,
-    error.code === "pin_invalid" && error.tries_left === 1 && "error.pin_invalid.last",
     `error.${error.code}`,
   ];
   const key = keys.find((candidate) => candidate && known(candidate));

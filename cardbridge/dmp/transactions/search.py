@@ -22,6 +22,7 @@ from cardbridge.dmp.transactions.hl7v3 import INTERACTION_ROOT, Hl7Sender, h, su
 from cardbridge.dmp.transactions.values import dmp_bool, dmp_day, pick_ins, unreadable
 from cardbridge.dmp.transport import Service, SoapCall, Transport
 from cardbridge.errors import DmpRefusedError
+from cardbridge.messages import inputs as say
 
 TRANSACTION = "TD0.5"
 ACTION = "urn:hl7-org:v3:PRPA_IN201305UV02"
@@ -29,15 +30,8 @@ REQUEST = "PRPA_IN201305UV02"
 ANSWER = "PRPA_IN201306UV02"
 ACCESS_DENIED = "DMPAccessDeniedByRightsService"
 TOO_MANY = "QE"  # more patients match than the DMP returns (10)
-_TOO_MANY = (
-    "More patients match than the DMP lists ({told}): add a birth date, or more of the "
-    "name or first name."
-)
-_CENTRE_15_ONLY = (
-    "The DMP refused the patient search ({told}). Searching without an INS is open to most "
-    "professionals in centre 15 (régulation) mode only: find the patient by the Vitale card "
-    "or the INS, or search in centre 15 mode when regulating an emergency call."
-)
+_TOO_MANY = say.SEARCH_TOO_MANY
+_CENTRE_15_ONLY = say.SEARCH_CENTRE_15_ONLY
 
 
 def _days(text: str) -> date:
