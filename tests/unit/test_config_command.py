@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from cardbridge.pcsc.readers import ReaderState
 
 from cardbridge.cli import main
 from cardbridge.commands.serve_banner import banner_lines
@@ -15,6 +14,7 @@ from cardbridge.config import Settings
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.errors import PcscUnavailableError
 from cardbridge.pcsc.backend import PcscBackend
+from cardbridge.pcsc.reader_interface import ReaderState
 from cardbridge.service.backends import BackendChoice, choose_backend
 
 LINK = "http://127.0.0.1:8470/pair?code=abc"
