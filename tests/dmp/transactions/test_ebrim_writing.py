@@ -6,19 +6,26 @@ written out here by hand in the forms of IHE ITI TF-3 §4.2.3 and the ANS TD2.1 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from xml.sax.saxutils import escape
 
+import pytest
 from lxml import etree
 
+from cardbridge.cards import examples
+from cardbridge.cards.models import Practitioner
 from cardbridge.dmp.transactions import ebrim
 from cardbridge.dmp.transactions.ebrim import Code
 from cardbridge.dmp.transactions.submission import (
+    Author,
+    UniqueIdKind,
     add_author,
     add_submission_set,
     hl7_escape,
     new_submission_set,
+    new_unique_id,
     submit_objects_request,
+    utc_timestamp,
 )
 from tests.dmp.transactions.samples import elements, parse
 from tests.dmp.transactions.test_submission import (
@@ -190,3 +197,103 @@ def test_a_submission_set_without_title_nor_comment_has_neither() -> None:
 def test_every_hl7_v2_delimiter_is_escaped() -> None:
     # HL7 v2.5 §2.7.4: \F\ field, \S\ component, \T\ subcomponent, \R\ repetition, \E\ escape.
     assert hl7_escape("a|b^c&d~e\\f") == "a\\F\\b\\S\\c\\T\\d\\R\\e\\E\\f"
+
+
+# --- the author from the CPS ------------------------------------------------------------
+
+
+def _practitioner(**changes: object) -> Practitioner:
+    return Practitioner.model_validate({**examples.PRACTITIONER, **changes})
+
+
+def test_the_author_from_the_cps_in_its_situation() -> None:
+    practitioner = _practitioner()
+    author = Author.from_card(practitioner, practitioner.situations[0])
+    # G15 professions (1.2.250.1.71.1.2.7); authorSpecialty codes (1.2.250.1.213.1.1.4.5).
+    assert author == Author(
+        national_id="899700735741",
+        last_name="LE QUINIO",
+        first_name="PIERRE",
+        profession=Code("10", "1.2.250.1.71.1.2.7", "Médecin"),
+        specialty=Code("SM26", "1.2.250.1.213.1.1.4.5", "Qualifié en Médecine générale (SM)"),
+        structure_id="499700735741008",
+        structure_name="CABINET DR LE QUINIO",
+        sector="SA07",
+    )
+    # R02 sectors (1.2.250.1.71.4.2.4): SA07 is "Cabinet individuel".
+    assert author.sector_code == Code("SA07", "1.2.250.1.71.4.2.4", "Cabinet individuel")
+
+
+def test_an_author_without_speciality_nor_labels() -> None:
+    practitioner = _practitioner(
+        profession={"code": "60", "label": None}, specialty={"code": "XX99", "label": None}
+    )
+    author = Author.from_card(practitioner, practitioner.situations[0])
+    assert author.profession == Code("60", "1.2.250.1.71.1.2.7", "60")
+    assert author.specialty == Code("XX99", "1.2.250.1.213.1.1.4.5", "XX99")
+    nurse = _practitioner(profession={"code": "60", "label": "Infirmier"}, specialty=None)
+    without = Author.from_card(nurse, nurse.situations[0])
+    assert without.specialty is None
+    assert without.specialty_value == "G15_60^Infirmier^1.2.250.1.213.1.1.4.5"
+
+
+def test_an_unknown_sector_is_its_own_label() -> None:
+    author = replace(SAMPLE_AUTHOR, sector="SA99")
+    assert author.sector_code == Code("SA99", "1.2.250.1.71.4.2.4", "SA99")
+
+
+def test_a_submission_set_from_the_settings_root() -> None:
+    submission = new_submission_set(
+        lps_oid_root="1.2.250.1.999.1.1.7898",
+        patient_cx=PIERRE_CX,
+        author=SAMPLE_AUTHOR,
+        now=datetime(2021, 6, 4, 14, 50, 51, tzinfo=UTC),
+    )
+    assert submission.source_id == "1.2.250.1.999.1.1.7898"
+    assert submission.unique_id.startswith("1.2.250.1.999.1.1.7898.1.")
+    assert submission.content_type == Code("SA07", "1.2.250.1.71.4.2.4", "Cabinet individuel")
+    assert (submission.title, submission.comment, submission.entry_id) == (
+        None,
+        None,
+        "SubmissionSet01",
+    )
+    other = Code("04", "1.2.250.1.213.2.2", "Hospitalisation de jour")
+    chosen = new_submission_set(
+        lps_oid_root="2.999",
+        patient_cx=PIERRE_CX,
+        author=SAMPLE_AUTHOR,
+        now=datetime(2021, 6, 4, tzinfo=UTC),
+        content_type=other,
+    )
+    assert chosen.content_type == other
+
+
+@pytest.mark.parametrize(
+    ("root", "digits"),
+    [
+        ("2.999", 38),  # "2.999.3." leaves 56 of the 64 characters: 38 digits at most
+        ("1." + "2" * 46, 13),  # a prefix of 51 characters leaves 13
+        ("1." + "2" * 47, 12),  # a prefix of 52 characters leaves 12, the least allowed
+    ],
+)
+def test_the_random_part_takes_the_room_left(root: str, digits: int) -> None:
+    made = new_unique_id(root, UniqueIdKind.DOCUMENT)
+    random_part = made.removeprefix(f"{root}.3.")
+    assert random_part.isdigit()
+    assert random_part[0] != "0"
+    assert len(random_part) == digits
+
+
+def test_a_root_leaving_eleven_digits_is_refused() -> None:
+    with pytest.raises(ValueError, match="too long for 64-character uniqueIds"):
+        new_unique_id("1." + "2" * 48, UniqueIdKind.SIGNATURE)
+
+
+def test_the_kinds_of_unique_ids() -> None:
+    assert new_unique_id("2.999", UniqueIdKind.SUBMISSION_SET).startswith("2.999.1.")
+    assert new_unique_id("2.999", UniqueIdKind.SIGNATURE).startswith("2.999.4.")
+
+
+def test_a_time_is_written_in_utc() -> None:
+    paris = timezone(timedelta(hours=2))
+    assert utc_timestamp(datetime(2021, 6, 4, 0, 30, tzinfo=paris)) == "20210603223000"
