@@ -52,6 +52,10 @@ def test_td05_sends_the_search_to_patients_pdq_with_the_vihf() -> None:
         "TD0.5",
     )
     assert transport.vihfs == [b"<vihf/>"]
+    assert call.payload.tag == f"{{{HL7}}}PRPA_IN201305UV02"
+    assert call.payload.findtext(
+        f".//{{{HL7}}}livingSubjectName/{{{HL7}}}value/{{{HL7}}}family"
+    ) == ("ENCHAINE")
     assert [candidate.ins for candidate in found] == ["157069329642881"]
 
 
@@ -66,6 +70,7 @@ def test_the_request_has_the_hl7v3_header_and_the_pdq_control_act() -> None:
     control = built.find(f"{{{HL7}}}controlActProcess")
     assert control is not None
     assert dict(control.attrib) == {"classCode": "CACT", "moodCode": "EVN"}
+    assert control[0].tag == f"{{{HL7}}}code"
     assert dict(control[0].attrib) == {
         "code": "PRPA_TE201305UV02",
         "codeSystem": "2.16.840.1.113883.1.6",
@@ -280,3 +285,34 @@ def test_a_patient_without_person_is_unreadable() -> None:
     with pytest.raises(DmpAnswerError) as error:
         read_candidates(answer)
     assert_unreadable(error, "TD0.5", "a patient without patientPerson")
+
+
+def test_a_birth_range_parameter_has_its_semantics_text() -> None:
+    criteria = CRITERIA.model_copy(update={"birth_year": "1957"})
+    built = search_request(IdentityCriteria.model_validate(criteria.model_dump()), SENDER)
+    birth = built.find(f".//{{{HL7}}}livingSubjectBirthTime")
+    assert birth is not None
+    assert birth.findtext(f"{{{HL7}}}semanticsText") == "LivingSubject.birthTime"
+
+
+def test_an_empty_used_name_falls_back_to_the_birth_name() -> None:
+    candidate = _read(variant(TD05_ANSWER, SP, b'<family qualifier="SP"/>'))
+    assert candidate.last_name == "DECHAINE"
+
+
+def test_an_ins_root_without_extension_is_an_unreadable_ins() -> None:
+    answer = variant(
+        TD05_ANSWER,
+        b'<id extension="157069329642881" root="1.2.250.1.213.1.4.10"/>',
+        b'<id root="1.2.250.1.213.1.4.10"/>',
+    )
+    _unreadable(answer, "an INS ''")
+
+
+def test_identifiers_without_root_are_no_ins() -> None:
+    answer = variant(
+        TD05_ANSWER,
+        b'<id extension="157069329642881" root="1.2.250.1.213.1.4.10"/>',
+        b'<id extension="157069329642881"/>',
+    )
+    _unreadable(answer, "no INS among the identifiers ', 1.2.250.1.213.1.4.2'")
