@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from lxml import etree
 
@@ -44,3 +49,20 @@ class Answering:
         self.calls.append(call)
         self.vihfs.append(vihf)
         return SoapAnswer(call.action + "Response", parse(self.answers.pop(0)))
+
+
+@contextmanager
+def paris_time() -> Iterator[None]:
+    """The process on Paris time (a POSIX TZ rule, UTC+1, UTC+2 in summer), as a French
+    workstation is: a message that wrote local times would be caught in CI, on UTC."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "CET-1CEST,M3.5.0,M10.5.0/3"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()

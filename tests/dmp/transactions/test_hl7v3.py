@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -15,7 +13,7 @@ from cardbridge.dmp.transactions import hl7v3
 from cardbridge.dmp.transactions.hl7v3 import Hl7Sender, check_acknowledgement
 from cardbridge.dmp.transactions.status import existence_request
 from cardbridge.errors import DmpAnswerError, DmpRefusedError
-from tests.dmp.transactions.helpers import assert_unreadable
+from tests.dmp.transactions.helpers import assert_unreadable, paris_time
 from tests.dmp.transactions.samples import (
     TD02_ANSWER,
     TD02_REQUEST,
@@ -31,17 +29,6 @@ SENDER = Hl7Sender("1.3.6.1.4.1.48364", "LPS GIE-SV")  # the ANS samples' softwa
 PIERRE_INS = InsReference(value="207058575627097", oid="1.2.250.1.213.1.4.10")
 # What each message makes anew: its id, its creation time, its query's id.
 GENERATED = frozenset({("id", "extension"), ("creationTime", "value"), ("queryId", "extension")})
-
-
-@pytest.fixture
-def paris_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The process runs on Paris time (a POSIX TZ rule, UTC+1, UTC+2 in summer), as a
-    French workstation does: a message that wrote local times would be caught in CI."""
-    monkeypatch.setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def test_the_existence_request_has_the_ans_samples_shape() -> None:
@@ -128,18 +115,20 @@ def test_message_and_query_ids_are_new_random_uuids() -> None:
     assert len(set(ids)) == 4
 
 
-def test_the_creation_time_is_utc_on_a_paris_workstation(paris_time: None) -> None:
+def test_the_creation_time_is_utc_on_a_paris_workstation() -> None:
     # 14:53:05 in Paris on the 1st of June (summer time, UTC+2) is 12:53:05 UTC.
     summer = timezone(timedelta(hours=2))
-    built = hl7v3.message(
-        "PRPA_IN201307UV02", SENDER, datetime(2021, 6, 1, 14, 53, 5, tzinfo=summer)
-    )
+    with paris_time():
+        built = hl7v3.message(
+            "PRPA_IN201307UV02", SENDER, datetime(2021, 6, 1, 14, 53, 5, tzinfo=summer)
+        )
     assert built.find(f"{{{HL7}}}creationTime").get("value") == "20210601125305"  # type: ignore[union-attr]
 
 
-def test_the_creation_time_is_now_in_utc(paris_time: None) -> None:
+def test_the_creation_time_is_now_in_utc() -> None:
     before = datetime.now(UTC).replace(microsecond=0)
-    built = existence_request(PIERRE_INS, SENDER)
+    with paris_time():
+        built = existence_request(PIERRE_INS, SENDER)
     after = datetime.now(UTC)
     value = built.find(f"{{{HL7}}}creationTime").get("value", "")  # type: ignore[union-attr]
     assert before <= datetime.strptime(value, "%Y%m%d%H%M%S").replace(tzinfo=UTC) <= after

@@ -3,7 +3,7 @@ missing or unreadable (the sample and its variants, as bytes)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -14,7 +14,7 @@ from cardbridge.dmp.transactions.patient_list import (
 )
 from cardbridge.dmp.transport import Service
 from cardbridge.errors import DmpAnswerError
-from tests.dmp.transactions.helpers import Answering, assert_unreadable
+from tests.dmp.transactions.helpers import Answering, assert_unreadable, paris_time
 from tests.dmp.transactions.samples import TD04_ANSWER, TD04_REQUEST, elements, parse, variant
 
 SINCE = datetime(2010, 10, 10, 20, 20, 10, tzinfo=UTC)  # the sample request's startDate
@@ -46,7 +46,7 @@ def test_the_last_authorization_goes_in_the_dmps_spelling() -> None:
 
 def test_a_naive_start_is_refused_before_calling() -> None:
     transport = Answering(TD04_ANSWER)
-    with pytest.raises(ValueError, match="since must be an aware datetime"):
+    with pytest.raises(ValueError, match=r"^since must be an aware datetime$"):
         authorized_patients(
             transport, b"<vihf/>", datetime(2010, 10, 10), PatientListDate.LAST_DOCUMENT
         )
@@ -133,3 +133,20 @@ def test_a_patient_without_ins_type_is_unreadable() -> None:
     with pytest.raises(DmpAnswerError) as error:
         read_patient_list(parse(answer))
     assert_unreadable(error, "TD0.4", "no INS among the identifiers '1.2.250.1.213.1.4.2, '")
+
+
+def test_the_start_is_sent_in_utc_on_a_paris_workstation() -> None:
+    # 22:20:10 in Paris in October (summer time, UTC+2) is the sample's 20:20:10 UTC.
+    since = datetime(2010, 10, 10, 22, 20, 10, tzinfo=timezone(timedelta(hours=2)))
+    transport = Answering(TD04_ANSWER)
+    with paris_time():
+        authorized_patients(transport, b"<vihf/>", since, PatientListDate.LAST_DOCUMENT)
+    (call,) = transport.calls
+    assert call.payload.findtext(f"{{{PATIENTS}}}startDate") == "20101010202010"
+
+
+def test_an_ins_type_without_national_id_is_an_unreadable_ins() -> None:
+    answer = variant(TD04_ANSWER, b"<ns1:nationalId>153078987658513</ns1:nationalId>", b"")
+    with pytest.raises(DmpAnswerError) as error:
+        read_patient_list(parse(answer))
+    assert_unreadable(error, "TD0.4", "an INS ''")
