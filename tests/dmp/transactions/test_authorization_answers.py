@@ -73,7 +73,10 @@ def test_the_role_with_a_removal_is_refused_before_calling() -> None:
         )
     assert transport.calls == []
     assert error.value.details()["field"] == "treating_physician"
-    assert "add without the role" in error.value.message
+    assert error.value.message == (
+        "treating_physician: the treating-physician role goes with adding an authorization "
+        "(AJOUT); to stop being treating physician and keep access, add without the role"
+    )
 
 
 def test_a_td03_answer_without_context_gives_an_empty_text() -> None:
