@@ -12,10 +12,13 @@ from xml.sax.saxutils import escape
 import pytest
 from lxml import etree
 
+from cardbridge.dmp.patients import InsReference, Sex
+from cardbridge.dmp.transactions.cda import CdaDocument, CdaPatient
 from cardbridge.dmp.transactions.document_entry import (
     EntryMetadata,
     add_document_entry,
     confidentiality,
+    entry_from_cda,
     signature_entry,
     xds_time,
 )
@@ -218,3 +221,87 @@ def test_another_visibility_is_refused() -> None:
 def test_an_xds_time_keeps_a_date_and_puts_a_time_in_utc() -> None:
     assert xds_time(date(2021, 6, 4)) == "20210604"
     assert xds_time(datetime(2021, 6, 4, 1, 0, tzinfo=PARIS)) == "20210603230000"
+
+
+def _cda(used_family_name: str | None, media_type: str = "application/pdf") -> CdaDocument:
+    patient = CdaPatient(
+        ins=InsReference(value="155067200010159", oid="1.2.250.1.213.1.4.10"),
+        birth_family_name="LE QUINIO",
+        given_names=("PIERRE", "JEAN"),
+        sex=Sex.MALE,
+        birth_date=date(1955, 6, 15),
+        used_family_name=used_family_name,
+    )
+    return CdaDocument(
+        unique_id="2.999.3.123456789012",
+        set_id="2.999.3.223456789012",
+        version=1,
+        type=TYPE,
+        title="CR de consultation",
+        created=ENTRY.created,
+        service_start=date(2021, 6, 4),
+        service_stop=None,
+        patient=patient,
+        author=SAMPLE_AUTHOR,
+        practice_setting=SETTING,
+        facility=FACILITY,
+        media_type=media_type,
+        content=b"%PDF-1.4",
+    )
+
+
+def test_the_entry_of_a_cda_repeats_its_header() -> None:
+    entry = entry_from_cda(
+        _cda(None), entry_id="Document01", class_code=CLASS, visibilities=[], comment="Suivi"
+    )
+    assert entry == EntryMetadata(
+        entry_id="Document01",
+        unique_id="2.999.3.123456789012",
+        patient_cx=PIERRE_CX,
+        title="CR de consultation",
+        author=SAMPLE_AUTHOR,
+        created=ENTRY.created,
+        service_start=date(2021, 6, 4),
+        service_stop=None,
+        class_code=CLASS,
+        type_code=TYPE,
+        format_code=PDF,
+        practice_setting=SETTING,
+        facility=FACILITY,
+        confidentiality=(Code("N", "2.16.840.1.113883.5.25", "Normal"),),
+        comment="Suivi",
+        # HL7 v2.5 PID-5 (XPN, name type L), PID-7 (birth date), PID-8 (sex).
+        source_patient_info=("PID-5|LE QUINIO^PIERRE^^^^^L", "PID-7|19550615", "PID-8|M"),
+    )
+
+
+def test_the_used_name_goes_in_pid_5_escaped() -> None:
+    entry = entry_from_cda(
+        _cda("MARTIN^DURAND"),
+        entry_id="Document01",
+        class_code=CLASS,
+        visibilities=["INVISIBLE_PATIENT"],
+        comment=None,
+    )
+    assert entry.source_patient_info[0] == "PID-5|MARTIN\\S\\DURAND^PIERRE^^^^^L"
+    assert [code.code for code in entry.confidentiality] == ["N", "INVISIBLE_PATIENT"]
+
+
+@pytest.mark.parametrize(
+    ("media_type", "format_code"),
+    [
+        ("application/pdf", "urn:ihe:iti:xds-sd:pdf:2008"),
+        ("text/plain", "urn:ihe:iti:xds-sd:text:2008"),
+        ("text/rtf", "urn:ihe:iti-fr:xds-sd:rtf:2010"),
+        ("image/jpeg", "urn:ihe:iti-fr:xds-sd:jpeg:2010"),
+        ("image/tiff", "urn:ihe:iti-fr:xds-sd:tiff:2010"),
+    ],
+)
+def test_the_format_code_of_each_media_type(media_type: str, format_code: str) -> None:
+    entry = entry_from_cda(
+        _cda(None, media_type), entry_id="D", class_code=CLASS, visibilities=[], comment=None
+    )
+    assert (entry.format_code.code, entry.format_code.scheme) == (
+        format_code,
+        "1.3.6.1.4.1.19376.1.2.3",
+    )

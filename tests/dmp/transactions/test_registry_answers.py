@@ -99,6 +99,17 @@ def test_a_status_without_errors_is_a_refusal_named_by_the_status(status: str, c
     assert (refused.dmp_code, refused.dmp_text) == (code, "")
 
 
+def test_an_error_with_a_code_only_has_no_text() -> None:
+    refused = _check(_response(STATUS + "Failure", {"errorCode": "XDSRepositoryError"}))
+    assert (refused.dmp_code, refused.dmp_text) == ("XDSRepositoryError", "")
+
+
+def test_a_response_without_status_is_a_failure() -> None:
+    answer = _response(STATUS).replace(f' status="{STATUS}"'.encode(), b"")
+    refused = _check(answer)
+    assert (refused.dmp_code, refused.dmp_text) == ("Failure", "")
+
+
 def test_another_answer_than_a_registry_response_is_named() -> None:
     with pytest.raises(DmpAnswerError) as error:
         check_registry_response(etree.Element(f"{{{QUERY}}}AdhocQueryResponse"), "TD3.3")
