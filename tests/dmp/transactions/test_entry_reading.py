@@ -285,3 +285,54 @@ def test_another_answer_has_no_entries() -> None:
     with pytest.raises(DmpAnswerError) as error:
         document_entries(etree.fromstring(_xml().encode()))
     assert error.value.message == "The DMP's TD3.1 answer is not an AdhocQueryResponse."
+
+
+FORMAT = "urn:uuid:a09d5840-386c-46f2-b5ad-9c3699a4309d"
+PRACTICE = "urn:uuid:cccf5598-8b07-4b77-a05e-ae952c785ead"
+FACILITY = "urn:uuid:f33fb8ac-18af-42cc-ae0e-ed0b0bdb91e1"
+
+
+def _classification(scheme: str, code: str | None, system: str, label: str | None) -> str:
+    node = "" if code is None else f' nodeRepresentation="{code}"'
+    name = "" if label is None else f'<rim:Name><rim:LocalizedString value="{label}"/></rim:Name>'
+    return (
+        f'<rim:Classification classificationScheme="{scheme}" classifiedObject="x"{node} id="k">'
+        f'<rim:Slot name="codingScheme"><rim:ValueList><rim:Value>{system}</rim:Value>'
+        f"</rim:ValueList></rim:Slot>{name}</rim:Classification>"
+    )
+
+
+def test_format_practice_setting_and_facility_are_read() -> None:
+    entry = _read(
+        _classification(FORMAT, "urn:ihe:iti:xds-sd:pdf:2008", "1.3.6.1.4.1.19376.1.2.3", "PDF")
+        + _classification(PRACTICE, "AMBULATOIRE", "1.2.250.1.213.1.1.4.9", "Ambulatoire")
+        + _classification(FACILITY, "SA07", "1.2.250.1.71.4.2.4", "Cabinet individuel")
+    )
+    assert entry.format == CodeRef(
+        code="urn:ihe:iti:xds-sd:pdf:2008", system="1.3.6.1.4.1.19376.1.2.3", label="PDF"
+    )
+    assert entry.practice_setting == CodeRef(
+        code="AMBULATOIRE", system="1.2.250.1.213.1.1.4.9", label="Ambulatoire"
+    )
+    assert entry.healthcare_facility == CodeRef(
+        code="SA07", system="1.2.250.1.71.4.2.4", label="Cabinet individuel"
+    )
+
+
+def test_a_classification_without_node_representation_has_an_empty_code() -> None:
+    entry = _read(_classification(FORMAT, None, "1.3.6.1.4.1.19376.1.2.3", "PDF"))
+    assert entry.format == CodeRef(code="", system="1.3.6.1.4.1.19376.1.2.3", label="PDF")
+
+
+def test_only_the_type_takes_a_label_from_the_types_list() -> None:
+    # A format coded like a LOINC type stays without label: the list names types only.
+    entry = _read(_classification(FORMAT, "11488-4", "2.16.840.1.113883.6.1", None))
+    assert entry.format == CodeRef(code="11488-4", system="2.16.840.1.113883.6.1", label=None)
+
+
+def test_an_entry_without_author_has_no_structure() -> None:
+    start = ENTRY.index(f'<rim:Classification classificationScheme="{AUTHOR}"')
+    end = ENTRY.index("</rim:Classification>", start) + len("</rim:Classification>")
+    text = _xml().replace(ENTRY[start:end], "")
+    entry = read_entry(_element(text))
+    assert (entry.author_names, entry.author_structure) == ([], None)
