@@ -18,6 +18,7 @@ from cardbridge.dmp.transactions import ebrim
 from cardbridge.dmp.transactions.ebrim import Code
 from cardbridge.dmp.transactions.submission import (
     Author,
+    SubmissionSet,
     UniqueIdKind,
     add_author,
     add_submission_set,
@@ -27,6 +28,7 @@ from cardbridge.dmp.transactions.submission import (
     submit_objects_request,
     utc_timestamp,
 )
+from tests.dmp.transactions.helpers import paris_time
 from tests.dmp.transactions.samples import elements, parse
 from tests.dmp.transactions.test_submission import (
     PIERRE_CX,
@@ -297,3 +299,79 @@ def test_the_kinds_of_unique_ids() -> None:
 def test_a_time_is_written_in_utc() -> None:
     paris = timezone(timedelta(hours=2))
     assert utc_timestamp(datetime(2021, 6, 4, 0, 30, tzinfo=paris)) == "20210603223000"
+
+
+SUBMISSION_SET = "urn:uuid:a54d6aa5-d40d-43f9-88c5-b4633d873bdd"
+CONTENT_TYPE = "urn:uuid:aa543740-bdda-424e-8c96-df4873be8500"
+
+
+def _external(scheme: str, key: str, value: str, name: str) -> str:
+    return (
+        f'<rim:ExternalIdentifier id="SubmissionSet01-{key}" identificationScheme="{scheme}"'
+        f' registryObject="SubmissionSet01" value="{escape(value)}">{_name(name)}'
+        "</rim:ExternalIdentifier>"
+    )
+
+
+def test_the_submission_set_element_by_element() -> None:
+    submission = SubmissionSet(
+        unique_id="2.999.1.123456789012",
+        source_id="2.999",
+        patient_cx=PIERRE_CX,
+        author=SAMPLE_AUTHOR,
+        submitted=datetime(2021, 6, 4, 14, 50, 51, tzinfo=UTC),
+        content_type=Code("SA07", "1.2.250.1.71.4.2.4", "Cabinet individuel"),
+        title="Lot",
+    )
+    package = add_submission_set(submit_objects_request(), submission)
+    expected = _expected(
+        '<rim:RegistryPackage id="SubmissionSet01">'
+        f'<rim:Slot name="submissionTime">{_value_list("20210604145051")}</rim:Slot>'
+        f"{_name('Lot')}"
+        f'<rim:Classification classificationScheme="{SUBMISSION_AUTHOR}"'
+        ' classifiedObject="SubmissionSet01" id="SubmissionSet01-author" nodeRepresentation="">'
+        f'<rim:Slot name="authorPerson">{_value_list(SAMPLE_XCN)}</rim:Slot>'
+        f'<rim:Slot name="authorInstitution">{_value_list(SAMPLE_XON)}</rim:Slot>'
+        f'<rim:Slot name="authorSpecialty">{_value_list(SAMPLE_SPECIALTY)}</rim:Slot>'
+        "</rim:Classification>"
+        f'<rim:Classification classificationScheme="{CONTENT_TYPE}"'
+        ' classifiedObject="SubmissionSet01" id="SubmissionSet01-contentType"'
+        ' nodeRepresentation="SA07">'
+        f'<rim:Slot name="codingScheme">{_value_list("1.2.250.1.71.4.2.4")}</rim:Slot>'
+        f"{_name('Cabinet individuel')}</rim:Classification>"
+        f'<rim:Classification classificationNode="{SUBMISSION_SET}"'
+        ' classifiedObject="SubmissionSet01" id="SubmissionSet01-node"/>'
+        + _external(
+            "urn:uuid:6b5aea1a-874d-4603-a4bc-96a0a7b38446",
+            "submissionPatientId",
+            PIERRE_CX,
+            "XDSSubmissionSet.patientId",
+        )
+        + _external(
+            "urn:uuid:554ac39e-e3fe-47fe-b233-965d2a147832",
+            "submissionSourceId",
+            "2.999",
+            "XDSSubmissionSet.sourceId",
+        )
+        + _external(
+            "urn:uuid:96fdda7c-d067-4183-912e-bf5ee74998a8",
+            "submissionUniqueId",
+            "2.999.1.123456789012",
+            "XDSSubmissionSet.uniqueId",
+        )
+        + "</rim:RegistryPackage>"
+    )
+    assert elements(package) == elements(expected[0])
+
+
+def test_a_naive_time_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"^XDS times are written from timezone-aware datetimes$"):
+        utc_timestamp(datetime(2021, 6, 4, 14, 50, 51))
+
+
+def test_a_time_is_written_in_utc_on_a_paris_workstation() -> None:
+    with paris_time():
+        written = utc_timestamp(
+            datetime(2021, 6, 4, 16, 50, 51, tzinfo=timezone(timedelta(hours=2)))
+        )
+    assert written == "20210604145051"
