@@ -19,7 +19,7 @@ from cardbridge.dmp.transactions.find import (
     type_system,
 )
 from cardbridge.dmp.transport import Service
-from cardbridge.errors import DmpAnswerError, NotFoundError
+from cardbridge.errors import DmpAnswerError, DmpRefusedError, NotFoundError
 from tests.dmp.transactions.documents_support import PIERRE_INS
 from tests.dmp.transactions.helpers import Answering
 from tests.dmp.transactions.test_document_answers import _entry, _query_answer
@@ -204,6 +204,20 @@ def test_get_documents_asks_for_the_unique_id() -> None:
         (slot.get("name"), slot.findtext(f"{{{RIM}}}ValueList/{{{RIM}}}Value")) for slot in query
     ] == [("$XDSDocumentEntryUniqueId", f"('{UNIQUE_ID}')")]
     assert entry.status is DocumentStatus.APPROVED
+    assert transport.vihfs == [b"<vihf/>"]
+
+
+def test_a_refusal_names_td31() -> None:
+    failure = (
+        f'<query:AdhocQueryResponse xmlns:query="{QUERY}" xmlns:rim="{RIM}"'
+        ' xmlns:rs="urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0"'
+        ' status="urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Failure">'
+        '<rs:RegistryErrorList><rs:RegistryError errorCode="XDSUnknownPatientId"'
+        ' codeContext="inconnu"/></rs:RegistryErrorList></query:AdhocQueryResponse>'
+    ).encode()
+    with pytest.raises(DmpRefusedError) as refused:
+        find_documents(Answering(failure), b"<v/>", PIERRE_INS, DocumentFilter())
+    assert (refused.value.dmp_code, refused.value.transaction) == ("XDSUnknownPatientId", "TD3.1")
 
 
 def test_the_current_version_is_the_highest_not_deprecated_one() -> None:
