@@ -11,6 +11,7 @@ import pytest
 from cardbridge.dmp.transactions.retrieve import retrieve_document, unwrap
 from cardbridge.dmp.transport import Service
 from cardbridge.errors import DmpAnswerError
+from tests.dmp.transactions.helpers import Answering
 from tests.dmp.transactions.test_document_answers import (
     CID,
     DOC,
@@ -240,3 +241,56 @@ def test_a_cda_without_body_is_given_as_xml() -> None:
     cda = b'<ClinicalDocument xmlns="urn:hl7-org:v3"><title>x</title></ClinicalDocument>'
     got = unwrap(DOC, cda, "application/xml")
     assert (got.content, got.media_type, got.wrapped_in_cda) == (cda, "text/xml", False)
+
+
+def test_the_vihf_goes_with_the_request() -> None:
+    transport = Answering(_plain(b"x"))
+    retrieve_document(transport, b"<vihf/>", DOC)
+    assert transport.vihfs == [b"<vihf/>"]
+
+
+def test_a_non_ascii_character_in_base64_is_unreadable() -> None:
+    _fails(
+        _retrieve_answer("YWJj\u00e9"), "The DMP sent a document whose base64 cannot be decoded."
+    )
+
+
+def test_a_character_outside_base64_is_not_skipped() -> None:
+    # RFC 4648 §3.3: characters outside the alphabet are an error, not noise to skip.
+    _fails(_retrieve_answer("YW*Jj"), "The DMP sent a document whose base64 cannot be decoded.")
+
+
+def test_a_document_without_media_type_has_none() -> None:
+    answer = _plain(b"plain").replace(b"<xdsb:mimeType>text/plain</xdsb:mimeType>", b"")
+    got = retrieve_document(Canned(answer), b"<v/>", DOC)
+    assert (got.media_type, got.content, got.wrapped_in_cda) == ("", b"plain", False)
+
+
+def test_a_file_that_is_not_xml_is_not_wrapped() -> None:
+    got = unwrap(DOC, b"%PDF-1.4 raw", "application/pdf")
+    assert (got.media_type, got.content, got.wrapped_in_cda) == (
+        "application/pdf",
+        b"%PDF-1.4 raw",
+        False,
+    )
+
+
+def test_an_empty_pdf_copy_is_an_empty_pdf() -> None:
+    cda = _structured(
+        '<section><templateId root="1.2.250.1.213.1.1.2.243"/>'
+        '<entry><value mediaType="application/pdf" representation="B64"/></entry></section>'
+    )
+    got = unwrap(DOC, cda, "text/xml")
+    assert (got.content, got.media_type, got.wrapped_in_cda) == (b"", "application/pdf", True)
+
+
+def test_the_pdf_copy_template_counts_on_a_section_only() -> None:
+    # The template identifies the "copie PDF" section [SM §2.2.1], not an entry of another.
+    cda = _structured(
+        '<section><templateId root="1.2.250.1.213.1.1.2.1"/><entry><observationMedia>'
+        '<templateId root="1.2.250.1.213.1.1.2.243"/>'
+        f'<value mediaType="application/pdf" representation="B64">{PDF}</value>'
+        "</observationMedia></entry></section>"
+    )
+    got = unwrap(DOC, cda, "text/xml")
+    assert (got.media_type, got.wrapped_in_cda) == ("text/xml", False)
