@@ -18,6 +18,7 @@ from cardbridge.dmp.transactions.update import (
 from cardbridge.dmp.transport import Service
 from cardbridge.errors import DmpAnswerError, DmpRefusedError, InvalidInputError
 from tests.dmp.transactions.documents_support import submission_set
+from tests.dmp.transactions.helpers import Answering
 from tests.dmp.transactions.test_update_requests import (
     ENTRY_UUID,
     NS,
@@ -276,3 +277,43 @@ def test_a_refused_change_keeps_the_dmps_code_and_an_odd_answer_is_named() -> No
             submission_set(),
         )
     assert error.value.message == "The DMP's TD3.3 answer is not a RegistryResponse."
+
+
+def test_the_vihf_goes_with_both_calls_and_the_listed_version_is_returned() -> None:
+    transport = Answering(_listing(), SUCCESS.encode())
+    changed = change_status(
+        transport, b"<vihf/>", UNIQUE_ID, StatusChange.ARCHIVE, submission_set()
+    )
+    assert transport.vihfs == [b"<vihf/>", b"<vihf/>"]
+    assert changed.entry_uuid == ENTRY_UUID
+    transport = Answering(_listing(), SUCCESS.encode())
+    replaced = change_visibility(
+        transport, b"<vihf/>", UNIQUE_ID, VisibilityChange.UNMASK, submission_set()
+    )
+    assert transport.vihfs == [b"<vihf/>", b"<vihf/>"]
+    assert (replaced.entry_uuid, replaced.unique_id) == (ENTRY_UUID, UNIQUE_ID)
+
+
+def _current(listing: bytes) -> etree._Element:
+    current = etree.fromstring(listing).find(
+        f"{{{RIM}}}RegistryObjectList/{{{RIM}}}ExtrinsicObject"
+    )
+    assert current is not None
+    return current
+
+
+def test_the_new_versions_lid_is_the_listed_entry_uuid() -> None:
+    current = _current(_listing())
+    del current.attrib["lid"]
+    assert new_version(current, set()).get("lid") == ENTRY_UUID
+
+
+def test_a_classification_without_id_gets_one() -> None:
+    current = _current(_listing())
+    first = current.find(f"{{{RIM}}}Classification")
+    assert first is not None
+    del first.attrib["id"]
+    made = new_version(current, set())
+    renamed = made.find("rim:Classification", NS)
+    assert renamed is not None
+    assert renamed.get("id") == "Document01-c0"
