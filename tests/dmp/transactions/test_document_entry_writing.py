@@ -275,6 +275,12 @@ def test_the_entry_of_a_cda_repeats_its_header() -> None:
     )
 
 
+def test_the_entry_of_a_cda_keeps_its_service_stop() -> None:
+    document = replace(_cda(None), service_stop=ENTRY.service_stop)
+    entry = entry_from_cda(document, entry_id="D", class_code=CLASS, visibilities=[], comment=None)
+    assert entry.service_stop == datetime(2021, 6, 4, 17, 0, tzinfo=PARIS)
+
+
 def test_the_used_name_goes_in_pid_5_escaped() -> None:
     entry = entry_from_cda(
         _cda("MARTIN^DURAND"),
