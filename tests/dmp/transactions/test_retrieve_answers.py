@@ -294,3 +294,14 @@ def test_the_pdf_copy_template_counts_on_a_section_only() -> None:
     )
     got = unwrap(DOC, cda, "text/xml")
     assert (got.media_type, got.wrapped_in_cda) == ("text/xml", False)
+
+
+def test_xml_that_is_not_a_cda_is_not_wrapped() -> None:
+    # An IHE KOS or any other XML document: given as the DMP holds it, with its media type.
+    kos = b"<kos xmlns='urn:example'/>"
+    got = unwrap(DOC, kos, "application/dicom+xml")
+    assert (got.media_type, got.content, got.wrapped_in_cda) == (
+        "application/dicom+xml",
+        kos,
+        False,
+    )
