@@ -22,13 +22,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     scripts/mutation-report names them in ``CARDBRIDGE_MUTATION_TESTS`` (paths, space
     separated, from ``[tool.cardbridge.mutation-tests]``); the others are deselected, so
-    that a module is not charged with the minutes of another module's tests.
+    that a module is not charged with the minutes of another module's tests. So are the
+    tests that start the offline DMP (fixture ``dmp``, a TLS server per test): the DMP
+    client's files mix them with in-process tests of the same messages, and only the
+    in-process ones are fast enough to run for each mutant.
     """
     wanted = os.environ.get("CARDBRIDGE_MUTATION_TESTS", "").split()
     if not wanted:
         return
-    kept = [item for item in items if item.nodeid.split("::")[0] in wanted]
-    dropped = [item for item in items if item.nodeid.split("::")[0] not in wanted]
+
+    def chosen(item: pytest.Item) -> bool:
+        in_process = "dmp" not in getattr(item, "fixturenames", ())
+        return item.nodeid.split("::")[0] in wanted and in_process
+
+    kept = [item for item in items if chosen(item)]
+    dropped = [item for item in items if not chosen(item)]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept

@@ -19,6 +19,7 @@ _TIME = re.compile(
     r"(?P<day>[0-9]{8})(?P<hour>[0-9]{2})?(?P<minute>[0-9]{2})?(?P<second>[0-9]{2})?"
     r"(?:\.[0-9]+)?(?P<offset>[+-][0-9]{4})?"
 )
+_DAY = re.compile(r"[0-9]{8}")
 # The INS registries (NIR, NIA, test, demo); the DMP also sends the legacy INS-C (…4.2).
 INS_ROOTS = frozenset(INS_OIDS.values())
 
@@ -63,8 +64,12 @@ def dmp_day(value: str | None, transaction: str) -> date | None:
     """A date from ``YYYYMMDD`` (a longer TS is cut to its day); ``None`` when absent."""
     if not value:
         return None
+    day = value.strip()[:8]
+    # strptime alone would read a short ``1907052`` as the 2nd of May.
+    if not _DAY.fullmatch(day):
+        raise _wrong(transaction, "a date", value)
     try:
-        return datetime.strptime(value.strip()[:8], "%Y%m%d").date()
+        return datetime.strptime(day, "%Y%m%d").date()
     except ValueError:
         raise _wrong(transaction, "a date", value) from None
 

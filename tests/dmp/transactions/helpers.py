@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
 from lxml import etree
 
 from cardbridge.dmp.transactions.hl7v3 import Hl7Sender
+from cardbridge.dmp.transport import SoapAnswer, SoapCall
+from cardbridge.errors import DmpAnswerError
+from tests.dmp.transactions.samples import parse
 from testkit.dmp_sandbox import Identity
 
 SENDER = Hl7Sender("2.999.250.1", "cardbridge tests")
@@ -15,3 +24,45 @@ CENTRE_15 = {"purpose": "centre_15", "reason": "Appel au centre 15"}
 def vihf(identity: Identity, **changes: object) -> bytes:
     """``identity``'s signed VIHF with ``changes`` (patient=…, purpose=…), serialized."""
     return etree.tostring(identity.signed(identity.vihf.but(**changes)))
+
+
+def assert_unreadable(
+    error: pytest.ExceptionInfo[DmpAnswerError], transaction: str, what: str
+) -> None:
+    """An unreadable answer's message: the transaction, what was wrong, what to do."""
+    assert error.value.message == (
+        f"The DMP's {transaction} answer could not be read ({what}). "
+        "Try again; report it if it persists."
+    )
+
+
+class Answering:
+    """A transport answering each call with the next of ``answers`` (bytes, parsed as
+    the transport does), keeping the calls and the VIHFs they carried."""
+
+    def __init__(self, *answers: bytes) -> None:
+        self.answers = list(answers)
+        self.calls: list[SoapCall] = []
+        self.vihfs: list[bytes] = []
+
+    def call(self, call: SoapCall, vihf: bytes) -> SoapAnswer:
+        self.calls.append(call)
+        self.vihfs.append(vihf)
+        return SoapAnswer(call.action + "Response", parse(self.answers.pop(0)))
+
+
+@contextmanager
+def paris_time() -> Iterator[None]:
+    """The process on Paris time (a POSIX TZ rule, UTC+1, UTC+2 in summer), as a French
+    workstation is: a message that wrote local times would be caught in CI, on UTC."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "CET-1CEST,M3.5.0,M10.5.0/3"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()

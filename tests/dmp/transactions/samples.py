@@ -288,3 +288,24 @@ def shape(element: etree._Element) -> list[tuple[str, str]]:
         for node in element.iter()
         if isinstance(node.tag, str)
     ]
+
+
+def elements(
+    element: etree._Element, generated: frozenset[tuple[str, str]] = frozenset()
+) -> list[tuple[str, str, dict[str, str]]]:
+    """An element tree as (tag, text, attributes) in document order, comments left out:
+    what two messages share element by element. ``generated`` names the (local tag,
+    attribute) pairs each message makes anew (ids, times), left out of the attributes."""
+    return [
+        (
+            str(node.tag),
+            (node.text or "").strip(),
+            {
+                str(name): value
+                for name, value in node.attrib.items()
+                if (etree.QName(node).localname, str(name)) not in generated
+            },
+        )
+        for node in element.iter()
+        if isinstance(node.tag, str)
+    ]
