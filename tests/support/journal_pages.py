@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cardbridge.dmp.journal import DATABASE_NAME, KEY_NAME, Journal, JournalEntry, JournalKind
+from cardbridge.dmp.journal_details import AccessDetails
 
 # One page of the API (limit at most 1,000) and some more.
 MANY = 1_201
@@ -17,6 +18,17 @@ PRACTITIONER = "899700735741"
 PATIENTS = (
     "155067200010159^^^&1.2.250.1.213.1.4.10&ISO^NH",
     "295109912611193^^^&1.2.250.1.213.1.4.10&ISO^NH",
+)
+# What a normal access by the demo CPS writes, so that every record reads as the API's.
+ACCESS_DETAILS = AccessDetails(
+    situation=0,
+    mode="normal",
+    consent_needed=False,
+    consent_attested=True,
+    patient_source="vitale",
+    structure_id="10B0095163",
+    sector="SA07",
+    vihf_id="_vihf-0",
 )
 
 
@@ -27,7 +39,8 @@ def _template(factory: pytest.TempPathFactory) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     journal = Journal.open(folder)
     for n in range(MANY):  # ~10 ms a record: each is durable (synchronous=FULL)
-        entry = JournalEntry(JournalKind.ACCESS, PRACTITIONER, PATIENTS[n % 2], {"n": n})
+        details = {**ACCESS_DETAILS.stored(), "n": n}
+        entry = JournalEntry(JournalKind.ACCESS, PRACTITIONER, PATIENTS[n % 2], details)
         journal.append(entry)
     (folder / "complete").touch()
     return folder

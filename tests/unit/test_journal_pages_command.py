@@ -11,7 +11,7 @@ import pytest
 
 from cardbridge.cli import main
 from cardbridge.dmp.journal import Journal, JournalEntry, JournalKind
-from tests.support.journal_pages import MANY, journal_of_many, sequence_numbers
+from tests.support.journal_pages import ACCESS_DETAILS, MANY, journal_of_many, sequence_numbers
 from tests.unit.test_journal_command import run
 
 
@@ -54,7 +54,8 @@ def test_pages_in_process(
 ) -> None:
     journal = Journal.open(tmp_path)
     for n in range(5):
-        journal.append(JournalEntry(JournalKind.ACCESS, "899700735741", f"P{n}", {"n": n}))
+        details = {**ACCESS_DETAILS.stored(), "n": n}
+        journal.append(JournalEntry(JournalKind.ACCESS, "899700735741", f"P{n}", details))
     monkeypatch.setenv("CARDBRIDGE_DATA_DIR", str(tmp_path))
     assert main(["journal", "list", "--limit", "2", "--before", "5"]) == 0
     out, err = capsys.readouterr()
