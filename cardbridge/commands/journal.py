@@ -122,8 +122,5 @@ def run_list(args: argparse.Namespace) -> int:
         )
     if len(records) == args.limit:
         # A full page: there may be older records (stderr, so that the listing stays clean).
-        print(
-            f"Older records: the same command with --before {records[-1].seq}.",
-            file=sys.stderr,
-        )
+        print(say(texts.OLDER_RECORDS, seq=records[-1].seq), file=sys.stderr)
     return 0

@@ -127,7 +127,7 @@ def test_backend_choice(
     monkeypatch.setattr(PcscBackend, "list_readers", list_readers)
     choice = choose_backend(Settings(emulator_fallback=fallback), keys=key_pool)
     assert choice.backend.kind == kind
-    assert said in choice.reason
+    assert said in choice.reason.en
     assert choose_backend(Settings(emulator=True), keys=key_pool).backend.kind == "emulator"
 
 
