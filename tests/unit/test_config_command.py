@@ -145,8 +145,8 @@ def test_banner_in_french(
     assert "le code PIN de la CPS de démonstration est 1234" in lines[4]
     assert "Page d'état : http://x/   Documentation de l'API : http://x/docs" in lines
     assert (
-        f"(lien à suivre une fois, dans les 10 minutes ; plus tard, « cardbridge open » le fait) : {LINK}"
-        in "\n".join(lines)
+        "(lien à suivre une fois, dans les 10 minutes ; plus tard, « cardbridge open » le "
+        f"fait) : {LINK}" in "\n".join(lines)
     )
     dmp = next(line for line in lines if line.startswith("DMP : "))
     assert dmp.startswith("DMP : le DMP hors ligne sur https://127.0.0.1:8471/si-dmp-server/")
