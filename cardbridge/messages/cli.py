@@ -52,6 +52,12 @@ BEFORE_SEQUENCE = Text(
     "must be a record's sequence number (1 or more): the first column of `cardbridge journal list`",
 )
 
+# --- cardbridge read ----------------------------------------------------------------------
+NO_PIN_ON_STDIN = Text(
+    "Aucun code PIN n'a été donné sur l'entrée standard.",
+    "No PIN was given on standard input.",
+)
+
 # --- cardbridge open ----------------------------------------------------------------------
 NOT_RUNNING = Text(
     "cardbridge ne tourne pas sur {base} : démarrez-le avec « cardbridge serve » (ou "

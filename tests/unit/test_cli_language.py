@@ -27,6 +27,7 @@ def cardbridge(
     return subprocess.run(
         [sys.executable, "-m", "cardbridge", *args],
         capture_output=True,
+        stdin=subprocess.DEVNULL,
         text=True,
         env=env,
         timeout=60,
@@ -134,4 +135,20 @@ def test_a_date_that_does_not_exist_in_both_languages(
 ) -> None:
     done = cardbridge(tmp_path, language, "journal", "list", "--since", "2026-02-30")
     assert done.returncode == 2
+    assert expected in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (FRENCH, "cardbridge: Aucun code PIN n'a été donné sur l'entrée standard."),
+        (ENGLISH, "cardbridge: No PIN was given on standard input."),
+    ],
+)
+def test_no_pin_on_standard_input_in_both_languages(
+    tmp_path: Path, language: dict[str, str], expected: str
+) -> None:
+    demo = {**language, "CARDBRIDGE_EMULATOR": "true"}  # the built-in demo CPS
+    done = cardbridge(tmp_path, demo, "read", "cps", "--pin-stdin")
+    assert done.returncode == 4, done.stderr  # a PIN problem
     assert expected in done.stderr, done.stderr
