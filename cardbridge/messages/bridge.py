@@ -1,5 +1,6 @@
 """Texts of the bridge's own refusals, in French and English: the PIN session, the card's
-queue, the listening port, the web applications that may be approved, the DMP's search.
+queue, the listening port, the web applications that may be approved, the DMP's search and
+its secure connection.
 
 As :mod:`cardbridge.messages.inputs`, messages a raising site gives instead of its error
 class's text; kept apart so that each module of the catalogue stays small.
@@ -40,4 +41,16 @@ SEARCH_CENTRE_15_MODE_ONLY = Text(
     "the DMP allows a search by identity criteria (TD0.5) in centre 15 mode only (mode: "
     "centre_15, with a reason); in normal or emergency mode, identify the patient by the "
     "Vitale card or the INS",
+)
+DMP_SERVER_UNTRUSTED = Text(
+    "Le serveur du DMP sur {host} n'est pas reconnu ({why}) : vérifiez les racines de "
+    "dmp_server_roots. Rien n'a été envoyé.",
+    "The DMP server at {host} is not trusted ({why}): check the roots in dmp_server_roots. "
+    "Nothing was sent.",
+)
+DMP_CONNECTION_FAILED = Text(
+    "La connexion sécurisée au DMP sur {host} a échoué ({why}). Vérifiez le réseau et la "
+    "carte, puis réessayez.",
+    "The secure connection to the DMP at {host} failed ({why}). Check the network and the "
+    "card; try again.",
 )
