@@ -20,6 +20,7 @@ from cardbridge.api.app import bridge_of
 from cardbridge.api.connection import ConnectionLimits, bridge_protocol
 from cardbridge.errors import ConfigError, InvalidInputError
 from cardbridge.messages import inputs as say
+from cardbridge.messages.bridge import CANNOT_LISTEN, PORT_IN_USE
 
 # Requests still running when the server stops get this long to finish (a card operation
 # takes well under a second); then they are cancelled.
@@ -95,9 +96,7 @@ def listening_socket(host: str, port: int) -> socket.socket:
     except OSError as error:
         sock.close()
         if error.errno == errno.EADDRINUSE:
-            raise ConfigError(
-                f"Port {port} is already in use: is cardbridge already running? "
-                "Check with `cardbridge doctor`, or choose another with --port."
-            ) from None
-        raise ConfigError(f"Cannot listen on {host}:{port}: {error.strerror}.") from None
+            raise ConfigError(PORT_IN_USE.format(port=port)) from None
+        reason = error.strerror or str(error)  # the system's words (English)
+        raise ConfigError(CANNOT_LISTEN.format(host=host, port=port, reason=reason)) from None
     return sock

@@ -83,7 +83,9 @@ def described(settings: Settings) -> dict[str, Any]:
     values = settings.model_dump(
         mode="json", exclude={"api_token", "dmp_structure_pkcs12_password"}
     )
-    token = "CARDBRIDGE_API_TOKEN (or api_token)" if settings.api_token else str(api_token_path())
+    from cardbridge.messages.cli import TOKEN_FROM_VARIABLE, say
+
+    token = say(TOKEN_FROM_VARIABLE) if settings.api_token else str(api_token_path())
     return {
         "url": bridge_url(settings),
         "config_file": str(config_file_path()),

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from cardbridge.errors import InvalidInputError
+from cardbridge.messages import Text
 from cardbridge.messages import cli as texts
 from cardbridge.messages.cli import say
 
@@ -55,7 +56,8 @@ def _moment(text: str) -> date | datetime:
     try:
         return parse_moment(text)
     except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+        refused = error.args[0] if error.args and isinstance(error.args[0], Text) else None
+        raise argparse.ArgumentTypeError(say(refused) if refused else str(error)) from None
 
 
 def _journal() -> Journal:
@@ -122,8 +124,5 @@ def run_list(args: argparse.Namespace) -> int:
         )
     if len(records) == args.limit:
         # A full page: there may be older records (stderr, so that the listing stays clean).
-        print(
-            f"Older records: the same command with --before {records[-1].seq}.",
-            file=sys.stderr,
-        )
+        print(say(texts.OLDER_RECORDS, seq=records[-1].seq), file=sys.stderr)
     return 0

@@ -13,6 +13,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from cardbridge.errors import PinFormatError, WrongCardTypeError
+from cardbridge.messages.cli import NO_PIN_ON_STDIN
 
 if TYPE_CHECKING:
     from cardbridge.cards.models import Beneficiary, Practitioner, VitaleCard
@@ -39,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _pin_from_stdin() -> str:
     line = sys.stdin.readline()
     if not line.strip():
-        raise PinFormatError("No PIN was given on standard input.")
+        raise PinFormatError(NO_PIN_ON_STDIN)
     return line.strip()
 
 

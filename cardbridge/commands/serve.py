@@ -16,6 +16,9 @@ import signal
 from collections.abc import Iterator
 from types import FrameType
 
+from cardbridge.messages import cli as texts
+from cardbridge.messages.cli import say
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
@@ -74,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     print("\n".join(banner), flush=True)
     with _signals_end_quietly():
         server.run(sockets=[listening])
-    print("cardbridge stopped.", flush=True)
+    print(say(texts.STOPPED), flush=True)
     return 0 if server.started else 1
 
 

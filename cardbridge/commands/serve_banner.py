@@ -10,6 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cardbridge.errors import CardBridgeError
+from cardbridge.messages import Text
+from cardbridge.messages import cli as texts
+from cardbridge.messages.cli import say
 
 if TYPE_CHECKING:
     from cardbridge.config import Settings
@@ -19,20 +22,20 @@ if TYPE_CHECKING:
 def banner_lines(
     settings: Settings, choice: BackendChoice, address: str, pairing_link: str
 ) -> list[str]:
-    """The lines of the start banner, in the order printed."""
+    """The lines of the start banner, in the order printed, in the environment's language
+    (``LANG``…, as every command)."""
     from cardbridge import __version__
     from cardbridge.config import api_token_path
 
-    lines = [f"cardbridge {__version__} serves {choice.reason}."]
+    lines = [say(texts.SERVES, version=__version__, reason=choice.reason)]
     lines += _readers(choice)
     lines += [
-        f"Status page: {address}/   API documentation: {address}/docs",
-        "Pair your browser with the status page (follow once, within 10 minutes; later, "
-        f"`cardbridge open` does it): {pairing_link}",
+        say(texts.STATUS_PAGE, address=address),
+        say(texts.PAIR_BROWSER, link=pairing_link),
         _dmp(settings),
     ]
     token_source = "CARDBRIDGE_API_TOKEN" if settings.api_token else str(api_token_path())
-    lines.append(f"Native clients send the API token of {token_source}. Ctrl-C stops.")
+    lines.append(say(texts.NATIVE_TOKEN, source=token_source))
     return lines
 
 
@@ -42,29 +45,26 @@ def _readers(choice: BackendChoice) -> list[str]:
     except CardBridgeError:
         return []  # pcscd away: the reason already says the bridge waits for it
     if not readers:
-        return ["No reader is connected yet: the status page shows readers as they come."]
-    lines = ["Readers:", *(f"  - {_reader(state.name, state.card_type)}" for state in readers)]
+        return [say(texts.NO_READER_YET)]
+    lines = [
+        say(texts.READERS),
+        *(f"  - {say(_reader(state.name, state.card_type))}" for state in readers),
+    ]
     if choice.backend.kind == "emulator":
         from cardbridge.emulator.profiles import CpsProfile, load_profile
 
         cps = load_profile("demo-cps")
         if isinstance(cps, CpsProfile):
-            lines.append(
-                f"The demo cards are emulated: the demo CPS's PIN is {cps.pin} "
-                "(test cards: no real practitioner, no real patient)."
-            )
+            lines.append(say(texts.DEMO_PIN, pin=cps.pin))
     return lines
 
 
-_CARDS = {
-    "cps": "a CPS card",
-    "vitale": "a Vitale card",
-    "unknown": "a card that is no CPS nor Vitale",
-}
+_CARDS = {"cps": texts.CARD_CPS, "vitale": texts.CARD_VITALE, "unknown": texts.CARD_UNKNOWN}
 
 
-def _reader(name: str, card: str | None) -> str:
-    return f"{name}: {_CARDS.get(card, card) if card is not None else 'no card'}"
+def _reader(name: str, card: str | None) -> Text:
+    said = texts.NO_CARD if card is None else _CARDS.get(card, texts.CARD_OTHER.format(card=card))
+    return texts.READER_CARD.format(reader=name, card=said)
 
 
 def _dmp(settings: Settings) -> str:
@@ -72,9 +72,6 @@ def _dmp(settings: Settings) -> str:
 
     endpoint = resolve_endpoint(settings.dmp_endpoint)
     if not endpoint.is_sandbox:
-        return f"DMP: {endpoint.name} ({endpoint.base_url})."
+        return say(texts.DMP_ENDPOINT, name=endpoint.name, url=endpoint.base_url)
     pages = patient_pages_url(settings.dmp_patient_pages, settings.dmp_endpoint)
-    return (
-        f"DMP: the offline DMP at {endpoint.base_url} (started by `make run`, or "
-        f"`cardbridge dmp-sandbox`); its patient pages: {pages}/"
-    )
+    return say(texts.DMP_OFFLINE, url=endpoint.base_url, pages=pages)

@@ -32,6 +32,7 @@ from cardbridge.dmp.endpoints import DmpEndpoint
 from cardbridge.dmp.server_trust import ServerVerifier
 from cardbridge.dmp.transport import SoapAnswer, SoapCall
 from cardbridge.errors import DmpAnswerError, DmpServerUntrustedError, DmpUnavailableError
+from cardbridge.messages.bridge import DMP_CONNECTION_FAILED, DMP_SERVER_UNTRUSTED
 
 log = logging.getLogger(__name__)
 
@@ -76,10 +77,8 @@ class SslConnector:
         try:
             return self.context.wrap_socket(sock, server_hostname=host)
         except ssl.SSLCertVerificationError as error:
-            raise DmpServerUntrustedError(
-                f"The DMP server at {host} is not trusted ({error.verify_message}): check "
-                "the roots in dmp_server_roots. Nothing was sent."
-            ) from None
+            why = error.verify_message  # OpenSSL's words (English)
+            raise DmpServerUntrustedError(DMP_SERVER_UNTRUSTED.format(host=host, why=why)) from None
         except (ssl.SSLError, OSError) as error:
             raise _unavailable(host, error) from None
 
@@ -173,10 +172,7 @@ def _describe(error: BaseException) -> str:
 def _unavailable(host: str, error: BaseException) -> DmpUnavailableError:
     described = _describe(error)
     log.info("the connection to the DMP at %s failed: %s", host, described)
-    return DmpUnavailableError(
-        f"The secure connection to the DMP at {host} failed ({described}). Check the "
-        "network and the card; try again."
-    )
+    return DmpUnavailableError(DMP_CONNECTION_FAILED.format(host=host, why=described))
 
 
 class _Connection(http.client.HTTPConnection):

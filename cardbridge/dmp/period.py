@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta
 
+from cardbridge.messages import validation as say
+
 # The exact grammar accepted; the OpenAPI document gives it as the parameters' pattern.
 # [0-9], not \d: Python's \d matches the digits of every script, ECMA-262's does not.
 MOMENT_PATTERN = (
@@ -22,13 +24,8 @@ MOMENT_PATTERN = (
     r"(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$"
 )
 MOMENT_EXAMPLES = ("2026-11-26", "2026-11-26T09:30", "2026-11-26T09:30:00+01:00")
-MOMENT_HELP = (
-    "expected an ISO 8601 date (2026-11-26) or date-time (2026-11-26T09:30, "
-    "2026-11-26T09:30:00+01:00)"
-)
 _MOMENT = re.compile(MOMENT_PATTERN)
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-DATE_HELP = "expected a date written YYYY-MM-DD (2026-11-26)"
 
 
 def strict_date(value: object) -> object:
@@ -37,13 +34,14 @@ def strict_date(value: object) -> object:
         return value
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
-    raise ValueError(DATE_HELP)
+    raise ValueError(say.DATE_WRITTEN)  # a Text: the API says it in the caller's language
 
 
 def parse_moment(text: object) -> date | datetime:
-    """A date, or a timezone-aware date-time, from ISO 8601 text; ``ValueError`` else."""
+    """A date, or a timezone-aware date-time, from ISO 8601 text; ``ValueError`` else (its
+    argument a :class:`~cardbridge.messages.Text`, its ``str()`` the English)."""
     if not isinstance(text, str) or not _MOMENT.fullmatch(text):
-        raise ValueError(MOMENT_HELP)
+        raise ValueError(say.MOMENT_EXPECTED)
     try:
         moment = date.fromisoformat(text) if _DATE.fullmatch(text) else datetime.fromisoformat(text)
         if isinstance(moment, datetime) and moment.tzinfo is None:
@@ -52,7 +50,8 @@ def parse_moment(text: object) -> date | datetime:
         period_start(moment)
         period_end(moment)
     except (ValueError, OverflowError):
-        raise ValueError(f"{text!r} is not a real date or time ({MOMENT_HELP})") from None
+        refused = say.NOT_A_MOMENT.format(text=repr(text), expected=say.MOMENT_EXPECTED)
+        raise ValueError(refused) from None
     return moment
 
 

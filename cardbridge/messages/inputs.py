@@ -186,6 +186,24 @@ PATIENT_WITHOUT_INS = Text(
     "the DMP is opened with the patient's INS: read it from the Vitale card or type the INS "
     "matricule (a search by identity criteria does not give it)",
 )
+PATIENT_INS_OR_CANDIDATE = Text(
+    "le DMP s'ouvre avec l'INS du patient : lisez-le sur la carte Vitale, saisissez l'INS "
+    "avec sa clé, ou cherchez par traits d'identité et choisissez un candidat",
+    "the DMP is opened with the patient's INS: read it from the Vitale card, type the INS "
+    "with its key, or search by identity criteria and choose a candidate",
+)
+NO_DMP = Text(
+    "Ce patient n'a pas de DMP (le DMP a répondu à TD0.2 : introuvable).",
+    "This patient has no DMP (the DMP answered TD0.2: not found).",
+)
+DMP_CLOSED = Text(
+    "Le DMP de ce patient a été fermé : il ne peut pas être ouvert.",
+    "This patient's DMP was closed: it cannot be opened.",
+)
+DMP_CLOSED_ON = Text(
+    "Le DMP de ce patient a été fermé le {day} : il ne peut pas être ouvert.",
+    "This patient's DMP was closed on {day}: it cannot be opened.",
+)
 SECRET_FOR_MINORS = Text(
     "un accès secret cache l'accès aux représentants légaux d'un mineur ; ce patient a "
     "{age} ans (né le {born}) : ouvrez le DMP sans cette option",
@@ -237,6 +255,32 @@ SEARCH_CENTRE_15_ONLY = Text(
 )
 
 # --- DMP documents ----------------------------------------------------------------------
+DEPOSIT_NEEDS_TRAITS = Text(
+    "un dépôt indique les traits du patient (nom de naissance, prénoms, sexe, date de "
+    "naissance) et le DMP ne les a pas donnés pour cet INS : choisissez le patient sur la "
+    "carte Vitale (bénéficiaire) ou parmi les candidats d'une recherche dans le DMP "
+    "(POST /v1/dmp/patient)",
+    "a deposit states the patient's traits (birth name, first names, sex, birth date) and "
+    "the DMP did not give them for this INS: choose the patient on the Vitale card "
+    "(beneficiary), or from a DMP search's candidates (POST /v1/dmp/patient)",
+)
+CANDIDATE_TRAITS_MISSING = Text(
+    "la fiche INS n'a pas la date de naissance ou les prénoms : choisissez le patient sur la "
+    "carte Vitale (bénéficiaire) pour déposer",
+    "the INS record lacks the birth date or the given names: choose the patient on the "
+    "Vitale card (beneficiary) to deposit",
+)
+BENEFICIARY_LUNAR_BIRTH = Text(
+    "la date de naissance de ce bénéficiaire est lunaire (jour ou mois inconnus) : "
+    "choisissez le patient parmi les candidats d'une recherche dans le DMP",
+    "the beneficiary's birth date is lunar: use the INS record (a DMP search's candidate)",
+)
+END_BEFORE_START = Text("précède la date « from »", "is before from")
+SIGN_NAMES_NO_STRUCTURE = Text(
+    "Le certificat SIGN de la structure ne nomme aucune structure (pas d'OU) : vérifiez "
+    "dmp_structure_sign_pkcs12.",
+    "The structure's SIGN certificate names no structure (no OU): check dmp_structure_sign_pkcs12.",
+)
 MAX_DOCUMENT = Text("5 Mo (5\u202f000\u202f000 octets)", "5 MB (5,000,000 bytes)")
 TITLE_MANDATORY = Text("le titre est obligatoire", "the title is mandatory")
 FILE_EMPTY = Text("le fichier est vide", "the file is empty")

@@ -74,3 +74,20 @@ def validation_text(
     except (KeyError, IndexError):
         text = Text(known.fr, known.en)
     return Text(text.fr, english or text.en)
+
+
+# --- The validators of dates typed by users (cardbridge.dmp.period) ----------------------------
+DATE_WRITTEN = Text(
+    "date attendue au format AAAA-MM-JJ (2026-11-26)",
+    "expected a date written YYYY-MM-DD (2026-11-26)",
+)
+MOMENT_EXPECTED = Text(
+    "date ISO 8601 attendue (2026-11-26), ou date et heure (2026-11-26T09:30, "
+    "2026-11-26T09:30:00+01:00)",
+    "expected an ISO 8601 date (2026-11-26) or date-time (2026-11-26T09:30, "
+    "2026-11-26T09:30:00+01:00)",
+)
+NOT_A_MOMENT = Text(
+    "{text} n'est pas une date ou une heure réelle ({expected})",
+    "{text} is not a real date or time ({expected})",
+)

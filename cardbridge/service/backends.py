@@ -10,16 +10,19 @@ from cardbridge.config import Settings
 from cardbridge.emulator.inprocess import demo_backend
 from cardbridge.emulator.keys import KeySource, generate_key
 from cardbridge.errors import PcscError
+from cardbridge.messages import Text
+from cardbridge.messages import cli as texts
 from cardbridge.pcsc.backend import PcscBackend
 from cardbridge.pcsc.reader_interface import ReaderBackend
 
 
 @dataclass(frozen=True)
 class BackendChoice:
-    """The backend to serve and the sentence that tells the user which one and why."""
+    """The backend to serve and the words that tell the user which one and why (in both
+    languages: the start banner says them in the environment's)."""
 
     backend: ReaderBackend
-    reason: str
+    reason: Text
 
 
 def choose_backend(settings: Settings, *, keys: KeySource = generate_key) -> BackendChoice:
@@ -33,31 +36,25 @@ def choose_backend(settings: Settings, *, keys: KeySource = generate_key) -> Bac
     monitor waits for it.
     """
     if settings.emulator:
-        return BackendChoice(_demo(settings, keys), "emulated readers (demo CPS and Vitale cards)")
+        return BackendChoice(_demo(settings, keys), texts.SERVES_EMULATED)
     if settings.card_backend == "pkcs11":
         module = str(settings.pkcs11_module)
         described = describe_module(module)  # ConfigError now, not at the first request
         slots = slot_states(module)
         return BackendChoice(
             Pkcs11Backend(module),
-            f"PKCS#11 module {module} ({described}, {len(slots)} slot(s)): CPS only",
+            texts.SERVES_PKCS11.format(module=module, described=described, slots=len(slots)),
         )
     pcsc = PcscBackend(busy_timeout=settings.card_busy_timeout)
     try:
         readers = pcsc.list_readers()
     except PcscError:
         if settings.emulator_fallback:
-            return BackendChoice(
-                _demo(settings, keys),
-                "emulated readers with the demo CPS and Vitale cards: pcscd is not running",
-            )
-        return BackendChoice(pcsc, "PC/SC (pcscd is not running yet: waiting for it)")
+            return BackendChoice(_demo(settings, keys), texts.SERVES_EMULATED_NO_PCSCD)
+        return BackendChoice(pcsc, texts.SERVES_PCSC_WAITING)
     if settings.emulator_fallback and not any(state.card_present for state in readers):
-        return BackendChoice(
-            _demo(settings, keys),
-            "emulated readers with the demo CPS and Vitale cards: no card in the PC/SC readers",
-        )
-    return BackendChoice(pcsc, f"PC/SC ({len(readers)} reader(s))")
+        return BackendChoice(_demo(settings, keys), texts.SERVES_EMULATED_NO_CARD)
+    return BackendChoice(pcsc, texts.SERVES_PCSC.format(readers=len(readers)))
 
 
 def _demo(settings: Settings, keys: KeySource) -> ReaderBackend:

@@ -41,6 +41,7 @@ from cardbridge.errors import (
     WrongCardTypeError,
 )
 from cardbridge.messages import inputs as say
+from cardbridge.messages.bridge import PIN_SESSION_IDLE
 from cardbridge.pcsc.atr import CardFamily
 from cardbridge.service.authorities import CertificateAuthorities
 from cardbridge.service.callers import NATIVE, Caller
@@ -238,14 +239,10 @@ class CardService:
         session in use is kept open."""
         memory = self.cps_reader(reader).memory
         if not memory.pin_verified or memory.pin_owner != caller.id:
-            raise PinRequiredError(
-                "Enter the CPS PIN: this application has no PIN session open on the card."
-            )
+            raise PinRequiredError(say.NO_PIN_SESSION)
         now = self._clock()
         if now - memory.pin_used_at > self.pin_session_timeout:
-            raise PinRequiredError(
-                "The PIN session ended after a while without use: enter the CPS PIN again."
-            )
+            raise PinRequiredError(PIN_SESSION_IDLE)
         memory.pin_used_at = now
 
     async def end_session(self, caller: Caller, reader: str | None = None) -> bool:

@@ -39,6 +39,7 @@ from cardbridge.dmp.results import (
 )
 from cardbridge.dmp.workflow import DmpWorkflow
 from cardbridge.errors import CardBridgeError, DmpAccessRequiredError, InvalidInputError
+from cardbridge.messages.bridge import SEARCH_CENTRE_15_MODE_ONLY
 from cardbridge.pcsc.reader_interface import ReaderBackend
 from cardbridge.service import dmp_changes
 from cardbridge.service.callers import NATIVE, Caller
@@ -121,12 +122,7 @@ class DmpService:
         """TD0.5: the patients matching ``criteria``, with their INS. The DMP allows it in
         centre 15 mode only: any other mode is refused here, before the card signs."""
         if mode is not AccessMode.REGULATION:
-            raise InvalidInputError(
-                "the DMP allows a search by identity criteria (TD0.5) in centre 15 mode only "
-                "(mode: centre_15, with a reason); in normal or emergency mode, identify the "
-                "patient by the Vitale card or the INS",
-                field="mode",
-            )
+            raise InvalidInputError(SEARCH_CENTRE_15_MODE_ONLY, field="mode")
         from cardbridge.dmp.transactions.search import search_patients  # noqa: PLC0415
 
         decided = decide_access(mode, consent_attested=False, reason=reason, history=(), now=_now())

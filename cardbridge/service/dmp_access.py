@@ -81,20 +81,17 @@ class AccessOpened:
 def patient_ins(patient: PatientReference) -> InsReference:
     """The INS a DMP transaction needs (a search by criteria gives candidates first)."""
     if patient.ins is None:
-        raise InvalidInputError(
-            "the DMP is opened with the patient's INS: read it from the Vitale card, type "
-            "the INS with its key, or search by identity criteria and choose a candidate",
-            field="patient",
-        )
+        raise InvalidInputError(say.PATIENT_INS_OR_CANDIDATE, field="patient")
     return patient.ins
 
 
 def _refuse_unusable(status: DmpStatus) -> None:
     if status.state is DmpState.ABSENT:
-        raise NotFoundError("This patient has no DMP (the DMP answered TD0.2: not found).")
+        raise NotFoundError(say.NO_DMP)
     if status.state is DmpState.CLOSED:
-        closed = f" on {status.closed_on:%d/%m/%Y}" if status.closed_on else ""
-        raise NotFoundError(f"This patient's DMP was closed{closed}: it cannot be opened.")
+        if status.closed_on is None:
+            raise NotFoundError(say.DMP_CLOSED)
+        raise NotFoundError(say.DMP_CLOSED_ON.format(day=f"{status.closed_on:%d/%m/%Y}"))
 
 
 def _dmp_decision(

@@ -21,6 +21,7 @@ from cardbridge.dmp.journal import JournalRecord
 from cardbridge.dmp.patients import InsReference, PatientSelector
 from cardbridge.dmp.results import DepositReceipt, DocumentEntry
 from cardbridge.errors import InvalidInputError
+from cardbridge.messages import inputs as say
 from cardbridge.service.callers import Caller
 from cardbridge.service.dmp_access import patient_ins
 from cardbridge.service.dmp_calls import OnCard
@@ -66,24 +67,15 @@ def _cda_patient(
             return CdaPatient.from_beneficiary(
                 vitale.beneficiaries[selector.vitale.beneficiary], ins
             )
-        except ValueError as error:
-            raise InvalidInputError(str(error), field="beneficiary") from None
+        except ValueError:  # a lunar birth date, the only traits a card may lack
+            raise InvalidInputError(say.BENEFICIARY_LUNAR_BIRTH, field="beneficiary") from None
     candidate = link.candidate(ins.value) if link is not None else None
     if candidate is None:
-        raise InvalidInputError(
-            "a deposit states the patient's traits (birth name, first names, sex, birth "
-            "date) and the DMP did not give them for this INS: choose the patient on the "
-            "Vitale card (beneficiary), or from a DMP search's candidates "
-            "(POST /v1/dmp/patient)",
-            field="ins",
-        )
+        raise InvalidInputError(say.DEPOSIT_NEEDS_TRAITS, field="ins")
     try:
         return CdaPatient.from_candidate(candidate)
-    except ValueError as error:
-        raise InvalidInputError(
-            f"{error}: choose the patient on the Vitale card (beneficiary) to deposit",
-            field="ins",
-        ) from None
+    except ValueError:  # the birth date or the given names missing
+        raise InvalidInputError(say.CANDIDATE_TRAITS_MISSING, field="ins") from None
 
 
 async def deposit(

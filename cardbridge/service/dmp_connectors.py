@@ -29,6 +29,7 @@ from cardbridge.dmp.transport import Transport
 from cardbridge.dmp.workflow import VihfSigner
 from cardbridge.emulator.pki import TestPki
 from cardbridge.errors import ConfigError
+from cardbridge.messages.inputs import SIGN_NAMES_NO_STRUCTURE
 from cardbridge.service.dmp_link import DmpConnector
 
 
@@ -91,10 +92,7 @@ class IndirectConnector:
         units = subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)
         names = subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
         if not units:
-            raise ConfigError(
-                "The structure's SIGN certificate names no structure (no OU): check "
-                "dmp_structure_sign_pkcs12."
-            )
+            raise ConfigError(SIGN_NAMES_NO_STRUCTURE)
         sector = self.settings.dmp_structure_sector or chosen.sector
         return chosen.model_copy(
             update={

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from cardbridge.auth.origin import normalize_origin
 from cardbridge.errors import InvalidInputError
+from cardbridge.messages.bridge import ORIGIN_NOT_CONFIGURED
 from cardbridge.service.state_file import read_state, write_state
 
 APPROVALS_FILE = "approved-origins.json"
@@ -68,11 +69,7 @@ class OriginApprovals:
     def _configured(self, origin: str) -> str:
         normal = normalize_origin(origin)
         if normal not in self.configured:
-            raise InvalidInputError(
-                "is not among the configured web applications (allowed_origins): only "
-                "those can be approved",
-                field="origin",
-            )
+            raise InvalidInputError(ORIGIN_NOT_CONFIGURED, field="origin")
         return normal
 
     def _save(self) -> None:

@@ -39,6 +39,7 @@ from cardbridge.errors import (
     PinRetryLaterError,
     ReaderNotFoundError,
 )
+from cardbridge.messages.bridge import CARD_QUEUE_FULL
 from cardbridge.pcsc.atr import CardFamily
 from cardbridge.pcsc.connection import Connection
 from cardbridge.pcsc.reader_interface import EventKind, ReaderBackend, ReaderEvent, ReaderState
@@ -111,10 +112,7 @@ class ReaderSlot:
         """
         with self._lock:
             if self._pending >= MAX_PENDING:
-                raise CardBusyError(
-                    "Too many requests are waiting for this card. Retry in a moment.",
-                    reader=self.name,
-                )
+                raise CardBusyError(CARD_QUEUE_FULL, reader=self.name)
             self._pending += 1
         try:
             future = self._executor.submit(self._call, operation, retry_reset)

@@ -318,3 +318,45 @@ def test_the_card_leaving_forgets_the_vihfs_and_the_connection(
     assert clinician.get("/v1/dmp/status", params={"patient": PIERRE}).status_code == 200
     # A new TLS session and a new VIHF: nothing signed before the removal was reused.
     assert (authentication.signatures, signature.signatures) == (tls + 1, vihfs + 1)
+
+
+def test_a_dmp_that_cannot_be_opened_said_in_french_by_default(clinician: httpx.Client) -> None:
+    """The seed: Sophie's DMP closed on 30 November 2025, Luc without one."""
+    french = {"Accept-Language": "fr"}
+    closed = clinician.post(
+        "/v1/dmp/access",
+        json={"situation": 0, "patient": {"ins": SOPHIE}},
+        headers=french,
+    )
+    assert closed.status_code == 404, closed.text
+    assert closed.json()["detail"] == (
+        "Le DMP de ce patient a été fermé le 30/11/2025 : il ne peut pas être ouvert."
+    )
+    assert open_dmp(clinician, SOPHIE).json()["detail"] == (
+        "This patient's DMP was closed on 30/11/2025: it cannot be opened."
+    )
+    absent = clinician.post(
+        "/v1/dmp/access", json={"situation": 0, "patient": {"ins": LUC}}, headers=french
+    )
+    assert absent.status_code == 404, absent.text
+    assert absent.json()["detail"] == (
+        "Ce patient n'a pas de DMP (le DMP a répondu à TD0.2 : introuvable)."
+    )
+
+
+def test_a_period_ending_before_it_starts_said_in_both_languages(
+    clinician: httpx.Client,
+) -> None:
+    assert open_dmp(clinician, PIERRE).status_code == 200
+    period = {"patient": PIERRE, "from": "2026-11-02", "to": "2026-11-01"}
+    answers = {
+        language: clinician.get(
+            "/v1/dmp/documents", params=period, headers={"Accept-Language": language}
+        )
+        for language in ("fr", "en")
+    }
+    for answer in answers.values():
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["code"] == "invalid_request"
+    assert "précède la date « from »" in answers["fr"].json()["detail"]
+    assert "is before from" in answers["en"].json()["detail"]

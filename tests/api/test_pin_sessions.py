@@ -61,6 +61,11 @@ def test_a_pin_verified_by_one_caller_serves_no_other(server: LiveServer, demo: 
             refused = other.post("/v1/dmp/access", json=ACCESS)
             assert refused.status_code == 403, refused.text
             assert refused.json()["code"] == "pin_required"
+        french = page.post("/v1/dmp/access", json=ACCESS, headers={"Accept-Language": "fr"})
+        assert french.json()["detail"] == (
+            "Saisissez le code PIN de la carte CPS : cette application n'a pas de session PIN "
+            "ouverte sur la carte."
+        )
         assert native.post("/v1/dmp/access", json=ACCESS).status_code == 200
         # The page verifies in its turn: the session is the page's, no longer the client's.
         assert page.post("/v1/cps/pin/verify", json={"pin": PIN}).status_code == 200

@@ -70,6 +70,35 @@ def test_port_in_use(tmp_path: Path) -> None:
     assert "already in use" in server.output
 
 
+FRENCH = {"LC_MESSAGES": "fr_FR.UTF-8"}
+
+
+def test_the_banner_and_the_refusals_in_french(tmp_path: Path) -> None:
+    """What ``serve`` prints follows the locale as every command (French by default)."""
+    port = free_port()
+    server = ServeProcess(tmp_path, port, "--emulator", env=FRENCH)
+    try:
+        server.wait_ready()
+    finally:
+        assert server.stop() == 0
+    assert " sert les lecteurs émulés (cartes CPS et Vitale de démonstration).\n" in server.output
+    assert "  - cardbridge emulated reader 0 (CPS) : une carte CPS\n" in server.output
+    assert "le code PIN de la CPS de démonstration est 1234" in server.output
+    assert f"Page d'état : http://127.0.0.1:{port}/ " in server.output
+    assert re.search(
+        rf"« cardbridge open » le fait\) : http://127\.0\.0\.1:{port}/pair\?code=[\w-]+",
+        server.output,
+    ), server.output
+    assert server.output.rstrip().endswith("cardbridge est arrêté.")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        refused = ServeProcess(tmp_path, busy, "--emulator", env=FRENCH)
+        assert refused.finish() == 1
+    assert f"Le port {busy} est déjà utilisé : cardbridge tourne-t-il déjà ?" in refused.output
+
+
 def test_ipv6_loopback(tmp_path: Path) -> None:
     port = free_port()
     server = ServeProcess(tmp_path, port, "--emulator", host="::1")
@@ -127,7 +156,7 @@ def test_backend_choice(
     monkeypatch.setattr(PcscBackend, "list_readers", list_readers)
     choice = choose_backend(Settings(emulator_fallback=fallback), keys=key_pool)
     assert choice.backend.kind == kind
-    assert said in choice.reason
+    assert said in choice.reason.en
     assert choose_backend(Settings(emulator=True), keys=key_pool).backend.kind == "emulator"
 
 

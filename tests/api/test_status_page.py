@@ -195,7 +195,8 @@ def test_every_text_in_both_languages() -> None:
     french, english = _dictionary("fr"), _dictionary("en")
     assert len(french) > 100
     assert english <= french
-    # French only: the translations of the server's (English) error details.
+    # French only: the page's own words for some errors in their context; in English the
+    # page shows the server's detail (in the page's language too: api.js asks for it).
     assert {key for key in french - english if not key.startswith("error.")} == set()
     used = set(re.findall(r'data-i18n="([\w.]+)"', STATIC_DIR.joinpath(PAGE).read_text()))
     for name in FILES:
@@ -203,6 +204,24 @@ def test_every_text_in_both_languages() -> None:
             text = STATIC_DIR.joinpath(name).read_text(encoding="utf-8")
             used |= set(re.findall(r'\bt\("([\w.]+)"', text))
     assert used - french == set()
+
+
+def test_the_first_visit_guide_and_the_secret_access_in_both_languages() -> None:
+    """What the guide (guide.js) and the DMP's secret access show, both languages; the
+    page's refusal of a secret access, French only, shows the server's detail in English
+    (``SECRET_FOR_MINORS`` of the catalogue)."""
+    french, english = _dictionary("fr"), _dictionary("en")
+    guide_js = STATIC_DIR.joinpath("guide.js").read_text(encoding="utf-8")
+    guide = set(re.findall(r'\bt\("([\w.]+)"', guide_js)) | {
+        key for key in french if key.startswith("guide.")
+    }
+    assert len(guide) >= 15
+    assert guide - english == set()
+    assert guide - french == set()
+    secret = {key for key in french | english if "secret" in key}
+    assert {"access.secret", "access.secret_hint", "vihf.secret", "detail.secret"} <= secret
+    assert secret - {"error.invalid_request.secret"} <= english & french
+    assert "error.invalid_request.secret" in french
 
 
 def test_api_documentation_is_served_offline(live: LiveServer) -> None:

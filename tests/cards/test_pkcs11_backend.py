@@ -68,7 +68,8 @@ def test_server_and_command_line_choose_the_module(softhsm: SoftHsmCps) -> None:
     settings = Settings(card_backend="pkcs11", pkcs11_module=softhsm.module)
     choice = choose_backend(settings)
     assert choice.backend.kind == "pkcs11"
-    assert choice.reason.startswith(f"PKCS#11 module {softhsm.module} (SoftHSM ")
+    assert choice.reason.en.startswith(f"PKCS#11 module {softhsm.module} (SoftHSM ")
+    assert choice.reason.fr.startswith(f"le module PKCS#11 {softhsm.module} (SoftHSM ")
     assert choose_backend(settings).backend.kind == "pkcs11"
     assert choose_backend(Settings()).backend.kind == "pcsc"
 

@@ -156,8 +156,11 @@ def test_an_untrusted_server_in_indirect_mode(
 ) -> None:
     # The test PKI's issuing CA as the only root: the server's chain does not reach it.
     transport = _ssl_transport(https_server[1], test_pki.intermediates_pem())
-    with pytest.raises(DmpServerUntrustedError, match="Nothing was sent"):
+    with pytest.raises(DmpServerUntrustedError, match="Nothing was sent") as untrusted:
         transport.call(_call(), ASSERTION)
+    french = untrusted.value.message_in("fr")
+    assert french.startswith("Le serveur du DMP sur 127.0.0.1 n'est pas reconnu (")
+    assert french.endswith(" : vérifiez les racines de dmp_server_roots. Rien n'a été envoyé.")
 
 
 def test_nobody_listening(organisations: OrganisationPki) -> None:
@@ -165,8 +168,11 @@ def test_nobody_listening(organisations: OrganisationPki) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     transport = _ssl_transport(port, organisations.trust_anchors_pem())
-    with pytest.raises(DmpUnavailableError, match="ConnectionRefusedError"):
+    with pytest.raises(DmpUnavailableError, match="ConnectionRefusedError") as refused:
         transport.call(_call(), ASSERTION)
+    assert refused.value.message_in("fr").startswith(
+        "La connexion sécurisée au DMP sur 127.0.0.1 a échoué (ConnectionRefusedError"
+    )
 
 
 def test_a_server_that_never_answers_times_out(organisations: OrganisationPki) -> None:

@@ -27,6 +27,7 @@ def cardbridge(
     return subprocess.run(
         [sys.executable, "-m", "cardbridge", *args],
         capture_output=True,
+        stdin=subprocess.DEVNULL,
         text=True,
         env=env,
         timeout=60,
@@ -112,3 +113,42 @@ def test_advice_when_the_bridge_is_not_running(
     )
     assert done.returncode == 1
     assert done.stderr.startswith(expected.format(port=port)), done.stderr
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            FRENCH,
+            "argument --since: '2026-02-30' n'est pas une date ou une heure réelle (date "
+            "ISO 8601 attendue (2026-11-26), ou date et heure",
+        ),
+        (
+            ENGLISH,
+            "argument --since: '2026-02-30' is not a real date or time (expected an ISO 8601 "
+            "date (2026-11-26) or date-time",
+        ),
+    ],
+)
+def test_a_date_that_does_not_exist_in_both_languages(
+    tmp_path: Path, language: dict[str, str], expected: str
+) -> None:
+    done = cardbridge(tmp_path, language, "journal", "list", "--since", "2026-02-30")
+    assert done.returncode == 2
+    assert expected in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (FRENCH, "cardbridge: Aucun code PIN n'a été donné sur l'entrée standard."),
+        (ENGLISH, "cardbridge: No PIN was given on standard input."),
+    ],
+)
+def test_no_pin_on_standard_input_in_both_languages(
+    tmp_path: Path, language: dict[str, str], expected: str
+) -> None:
+    demo = {**language, "CARDBRIDGE_EMULATOR": "true"}  # the built-in demo CPS
+    done = cardbridge(tmp_path, demo, "read", "cps", "--pin-stdin")
+    assert done.returncode == 4, done.stderr  # a PIN problem
+    assert expected in done.stderr, done.stderr

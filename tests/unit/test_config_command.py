@@ -13,6 +13,7 @@ from cardbridge.commands.serve_banner import banner_lines
 from cardbridge.config import Settings
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.errors import PcscUnavailableError
+from cardbridge.messages import Text
 from cardbridge.pcsc.backend import PcscBackend
 from cardbridge.pcsc.reader_interface import ReaderState
 from cardbridge.service.backends import BackendChoice, choose_backend
@@ -68,6 +69,12 @@ def test_config_show_names_the_variable_not_the_token(
         assert "a-token-of-sixteen-or-more" not in out
         assert "p4ssw0rd" not in out
         assert "CARDBRIDGE_API_TOKEN" in out
+    assert "CARDBRIDGE_API_TOKEN (or api_token)" in printed(capsys, "show")
+    monkeypatch.setenv("LC_MESSAGES", "fr_FR.UTF-8")
+    assert "CARDBRIDGE_API_TOKEN (ou api_token)" in printed(capsys, "show")
+    monkeypatch.delenv("LC_MESSAGES")  # no language asked for: French
+    shown = json.loads(printed(capsys, "show", "--json"))
+    assert shown["api_token_from"] == "CARDBRIDGE_API_TOKEN (ou api_token)"
 
 
 def test_banner_of_the_demo_cards(key_pool: KeyPool, tmp_path: Path) -> None:
@@ -106,7 +113,7 @@ def test_banner_of_pcsc_readers(
 
     monkeypatch.setattr(PcscBackend, "list_readers", list_readers)
     settings = Settings(dmp_endpoint="formation2")
-    choice = BackendChoice(PcscBackend(), "PC/SC")
+    choice = BackendChoice(PcscBackend(), Text("PC/SC", "PC/SC"))
     text = "\n".join(banner_lines(settings, choice, "http://x", LINK))
     assert "PIN" not in text
     assert "DMP: formation2 (https://formation2.lps2.dmp.gouv.fr/si-dmp-server/v2/services)." in (
@@ -117,3 +124,49 @@ def test_banner_of_pcsc_readers(
         assert "No reader" not in text
     else:
         assert said in text
+
+
+@pytest.mark.parametrize("variable", ["LC_MESSAGES", "LANG"])
+def test_banner_in_french(
+    key_pool: KeyPool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    """The banner follows the environment's language as every command: French by default."""
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv(variable, "fr_FR.UTF-8")
+    settings = Settings(emulator=True, data_dir=tmp_path)
+    lines = banner_lines(settings, choose_backend(settings, keys=key_pool), "http://x", LINK)
+    assert lines[0].endswith(" sert les lecteurs émulés (cartes CPS et Vitale de démonstration).")
+    assert lines[1:4] == [
+        "Lecteurs :",
+        "  - cardbridge emulated reader 0 (CPS) : une carte CPS",
+        "  - cardbridge emulated reader 1 (Vitale) : une carte Vitale",
+    ]
+    assert "le code PIN de la CPS de démonstration est 1234" in lines[4]
+    assert "Page d'état : http://x/   Documentation de l'API : http://x/docs" in lines
+    assert (
+        "(lien à suivre une fois, dans les 10 minutes ; plus tard, « cardbridge open » le "
+        f"fait) : {LINK}" in "\n".join(lines)
+    )
+    dmp = next(line for line in lines if line.startswith("DMP : "))
+    assert dmp.startswith("DMP : le DMP hors ligne sur https://127.0.0.1:8471/si-dmp-server/")
+    assert dmp.endswith("ses pages patient : http://127.0.0.1:8472/")
+    assert lines[-1].startswith("Les logiciels natifs envoient le jeton d'API de ")
+
+
+def test_banner_of_pcsc_readers_in_french(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LC_MESSAGES")  # no language asked for: French
+    monkeypatch.setattr(
+        PcscBackend,
+        "list_readers",
+        lambda backend: [ReaderState("R1", False), ReaderState("R2", True, b"\x3b\x00")],
+    )
+    choice = choose_backend(Settings())
+    assert choice.backend.kind == "pcsc"
+    text = "\n".join(banner_lines(Settings(dmp_endpoint="formation2"), choice, "http://x", LINK))
+    assert text.startswith("cardbridge ")
+    assert " sert PC/SC (2 lecteur(s)).\n" in text
+    assert "  - R1 : pas de carte\n  - R2 : une carte qui n'est ni CPS ni Vitale" in text
+    assert (
+        "DMP : formation2 (https://formation2.lps2.dmp.gouv.fr/si-dmp-server/v2/services)." in text
+    )

@@ -23,6 +23,7 @@ from cardbridge.errors import (
     errors_by_code,
 )
 from cardbridge.messages import Text, validation
+from cardbridge.messages import bridge as bridge_texts
 from cardbridge.messages import cli as cli_texts
 from cardbridge.messages import doctor as doctor_texts
 from cardbridge.messages import errors as error_texts
@@ -106,7 +107,8 @@ def _catalogue() -> dict[str, Text]:
     found |= {
         f"validation {key!r}": text for key, text in vars(validation)["_FRENCH_BY_TYPE"].items()
     }
-    for module in (error_texts, input_texts, cli_texts, doctor_texts, validation):
+    modules = (error_texts, input_texts, bridge_texts, cli_texts, doctor_texts, validation)
+    for module in modules:
         found |= {f"{module.__name__}.{name}": text for name, text in _texts_of(module).items()}
     return found
 

@@ -102,3 +102,15 @@ def test_strict_date_refuses_numbers_and_times(value: object) -> None:
 def test_strict_date_accepts_iso_text_and_dates() -> None:
     assert strict_date("2026-11-26") == "2026-11-26"
     assert strict_date(date(2026, 11, 26)) == date(2026, 11, 26)
+
+
+def test_the_refusals_are_said_in_french_too() -> None:
+    """The API and the CLI say them in the reader's language: the ValueError carries both."""
+    with pytest.raises(ValueError) as impossible:
+        parse_moment("2026-02-30")
+    said = impossible.value.args[0]
+    assert said.fr.startswith("'2026-02-30' n'est pas une date ou une heure réelle (date ISO")
+    assert str(impossible.value).startswith("'2026-02-30' is not a real date or time")
+    with pytest.raises(ValueError) as written:
+        strict_date("26/11/2026")
+    assert written.value.args[0].fr == "date attendue au format AAAA-MM-JJ (2026-11-26)"

@@ -20,6 +20,7 @@ from cardbridge.api.routes.dmp_records import DMP_TRANSACTION_CODES
 from cardbridge.dmp.period import period_end, period_start
 from cardbridge.dmp.results import DocumentEntry, DocumentStatus
 from cardbridge.errors import InvalidInputError
+from cardbridge.messages.inputs import END_BEFORE_START
 from cardbridge.service.dmp_changes import Changes
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def document_filter(
     from cardbridge.dmp.transactions.find import DocumentFilter  # noqa: PLC0415 - lxml
 
     if start is not None and end is not None and end < start:
-        raise InvalidInputError("is before from", field="to")
+        raise InvalidInputError(END_BEFORE_START, field="to")
     return DocumentFilter(
         include_archived=status in {DocumentStatusFilter.ARCHIVED, DocumentStatusFilter.ALL},
         include_deprecated=status in {DocumentStatusFilter.DEPRECATED, DocumentStatusFilter.ALL},
