@@ -22,7 +22,7 @@ from tests.dmp.transactions.helpers import (
     assert_unreadable,
     vihf,
 )
-from tests.dmp.transactions.samples import TD02_ANSWER, parse, variant
+from tests.dmp.transactions.samples import TD02_ANSWER, TD05_ANSWER, parse, variant
 from tests.support.dmp_fixtures import LOUISE, LUC
 
 SAMPLE_INS = InsReference(value="207058575627097", oid=TEST_INS_OID)
@@ -59,6 +59,19 @@ def test_the_same_ins_value_under_another_oid_is_another_patient() -> None:
     with pytest.raises(DmpAnswerError) as error:
         read_traits(parse(TD02_ANSWER), production)
     assert_unreadable(error, "TD0.2", "the patient found is not the INS asked")
+
+
+def test_another_answer_is_unreadable_and_names_td02() -> None:
+    with pytest.raises(DmpAnswerError) as error:
+        read_traits(parse(TD05_ANSWER), SAMPLE_INS)
+    assert_unreadable(error, "TD0.2", "PRPA_IN201308UV02 expected, got PRPA_IN201306UV02")
+
+
+def test_a_patient_without_family_name_is_unreadable_and_names_td02() -> None:
+    answer = variant(TD02_ANSWER, b'<family qualifier="SP">patb-quatre</family>', b"")
+    with pytest.raises(DmpAnswerError) as error:
+        read_traits(parse(answer), SAMPLE_INS)
+    assert_unreadable(error, "TD0.2", "a patient without a family name")
 
 
 def test_no_traits_without_a_given_name() -> None:
