@@ -9,6 +9,7 @@ import pytest
 from lxml import etree
 
 from cardbridge.dmp.results import DocumentStatus
+from cardbridge.dmp.transactions.find import get_documents_request
 from cardbridge.dmp.transactions.references import current_reference
 from cardbridge.dmp.transactions.update import delete_document
 from cardbridge.dmp.transport import Service, SoapCall
@@ -212,3 +213,11 @@ def test_the_vihf_goes_with_every_call() -> None:
     delete_document(transport, b"<vihf/>", PIERRE_INS, UNIQUE_ID, submission_set())
     assert seen == [b"<vihf/>"] * 3
     assert etree.QName(transport.calls[2].payload).localname == "SubmitObjectsRequest"
+
+
+def test_a_get_documents_without_return_type_asks_the_metadata() -> None:
+    # ITI-18: returnType LeafClass gives the full metadata, ObjectRef the entryUUIDs only.
+    request = get_documents_request(UNIQUE_ID)
+    option = request.find(f"{{{QUERY}}}ResponseOption")
+    assert option is not None
+    assert option.get("returnType") == "LeafClass"
