@@ -191,7 +191,7 @@ def new_version(current: etree._Element, codes: set[str]) -> etree._Element:
     (docs/dmp-client.md, "Documents"): the listed ``lid``, or the entryUUID of a listing
     that gives none (a first version's entryUUID is its logical id)."""
     entry = copy.deepcopy(current)
-    logical_id = entry.get("lid") or entry.get("id", "")
+    logical_id = entry.get("lid") or entry.get("id") or ""
     entry.set("id", NEW_VERSION_ID)
     entry.set("lid", logical_id)
     if "status" in entry.attrib:
