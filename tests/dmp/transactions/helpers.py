@@ -13,8 +13,8 @@ from lxml import etree
 from cardbridge.dmp.transactions.hl7v3 import Hl7Sender
 from cardbridge.dmp.transport import SoapAnswer, SoapCall
 from cardbridge.errors import DmpAnswerError
-from tests.dmp.transactions.samples import parse
 from testkit.dmp_sandbox import Identity
+from tests.dmp.transactions.samples import parse
 
 SENDER = Hl7Sender("2.999.250.1", "cardbridge tests")
 TEST_INS_OID = "1.2.250.1.213.1.4.10"  # the seed's INS are test INS
