@@ -4,8 +4,9 @@ visibility changes (mask or unmask for professionals, make visible to the patien
 Status: an ``UpdateAvailabilityStatus`` association from the submission set to the
 document's entryUUID with ``OriginalStatus`` and ``NewStatus``; transitions Approved ↔
 Archived and Approved/Archived → Deleted. Visibility: a new ``ExtrinsicObject`` whose
-``lid`` is the current version's entryUUID, with the new confidentiality codes, and a
-``HasMember`` whose ``PreviousVersion`` is the current version; the current version becomes
+``lid`` is the document's logical id (its first version's entryUUID), with the new
+confidentiality codes, and a ``HasMember`` whose ``PreviousVersion`` is the current
+version; the current version (the latest of that logical id) becomes
 Deprecated and the new one, version + 1, Approved. Every update carries a SubmissionSet
 about the VIHF's patient. Each change is
 checked against its row of the rights matrix (docs/dmp-sandbox.md, "Status changes").
@@ -58,6 +59,21 @@ def _document(store: Store, access: Access, entry_uuid: str) -> Row:
     if document is None:
         raise RegistryError(
             "XDSMetadataUpdateError", f"document {entry_uuid} inconnu", "targetObject"
+        )
+    return document
+
+
+def _latest_version(store: Store, access: Access, logical_id: str) -> Row:
+    # Every version shares its first version's entryUUID as lid (docs/dmp-sandbox.md).
+    assert access.dmp is not None
+    document = store.one(
+        "SELECT * FROM document WHERE lid = ? AND ins = ? ORDER BY version DESC LIMIT 1",
+        logical_id,
+        access.dmp["ins"],
+    )
+    if document is None:
+        raise RegistryError(
+            "XDSMetadataUpdateError", f"document de lid {logical_id} inconnu", "lid"
         )
     return document
 
@@ -140,7 +156,7 @@ def _previous_version(objects: etree._Element, entry: etree._Element) -> str | N
 def _change_visibility(
     entry: etree._Element, objects: etree._Element, access: Access, store: Store
 ) -> None:
-    document = _document(store, access, entry.get("lid", ""))
+    document = _latest_version(store, access, entry.get("lid", ""))
     if document["status"] != APPROVED:
         raise RegistryError(
             "XDSMetadataVersionError", "seule la version Approved se met à jour", "lid"

@@ -303,17 +303,29 @@ def test_mask_then_unmask(dmp, demo_doctor, nurse, filled) -> None:  # type: ign
     assert doc.unique_id not in _find(dmp, nurse)  # masked, and not the nurse's own
     versions = _find(dmp, demo_doctor, statuses=(APPROVED, DEPRECATED))
     assert versions[doc.unique_id].find("rim:VersionInfo", NS).get("versionName") == "2"  # type: ignore[union-attr]
-    new_uuid = _entry(dmp, demo_doctor, doc).get("id", "")
+    second = _entry(dmp, demo_doctor, doc)
+    # Every version keeps the first one's entryUUID as its logical id (IHE ITI TF-3).
+    first_uuid, new_uuid = entry.get("id", ""), second.get("id", "")
+    assert new_uuid != first_uuid
+    assert second.get("lid") == first_uuid
+    # The third version names that logical id, not the second version's entryUUID.
+    assert (
+        _error(_ok(dmp.call("TD3.3", visibility_change(PIERRE, new_uuid, 2, ()), demo_doctor)))
+        == "XDSMetadataUpdateError"
+    )
     # The nurse may not unmask another's document; the treating physician may.
     assert (
-        _fault(dmp.call("TD3.3", visibility_change(PIERRE, new_uuid, 2, ()), nurse))
+        _fault(dmp.call("TD3.3", visibility_change(PIERRE, first_uuid, 2, ()), nurse))
         == "DMPAccessDeniedByRightsService"
     )
     assert (
-        _error(_ok(dmp.call("TD3.3", visibility_change(PIERRE, new_uuid, 2, ()), demo_doctor)))
+        _error(_ok(dmp.call("TD3.3", visibility_change(PIERRE, first_uuid, 2, ()), demo_doctor)))
         == "Success"
     )
     assert doc.unique_id in _find(dmp, nurse)
+    third = _entry(dmp, demo_doctor, doc)
+    assert third.get("lid") == first_uuid
+    assert third.find("rim:VersionInfo", NS).get("versionName") == "3"  # type: ignore[union-attr]
 
 
 def test_no_masking_in_emergency_mode(dmp, other_doctor, filled) -> None:  # type: ignore[no-untyped-def]

@@ -125,9 +125,7 @@ def _times(filters: DocumentFilter) -> list[tuple[str, datetime | None]]:
     ]
 
 
-def _request(
-    query_id: str, slots: list[tuple[str, str]], return_type: str = "LeafClass"
-) -> etree._Element:
+def _request(query_id: str, slots: list[tuple[str, str]], return_type: str) -> etree._Element:
     """An ``AdhocQueryRequest`` of the stored query ``query_id``; ``return_type``
     ``LeafClass`` (the metadata) or ``ObjectRef`` (the entryUUIDs only)."""
     request = etree.Element(

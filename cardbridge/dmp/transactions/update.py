@@ -8,9 +8,10 @@ Both are an ``lcm:SubmitObjectsRequest`` with a new SubmissionSet (the deposit's
   the set to the document's **entryUUID**, with ``OriginalStatus`` and ``NewStatus`` [MSG
   TD3.3c, TD3.3d];
 - visibility (mask or unmask to professionals, make visible to the patient or to the
-  legal representatives): a new version of the DocumentEntry, whose ``lid`` is the current
-  entryUUID, with the new confidentiality codes, and a ``HasMember`` association carrying
-  ``PreviousVersion`` [KIT, the masking template].
+  legal representatives): a new version of the DocumentEntry, whose ``lid`` is the
+  document's logical id (its first version's entryUUID), with the new confidentiality
+  codes, and a ``HasMember`` association carrying ``PreviousVersion`` [KIT, the masking
+  template].
 
 The current version (entryUUID, status, metadata) comes from TD3.1 GetDocuments first.
 """
@@ -184,11 +185,15 @@ def _dmp_codes(element: etree._Element) -> set[str]:
 def new_version(current: etree._Element, codes: set[str]) -> etree._Element:
     """The new version of the DocumentEntry ``current`` (as the DMP listed it) with the DMP
     confidentiality ``codes`` besides ``N``: same metadata, symbolic ids, ``lid`` = the
-    current entryUUID, no status (the registry sets it)."""
+    document's logical id, no status (the registry sets it).
+
+    Every version of a DocumentEntry shares its first version's entryUUID as ``lid``
+    (docs/dmp-client.md, "Documents"): the listed ``lid``, or the entryUUID of a listing
+    that gives none (a first version's entryUUID is its logical id)."""
     entry = copy.deepcopy(current)
-    old_id = entry.get("id", "")
+    logical_id = entry.get("lid") or entry.get("id") or ""
     entry.set("id", NEW_VERSION_ID)
-    entry.set("lid", old_id)
+    entry.set("lid", logical_id)
     if "status" in entry.attrib:
         del entry.attrib["status"]
     for classification in classifications(entry, "confidentialityCode"):

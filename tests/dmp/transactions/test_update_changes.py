@@ -302,10 +302,41 @@ def _current(listing: bytes) -> etree._Element:
     return current
 
 
-def test_the_new_versions_lid_is_the_listed_entry_uuid() -> None:
+def test_a_listing_without_lid_gives_the_entry_uuid_as_lid() -> None:
+    # A first version's entryUUID is its logical id (IHE ITI TF-3, Metadata Versioning).
     current = _current(_listing())
     del current.attrib["lid"]
     assert new_version(current, set()).get("lid") == ENTRY_UUID
+
+
+# The second version of the document whose first version is ENTRY_UUID, as GetDocuments
+# lists it: its own entryUUID, the logical id it shares with every version, version 2.
+SECOND_VERSION = "urn:uuid:1b4c6f2a-0000-4000-8000-000000000002"
+
+
+def _second_version_listing() -> bytes:
+    listing = _listing().decode()
+    listing = listing.replace(f'id="{ENTRY_UUID}"', f'id="{SECOND_VERSION}"', 1)
+    listing = listing.replace(
+        '<rim:VersionInfo versionName="1"/>', '<rim:VersionInfo versionName="2"/>'
+    )
+    return listing.encode()
+
+
+def test_a_third_version_keeps_the_documents_logical_id() -> None:
+    # IHE ITI-57: a new version of a DocumentEntry carries the existing entry's logicalID,
+    # the first version's entryUUID, not the entryUUID of the version it replaces.
+    listing = _second_version_listing()
+    current = _current(listing)
+    assert (current.get("id"), current.get("lid")) == (SECOND_VERSION, ENTRY_UUID)
+    payload, entry = _visibility_update(VisibilityChange.UNMASK, listing)
+    assert (entry.get("id"), entry.get("lid")) == ("Document01", ENTRY_UUID)
+    (member,) = [
+        a
+        for a in payload.iterfind(".//rim:Association", NS)
+        if a.get("targetObject") == "Document01"
+    ]
+    assert _values(member, "PreviousVersion") == ["2"]
 
 
 def test_a_classification_without_id_gets_one() -> None:
