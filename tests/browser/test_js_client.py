@@ -24,7 +24,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from cardbridge.api.app import bridge_of, create_app
+from cardbridge.api.app import bridge_of
 from cardbridge.api.problems import STATUS_BY_CODE
 from cardbridge.api.server import BridgeServer, server_config
 from cardbridge.auth.trust import TrustStore
@@ -36,7 +36,7 @@ from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.profiles import load_profile
 from testkit.dmp_sandbox import RunningSandbox
-from testkit.server import TOKEN, LiveServer, free_socket
+from testkit.server import TOKEN, LiveServer, app_from_settings, free_socket
 from tests.browser.conftest import PIN, Bridge, demo_bridge, pairing_link, shot
 from tests.browser.dmp_steps import DMP_WAIT, PIERRE_DOCUMENTS, sandbox_table
 from tests.browser.js_site import TYPES, build, generated_types, openapi_document, serve_site
@@ -363,7 +363,7 @@ def bridge_on_port(
         state_dir=folder / "state",
         allowed_origins=[origin],
     )
-    app = create_app(settings, backend=backend)
+    app = app_from_settings(settings, backend=backend)
     bridge_of(app).origins.approve(origin)
     server = BridgeServer(app, server_config(app, "127.0.0.1", port))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
