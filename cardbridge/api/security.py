@@ -9,7 +9,8 @@
      not taken from a cross-site or same-site-other-origin request (``Sec-Fetch-Site``
      may only make a request *less* trusted);
    - a web application: an ``Origin`` that is configured AND approved by the clinician;
-     CORS answers name that origin, never ``*``; preflights, Private/Local Network
+     CORS answers name that origin, never ``*``, and expose the answer headers the API
+     documents (``EXPOSED_HEADERS``); preflights, Private/Local Network
      Access ones included, are answered for configured origins only. An ``Origin`` that
      is not configured is ``origin_forbidden``; configured but not approved,
      ``origin_not_approved``; two ``Origin`` headers, ``origin_forbidden``.
@@ -59,6 +60,11 @@ DEFAULT_BODY_LIMIT = 64 * 1024
 ALLOWED_METHODS = "GET, POST, PATCH, DELETE, OPTIONS"
 ALLOWED_HEADERS = "Authorization, Content-Type, Last-Event-ID"
 PREFLIGHT_MAX_AGE = "600"
+# The answer headers the API documents, which an approved web application's page may read
+# (Fetch standard: a cross-origin page reads only the CORS-safelisted answer headers and
+# those named in Access-Control-Expose-Headers). WWW-Authenticate is not among them: it
+# goes only with ``unauthorized``, an answer to a caller without an origin.
+EXPOSED_HEADERS = "Content-Disposition, X-Dmp-Wrapped-In-Cda, Retry-After"
 
 
 @dataclass(frozen=True)
@@ -272,12 +278,15 @@ class SecurityMiddleware:
 
     @staticmethod
     def _with_cors(send: Send, origin: str) -> Send:
+        """``send``, with the CORS headers of an approved ``origin`` on the answer."""
+        cors = [
+            *_cors_headers(origin),
+            (b"access-control-expose-headers", EXPOSED_HEADERS.encode()),
+        ]
+
         async def send_with_cors(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message = {
-                    **message,
-                    "headers": [*message.get("headers", []), *_cors_headers(origin)],
-                }
+                message = {**message, "headers": [*message.get("headers", []), *cors]}
             await send(message)
 
         return send_with_cors

@@ -198,3 +198,31 @@ def test_body_cap_of_a_chunked_json_body(api: httpx.Client) -> None:
         headers={"Content-Type": "application/json"},
     )
     assert small.json() == {"verified": True}
+
+
+def test_a_web_application_reads_the_documented_answer_headers(
+    live: LiveServer, browser: httpx.Client, api: httpx.Client
+) -> None:
+    # The Fetch standard lets a page of another origin read only the CORS-safelisted answer
+    # headers and those of Access-Control-Expose-Headers: the bridge names the ones its API
+    # documents (a DMP document's name and CDA wrapping, a wait), on answers and refusals.
+    documented = {"content-disposition", "x-dmp-wrapped-in-cda", "retry-after"}
+
+    def exposed(answer: httpx.Response) -> set[str]:
+        listed = answer.headers.get("access-control-expose-headers", "")
+        return {name.strip().lower() for name in listed.split(",") if name.strip()}
+
+    answered = browser.get("/v1/readers")
+    assert answered.status_code == 200
+    assert answered.headers["access-control-allow-origin"] == APP_ORIGIN
+    assert exposed(answered) == documented
+    refused = browser.post("/v1/cps/pin/verify", json={"pin": PIN})
+    assert refused.json()["code"] == "caller_forbidden"
+    assert exposed(refused) == documented
+    # No CORS header at all for native software, nor for an origin no longer approved.
+    assert exposed(api.get("/v1/readers")) == set()
+    live.bridge.origins.revoke(APP_ORIGIN)
+    not_approved = browser.get("/v1/readers")
+    assert not_approved.json()["code"] == "origin_not_approved"
+    assert not_approved.headers["access-control-allow-origin"] == APP_ORIGIN
+    assert exposed(not_approved) == set()

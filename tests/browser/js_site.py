@@ -24,13 +24,13 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import FileResponse, HTMLResponse, StreamingResponse
 
-from cardbridge.api.app import create_app
 from cardbridge.auth.errors import AuthError
 from cardbridge.auth.nonces import Challenges, MemoryNonceStore
 from cardbridge.auth.trust import TrustStore
 from cardbridge.auth.verifier import TokenVerifier
 from cardbridge.config import Settings
 from cardbridge.emulator.inprocess import EmulatedBackend
+from testkit.server import app_from_settings
 
 CLIENT = Path(__file__).resolve().parents[2] / "clients" / "js"
 BUNDLE = CLIENT / "dist" / "cardbridge.js"
@@ -161,7 +161,7 @@ def openapi_document() -> dict[str, Any]:
         settings = Settings(
             data_dir=Path(folder) / "data", state_dir=Path(folder) / "state", emulator=True
         )
-        app = create_app(settings, backend=EmulatedBackend(), api_token="t" * 32)
+        app = app_from_settings(settings, backend=EmulatedBackend(), api_token="t" * 32)
         document: dict[str, Any] = app.openapi()
         return document
 

@@ -22,9 +22,10 @@ from typing import Any
 
 import httpx
 import pytest
+from lxml import etree
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from cardbridge.api.app import bridge_of, create_app
+from cardbridge.api.app import bridge_of
 from cardbridge.api.problems import STATUS_BY_CODE
 from cardbridge.api.server import BridgeServer, server_config
 from cardbridge.auth.trust import TrustStore
@@ -36,7 +37,7 @@ from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.profiles import load_profile
 from testkit.dmp_sandbox import RunningSandbox
-from testkit.server import TOKEN, LiveServer, free_socket
+from testkit.server import TOKEN, LiveServer, app_from_settings, free_socket
 from tests.browser.conftest import PIN, Bridge, demo_bridge, pairing_link, shot
 from tests.browser.dmp_steps import DMP_WAIT, PIERRE_DOCUMENTS, sandbox_table
 from tests.browser.js_site import TYPES, build, generated_types, openapi_document, serve_site
@@ -44,6 +45,9 @@ from tests.browser.js_site import site_app as make_site
 from tests.support.dmp_fixtures import LOUISE, PIERRE
 
 PIERRE_NAME = "PIERRE LE QUINIO"
+# A minor's secret access: the VIHF's confidentiality code (as tests/api/test_dmp_secret.py).
+SECRET_CODE = "INVISIBLE_REPRESENTANTS_LEGAUX"
+CONFIDENTIALITY = "urn:oasis:names:tc:xspa:1.0:resource:patient:hl7:confidentiality-code"
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +124,8 @@ def site(
     origin = origin_of(site_socket)
     errors: list[str] = []
     with serve_site(make_site(js_bridge.url, origin, trust), site_socket):
-        context = chromium.new_context(viewport={"width": 1024, "height": 768})
+        # A French workstation's browser (navigator.language "fr-FR").
+        context = chromium.new_context(viewport={"width": 1024, "height": 768}, locale="fr-FR")
         try:
             yield open_site(context, js_bridge.live, origin, errors)
         finally:
@@ -189,6 +194,14 @@ def test_a_site_logs_in_and_lists_dmp_documents(
     )
     assert fetched["value"][0].startswith("text/plain")
     assert fetched["value"][1] == "Patient revu ce jour.\n"
+    # The answer's headers, read by the page of another origin (the bridge exposes them):
+    # the name, when there is one, and the CDA wrapping; compared below with native's.
+    unique_id = deposited["value"]
+    read = outcome(
+        site,
+        f"""(b) => b.document("{unique_id}", {{patient: "{PIERRE}"}})
+            .then((got) => [got.filename, got.wrappedInCda])""",
+    )
 
     # The DMP's own conditions, as classes: Louise's DMP not opened yet; her consent.
     bridge_said(
@@ -201,6 +214,36 @@ def test_a_site_logs_in_and_lists_dmp_documents(
     assert consent["value"][0] == "ConsentRequiredError"
     assert consent["value"][1]
 
+    # A minor's secret access, through the client: the signed VIHF states the confidentiality
+    # code that hides it from her legal representatives, and the journal records it.
+    secret = outcome(
+        site,
+        f"""(b) => b.dmpAccess({{situation: 0, patient: {{ins: "{LOUISE}"}}, mode: "normal",
+            consent: true, secret: true}}).then((opened) => [opened.secret, opened.vihf])""",
+    )
+    assert secret["value"][0] is True, secret
+    # code^code system, as HL7 writes a coded value
+    assert [code.split("^")[0] for code in confidentiality_codes(secret["value"][1])] == [
+        SECRET_CODE
+    ]
+    newest = outcome(site, "(b) => b.journal({limit: 1})")["value"][0]
+    assert (newest["kind"], newest["details"]["secret"]) == ("access", True)
+
+    # The journal, a page past the first: the records before the last one of the first
+    # page, as native software lists them in one page.
+    paged = outcome(
+        site,
+        """async (b) => {
+            const first = await b.journal({limit: 1});
+            const second = await b.journal({limit: 2, before: first[0].seq});
+            return [first.map((r) => r.seq), second.map((r) => r.seq)];
+        }""",
+    )["value"]
+    with js_bridge.live.client() as native:
+        whole = [record["seq"] for record in native.get("/v1/dmp/journal?limit=3").json()]
+    assert len(whole) == 3  # Pierre's access, the deposit, Louise's secret access at least
+    assert paged == [whole[:1], whole[1:]]
+
     # The session ended, two DMP calls at once: one window for both.
     assert outcome(site, "(b) => b.endPinSession()") == {"value": None}
     windows: list[Page] = []
@@ -208,6 +251,36 @@ def test_a_site_logs_in_and_lists_dmp_documents(
     approve_in_the_window(site, "#two-calls", origin)
     expect(site.locator("#result")).to_have_text("deux réponses : active, active", timeout=DMP_WAIT)
     assert len(windows) == 1
+
+    # The document's headers as native software reads them (its own PIN session and DMP
+    # access, last: its PIN verification ends the site's session).
+    with js_bridge.live.client() as native:
+        native.timeout = httpx.Timeout(60.0)
+        assert native.post("/v1/cps/pin/verify", json={"pin": PIN}).status_code == 200
+        opened = native.post(
+            "/v1/dmp/access",
+            json={"situation": 0, "patient": {"ins": PIERRE}, "mode": "normal", "consent": False},
+        )
+        assert opened.status_code == 200, opened.text
+        raw = native.get(f"/v1/dmp/documents/{unique_id}", params={"patient": PIERRE})
+    assert raw.status_code == 200, raw.text
+    disposition = re.search(r'filename="([^"]+)"', raw.headers.get("content-disposition", ""))
+    assert read.get("value") == [
+        disposition.group(1) if disposition else None,
+        raw.headers["x-dmp-wrapped-in-cda"] == "true",
+    ]
+    assert read["value"][1] is True  # a text deposited is wrapped in its CDA
+
+
+def confidentiality_codes(vihf: str) -> list[str]:
+    """The values of the VIHF's confidentiality attribute (the ASIP's VIHF guide)."""
+    assertion = etree.fromstring(vihf.encode())
+    return [
+        "".join(value.itertext())
+        for attribute in assertion.iter("{*}Attribute")
+        if attribute.get("Name") == CONFIDENTIALITY
+        for value in attribute.iter("{*}AttributeValue")
+    ]
 
 
 def outcome(page: Page, script: str) -> dict[str, Any]:
@@ -242,6 +315,26 @@ def test_errors_come_back_as_their_classes(site: Page, js_bridge: Bridge, site_s
         outcome(site, "(b) => b.verifyPin({pin: '1234'})"), "AccessError", "caller_forbidden"
     )
     bridge_said(outcome(site, "(b) => b.approval('nope')"), "NotFoundError", "not_found")
+
+    # The bridge's detail in the page's language (French here) by default, in English when
+    # asked, or when the browser's is English: as the bridge words it for native software.
+    def bridge_words(language: str) -> str:
+        with js_bridge.live.client(headers={"Accept-Language": language}) as native:
+            detail: str = native.get("/v1/approvals/nope").json()["detail"]
+            return detail
+
+    french, english = bridge_words("fr"), bridge_words("en")
+    assert french != english
+    assert outcome(site, "(b) => b.approval('nope')")["detail"] == french
+    asked = "(b, cb) => new cb.CardBridge({origin: b.origin, language: 'en'}).approval('nope')"
+    assert outcome(site, asked)["detail"] == english
+    browser_in_english = """(b, cb) => {
+        Object.defineProperty(navigator, "language", {value: "en-GB", configurable: true});
+        try { return new cb.CardBridge({origin: b.origin}).approval("nope"); }
+        finally { delete navigator.language; }
+    }"""
+    assert outcome(site, browser_in_english)["detail"] == english
+    assert site.evaluate("() => navigator.language") == "fr-FR"
     no_window = f"""(b, cb) => new cb.CardBridge({{origin: b.origin, pinSessionOnDemand: false}})
         .dmpStatus({{patient: "{PIERRE}"}})"""
     bridge_said(outcome(site, no_window), "PinRequiredError", "pin_required")
@@ -363,7 +456,7 @@ def bridge_on_port(
         state_dir=folder / "state",
         allowed_origins=[origin],
     )
-    app = create_app(settings, backend=backend)
+    app = app_from_settings(settings, backend=backend)
     bridge_of(app).origins.approve(origin)
     server = BridgeServer(app, server_config(app, "127.0.0.1", port))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

@@ -14,7 +14,7 @@ import {
   type Problem,
 } from "./errors.js";
 import { EventStream, type StreamOptions } from "./events.js";
-import { type Language, message } from "./messages.js";
+import { browserLanguage, type Language, message } from "./messages.js";
 import type { components } from "./openapi.js";
 import { type Answer, type Body, type Query, ROUTES, type RouteName } from "./routes.js";
 
@@ -23,7 +23,9 @@ type Schemas = components["schemas"];
 export interface CardBridgeOptions {
   /** The bridge's address as the browser reaches it, e.g. `http://127.0.0.1:8470`. */
   origin: string;
-  /** The language of the client's own messages (the bridge's follow the browser's). */
+  /** The language of every message: the client's own, and the bridge's `detail` and
+   * `title` (sent as `Accept-Language`). Default: English when the browser's language
+   * (`navigator.language`) is English, else French, as the bridge. */
   language?: Language;
   /** How the approval window opens (default: a popup window). */
   openWindow?: WindowOpener;
@@ -65,7 +67,7 @@ export class CardBridge {
 
   constructor(options: CardBridgeOptions) {
     this.origin = new URL(options.origin).origin;
-    this.language = options.language ?? "fr";
+    this.language = options.language ?? browserLanguage();
     this.openWindow = options.openWindow ?? openPopup;
     this.pinSessionOnDemand = options.pinSessionOnDemand ?? true;
   }
@@ -272,7 +274,11 @@ export class CardBridge {
     const path = template.replace(/\{(\w+)\}/g, (_, name: string) =>
       encodeURIComponent(call.params?.[name] ?? ""),
     );
-    const headers: Record<string, string> = { Accept: "application/json" };
+    // Accept-Language is a CORS-safelisted request header: no preflight for it.
+    const headers: Record<string, string> = {
+      Accept: "application/json",
+      "Accept-Language": this.language,
+    };
     let body: BodyInit | undefined = call.form;
     if (call.json !== undefined) {
       headers["Content-Type"] = "application/json";

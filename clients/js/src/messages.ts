@@ -1,7 +1,15 @@
 // The client's own messages (the bridge writes the others, in its `detail`): French by
-// default, as the bridge answers, English on request (`new CardBridge({language: "en"})`).
+// default, as the bridge answers, English on request (`new CardBridge({language: "en"})`)
+// or when the browser's language is English.
 
 export type Language = "fr" | "en";
+
+/** The page's language as the client speaks it: English when the browser's
+ * (`navigator.language`) is English (`en`, `en-GB`…), else French. */
+export function browserLanguage(): Language {
+  const tag = typeof navigator === "undefined" ? "" : (navigator.language ?? "");
+  return tag.toLowerCase().split("-")[0] === "en" ? "en" : "fr";
+}
 
 const MESSAGES = {
   fr: {

@@ -385,6 +385,8 @@ export interface paths {
          *     The journal records the access with what the DMP answered. The caller's own PIN
          *     session must be open on the CPS (403 `pin_required`: a PIN verified by another
          *     application does not count). The document routes then use this access's mode.
+         *     `secret: true` asks for a secret access to a minor's DMP: the DMP hides it, and the
+         *     document transactions made in it, from the legal representatives.
          */
         post: operations["access_v1_dmp_access_post"];
         delete?: never;
@@ -451,8 +453,10 @@ export interface paths {
          *     field (`file`, `title`, `type`, `event_end`…). Then it is wrapped in its CDA, signed
          *     (XAdES, the CPS signature key) and deposited (TD2.1); `receipt.unique_id` is what the
          *     DMP now holds, which the document routes take. The CDA header's patient traits are
-         *     those of the Vitale card (`beneficiary`). A PDF, JPEG or TIFF that does not open is
-         *     refused, dates may not be in the future, and a field given twice is refused.
+         *     those of the Vitale card (`beneficiary`), or, for an `ins`, those the DMP gave when it
+         *     was opened (or in a search's candidates); 422 naming `ins` when it gave none. A PDF,
+         *     JPEG or TIFF that does not open is refused, dates may not be in the future, and a
+         *     field given twice is refused.
          */
         post: operations["deposit_v1_dmp_documents_post"];
         delete?: never;
@@ -545,7 +549,10 @@ export interface paths {
         post?: never;
         /**
          * Delete a document (TD3.3)
-         * @description The DMP allows it to the document's author (and the treating physician).
+         * @description The DMP allows it to the document's author (and the treating physician), and to a
+         *     structure in indirect mode for its own documents: the document is found by reference
+         *     searches, which every profile may make. 404 `not_found` when no version of it may be
+         *     deleted (already deleted, replaced, or not reachable).
          */
         delete: operations["delete_v1_dmp_documents__unique_id__delete"];
         options?: never;
@@ -711,6 +718,7 @@ export interface components {
          *         "last_name": "LE QUINIO",
          *         "source": "vitale"
          *       },
+         *       "secret": false,
          *       "sector": "SA07",
          *       "structure_id": "499700735741008",
          *       "vihf": "<?xml version='1.0' encoding='UTF-8'?>\n<saml2:Assertion xmlns:saml2=\"urn:oasis:names:tc:SAML:2.0:assertion\" Version=\"2.0\" IssueInstant=\"2026-11-26T09:30:00Z\" ID=\"_6f0c2a1e-3b7d-4c55-9a8e-2d41f0b7c9e3\">…<ds:Signature>…</ds:Signature>…</saml2:Assertion>"
@@ -732,6 +740,12 @@ export interface components {
             consent_needed: boolean;
             /** Consent Attested */
             consent_attested: boolean;
+            /**
+             * Secret
+             * @description A secret access: hidden from the minor's legal representatives
+             * @default false
+             */
+            secret: boolean;
             /** Journal Seq */
             journal_seq: number;
             /**
@@ -778,6 +792,15 @@ export interface components {
          *       "reason": "Patient inconscient admis aux urgences",
          *       "situation": 0
          *     }
+         * @example {
+         *       "consent": true,
+         *       "mode": "normal",
+         *       "patient": {
+         *         "ins": "2 15 02 75 123 456 10"
+         *       },
+         *       "secret": true,
+         *       "situation": 0
+         *     }
          */
         AccessBody: {
             /**
@@ -799,6 +822,76 @@ export interface components {
              * @description Mandatory for `bris_de_glace` and `centre_15`; kept in the history the patient can read
              */
             reason?: string | null;
+            /**
+             * Secret
+             * @description Secret access to a minor's DMP ("connexion secrète"): the VIHF states the confidentiality code `INVISIBLE_REPRESENTANTS_LEGAUX`, and the DMP hides this access, and the document transactions made in it, from the patient's legal representatives. Refused (422, field `secret`) when the Vitale card shows an adult; with a typed INS the DMP decides. JSON `true` only
+             * @default false
+             */
+            secret: boolean;
+        };
+        /**
+         * AccessDetails
+         * @description A DMP access (kind ``access``), its fields in the order the page shows them.
+         */
+        AccessDetails: {
+            /**
+             * Situation
+             * @description Practice situation on the CPS (0 to 15)
+             */
+            situation?: number | null;
+            /**
+             * Mode
+             * @description normal, bris_de_glace or centre_15
+             * @example normal
+             */
+            mode: string;
+            /** Consent Needed */
+            consent_needed: boolean;
+            /** Consent Attested */
+            consent_attested: boolean;
+            /**
+             * Reason
+             * @description The emergency or centre 15 reason
+             */
+            reason?: string | null;
+            /**
+             * Secret
+             * @description A minor's secret access
+             */
+            secret?: boolean | null;
+            /**
+             * Dmp State
+             * @description What the DMP answered on the record
+             */
+            dmp_state?: string | null;
+            /** Dmp Authorization */
+            dmp_authorization?: string | null;
+            /** Dmp Treating Physician */
+            dmp_treating_physician?: boolean | null;
+            /** Authorization Added */
+            authorization_added?: boolean | null;
+            /**
+             * Patient Source
+             * @example vitale
+             */
+            patient_source: string;
+            /** Structure Id */
+            structure_id: string;
+            /** Sector */
+            sector: string;
+            /** Vihf Id */
+            vihf_id: string;
+            /** Vihf Reused */
+            vihf_reused?: boolean | null;
+            /**
+             * Caller
+             * @description Who asked: the page, a paired site, the CLI
+             */
+            caller?: string | null;
+            /** Os User */
+            os_user?: string | null;
+        } & {
+            [key: string]: unknown;
         };
         /**
          * AccessMode
@@ -1302,6 +1395,33 @@ export interface components {
             journal_seq: number;
             /** @description What the DMP now holds (TD2.1) */
             receipt: components["schemas"]["DepositReceipt"];
+        };
+        /**
+         * DepositDetails
+         * @description A document deposit (kind ``deposit``), its fields in the order the page shows them.
+         */
+        DepositDetails: {
+            /** Structure Id */
+            structure_id: string;
+            /**
+             * Type
+             * @description The document's type code (LOINC)
+             */
+            type: string;
+            /** Visibility */
+            visibility: string;
+            /** Document Id */
+            document_id: string;
+            /** Size */
+            size: number;
+            /** Sha256 */
+            sha256: string;
+            /** Caller */
+            caller?: string | null;
+            /** Os User */
+            os_user?: string | null;
+        } & {
+            [key: string]: unknown;
         };
         /**
          * DepositFields
@@ -1932,10 +2052,11 @@ export interface components {
             practitioner: string;
             /** Patient */
             patient: string;
-            /** Details */
-            details: {
-                [key: string]: unknown;
-            };
+            /**
+             * Details
+             * @description By kind: an access's or a deposit's details, as recorded (a detail older versions did not record is left out)
+             */
+            details: components["schemas"]["AccessDetails"] | components["schemas"]["DepositDetails"];
         };
         /**
          * JournalKind
@@ -2498,7 +2619,7 @@ export interface components {
          *     }
          * @example {
          *       "code": "signature_invalid",
-         *       "detail": "The token's signature does not match.",
+         *       "detail": "La signature du jeton ne correspond pas.",
          *       "valid": false
          *     }
          */
@@ -2515,7 +2636,8 @@ export interface components {
             code?: string | null;
             /**
              * Detail
-             * @example The token's signature does not match.
+             * @description Why not, in the language of Accept-Language (French by default)
+             * @example La signature du jeton ne correspond pas.
              */
             detail?: string | null;
         };
@@ -2743,7 +2865,7 @@ export interface components {
             type: string;
             /**
              * Title
-             * @example Unauthorized
+             * @example Non authentifié
              */
             title: string;
             /**
@@ -2753,7 +2875,7 @@ export interface components {
             status: number;
             /**
              * Detail
-             * @example Wrong PIN. 2 tries left.
+             * @example Code PIN incorrect. Essais restants : 2.
              */
             detail: string;
             /**
@@ -4388,6 +4510,8 @@ export interface operations {
                 until?: string | null;
                 kind?: components["schemas"]["JournalKind"] | null;
                 limit?: number;
+                /** @description The paging cursor: records older than the record of this sequence number only. For the next page, the `seq` of the last record of this one. */
+                before?: number | null;
             };
             header?: never;
             path?: never;
