@@ -54,6 +54,7 @@ NS = {"xdsb": XDSB, "xop": XOP, "rim": RIM, "lcm": LCM, "hl7": HL7, "ds": DS}
 # IHE ITI TF-3 4.2.3.2.26 / 4.2.3.3.12: the uniqueIds' identification schemes.
 ENTRY_UNIQUE_ID = "urn:uuid:2e82c1f6-a085-4c72-9da3-8640a32e42ab"
 SET_UNIQUE_ID = "urn:uuid:96fdda7c-d067-4183-912e-bf5ee74998a8"
+SET_PATIENT_ID = "urn:uuid:6b5aea1a-874d-4603-a4bc-96a0a7b38446"
 HAS_MEMBER = "urn:oasis:names:tc:ebxml-regrep:AssociationType:HasMember"
 SIGNS = "urn:ihe:iti:2007:AssociationType:signs"
 RPLC = "urn:ihe:iti:2010:AssociationType:RPLC"
@@ -266,11 +267,9 @@ def test_the_submission_set_its_members_and_associations() -> None:
     assert unique is not None
     _is_ours(unique.get("value", ""), 1)
     assert receipt.submission_set_unique_id == unique.get("value")
-    patient = package.find("rim:ExternalIdentifier[@value]", NS)
-    assert any(
-        e.get("value") == f"{PIERRE_TRAITS.ins.value}^^^&1.2.250.1.213.1.4.10&ISO^NH"
-        for e in package.findall("rim:ExternalIdentifier", NS)
-    ), patient
+    patient = package.find(f"rim:ExternalIdentifier[@identificationScheme='{SET_PATIENT_ID}']", NS)
+    assert patient is not None
+    assert patient.get("value") == f"{PIERRE_TRAITS.ins.value}^^^&1.2.250.1.213.1.4.10&ISO^NH"
     submitted = package.find("rim:Slot[@name='submissionTime']/rim:ValueList/rim:Value", NS)
     assert submitted is not None
     assert submitted.text == "20261203091530"  # 10:15:30 in Paris
