@@ -20,7 +20,7 @@ from cardbridge.api.app import bridge_of
 from cardbridge.api.connection import ConnectionLimits, bridge_protocol
 from cardbridge.errors import ConfigError, InvalidInputError
 from cardbridge.messages import inputs as say
-from cardbridge.messages.bridge import CANNOT_LISTEN, PORT_IN_USE
+from cardbridge.messages.refusals import CANNOT_LISTEN, PORT_IN_USE
 
 # Requests still running when the server stops get this long to finish (a card operation
 # takes well under a second); then they are cancelled.

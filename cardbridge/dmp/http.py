@@ -32,7 +32,7 @@ from cardbridge.dmp.endpoints import DmpEndpoint
 from cardbridge.dmp.server_trust import ServerVerifier
 from cardbridge.dmp.transport import SoapAnswer, SoapCall
 from cardbridge.errors import DmpAnswerError, DmpServerUntrustedError, DmpUnavailableError
-from cardbridge.messages.bridge import DMP_CONNECTION_FAILED, DMP_SERVER_UNTRUSTED
+from cardbridge.messages.refusals import DMP_CONNECTION_FAILED, DMP_SERVER_UNTRUSTED
 
 log = logging.getLogger(__name__)
 

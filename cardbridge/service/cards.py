@@ -41,7 +41,7 @@ from cardbridge.errors import (
     WrongCardTypeError,
 )
 from cardbridge.messages import inputs as say
-from cardbridge.messages.bridge import PIN_SESSION_IDLE
+from cardbridge.messages.refusals import PIN_SESSION_IDLE
 from cardbridge.pcsc.atr import CardFamily
 from cardbridge.service.authorities import CertificateAuthorities
 from cardbridge.service.callers import NATIVE, Caller

@@ -39,7 +39,7 @@ from cardbridge.dmp.results import (
 )
 from cardbridge.dmp.workflow import DmpWorkflow
 from cardbridge.errors import CardBridgeError, DmpAccessRequiredError, InvalidInputError
-from cardbridge.messages.bridge import SEARCH_CENTRE_15_MODE_ONLY
+from cardbridge.messages.refusals import SEARCH_CENTRE_15_MODE_ONLY
 from cardbridge.pcsc.reader_interface import ReaderBackend
 from cardbridge.service import dmp_changes
 from cardbridge.service.callers import NATIVE, Caller

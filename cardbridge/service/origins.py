@@ -15,7 +15,7 @@ from pathlib import Path
 
 from cardbridge.auth.origin import normalize_origin
 from cardbridge.errors import InvalidInputError
-from cardbridge.messages.bridge import ORIGIN_NOT_CONFIGURED
+from cardbridge.messages.refusals import ORIGIN_NOT_CONFIGURED
 from cardbridge.service.state_file import read_state, write_state
 
 APPROVALS_FILE = "approved-origins.json"

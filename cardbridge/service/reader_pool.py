@@ -39,7 +39,7 @@ from cardbridge.errors import (
     PinRetryLaterError,
     ReaderNotFoundError,
 )
-from cardbridge.messages.bridge import CARD_QUEUE_FULL
+from cardbridge.messages.refusals import CARD_QUEUE_FULL
 from cardbridge.pcsc.atr import CardFamily
 from cardbridge.pcsc.connection import Connection
 from cardbridge.pcsc.reader_interface import EventKind, ReaderBackend, ReaderEvent, ReaderState

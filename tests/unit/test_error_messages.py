@@ -23,11 +23,11 @@ from cardbridge.errors import (
     errors_by_code,
 )
 from cardbridge.messages import Text, validation
-from cardbridge.messages import bridge as bridge_texts
 from cardbridge.messages import cli as cli_texts
 from cardbridge.messages import doctor as doctor_texts
 from cardbridge.messages import errors as error_texts
 from cardbridge.messages import inputs as input_texts
+from cardbridge.messages import refusals as refusal_texts
 
 PACKAGE = Path(cardbridge.__file__).parent
 CATALOGUE = "cardbridge/messages/errors.py"
@@ -107,7 +107,7 @@ def _catalogue() -> dict[str, Text]:
     found |= {
         f"validation {key!r}": text for key, text in vars(validation)["_FRENCH_BY_TYPE"].items()
     }
-    modules = (error_texts, input_texts, bridge_texts, cli_texts, doctor_texts, validation)
+    modules = (error_texts, input_texts, refusal_texts, cli_texts, doctor_texts, validation)
     for module in modules:
         found |= {f"{module.__name__}.{name}": text for name, text in _texts_of(module).items()}
     return found
