@@ -24,13 +24,13 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import FileResponse, HTMLResponse, StreamingResponse
 
-from cardbridge.auth.errors import AuthError
 from cardbridge.auth.nonces import Challenges, MemoryNonceStore
 from cardbridge.auth.trust import TrustStore
 from cardbridge.auth.verifier import TokenVerifier
 from cardbridge.config import Settings
 from cardbridge.emulator.inprocess import EmulatedBackend
 from testkit.server import app_from_settings
+from tests.support.relying_party import add_login_routes
 
 CLIENT = Path(__file__).resolve().parents[2] / "clients" / "js"
 BUNDLE = CLIENT / "dist" / "cardbridge.js"
@@ -202,18 +202,7 @@ def site_app(bridge_url: str, origin: str, trust: TrustStore) -> FastAPI:
     async def sse_sample() -> StreamingResponse:
         return StreamingResponse(iter(SSE_SAMPLE), media_type="text/event-stream")
 
-    @app.post("/nonce")
-    async def nonce() -> dict[str, str]:
-        return {"nonce": challenges.issue(origin).nonce}
-
-    @app.post("/login")
-    async def login(body: dict[str, Any]) -> dict[str, Any]:
-        try:
-            who = verifier.verify(body["token"], str(body["nonce"]), origin)
-        except AuthError as error:
-            return {"valid": False, "code": error.code}
-        return {"valid": True, "name": f"{who.first_name} {who.last_name}"}
-
+    add_login_routes(app, challenges, verifier, origin)
     return app
 
 

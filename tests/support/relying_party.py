@@ -110,6 +110,16 @@ def relying_party_app(
     async def home() -> HTMLResponse:
         return HTMLResponse(page)
 
+    add_login_routes(app, challenges, verifier, origin)
+    return app
+
+
+def add_login_routes(
+    app: FastAPI, challenges: Challenges, verifier: TokenVerifier, origin: str
+) -> None:
+    """A relying party's server side of a login: ``POST /nonce`` issues a challenge for
+    ``origin``, ``POST /login`` verifies the token the page got from the bridge."""
+
     @app.post("/nonce")
     async def nonce() -> dict[str, str]:
         return {"nonce": challenges.issue(origin).nonce}
@@ -121,8 +131,6 @@ def relying_party_app(
         except AuthError as error:
             return {"valid": False, "code": error.code}
         return {"valid": True, "name": f"{who.first_name} {who.last_name}"}
-
-    return app
 
 
 @contextmanager
