@@ -49,7 +49,8 @@ from cardbridge.api.models import (
 )
 from cardbridge.cards.models import PinStatus, Practitioner, ReaderInfo, VitaleCard
 from cardbridge.client_dmp import DmpMethods
-from cardbridge.config import api_token_path, bridge_url, load_settings, read_api_token
+from cardbridge.config import bridge_url, load_settings, read_api_token
+from cardbridge.config_sources import api_token_path
 from cardbridge.dmp.access import AccessMode, ConsentRequiredError
 from cardbridge.dmp.documents import DepositForm
 from cardbridge.dmp.journal import JournalKind

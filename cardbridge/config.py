@@ -2,7 +2,8 @@
 
 The config file is TOML, at ``$XDG_CONFIG_HOME/cardbridge/config.toml`` unless
 ``CARDBRIDGE_CONFIG_FILE`` names another; its keys are the field names below
-(``port = 8470``, ``allowed_origins = ["https://app.example"]``).
+(``port = 8470``, ``allowed_origins = ["https://app.example"]``). Where they are is
+:mod:`cardbridge.config_sources`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,13 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from cardbridge.config_sources import (
+    ENV_PREFIX,
+    api_token_path,
+    config_file_path,
+    default_config_dir,
+    default_data_dir,
+)
 from cardbridge.errors import ConfigError
 from cardbridge.pcsc.holdup import BUSY_TIMEOUT
 
@@ -35,33 +43,10 @@ DEFAULT_PORT = 8470
 _API_TOKEN_BYTES = 32
 
 
-def _xdg(variable: str, fallback: str) -> Path:
-    value = os.environ.get(variable)
-    return Path(value) if value else Path.home() / fallback
-
-
-def default_config_dir() -> Path:
-    return _xdg("XDG_CONFIG_HOME", ".config") / "cardbridge"
-
-
-def default_data_dir() -> Path:
-    return _xdg("XDG_DATA_HOME", ".local/share") / "cardbridge"
-
-
-def config_file_path() -> Path:
-    explicit = os.environ.get("CARDBRIDGE_CONFIG_FILE")
-    return Path(explicit) if explicit else default_config_dir() / "config.toml"
-
-
-def api_token_path() -> Path:
-    """Where the local API token is kept when ``CARDBRIDGE_API_TOKEN`` is not set (mode 0600)."""
-    return default_config_dir() / "api-token"
-
-
 class Settings(BaseSettings):
     """All settings of cardbridge, each documented in README's configuration table."""
 
-    model_config = SettingsConfigDict(env_prefix="CARDBRIDGE_", extra="forbid")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid")
 
     host: str = Field("127.0.0.1", description="Loopback address the API listens on.")
     port: int = Field(DEFAULT_PORT, ge=1, le=65535, description="TCP port of the API.")

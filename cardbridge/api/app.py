@@ -18,7 +18,8 @@ from cardbridge.api.deps import known_query_only
 from cardbridge.api.openapi import build_openapi
 from cardbridge.api.routes import ROUTERS, dmp, docs
 from cardbridge.api.security import SecurityMiddleware, SecurityPolicy
-from cardbridge.config import Settings, api_token_path, ensure_api_token
+from cardbridge.config import Settings, ensure_api_token
+from cardbridge.config_sources import api_token_path
 from cardbridge.messages.errors import ERROR_TEXTS
 from cardbridge.service.bridge import Bridge
 

@@ -49,14 +49,14 @@ def run_url(args: argparse.Namespace) -> int:
 
 
 def run_token_path(args: argparse.Namespace) -> int:
-    from cardbridge.config import api_token_path
+    from cardbridge.config_sources import api_token_path
 
     print(api_token_path())
     return 0
 
 
 def run_file(args: argparse.Namespace) -> int:
-    from cardbridge.config import config_file_path
+    from cardbridge.config_sources import config_file_path
 
     print(config_file_path())
     return 0
@@ -78,7 +78,8 @@ def run_show(args: argparse.Namespace) -> int:
 def described(settings: Settings) -> dict[str, Any]:
     """The settings as JSON values, after the places they come from: secrets replaced
     by where they are (``CARDBRIDGE_API_TOKEN`` or the token file), never their value."""
-    from cardbridge.config import api_token_path, bridge_url, config_file_path
+    from cardbridge.config import bridge_url
+    from cardbridge.config_sources import api_token_path, config_file_path
 
     values = settings.model_dump(
         mode="json", exclude={"api_token", "dmp_structure_pkcs12_password"}

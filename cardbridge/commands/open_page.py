@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import webbrowser
 
 from cardbridge.messages import cli as texts
 from cardbridge.messages.cli import say
@@ -42,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
         print(say(texts.NOT_RUNNING, base=base), file=sys.stderr)
         return 1
     print(say(texts.PAIRING_LINK, url=link.url))
+    import webbrowser  # only here: it imports subprocess, shlex… for every command
+
     if not args.print_only and not webbrowser.open(link.url):
         print(say(texts.NO_BROWSER), file=sys.stderr)
     return 0

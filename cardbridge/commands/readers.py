@@ -18,15 +18,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from cardbridge.cards.models import ReaderInfo
-    from cardbridge.config import load_settings
     from cardbridge.errors import ReaderNotFoundError
     from cardbridge.messages import language_of_environment
-    from cardbridge.service.backends import choose_backend
+    from cardbridge.service.backends import listing_backend
 
-    readers = choose_backend(load_settings()).backend.list_readers()
+    readers = listing_backend().list_readers()
     if args.json:
         # Exactly GET /v1/readers: no reader is an empty list, with the advice on stderr.
+        from cardbridge.cards.models import ReaderInfo
+
         if not readers:
             print(ReaderNotFoundError().message_in(language_of_environment()), file=sys.stderr)
         print(json.dumps([ReaderInfo.from_state(state).model_dump() for state in readers]))
@@ -50,10 +50,11 @@ def _describe_card(state: ReaderState) -> str:
 
 
 def _table(readers: list[ReaderState]) -> str:
-    from cardbridge.cards.models import ReaderInfo
+    # The ATR as GET /v1/readers writes it, without building the API's pydantic models.
+    from cardbridge.pcsc.atr import format_atr
 
     rows = [("READER", "CARD", "ATR")]
-    rows += [(s.name, _describe_card(s), ReaderInfo.from_state(s).atr or "") for s in readers]
+    rows += [(s.name, _describe_card(s), format_atr(s.atr) if s.atr else "") for s in readers]
     name_width = max(len(row[0]) for row in rows)
     card_width = max(len(row[1]) for row in rows)
     return "\n".join(

@@ -25,7 +25,7 @@ def banner_lines(
     """The lines of the start banner, in the order printed, in the environment's language
     (``LANG``…, as every command)."""
     from cardbridge import __version__
-    from cardbridge.config import api_token_path
+    from cardbridge.config_sources import api_token_path
 
     lines = [say(texts.SERVES, version=__version__, reason=choice.reason)]
     lines += _readers(choice)

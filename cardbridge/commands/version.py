@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 
 from cardbridge import __version__
 
@@ -16,6 +15,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    import platform  # only when the command runs: the parser stays cheap
+
     info = {"cardbridge": __version__, "python": platform.python_version()}
     if args.json:
         print(json.dumps(info))

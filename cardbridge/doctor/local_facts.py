@@ -15,7 +15,8 @@ from pathlib import Path
 from cryptography import x509
 
 from cardbridge.auth.trust import TrustStore
-from cardbridge.config import Settings, api_token_path, config_file_path, load_settings
+from cardbridge.config import Settings, load_settings
+from cardbridge.config_sources import api_token_path, config_file_path
 from cardbridge.emulator.pki import PKI_DIRNAME, TestPki
 from cardbridge.errors import ConfigError
 

@@ -12,7 +12,8 @@ import pytest
 from cardbridge.api.dmp_models import JournalCheck
 from cardbridge.auth.errors import AuthError, NonceInvalidError
 from cardbridge.client import CardBridgeClient
-from cardbridge.config import Settings, api_token_path, ensure_api_token
+from cardbridge.config import Settings, ensure_api_token
+from cardbridge.config_sources import api_token_path
 from cardbridge.dmp.access import AccessMode, ConsentRequiredError
 from cardbridge.dmp.catalogue import Visibility
 from cardbridge.dmp.documents import DepositForm

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cardbridge.config import Settings, api_token_path, ensure_api_token, read_api_token
+from cardbridge.config import Settings, ensure_api_token, read_api_token
+from cardbridge.config_sources import api_token_path
 from cardbridge.errors import ConfigError
 
 

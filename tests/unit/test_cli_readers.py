@@ -11,7 +11,6 @@ from cardbridge import cli
 from cardbridge.pcsc.backend import PcscBackend
 from cardbridge.pcsc.reader_interface import ReaderState
 from cardbridge.service import backends
-from cardbridge.service.backends import BackendChoice
 
 CPS3 = bytes.fromhex("3BAC00402A001225006480000310009000")
 
@@ -25,9 +24,7 @@ class StubBackend:
 
 @pytest.fixture
 def stub(monkeypatch: pytest.MonkeyPatch) -> type[StubBackend]:
-    monkeypatch.setattr(
-        backends, "choose_backend", lambda settings: BackendChoice(StubBackend(), "stub")
-    )
+    monkeypatch.setattr(backends, "listing_backend", StubBackend)
     return StubBackend
 
 

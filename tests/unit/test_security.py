@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 
 from cardbridge.api import problems
 from cardbridge.api.security import SecurityMiddleware, SecurityPolicy
-from cardbridge.config import Settings, api_token_path
+from cardbridge.config import Settings
+from cardbridge.config_sources import api_token_path
 from cardbridge.service.origins import OriginApprovals
 from cardbridge.service.pairing import Pairings
 from testkit.server import app_from_settings

@@ -52,3 +52,30 @@ def test_readers_when_pcscd_cannot_be_reached() -> None:
     assert result.stdout == ""
     assert "pcscd" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_readers_lists_what_opensc_lists_without_loading_the_settings_or_the_emulator() -> None:
+    # OpenSC's own listing of pcscd's readers is the reference. Python's import log
+    # (-X importtime, on stderr) shows what the command loaded: without a setting that
+    # chooses the backend, neither pydantic (the settings) nor the emulated cards.
+    listed = subprocess.run(
+        ["opensc-tool", "--list-readers"], check=True, capture_output=True, text=True, timeout=30
+    ).stdout.splitlines()
+    opensc_names = {line.split(None, 2)[2] for line in listed if line[:1].isdigit()}
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "cardbridge", "readers"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = result.stdout.splitlines()[1:]
+    assert {name for name in opensc_names if any(row.startswith(name) for row in rows)} == (
+        opensc_names
+    )
+    assert len(rows) == len(opensc_names)
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
+    assert "cardbridge.service.backends" in imported  # the log is the command's
+    assert not {name for name in imported if name.split(".")[0] in {"pydantic", "fastapi"}}
+    assert not {name for name in imported if name.startswith("cardbridge.emulator")}
