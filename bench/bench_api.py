@@ -196,19 +196,25 @@ def insertion_to_event(recorder: Recorder) -> None:
         serve_backend(PcscBackend(), heartbeat=0.5) as live,
     ):
         arrived = threading.Event()
+        stopping = threading.Event()
         stamp = [0.0]
         follower = CardBridgeClient(live.url, token=live.token)
 
         def follow() -> None:
-            for event in follower.events():
-                if (
-                    event.name == "card_inserted"
-                    and getattr(event.data, "reader", "") == slot.reader
-                ):
-                    stamp[0] = time.perf_counter()
-                    arrived.set()
+            try:
+                for event in follower.events():
+                    if (
+                        event.name == "card_inserted"
+                        and getattr(event.data, "reader", "") == slot.reader
+                    ):
+                        stamp[0] = time.perf_counter()
+                        arrived.set()
+            except httpx.TransportError:
+                if not stopping.is_set():  # closing the client ends the stream's read
+                    raise
 
-        threading.Thread(target=follow, daemon=True).start()
+        following = threading.Thread(target=follow, daemon=True)
+        following.start()
         time.sleep(0.5)
         for _ in range(INSERTIONS):
             time.sleep(pause.uniform(0, POLL_PERIOD))
@@ -223,7 +229,9 @@ def insertion_to_event(recorder: Recorder) -> None:
             finally:
                 bridge.stop()
             _wait_empty(live.url, slot.reader)
+        stopping.set()
         follower.close()
+        following.join(EVENT_TIMEOUT)
     latencies.sort()
     recorder.record(Result("card insertion → SSE event, p50", percentile(latencies, 0.5), "s"))
     recorder.record(
