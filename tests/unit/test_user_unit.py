@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -45,16 +46,19 @@ def config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def verify(unit: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    """``systemd-analyze --user verify``: it prints warnings (unknown keys…) and exits 0."""
-    runtime = tmp_path / "runtime"
-    runtime.mkdir(mode=0o700, exist_ok=True)
-    return subprocess.run(
-        ["systemd-analyze", "--user", "verify", "--man=no", str(unit)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "XDG_RUNTIME_DIR": str(runtime)},
-        check=False,
-    )
+    """``systemd-analyze --user verify``: it prints warnings (unknown keys…) and exits 0.
+
+    The runtime dir is a short path of its own: the user units it loads put sockets there,
+    and a socket's path is at most 107 bytes (a test worker's ``tmp_path`` can be longer).
+    """
+    with tempfile.TemporaryDirectory(prefix="rt-") as runtime:
+        return subprocess.run(
+            ["systemd-analyze", "--user", "verify", "--man=no", str(unit)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "XDG_RUNTIME_DIR": runtime},
+            check=False,
+        )
 
 
 def test_unit_sections_and_keys() -> None:
