@@ -5,7 +5,7 @@ the 33 bytes of its buffer, or cut short. Such an ATR is not the card's, so nami
 card from it would call a CPS ``unknown``. :func:`settled_state` asks pcscd again (the
 same zero-timeout SCardGetStatusChange, a few times, a few milliseconds apart) until the
 ATR is exactly what its ISO 7816-3 structure announces, the card is gone, or the bounded
-wait is over (docs/atr.md).
+wait is over (docs/atr.md). A card present without an ATR is read again the same way.
 """
 
 from __future__ import annotations
@@ -43,9 +43,11 @@ def settled_state(
     """
     state, current = event_state, list(atr)
     for _ in range(SETTLE_ATTEMPTS):
-        if not state & StateFlag.PRESENT or not current:
+        if not state & StateFlag.PRESENT:
             return state, current
-        if atr_shape(bytes(current)) is AtrShape.COMPLETE:
+        # No ATR yet is read again too: pcscd says a card it failed to power up (pulled
+        # while powering, or mute) is present without one, until its next poll.
+        if current and atr_shape(bytes(current)) is AtrShape.COMPLETE:
             return state, current
         sleep(SETTLE_INTERVAL)
         code, answer = api.SCardGetStatusChange(context, 0, [(name, StateFlag.UNAWARE)])
@@ -57,4 +59,6 @@ def settled_state(
         shape = atr_shape(bytes(current))
         if shape is not AtrShape.COMPLETE:
             log.warning("%s: the card's ATR stays %s: %s", name, shape, format_atr(bytes(current)))
+    elif state & StateFlag.PRESENT:
+        log.warning("%s: the card does not answer to reset (no ATR)", name)
     return state, current

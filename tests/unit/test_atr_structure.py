@@ -23,7 +23,7 @@ from cardbridge.pcsc.atr import (
     identify_atr,
 )
 from cardbridge.pcsc.scard_codes import ScardCode, StateFlag
-from cardbridge.pcsc.settle import settled_state
+from cardbridge.pcsc.settle import SETTLE_ATTEMPTS, settled_state
 
 # ISO 7816-3 / smartcard_list examples: T=0 only (no TCK), T=1 (TCK), several TDi.
 EXAMPLES = [
@@ -133,6 +133,40 @@ def test_settled_state_stops_when_the_card_leaves() -> None:
     )
     assert not state & StateFlag.PRESENT
     assert atr == []
+
+
+def test_a_card_present_without_atr_is_read_again_until_it_leaves() -> None:
+    # pcscd failed to power it up: the card was leaving, and is gone at the next read.
+    api = Replies(b"")
+    state, atr = settled_state(api, 1, "R", StateFlag.PRESENT, [], sleep=lambda _: None)
+    assert (bool(state & StateFlag.PRESENT), atr, api.calls) == (False, [], 1)
+
+
+def test_a_card_present_without_atr_is_read_again_until_it_answers() -> None:
+    api = Replies(CPS3_ATR)
+    _, atr = settled_state(api, 1, "R", StateFlag.PRESENT, [], sleep=lambda _: None)
+    assert (bytes(atr), api.calls) == (CPS3_ATR, 1)
+
+
+def test_a_mute_card_is_reported_present_without_atr_after_the_wait(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    api = MuteReader()
+    state, atr = settled_state(api, 1, "R", StateFlag.PRESENT, [], sleep=lambda _: None)
+    assert (bool(state & StateFlag.PRESENT), atr) == (True, [])
+    assert api.calls == SETTLE_ATTEMPTS
+    assert "does not answer to reset" in caplog.text
+
+
+class MuteReader(Replies):
+    """pcscd's answer for a card it cannot power up: present, mute, no ATR."""
+
+    def SCardGetStatusChange(
+        self, context: int, timeout: int, states: list[tuple[str, int]]
+    ) -> tuple[int, list[tuple[str, int, list[int]]]]:
+        self.calls += 1
+        flags = StateFlag.PRESENT | StateFlag.MUTE | StateFlag.CHANGED
+        return ScardCode.S_SUCCESS, [("R", flags, [])]
 
 
 def test_a_complete_atr_is_not_read_again() -> None:
