@@ -14,7 +14,7 @@ from cardbridge.errors import ConfigError
 from cardbridge.pcsc.backend import PcscBackend
 from cardbridge.service import backends
 from cardbridge.service.backends import CHOOSING_SETTINGS, choose_backend, listing_backend
-from tests.support.softhsm import SOFTHSM
+from tests.support.softhsm import SoftHsmCps
 
 # What choose_backend may read besides the settings that choose: the chosen backend's own.
 CONFIGURING_SETTINGS = {"card_busy_timeout", "data_dir", "pkcs11_module"}
@@ -53,7 +53,6 @@ SOURCES: list[tuple[dict[str, str], str]] = [
     ({}, "emulator_fallback = true\n"),
     ({"CARDBRIDGE_EMULATOR_FALLBACK": "false"}, "emulator = false\n"),
     ({"CARDBRIDGE_CARD_BACKEND": "pcsc"}, ""),
-    ({}, f'card_backend = "pkcs11"\npkcs11_module = "{SOFTHSM}"\n'),
 ]
 
 
@@ -72,6 +71,15 @@ def test_the_listed_backend_is_the_one_chosen_from_the_whole_settings(
         config_file.write_text(config)
     expected = choose_backend(load_settings(), keys=key_pool).backend
     assert listing_backend().kind == expected.kind
+
+
+def test_the_pkcs11_module_is_listed_when_the_config_file_chooses_it(
+    config_file: Path, softhsm: SoftHsmCps
+) -> None:
+    # The SoftHSM2 token of the session (its configuration is read once per process).
+    config_file.write_text(f'card_backend = "pkcs11"\npkcs11_module = "{softhsm.module}"\n')
+    assert choose_backend(load_settings()).backend.kind == "pkcs11"
+    assert listing_backend().kind == "pkcs11"
 
 
 def test_an_invalid_config_file_is_reported_as_by_every_command(config_file: Path) -> None:
