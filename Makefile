@@ -54,7 +54,7 @@ soak: system-run $(STAMP)
 
 fuzz: system-run $(STAMP) $(ATHERIS)
 	CARDBRIDGE_HYPOTHESIS_PROFILE=soak $(VENV)/bin/python -m pytest -p no:cacheprovider -q \
-		--timeout 3600 -m hypothesis tests/unit tests/cards tests/emulator tests/api tests/soak
+		--timeout 3600 -m "hypothesis and not real" tests
 	$(VENV)/bin/python -m soak.atheris_fuzz --seconds $(FUZZ_SECONDS)
 
 $(ATHERIS): $(STAMP)

@@ -55,7 +55,7 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         patch.delenv("CARDBRIDGE_DATA_DIR", raising=False)
         patch.delenv("CARDBRIDGE_CONFIG_FILE", raising=False)
         # Messages in English unless a test asks for another language: most tests were
-        # written against the English texts; tests/unit/test_cli_language.py checks the
+        # written against the English texts; tests/commands/test_cli_language.py checks the
         # French default with the language variables cleared.
         patch.delenv("LC_ALL", raising=False)
         patch.setenv("LC_MESSAGES", "en_US.UTF-8")
@@ -64,8 +64,11 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def data_dir(_isolated_home: None) -> Path:
-    """The session's data dir: cardbridge's default one under the isolated home."""
-    return Path(os.environ["XDG_DATA_HOME"]) / "cardbridge"
+    """The session's data dir: cardbridge's default one under the isolated home, private
+    as cardbridge makes it (whichever test of a worker's session creates it first)."""
+    path = Path(os.environ["XDG_DATA_HOME"]) / "cardbridge"
+    path.mkdir(mode=0o700, exist_ok=True)
+    return path
 
 
 @pytest.fixture(scope="session")

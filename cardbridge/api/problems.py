@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
-# The HTTP status of each error code (tests/unit/test_error_codes.py: every error class's
+# The HTTP status of each error code (tests/errors/test_error_codes.py: every error class's
 # code is here).
 STATUS_BY_CODE: dict[str, int] = {
     # Ours: a failure of the bridge or of its configuration.

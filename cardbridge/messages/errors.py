@@ -2,7 +2,7 @@
 
 An error class finds its text under its ``message_key`` (its ``code`` unless the class
 says otherwise, as :class:`~cardbridge.errors.CardResetError` does). To add an error
-class, add its entry here; ``tests/unit/test_error_messages.py`` names any class whose
+class, add its entry here; ``tests/messages/test_error_messages.py`` names any class whose
 text is missing and prints the entry to write. French follows the rules of
 docs/messages.md (a space before « : », « ; », « ? », commands between « »).
 """

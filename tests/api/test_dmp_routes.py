@@ -57,7 +57,7 @@ def test_document_types(client: httpx.Client) -> None:
         "known": True,
     } in types
     # The three types once refused for want of a code, with their codes of JDV_J66
-    # (ANS correspondence ASS_X16; see tests/unit/test_documents.py).
+    # (ANS correspondence ASS_X16; see tests/dmp/test_documents.py).
     codes = {t["label"]: t["code"] for t in types}
     assert codes["Bilan psychologique"] == "83901-9"
     assert codes["Formulaire de conciliation médicamenteuse (Hôpital)"] == "80820-4"

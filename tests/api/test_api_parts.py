@@ -4,6 +4,7 @@ the interleaving checker of the concurrency test, the CA chain, the event queues
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -109,7 +110,7 @@ def test_interleavings_found() -> None:
 
 
 def test_chain_of_a_card_certificate(
-    test_pki: TestPki, card_keys: tuple[rsa.RSAPrivateKey, rsa.RSAPrivateKey]
+    test_pki: TestPki, card_keys: tuple[rsa.RSAPrivateKey, rsa.RSAPrivateKey], tmp_path: Path
 ) -> None:
     holder = CardHolderIdentity(
         national_id="899700735741", last_name="DUPONT", first_name="JEAN", profession="Médecin"
@@ -125,7 +126,7 @@ def test_chain_of_a_card_certificate(
         test_pki.root.certificate,
     ]
     assert CertificateAuthorities().chain(issued.authentication) == []
-    other = TestPki.load_or_create(test_pki.directory.parent / "other-pki")
+    other = TestPki.load_or_create(tmp_path / "other-pki")
     impostor = CertificateAuthorities((other.root.certificate,), (other.issuing_ca.certificate,))
     assert impostor.chain(issued.authentication) == []  # same names, other keys
 

@@ -11,8 +11,8 @@ import pytest
 
 from cardbridge.cli import main
 from cardbridge.dmp.journal import Journal, JournalEntry, JournalKind
+from tests.commands.test_journal_command import run
 from tests.support.journal_pages import ACCESS_DETAILS, MANY, journal_of_many, sequence_numbers
-from tests.unit.test_journal_command import run
 
 
 def seqs(listing: str) -> list[int]:

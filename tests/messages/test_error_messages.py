@@ -226,7 +226,7 @@ def test_a_new_class_without_a_text_is_named_with_the_entry_to_write() -> None:
     gc.collect()  # the classes above are gone: other tests do not see them
     assert "dmp_gap" not in errors_by_code()
     assert said.startswith(
-        "tests.unit.test_error_messages._a_new_class_speaks.<locals>.DmpGapError (code "
+        "tests.messages.test_error_messages._a_new_class_speaks.<locals>.DmpGapError (code "
         f"'dmp_gap') has no text: add to ERROR_TEXTS in {CATALOGUE}\n"
     )
     assert said.endswith(
