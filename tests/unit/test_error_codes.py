@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import cardbridge
+import cardbridge.errors as package
 from cardbridge.api.problems import PROBLEM_MEDIA_TYPE, error_responses
 from cardbridge.errors import CardBridgeError, errors_by_code
 from cardbridge.errors.http_status import (
@@ -132,3 +133,14 @@ def test_the_errors_package_alone_knows_every_code_and_imports_nothing_heavy() -
     )
     heavy = {"fastapi", "starlette", "pydantic", "cryptography", "lxml", "smartcard", "httpx"}
     assert sorted({name.split(".")[0] for name in modules} & heavy) == []
+
+
+def test_every_class_of_the_errors_package_is_found_in_cardbridge_errors() -> None:
+    """``from cardbridge.errors import X`` works for every class, whichever module holds it."""
+    defined = {cls.__name__: cls for cls in _every_error_class() if _in_the_errors_package(cls)}
+    assert len(defined) > 50  # the check sees the classes
+    assert (
+        sorted(name for name, cls in defined.items() if getattr(package, name, None) is not cls)
+        == []
+    )
+    assert set(defined) <= set(package.__all__)
