@@ -1,6 +1,7 @@
 """Texts of the configuration's errors, in French and English: a setting, or a file a
 setting names, that the bridge cannot use (the DMP's address and server roots, the
-structure's PKCS#12 files, the certificate authorities that verify tokens).
+structure's PKCS#12 files, the certificate authorities that verify tokens), and the
+bridge's own state files in its config dir.
 
 As :mod:`cardbridge.messages.inputs`, messages a raising site gives instead of its error
 class's text (``config_invalid``); kept apart so that each module of the catalogue stays
@@ -71,4 +72,23 @@ NO_TRUST_ANCHOR = Text(
     "« trust_anchors » de la configuration les certificats racines IGC-Santé (PEM).",
     "No trust anchor is configured to verify tokens: set `trust_anchors` to the IGC-Santé "
     "root certificates (PEM) in the configuration.",
+)
+
+# --- The bridge's state files (pairings, approved web applications) -----------------------
+STATE_UNREADABLE = Text(
+    "Impossible de lire {path} : {reason}.",
+    "Cannot read {path}: {reason}.",
+)
+STATE_OPEN_TO_OTHERS = Text(
+    "{path} est accessible aux autres utilisateurs : lancez « chmod 600 {path} ».",
+    "{path} is open to other users: run `chmod 600 {path}`.",
+)
+STATE_DAMAGED = Text(
+    "{path} est endommagé : supprimez-le (les appairages ou les autorisations qu'il "
+    "contenait seront perdus).",
+    "{path} is damaged: delete it (the pairings or approvals it held are lost).",
+)
+STATE_UNWRITABLE = Text(
+    "Impossible d'écrire {path} : {reason}.",
+    "Cannot write {path}: {reason}.",
 )

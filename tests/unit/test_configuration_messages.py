@@ -1,5 +1,6 @@
 """A setting the bridge cannot use is refused in French and in English: the DMP's address,
-its server roots, the structure's PKCS#12 files, the certificate authorities.
+its server roots, the structure's PKCS#12 files, the certificate authorities, the bridge's
+state files.
 
 The expected sentences are written here as the person configuring the bridge reads them;
 the operating system's reason is ``os.strerror``'s own words.
@@ -18,6 +19,7 @@ from cardbridge.dmp.connect import load_structure_key, server_verifier
 from cardbridge.dmp.endpoints import resolve_endpoint
 from cardbridge.errors import ConfigError
 from cardbridge.service.authorities import CertificateAuthorities
+from cardbridge.service.state_file import read_state, write_state
 
 NO_SUCH_FILE = os.strerror(errno.ENOENT)
 
@@ -121,4 +123,48 @@ def test_certificate_authorities_unreadable_or_none(tmp_path: Path) -> None:
         "« trust_anchors » de la configuration les certificats racines IGC-Santé (PEM).",
         "No trust anchor is configured to verify tokens: set `trust_anchors` to the IGC-Santé "
         "root certificates (PEM) in the configuration.",
+    )
+
+
+def test_a_state_file_unreadable_open_to_others_or_damaged(tmp_path: Path) -> None:
+    path = tmp_path / "pairings.json"
+    path.mkdir()
+    with pytest.raises(ConfigError) as refused:
+        read_state(path)
+    reason = os.strerror(errno.EISDIR)
+    assert _both(refused) == (
+        f"Impossible de lire {path} : {reason}.",
+        f"Cannot read {path}: {reason}.",
+    )
+    path.rmdir()
+    path.write_text("{}", encoding="utf-8")
+    path.chmod(0o644)
+    with pytest.raises(ConfigError) as refused:
+        read_state(path)
+    assert _both(refused) == (
+        f"{path} est accessible aux autres utilisateurs : lancez « chmod 600 {path} ».",
+        f"{path} is open to other users: run `chmod 600 {path}`.",
+    )
+    for damaged in ("{not json", "[1, 2]"):
+        path.write_text(damaged, encoding="utf-8")
+        path.chmod(0o600)
+        with pytest.raises(ConfigError) as refused:
+            read_state(path)
+        assert _both(refused) == (
+            f"{path} est endommagé : supprimez-le (les appairages ou les autorisations qu'il "
+            "contenait seront perdus).",
+            f"{path} is damaged: delete it (the pairings or approvals it held are lost).",
+        )
+
+
+def test_a_state_file_that_cannot_be_written(tmp_path: Path) -> None:
+    blocker = tmp_path / "config"
+    blocker.write_text("a file where the directory should be", encoding="utf-8")
+    path = blocker / "origins.json"
+    with pytest.raises(ConfigError) as refused:
+        write_state(path, {"approved": []})
+    reason = os.strerror(errno.EEXIST)
+    assert _both(refused) == (
+        f"Impossible d'écrire {path} : {reason}.",
+        f"Cannot write {path}: {reason}.",
     )
