@@ -1,7 +1,7 @@
 """Texts of the configuration's errors, in French and English: a setting, or a file a
 setting names, that the bridge cannot use (the DMP's address and server roots, the
-structure's PKCS#12 files, the certificate authorities that verify tokens), and the
-bridge's own state files in its config dir.
+structure's PKCS#12 files, the CPS's PKCS#11 module, the certificate authorities that
+verify tokens), and the bridge's own state files in its config dir.
 
 As :mod:`cardbridge.messages.inputs`, messages a raising site gives instead of its error
 class's text (``config_invalid``); kept apart so that each module of the catalogue stays
@@ -58,6 +58,12 @@ STRUCTURE_KEY_NOT_OPENED = Text(
 STRUCTURE_KEY_NO_RSA = Text(
     "{setting} : {path} ne contient pas de clé RSA accompagnée de son certificat.",
     "{setting}: {path} holds no RSA key with its certificate.",
+)
+
+# --- The CPS's PKCS#11 module (card_backend = "pkcs11") --------------------------------------
+PKCS11_MODULE_NOT_LOADED = Text(
+    "Impossible de charger le module PKCS#11 {module} : {reason}.",
+    "Cannot load the PKCS#11 module {module}: {reason}.",
 )
 
 # --- The certificate authorities that verify tokens ----------------------------------------

@@ -1,6 +1,6 @@
 """A setting the bridge cannot use is refused in French and in English: the DMP's address,
-its server roots, the structure's PKCS#12 files, the certificate authorities, the bridge's
-state files.
+its server roots, the structure's PKCS#12 files, the CPS's PKCS#11 module, the certificate
+authorities, the bridge's state files.
 
 The expected sentences are written here as the person configuring the bridge reads them;
 the operating system's reason is ``os.strerror``'s own words.
@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from cardbridge.cards.pkcs11_backend import load_module
+from cardbridge.cards.pkcs11_token import Pkcs11Token
 from cardbridge.config import Settings
 from cardbridge.dmp.connect import load_structure_key, server_verifier
 from cardbridge.dmp.endpoints import resolve_endpoint
@@ -168,3 +170,21 @@ def test_a_state_file_that_cannot_be_written(tmp_path: Path) -> None:
         f"Impossible d'écrire {path} : {reason}.",
         f"Cannot write {path}: {reason}.",
     )
+
+
+def test_a_pkcs11_module_that_does_not_load(tmp_path: Path) -> None:
+    """The module loader's own reason, the same in both languages, after the catalogue's
+    words (by the backend's loader and by a token opened directly)."""
+    module = str(tmp_path / "libmissing.so")
+    for load in (load_module, Pkcs11Token):
+        with pytest.raises(ConfigError) as refused:
+            load(module)
+        french, english = _both(refused)
+        prefix_fr = f"Impossible de charger le module PKCS#11 {module} : "
+        prefix_en = f"Cannot load the PKCS#11 module {module}: "
+        assert french.startswith(prefix_fr), french
+        assert english.startswith(prefix_en), english
+        reason = english.removeprefix(prefix_en)
+        assert reason.endswith(".")
+        assert len(reason) > 1
+        assert french.removeprefix(prefix_fr) == reason
