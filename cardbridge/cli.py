@@ -13,9 +13,16 @@ import sys
 from collections.abc import Sequence
 
 from cardbridge import __version__
-from cardbridge.auth.errors import AuthError, OriginInvalidError
 from cardbridge.commands import COMMANDS
-from cardbridge.errors import CardBridgeError, CardError, InvalidInputError, PcscError, PinError
+from cardbridge.errors import (
+    AuthError,
+    CardBridgeError,
+    CardError,
+    InvalidInputError,
+    OriginInvalidError,
+    PcscError,
+    PinError,
+)
 from cardbridge.messages import language_of_environment
 
 EXIT_FAILURE = 1

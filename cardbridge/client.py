@@ -27,7 +27,6 @@ from typing import Any, TypeVar, cast
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-import cardbridge.auth.errors  # noqa: F401 - registers the auth error codes
 from cardbridge.api.access_models import PairingLink
 from cardbridge.api.dmp_models import (
     AccessAnswer,
@@ -51,7 +50,7 @@ from cardbridge.cards.models import PinStatus, Practitioner, ReaderInfo, VitaleC
 from cardbridge.client_dmp import DmpMethods
 from cardbridge.config import bridge_url, load_settings, read_api_token
 from cardbridge.config_sources import api_token_path
-from cardbridge.dmp.access import AccessMode, ConsentRequiredError
+from cardbridge.dmp.access import AccessMode
 from cardbridge.dmp.documents import DepositForm
 from cardbridge.dmp.journal import JournalKind
 from cardbridge.dmp.patients import PatientSelector
@@ -60,11 +59,13 @@ from cardbridge.errors import (
     CardBridgeError,
     ConfigError,
     ConfirmationRequiredError,
+    ConsentRequiredError,
     DmpRefusedError,
     InvalidInputError,
     PinInvalidError,
     PinRetryLaterError,
     PukInvalidError,
+    UnexpectedAnswerError,
     errors_by_code,
 )
 from cardbridge.messages import Language, Text, language_of_environment
@@ -86,13 +87,6 @@ _EVENT_DATA: dict[str, type[BaseModel]] = {
     StreamEvent.STATE: StateData,
     StreamEvent.HEARTBEAT: HeartbeatData,
 }
-
-
-class UnexpectedAnswerError(CardBridgeError):
-    """The bridge answered something this client cannot read (another program on the
-    port, or a newer bridge with an error code this client does not know)."""
-
-    code = "unexpected_answer"
 
 
 EventData = StateData | ReaderEventData | HeartbeatData

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import yaml
 
-from cardbridge.auth.errors import AuthError
 from cardbridge.auth.origin import normalize_origin
 from cardbridge.auth.signing import sign_challenge
 from cardbridge.auth.trust import TrustStore
@@ -41,7 +40,7 @@ from cardbridge.emulator.profiles import (
     load_profile,
     parse_profile,
 )
-from cardbridge.errors import CardBridgeError, CardDataError, ProfileError
+from cardbridge.errors import AuthError, CardBridgeError, CardDataError, ProfileError
 from cardbridge.pcsc.apdu import CommandApdu, MalformedApduError, ResponseApdu
 from cardbridge.pcsc.tlv import TlvError, parse_all
 from testkit.apdu import VALID_COMMANDS, check_answer

@@ -1,4 +1,4 @@
-"""Errors as RFC 9457 problem+json, with the HTTP status of every ``code`` in one place.
+"""Errors as RFC 9457 problem+json.
 
 Every answer that is not a success is ``{"type", "title", "status", "detail", "code",
 ...details}`` with media type ``application/problem+json``. ``code`` is stable;
@@ -18,8 +18,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from cardbridge.auth.errors import ApiTokenError, HostForbiddenError, OriginNotConfiguredError
-from cardbridge.errors import CardBridgeError, PayloadTooLargeError, errors_by_code
+from cardbridge.errors import (
+    ApiTokenError,
+    CardBridgeError,
+    HostForbiddenError,
+    OriginNotConfiguredError,
+    PayloadTooLargeError,
+    errors_by_code,
+)
+from cardbridge.errors.http_status import FRAMEWORK_CODES, FRAMEWORK_DEFAULT_CODE, status_of
 from cardbridge.messages import DEFAULT_LANGUAGE, Language, Text, language_of_header
 from cardbridge.messages.errors import ERROR_TEXTS, FIELD_DETAIL, TITLES, UNKNOWN_TITLE
 from cardbridge.messages.validation import validation_text
@@ -27,75 +34,6 @@ from cardbridge.messages.validation import validation_text
 log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
-
-# The HTTP status of each error code (tests/errors/test_error_codes.py: every error class's
-# code is here).
-STATUS_BY_CODE: dict[str, int] = {
-    # Ours: a failure of the bridge or of its configuration.
-    "internal_error": 500,
-    "config_invalid": 500,
-    "service_error": 500,
-    "pin_error": 500,
-    "unexpected_answer": 500,
-    "invalid_request": 422,
-    "profile_invalid": 422,
-    "origin_invalid": 422,
-    "unauthorized": 401,
-    "pin_invalid": 401,
-    "pin_required": 403,
-    "pairing_required": 401,
-    "origin_not_approved": 403,
-    "caller_forbidden": 403,
-    "approval_required": 403,
-    "confirmation_required": 409,
-    "pin_retry_later": 429,
-    "consent_required": 403,
-    "host_forbidden": 403,
-    "origin_forbidden": 403,
-    "user_forbidden": 403,
-    "not_found": 404,
-    "reader_not_found": 404,
-    "card_absent": 404,
-    "method_not_allowed": 405,
-    "wrong_card_type": 409,
-    "card_removed": 409,
-    "card_busy": 409,
-    "payload_too_large": 413,
-    "unsupported_media_type": 415,
-    "pin_blocked": 423,
-    "dmp_refused": 422,
-    "dmp_unavailable": 503,
-    "dmp_server_untrusted": 502,
-    "dmp_answer_invalid": 502,
-    "dmp_error": 502,
-    "dmp_access_required": 409,
-    "puk_invalid": 401,
-    "puk_blocked": 423,
-    # A malformed nonce given to sign (a verification's unknown nonce is a verdict, 200).
-    "nonce_invalid": 422,
-    "origin_mismatch": 401,
-    "token_malformed": 401,
-    "token_format_unsupported": 401,
-    "token_algorithm_unsupported": 401,
-    "certificate_not_yet_valid": 401,
-    "certificate_expired": 401,
-    "certificate_wrong_purpose": 401,
-    "certificate_policy_refused": 401,
-    "certificate_untrusted": 401,
-    "certificate_revoked": 401,
-    "certificate_status_unknown": 401,
-    "signature_invalid": 401,
-    "card_error": 502,
-    "card_data_invalid": 502,
-    "card_communication_error": 502,
-    "pcsc_error": 502,
-    "ocsp_unavailable": 502,
-    "pcsc_unavailable": 503,
-    "pcsc_access_denied": 503,
-    "too_many_connections": 503,
-    # The journal is on this workstation, but DMP access waits until it works again.
-    "journal_error": 503,
-}
 
 
 class Problem(BaseModel):
@@ -108,10 +46,6 @@ class Problem(BaseModel):
     code: str = Field(examples=["pin_invalid"])
 
     model_config = {"extra": "allow"}
-
-
-def status_for(code: str) -> int:
-    return STATUS_BY_CODE.get(code, 500)
 
 
 def language_of_request(request: Request) -> Language:
@@ -127,7 +61,7 @@ def problem_body(
     language: Language = DEFAULT_LANGUAGE,
 ) -> dict[str, Any]:
     """The problem document of ``code`` in ``language`` (``None`` extras are left out)."""
-    status = status or status_for(code)
+    status = status or status_of(code)
     return {
         "type": f"urn:cardbridge:problem:{code}",
         "title": TITLES.get(status, UNKNOWN_TITLE).in_(language),
@@ -210,7 +144,7 @@ def error_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
     details = {**_default_details(), **_FIXED_DETAILS}
     by_status: dict[int, list[str]] = {}
     for code in dict.fromkeys(codes):
-        by_status.setdefault(status_for(code), []).append(code)
+        by_status.setdefault(status_of(code), []).append(code)
     return {
         status: {
             "description": "Problem codes: " + ", ".join(f"`{c}`" for c in sorted(found)),
@@ -245,7 +179,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(CardBridgeError)
     async def _cardbridge_error(request: Request, error: CardBridgeError) -> JSONResponse:
-        if status_for(error.code) >= 500:
+        if status_of(error.code) >= 500:
             log.warning("%s %s failed: %s", request.method, request.url.path, error.code)
         return problem_from_error(error, language_of_request(request))
 
@@ -274,14 +208,9 @@ def install(app: FastAPI) -> None:
         limit = getattr(error, "limit", None)  # a body over its cap (api.security)
         if limit is not None:
             return problem_from_error(limit.error(), language)
-        code = {
-            404: "not_found",
-            405: "method_not_allowed",
-            413: "payload_too_large",
-            415: "unsupported_media_type",
-        }.get(error.status_code, "invalid_request")
+        code = FRAMEWORK_CODES.get(error.status_code, FRAMEWORK_DEFAULT_CODE)
         # The status is the code's (a body that is not JSON is invalid_request, 422, too).
-        detail = ERROR_TEXTS.get(code) if code != "invalid_request" else None
+        detail = ERROR_TEXTS.get(code) if code != FRAMEWORK_DEFAULT_CODE else None
         return problem_response(
             code,
             detail or str(error.detail),

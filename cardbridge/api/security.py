@@ -36,19 +36,17 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cardbridge.api.problems import PROBLEM_MEDIA_TYPE, problem_body
-from cardbridge.auth.errors import (
-    ApiTokenError,
-    HostForbiddenError,
-    OriginInvalidError,
-    OriginNotConfiguredError,
-    SeveralOriginsError,
-)
 from cardbridge.auth.origin import normalize_origin
 from cardbridge.errors import (
+    ApiTokenError,
     CardBridgeError,
+    HostForbiddenError,
+    OriginInvalidError,
     OriginNotApprovedError,
+    OriginNotConfiguredError,
     PairingRequiredError,
     PayloadTooLargeError,
+    SeveralOriginsError,
 )
 from cardbridge.messages import Language, Text, language_of_header
 from cardbridge.messages.errors import ERROR_TEXTS

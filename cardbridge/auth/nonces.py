@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from cardbridge.auth.errors import NonceInvalidError, OriginMismatchError
 from cardbridge.auth.origin import normalize_origin
+from cardbridge.errors import NonceInvalidError, OriginMismatchError
 
 if TYPE_CHECKING:
     import redis

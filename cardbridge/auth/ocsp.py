@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID
 
-from cardbridge.auth.errors import (
+from cardbridge.errors import (
     CertificateRevokedError,
     CertificateStatusUnknownError,
     OcspError,

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import idna
 
-from cardbridge.auth.errors import OriginInvalidError
+from cardbridge.errors import OriginInvalidError
 
 DEFAULT_PORTS = {"https": 443, "http": 80}
 

@@ -17,8 +17,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-from cardbridge.auth.errors import SignatureInvalidError, UnsupportedAlgorithmError
 from cardbridge.auth.token import Algorithm
+from cardbridge.errors import SignatureInvalidError, UnsupportedAlgorithmError
 
 _P256_FIELD_BYTES = 32
 

@@ -16,12 +16,12 @@ import json
 from dataclasses import dataclass
 from typing import Literal, cast
 
-from cardbridge.auth.errors import (
+from cardbridge.auth.limits import MAX_TOKEN_BYTES
+from cardbridge.errors import (
     TokenMalformedError,
     UnsupportedAlgorithmError,
     UnsupportedFormatError,
 )
-from cardbridge.auth.limits import MAX_TOKEN_BYTES
 
 TOKEN_FORMAT = "web-eid:1.0"  # noqa: S105 - a format name, not a secret
 ALGORITHMS = ("RS256", "PS256", "ES256")

@@ -27,8 +27,7 @@ from cryptography.x509.verification import (
     VerificationError,
 )
 
-from cardbridge.auth.errors import CertificateUntrustedError
-from cardbridge.errors import ConfigError
+from cardbridge.errors import CertificateUntrustedError, ConfigError
 
 _LEAF_POLICY = ExtensionPolicy.webpki_defaults_ee().may_be_present(
     x509.SubjectAlternativeName, Criticality.AGNOSTIC, None

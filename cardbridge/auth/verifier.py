@@ -33,16 +33,6 @@ from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 
-from cardbridge.auth.errors import (
-    AuthError,
-    CertificateExpiredError,
-    CertificateNotYetValidError,
-    CertificatePolicyError,
-    CertificatePurposeError,
-    NonceInvalidError,
-    TokenMalformedError,
-    UnsupportedAlgorithmError,
-)
 from cardbridge.auth.limits import DEFAULT_CLOCK_SKEW
 from cardbridge.auth.nonces import Challenges, NonceStore, check_nonce
 from cardbridge.auth.ocsp import OcspChecker
@@ -52,7 +42,19 @@ from cardbridge.auth.signature import verify_signature
 from cardbridge.auth.token import ALGORITHMS, AuthToken, parse_token, signed_message
 from cardbridge.auth.trust import ChainCache, TrustStore
 from cardbridge.cards.certificates import PractitionerCertificate, parse_practitioner_certificate
-from cardbridge.errors import CardDataError, ConfigError, InvalidInputError
+from cardbridge.errors import (
+    AuthError,
+    CardDataError,
+    CertificateExpiredError,
+    CertificateNotYetValidError,
+    CertificatePolicyError,
+    CertificatePurposeError,
+    ConfigError,
+    InvalidInputError,
+    NonceInvalidError,
+    TokenMalformedError,
+    UnsupportedAlgorithmError,
+)
 
 Token = str | bytes | dict[str, object]
 """A token as JSON text or as the decoded JSON object."""

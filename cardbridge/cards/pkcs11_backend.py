@@ -31,6 +31,7 @@ from pkcs11.types import Slot
 from cardbridge.cards.cps_pkcs11 import Pkcs11CpsSession
 from cardbridge.cards.pkcs11_token import serialised
 from cardbridge.errors import CardBridgeError, CardError, ConfigError, PcscError
+from cardbridge.messages import configuration
 from cardbridge.pcsc.atr import CardFamily
 from cardbridge.pcsc.reader_interface import EventHub, EventKind, ReaderEvent, ReaderState
 
@@ -51,7 +52,9 @@ def load_module(module: str) -> _pkcs11.lib:
     try:
         return pkcs11.lib(module)
     except (RuntimeError, OSError, p11.PKCS11Error) as error:
-        raise ConfigError(f"Cannot load the PKCS#11 module {module}: {error}.") from None
+        raise ConfigError(
+            configuration.PKCS11_MODULE_NOT_LOADED.format(module=module, reason=error)
+        ) from None
 
 
 def describe_module(module: str) -> str:

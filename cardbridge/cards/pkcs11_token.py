@@ -32,6 +32,7 @@ from cardbridge.errors import (
     PinRequiredError,
     ReaderNotFoundError,
 )
+from cardbridge.messages import configuration
 from cardbridge.messages import inputs as say
 
 PIN_MAX_TRIES = 3
@@ -98,7 +99,9 @@ class Pkcs11Token:
         try:
             library = pkcs11.lib(module)
         except (RuntimeError, OSError) as error:
-            raise ConfigError(f"Cannot load the PKCS#11 module {module}: {error}.") from None
+            raise ConfigError(
+                configuration.PKCS11_MODULE_NOT_LOADED.format(module=module, reason=error)
+            ) from None
         slots = library.get_slots(token_present=True)
         if reader is not None:
             slots = [s for s in slots if s.slot_description.strip() == reader]

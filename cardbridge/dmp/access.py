@@ -21,7 +21,7 @@ from enum import StrEnum
 
 from cardbridge.dmp.journal import JournalKind, JournalRecord
 from cardbridge.dmp.journal_details import AccessDetails, details_of
-from cardbridge.errors import CardBridgeError, InvalidInputError
+from cardbridge.errors import ConsentRequiredError, InvalidInputError
 from cardbridge.messages import Text
 from cardbridge.messages import inputs as say
 
@@ -48,18 +48,6 @@ _LABELS = {
     AccessMode.EMERGENCY: "Accès en urgence (bris de glace)",
     AccessMode.REGULATION: "Accès par le médecin régulateur du centre 15",
 }
-
-
-class ConsentRequiredError(CardBridgeError):
-    code = "consent_required"
-
-    def __init__(self, reason: Text) -> None:
-        self.reason = reason.en
-        self.reason_text = reason
-        super().__init__(self.text_of("consent_required_because", reason=reason))
-
-    def details(self) -> dict[str, object]:
-        return {"consent_reason": self.reason}
 
 
 @dataclass(frozen=True, slots=True)

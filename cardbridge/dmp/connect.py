@@ -29,6 +29,7 @@ from cardbridge.dmp.endpoints import DmpEndpoint, resolve_endpoint
 from cardbridge.dmp.http import CardConnector, HttpsTransport, SslConnector
 from cardbridge.dmp.server_trust import ServerVerifier
 from cardbridge.errors import ConfigError
+from cardbridge.messages import configuration as say
 
 # The service's TLS 1.2 suites in OpenSSL's names (docs/dmp-client.md, "Transport").
 TLS12_CIPHERS = ":".join(
@@ -53,19 +54,19 @@ def server_verifier(
         try:
             pem += path.read_bytes()
         except OSError as error:
-            raise ConfigError(f"dmp_server_roots: cannot read {path} ({error.strerror}).") from None
+            raise ConfigError(
+                say.SETTING_FILE_UNREADABLE.format(
+                    setting="dmp_server_roots", path=path, reason=error.strerror
+                )
+            ) from None
     if not pem and endpoint.is_sandbox and sandbox_root is not None:
         pem = sandbox_root
     if not pem:
-        raise ConfigError(
-            f"dmp_endpoint {endpoint.name} needs dmp_server_roots: the PEM files of the "
-            "IGC-Santé roots that verify the DMP server. cardbridge never connects to an "
-            "unverified server."
-        )
+        raise ConfigError(say.DMP_SERVER_ROOTS_NEEDED.format(endpoint=endpoint.name))
     try:
         return ServerVerifier.from_pem(pem)
     except ValueError:
-        raise ConfigError("dmp_server_roots holds no readable PEM certificate.") from None
+        raise ConfigError(say.DMP_SERVER_ROOTS_NO_PEM) from None
 
 
 def direct_transport(
@@ -95,7 +96,9 @@ def _password(settings: Settings) -> bytes | None:
         text = settings.dmp_structure_pkcs12_password_file.read_text(encoding="utf-8")
     except OSError as error:
         raise ConfigError(
-            f"dmp_structure_pkcs12_password_file: cannot read it ({error.strerror})."
+            say.SETTING_FILE_ITSELF_UNREADABLE.format(
+                setting="dmp_structure_pkcs12_password_file", reason=error.strerror
+            )
         ) from None
     return text.rstrip("\r\n").encode()
 
@@ -103,15 +106,17 @@ def _password(settings: Settings) -> bytes | None:
 def load_structure_key(path: Path | None, password: bytes | None, setting: str) -> StructureKey:
     """The RSA key and certificate of a PKCS#12 file; :class:`ConfigError` else."""
     if path is None:
-        raise ConfigError(f"{setting} is not set (needed in indirect mode).")
+        raise ConfigError(say.STRUCTURE_KEY_NOT_SET.format(setting=setting))
     try:
         key, certificate, chain = pkcs12.load_key_and_certificates(path.read_bytes(), password)
     except OSError as error:
-        raise ConfigError(f"{setting}: cannot read {path} ({error.strerror}).") from None
+        raise ConfigError(
+            say.SETTING_FILE_UNREADABLE.format(setting=setting, path=path, reason=error.strerror)
+        ) from None
     except ValueError:
-        raise ConfigError(f"{setting}: {path} is not a PKCS#12 file this password opens.") from None
+        raise ConfigError(say.STRUCTURE_KEY_NOT_OPENED.format(setting=setting, path=path)) from None
     if not isinstance(key, rsa.RSAPrivateKey) or certificate is None:
-        raise ConfigError(f"{setting}: {path} holds no RSA key with its certificate.")
+        raise ConfigError(say.STRUCTURE_KEY_NO_RSA.format(setting=setting, path=path))
     return StructureKey(certificate, tuple(chain), key)
 
 

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from cardbridge.dmp.transport import Service
 from cardbridge.errors import ConfigError
+from cardbridge.messages import configuration as say
 
 # The offline DMP's default address (`cardbridge dmp-sandbox`; a test checks it is the
 # sandbox's own default).
@@ -68,14 +69,11 @@ def resolve_endpoint(setting: str) -> DmpEndpoint:
         return DmpEndpoint(value, _FORMATION_URL.format(name=value))
     parts = urlsplit(value)
     if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
-        raise ConfigError(
-            f"dmp_endpoint {setting!r} is not one of sandbox, formation1…formation5, "
-            "production or an https:// URL of the DMP services."
-        )
+        raise ConfigError(say.DMP_ENDPOINT_UNKNOWN.format(value=repr(setting)))
     try:
         parts.port  # noqa: B018 - a port out of range raises here
     except ValueError:
-        raise ConfigError(f"dmp_endpoint {setting!r} has an invalid port.") from None
+        raise ConfigError(say.DMP_ENDPOINT_PORT.format(value=repr(setting))) from None
     base = value.rstrip("/")
     if parts.path in ("", "/"):
         base += SERVICES_PATH

@@ -43,12 +43,8 @@ from cardbridge.dmp.journal_store import (
     prepare,
     read_key,
 )
-from cardbridge.errors import CardBridgeError
+from cardbridge.errors import JournalError
 from cardbridge.filelock import exclusive_lock
-
-
-class JournalError(CardBridgeError):
-    code = "journal_error"
 
 
 class JournalKind(StrEnum):

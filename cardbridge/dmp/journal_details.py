@@ -18,7 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from cardbridge.dmp.journal import JournalError, JournalKind, JournalRecord
+from cardbridge.dmp.journal import JournalKind, JournalRecord
+from cardbridge.errors import JournalError
 
 
 class RecordDetails(BaseModel):

@@ -21,16 +21,20 @@ from cardbridge.auth.verifier import TokenVerifier
 from cardbridge.config import Settings
 from cardbridge.emulator.pki import TestPki
 from cardbridge.errors import ConfigError
+from cardbridge.messages import Text
+from cardbridge.messages import configuration as say
 
 
-def _read(paths: Sequence[Path], what: str) -> list[x509.Certificate]:
+def _read(paths: Sequence[Path], what: Text) -> list[x509.Certificate]:
     certificates: list[x509.Certificate] = []
     for path in paths:
         try:
             data = path.read_bytes()
         except OSError as error:
-            raise ConfigError(f"{what} {path}: cannot read it ({error.strerror}).") from None
-        certificates += load_pem_certificates(data, source=f"{what} {path}")
+            raise ConfigError(
+                say.CA_FILE_UNREADABLE.format(what=what, path=path, reason=error.strerror)
+            ) from None
+        certificates += load_pem_certificates(data, source=f"{what.en} {path}")
     return certificates
 
 
@@ -47,8 +51,8 @@ class CertificateAuthorities:
         cls, settings: Settings, *, test_pki: TestPki | None = None
     ) -> CertificateAuthorities:
         """The configured CAs, plus those of ``test_pki`` when given."""
-        anchors = _read(settings.trust_anchors, "trust anchor")
-        intermediates = _read(settings.intermediates, "intermediate certificate")
+        anchors = _read(settings.trust_anchors, say.TRUST_ANCHOR)
+        intermediates = _read(settings.intermediates, say.INTERMEDIATE_CERTIFICATE)
         if test_pki is not None:
             anchors.append(test_pki.root.certificate)
             intermediates.append(test_pki.issuing_ca.certificate)
@@ -89,10 +93,7 @@ class CertificateAuthorities:
         Raises :class:`ConfigError` when no anchor is configured.
         """
         if not self.anchors:
-            raise ConfigError(
-                "No trust anchor is configured to verify tokens: set `trust_anchors` to "
-                "the IGC-Santé root certificates (PEM) in the configuration."
-            )
+            raise ConfigError(say.NO_TRUST_ANCHOR)
         return TokenVerifier(
             TrustStore(self.anchors, self.intermediates), required_policies=self.required_policies
         )

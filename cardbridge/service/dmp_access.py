@@ -30,7 +30,6 @@ from cardbridge.cards.models import Practitioner, Situation
 from cardbridge.dmp.access import (
     AccessDecision,
     AccessMode,
-    ConsentRequiredError,
     decide_access,
     normal_reason,
 )
@@ -40,7 +39,12 @@ from cardbridge.dmp.patients import InsReference, PatientReference
 from cardbridge.dmp.results import Authorization, DmpState, DmpStatus
 from cardbridge.dmp.vihf_cache import SignedVihf
 from cardbridge.dmp.workflow import check_secret_access
-from cardbridge.errors import DmpRefusedError, InvalidInputError, NotFoundError
+from cardbridge.errors import (
+    ConsentRequiredError,
+    DmpRefusedError,
+    InvalidInputError,
+    NotFoundError,
+)
 from cardbridge.messages import Text
 from cardbridge.messages import inputs as say
 from cardbridge.service.callers import Caller

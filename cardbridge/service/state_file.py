@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from cardbridge.errors import ConfigError
+from cardbridge.messages import configuration as say
 
 
 def read_state(path: Path) -> dict[str, Any]:
@@ -26,10 +27,10 @@ def read_state(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except OSError as error:
-        raise ConfigError(f"Cannot read {path}: {error.strerror}.") from None
+        raise ConfigError(say.STATE_UNREADABLE.format(path=path, reason=error.strerror)) from None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise ConfigError(f"{path} is open to other users: run `chmod 600 {path}`.")
-    damaged = f"{path} is damaged: delete it (the pairings or approvals it held are lost)."
+        raise ConfigError(say.STATE_OPEN_TO_OTHERS.format(path=path))
+    damaged = say.STATE_DAMAGED.format(path=path)
     try:
         value = json.loads(raw)
     except ValueError:
@@ -54,4 +55,4 @@ def write_state(path: Path, value: dict[str, Any]) -> None:
             os.unlink(draft)
             raise
     except OSError as error:
-        raise ConfigError(f"Cannot write {path}: {error.strerror}.") from None
+        raise ConfigError(say.STATE_UNWRITABLE.format(path=path, reason=error.strerror)) from None

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 
-from cardbridge.errors import CardBridgeError
+from cardbridge.errors import ServiceError
 
 UNIT_NAME = "cardbridge.service"
 _PLACEHOLDER = "@EXEC_START@"
@@ -24,12 +24,6 @@ _REFUSED = frozenset("\"'\\")
 
 Systemctl = Callable[[Sequence[str]], None]
 """Runs ``systemctl --user ARGS``; raises :class:`ServiceError` when it fails."""
-
-
-class ServiceError(CardBridgeError):
-    """Installing or removing the user service failed."""
-
-    code = "service_error"
 
 
 def unit_dir() -> Path:

@@ -11,15 +11,17 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from cardbridge.api.models import StreamEvent
 from cardbridge.api.server import require_loopback
-from cardbridge.auth.errors import NonceInvalidError, OriginForbiddenError
-from cardbridge.client import UnexpectedAnswerError, _server_sent_events, error_from_problem
+from cardbridge.client import _server_sent_events, error_from_problem
 from cardbridge.emulator.pki import CardHolderIdentity, TestPki
 from cardbridge.errors import (
     CardRemovedError,
     InvalidInputError,
+    NonceInvalidError,
+    OriginForbiddenError,
     PinBlockedError,
     PinInvalidError,
     PukInvalidError,
+    UnexpectedAnswerError,
 )
 from cardbridge.pcsc.reader_interface import EventHub, EventKind, ReaderEvent
 from cardbridge.service.authorities import CertificateAuthorities

@@ -10,20 +10,22 @@ from pathlib import Path
 import pytest
 
 from cardbridge.api.dmp_models import JournalCheck
-from cardbridge.auth.errors import AuthError, NonceInvalidError
 from cardbridge.client import CardBridgeClient
 from cardbridge.config import Settings, ensure_api_token
 from cardbridge.config_sources import api_token_path
-from cardbridge.dmp.access import AccessMode, ConsentRequiredError
+from cardbridge.dmp.access import AccessMode
 from cardbridge.dmp.catalogue import Visibility
 from cardbridge.dmp.documents import DepositForm
 from cardbridge.dmp.journal import JournalKind
 from cardbridge.dmp.patients import PatientSelector, VitaleBeneficiary
 from cardbridge.errors import (
+    AuthError,
     CardAbsentError,
     ConfigError,
     ConfirmationRequiredError,
+    ConsentRequiredError,
     InvalidInputError,
+    NonceInvalidError,
     PinBlockedError,
     PinInvalidError,
     PinRequiredError,

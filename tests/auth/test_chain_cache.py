@@ -9,9 +9,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from cardbridge.auth.errors import CertificateUntrustedError
 from cardbridge.auth.trust import ChainCache, TrustStore
 from cardbridge.emulator.pki import TestPki
+from cardbridge.errors import CertificateUntrustedError
 from testkit.tokens import issue_authentication_certificate
 
 

@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import redis
 
-from cardbridge.auth.errors import NonceInvalidError, OriginMismatchError
 from cardbridge.auth.nonces import (
     MAX_MEMORY_NONCES,
     MAX_NONCES_PER_ORIGIN,
@@ -20,6 +19,7 @@ from cardbridge.auth.nonces import (
     RedisNonceStore,
     check_nonce,
 )
+from cardbridge.errors import NonceInvalidError, OriginMismatchError
 from tests.support.redis_server import redis_server
 
 

@@ -19,16 +19,16 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509 import ocsp
 
-from cardbridge.auth.errors import (
+from cardbridge.auth.ocsp import OcspChecker, responder_url
+from cardbridge.auth.trust import TrustStore
+from cardbridge.auth.verifier import TokenVerifier
+from cardbridge.emulator.pki import CardCertificates, TestPki
+from cardbridge.errors import (
     CertificateRevokedError,
     CertificateStatusUnknownError,
     CertificateUntrustedError,
     OcspError,
 )
-from cardbridge.auth.ocsp import OcspChecker, responder_url
-from cardbridge.auth.trust import TrustStore
-from cardbridge.auth.verifier import TokenVerifier
-from cardbridge.emulator.pki import CardCertificates, TestPki
 from testkit.tokens import HOLDER, ORIGIN, make_token, new_nonce
 from tests.support.ocsp_responder import Responder, build_response, ocsp_responder
 

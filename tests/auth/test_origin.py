@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cardbridge.auth.errors import OriginInvalidError
 from cardbridge.auth.origin import normalize_origin
+from cardbridge.errors import OriginInvalidError
 
 
 @pytest.mark.parametrize(

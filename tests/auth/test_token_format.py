@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from cardbridge.auth.errors import (
+from cardbridge.auth.token import AuthToken, parse_token, signed_message
+from cardbridge.errors import (
     AuthError,
     TokenMalformedError,
     UnsupportedAlgorithmError,
     UnsupportedFormatError,
 )
-from cardbridge.auth.token import AuthToken, parse_token, signed_message
 
 VALID: dict[str, Any] = AuthToken(
     b"\x30\x82cert", "RS256", b"\x01" * 256, "cardbridge/0.1"

@@ -22,12 +22,20 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 
-from cardbridge.auth.errors import (
+from cardbridge.auth.nonces import Challenges, MemoryNonceStore
+from cardbridge.auth.trust import TrustStore
+from cardbridge.auth.verifier import TokenVerifier, verify
+from cardbridge.domain.identifiers import StructureIdType
+from cardbridge.emulator.certificate_contents import authentication_extensions, build_certificate
+from cardbridge.emulator.pki import CardCertificates, TestPki
+from cardbridge.errors import (
     AuthError,
     CertificateExpiredError,
     CertificateNotYetValidError,
     CertificatePurposeError,
     CertificateUntrustedError,
+    ConfigError,
+    InvalidInputError,
     NonceInvalidError,
     OriginInvalidError,
     OriginMismatchError,
@@ -36,13 +44,6 @@ from cardbridge.auth.errors import (
     UnsupportedAlgorithmError,
     UnsupportedFormatError,
 )
-from cardbridge.auth.nonces import Challenges, MemoryNonceStore
-from cardbridge.auth.trust import TrustStore
-from cardbridge.auth.verifier import TokenVerifier, verify
-from cardbridge.domain.identifiers import StructureIdType
-from cardbridge.emulator.certificate_contents import authentication_extensions, build_certificate
-from cardbridge.emulator.pki import CardCertificates, TestPki
-from cardbridge.errors import ConfigError, InvalidInputError
 from testkit.tokens import (
     HOLDER,
     ORIGIN,

@@ -21,13 +21,13 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cardbridge.auth.errors import AuthError, NonceInvalidError
 from cardbridge.auth.nonces import Challenges, MemoryNonceStore
 from cardbridge.auth.origin import normalize_origin
 from cardbridge.auth.token import parse_token, signed_message
 from cardbridge.auth.trust import TrustStore
 from cardbridge.auth.verifier import TokenVerifier, verify
 from cardbridge.emulator.pki import TestPki
+from cardbridge.errors import AuthError, NonceInvalidError
 from testkit.tokens import (
     HOLDER,
     ORIGIN,

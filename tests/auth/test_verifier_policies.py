@@ -10,12 +10,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import AuthorityInformationAccessOID
 
-from cardbridge.auth.errors import CertificatePolicyError
 from cardbridge.auth.verifier import TokenVerifier
 from cardbridge.config import Settings
 from cardbridge.emulator.certificate_contents import AUTHENTICATION_POLICY, SIGNATURE_POLICY
 from cardbridge.emulator.pki import TestPki
-from cardbridge.errors import ConfigError
+from cardbridge.errors import CertificatePolicyError, ConfigError
 from cardbridge.service.authorities import CertificateAuthorities
 from testkit.tokens import ORIGIN, issue_authentication_certificate, make_token, new_nonce
 

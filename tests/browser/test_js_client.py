@@ -26,7 +26,6 @@ from lxml import etree
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from cardbridge.api.app import bridge_of
-from cardbridge.api.problems import STATUS_BY_CODE
 from cardbridge.api.server import BridgeServer, server_config
 from cardbridge.auth.trust import TrustStore
 from cardbridge.config import Settings
@@ -36,6 +35,7 @@ from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.profiles import load_profile
+from cardbridge.errors.http_status import STATUS_BY_CODE
 from testkit.dmp_sandbox import RunningSandbox
 from testkit.server import TOKEN, LiveServer, app_from_settings, free_socket
 from tests.browser.conftest import PIN, Bridge, demo_bridge, pairing_link, shot

@@ -16,7 +16,7 @@ from signxml import InvalidSignature, SignatureConfiguration, XMLVerifier
 from cardbridge.cards.cps import CpsSession
 from cardbridge.cards.models import Practitioner
 from cardbridge.cards.vitale import VitaleSession
-from cardbridge.dmp.access import AccessMode, ConsentRequiredError
+from cardbridge.dmp.access import AccessMode
 from cardbridge.dmp.documents import DepositForm
 from cardbridge.dmp.journal import Journal, JournalKind
 from cardbridge.dmp.patients import patient_from_beneficiary, patient_from_ins
@@ -27,7 +27,12 @@ from cardbridge.emulator.factory import build_card
 from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.profiles import CpsProfile, load_profile
-from cardbridge.errors import CardDataError, InvalidInputError, PinRequiredError
+from cardbridge.errors import (
+    CardDataError,
+    ConsentRequiredError,
+    InvalidInputError,
+    PinRequiredError,
+)
 from cardbridge.layouts import cps
 from cardbridge.pcsc.apdu import Ins
 from tests.cards.conftest import connected, recorded

@@ -22,7 +22,6 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from cardbridge.auth.errors import CertificatePolicyError
 from cardbridge.auth.signing import sign_challenge
 from cardbridge.auth.trust import TrustStore
 from cardbridge.auth.verifier import TokenVerifier
@@ -32,6 +31,7 @@ from cardbridge.emulator.issuance import PkiIssuer
 from cardbridge.emulator.keys import KeyPool
 from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.profiles import CpsProfile, list_profiles, load_profile
+from cardbridge.errors import CertificatePolicyError
 from testkit.tokens import ORIGIN, independently_valid, new_nonce
 from tests.cards.conftest import connected
 

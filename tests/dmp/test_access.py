@@ -8,14 +8,13 @@ import pytest
 
 from cardbridge.dmp.access import (
     AccessMode,
-    ConsentRequiredError,
     consent_basis,
     decide_access,
     months_before,
 )
 from cardbridge.dmp.journal import JournalKind, JournalRecord
 from cardbridge.dmp.journal_details import AccessDetails
-from cardbridge.errors import InvalidInputError
+from cardbridge.errors import ConsentRequiredError, InvalidInputError
 
 NOW = datetime(2026, 8, 31, 12, tzinfo=UTC)
 

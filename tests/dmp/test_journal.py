@@ -23,9 +23,9 @@ from cardbridge.dmp.journal import (
     KEY_NAME,
     Journal,
     JournalEntry,
-    JournalError,
     JournalKind,
 )
+from cardbridge.errors import JournalError
 
 T0 = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
 

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 
 from cardbridge.api.dmp_models import JournalEntryModel
-from cardbridge.dmp.journal import Journal, JournalEntry, JournalError, JournalKind
+from cardbridge.dmp.journal import Journal, JournalEntry, JournalKind
 from cardbridge.dmp.journal_details import (
     DETAIL_ORDER,
     AccessDetails,
     DepositDetails,
     details_of,
 )
+from cardbridge.errors import JournalError
 
 NOW = datetime(2026, 12, 6, 9, 30, tzinfo=UTC)
 I18N = Path(__file__).resolve().parents[2] / "cardbridge" / "api" / "static" / "i18n.js"

@@ -24,6 +24,7 @@ from cardbridge.errors import (
 )
 from cardbridge.messages import Text, validation
 from cardbridge.messages import cli as cli_texts
+from cardbridge.messages import configuration as configuration_texts
 from cardbridge.messages import doctor as doctor_texts
 from cardbridge.messages import errors as error_texts
 from cardbridge.messages import inputs as input_texts
@@ -107,7 +108,15 @@ def _catalogue() -> dict[str, Text]:
     found |= {
         f"validation {key!r}": text for key, text in vars(validation)["_FRENCH_BY_TYPE"].items()
     }
-    modules = (error_texts, input_texts, refusal_texts, cli_texts, doctor_texts, validation)
+    modules = (
+        error_texts,
+        input_texts,
+        refusal_texts,
+        configuration_texts,
+        cli_texts,
+        doctor_texts,
+        validation,
+    )
     for module in modules:
         found |= {f"{module.__name__}.{name}": text for name, text in _texts_of(module).items()}
     return found

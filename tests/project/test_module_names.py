@@ -46,9 +46,6 @@ SAME_SUBJECT: dict[str, set[str]] = {
     "models.py": {"api", "cards", "service"},
     # The HTTP connection of the API and the card connection of the transport.
     "connection.py": {"api", "pcsc"},
-    # The one exception tree and the token errors (auth/errors.py registers its codes).
-    # ... and their texts in the catalogue of messages (French and English).
-    "errors.py": {".", "auth", "messages"},
     # The command line and the doctor's command, and their texts in the catalogue.
     "cli.py": {".", "messages"},
     "doctor.py": {"commands", "messages"},

@@ -19,10 +19,10 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
-from cardbridge.auth.errors import AuthError
 from cardbridge.auth.nonces import Challenges, RedisNonceStore
 from cardbridge.auth.trust import TrustStore
 from cardbridge.auth.verifier import TokenVerifier
+from cardbridge.errors import AuthError
 from testkit.server import free_socket
 
 # The page's script: a nonce from its server, the token from the bridge (through the

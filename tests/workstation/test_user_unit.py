@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from cardbridge import cli
+from cardbridge.errors import ServiceError
 from cardbridge.workstation.systemd_unit import (
     UNIT_NAME,
-    ServiceError,
     exec_word,
     install_service,
     remove_service,

@@ -30,10 +30,15 @@ from cardbridge.api.models import (
 from cardbridge.api.problems import language_of_request
 from cardbridge.api.routes.approvals import ask_approval
 from cardbridge.api.routes.common import BODY_CODES, CARD_CODES, PIN_TRY_CODES, responses
-from cardbridge.auth.errors import AuthError, OriginForbiddenError, OriginInvalidError
 from cardbridge.auth.nonces import check_nonce
 from cardbridge.auth.origin import normalize_origin
-from cardbridge.errors import InvalidInputError, PinRequiredError
+from cardbridge.errors import (
+    AuthError,
+    InvalidInputError,
+    OriginForbiddenError,
+    OriginInvalidError,
+    PinRequiredError,
+)
 from cardbridge.messages import inputs as say
 from cardbridge.service.approvals import ApprovalAction
 from cardbridge.service.callers import CallerKind

@@ -1,7 +1,7 @@
 // Errors of the bridge as classes: every RFC 9457 problem the bridge answers has a stable
 // `code`, mapped here to the class a page catches (`instanceof PinError`…). The bridge's
-// own table of codes is cardbridge/api/problems.py (STATUS_BY_CODE); a browser test checks
-// that every code of it has a class here.
+// own table of codes is cardbridge/errors/http_status.py (STATUS_BY_CODE); a browser test
+// checks that every code of it has a class here.
 
 import type { components } from "./openapi.js";
 

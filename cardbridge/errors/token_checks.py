@@ -1,4 +1,5 @@
-"""Errors of token creation and verification: one type per failed check.
+"""Errors of token creation and verification, and of the local API's callers: one type
+per failed check.
 
 Integrators match on the class or on the stable ``code``; messages say what failed
 without echoing token contents.
@@ -6,7 +7,7 @@ without echoing token contents.
 
 from __future__ import annotations
 
-from cardbridge.errors import CardBridgeError
+from cardbridge.errors.base import CardBridgeError
 from cardbridge.messages import Text
 
 
