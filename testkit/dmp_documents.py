@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
-from testkit.dmp_messages import HL7, SOAP, TEST_INS_OID, WSA, WSSE, XSI
+from testkit.dmp_messages import HL7, SOAP, TEST_INS_OID, WSA, WSSE, hl7_root
 
 XDSB = "urn:ihe:iti:xds-b:2007"
 LCM = "urn:oasis:names:tc:ebxml-regrep:xsd:lcm:3.0"
@@ -105,15 +105,9 @@ def _h(
 
 def cda(doc: Doc) -> bytes:
     """The CDA R2 level 1 wrapper of ``doc.content`` (CI-SIS header)."""
-    root = etree.Element(f"{{{HL7}}}ClinicalDocument", nsmap={None: HL7, "xsi": XSI})
-    parts = {
-        "realmCode": lambda: _h(root, "realmCode", code=doc.cda_realm),
-        "typeId": lambda: _h(
-            root, "typeId", root="2.16.840.1.113883.1.3", extension="POCD_HD000040"
-        ),
-    }
-    for part in parts.values():
-        part()
+    root = hl7_root("ClinicalDocument")
+    _h(root, "realmCode", code=doc.cda_realm)
+    _h(root, "typeId", root="2.16.840.1.113883.1.3", extension="POCD_HD000040")
     for template in (
         "2.16.840.1.113883.2.8.2.1",
         "1.2.250.1.213.1.1.1.1",

@@ -12,7 +12,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from lxml import etree
-from signxml import DigestAlgorithm, SignatureMethod, XMLSigner, methods
+
+# From the modules that define them: signxml's __init__ re-exports without ``__all__``.
+from signxml.algorithms import DigestAlgorithm, SignatureConstructionMethod, SignatureMethod
+from signxml.signer import XMLSigner
 
 SOAP = "http://www.w3.org/2003/05/soap-envelope"
 WSA = "http://www.w3.org/2005/08/addressing"
@@ -177,7 +180,7 @@ def sign_vihf(
 ) -> etree._Element:
     """Enveloped XML-DSig (exclusive c14n) by signxml, as a card's signature key would."""
     signer = (_LegacySigner if sha1 else XMLSigner)(
-        method=methods.enveloped,
+        method=SignatureConstructionMethod.enveloped,
         signature_algorithm=SignatureMethod.RSA_SHA1 if sha1 else SignatureMethod.RSA_SHA256,
         digest_algorithm=DigestAlgorithm.SHA1 if sha1 else DigestAlgorithm.SHA256,
         c14n_algorithm=EXC_C14N,
@@ -233,15 +236,20 @@ def envelope(
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
+def hl7_root(tag: str, **attributes: str) -> etree._Element:
+    """An HL7v3 root element with HL7 as its default namespace, as in the ANS samples."""
+    # lxml takes None as the default namespace's prefix; lxml-stubs types the keys as str only.
+    namespaces: dict[str | None, str] = {None: HL7, "xsi": XSI}
+    return etree.Element(f"{{{HL7}}}{tag}", attributes, nsmap=namespaces)  # type: ignore[arg-type]
+
+
 def _hl7(parent: etree._Element, tag: str, **attributes: str) -> etree._Element:
     return etree.SubElement(parent, f"{{{HL7}}}{tag}", attributes)
 
 
 def existence_test(ins: str, oid: str = TEST_INS_OID, reason: str = "TEST_EXST") -> etree._Element:
     """TD0.2's ``PRPA_IN201307UV02``, as in the ANS sample."""
-    message = etree.Element(
-        f"{{{HL7}}}PRPA_IN201307UV02", ITSVersion="XML_1.0", nsmap={None: HL7, "xsi": XSI}
-    )
+    message = hl7_root("PRPA_IN201307UV02", ITSVersion="XML_1.0")
     _hl7(message, "id", root="1.3.6.1.4.1.48364.1.1", extension=str(uuid.uuid4()))
     _hl7(message, "creationTime", value=datetime.now(UTC).strftime("%Y%m%d%H%M%S"))
     _hl7(message, "interactionId", root="2.16.840.1.113883.1.6", extension="PRPA_IN201307UV02")
@@ -295,9 +303,7 @@ def patient_search(
     family: str, given: str | None = None, birth: str | None = None
 ) -> etree._Element:
     """TD0.5's ``PRPA_IN201305UV02`` (PDQv3) with the traits given."""
-    message = etree.Element(
-        f"{{{HL7}}}PRPA_IN201305UV02", ITSVersion="XML_1.0", nsmap={None: HL7, "xsi": XSI}
-    )
+    message = hl7_root("PRPA_IN201305UV02", ITSVersion="XML_1.0")
     _hl7(message, "id", root="1.3.6.1.4.1.48364.1.1", extension=str(uuid.uuid4()))
     _hl7(message, "interactionId", root="2.16.840.1.113883.1.6", extension="PRPA_IN201305UV02")
     control = _hl7(message, "controlActProcess", classCode="CACT", moodCode="EVN")

@@ -149,9 +149,15 @@ def read_mtom(content_type: str, body: bytes) -> tuple[etree._Element, dict[str,
     )
     assert message.is_multipart()
     parts = list(message.iter_parts())
-    root = etree.fromstring(parts[0].get_payload(decode=True))
+    root = etree.fromstring(_decoded(parts[0]))
     attachments = {
-        unquote(str(part["Content-ID"]).strip("<>")): part.get_payload(decode=True)
-        for part in parts[1:]
+        unquote(str(part["Content-ID"]).strip("<>")): _decoded(part) for part in parts[1:]
     }
     return root, attachments
+
+
+def _decoded(part: email.message.Message) -> bytes:
+    """A non-multipart part's body, its transfer encoding undone."""
+    payload = part.get_payload(decode=True)
+    assert isinstance(payload, bytes), f"not a leaf part: {part.get_content_type()}"
+    return payload

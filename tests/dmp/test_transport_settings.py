@@ -35,7 +35,7 @@ from cardbridge.errors import (
 from cardbridge.sandbox.tls import server_context
 from testkit.dmp_messages import ACTIONS, existence_test
 from testkit.dmp_sandbox import Identity
-from tests.support.dmp_fixtures import PIERRE
+from tests.support.dmp_fixtures import PIERRE, indirect_settings
 
 ASSERTION = b'<a:Assertion xmlns:a="urn:oasis:names:tc:SAML:2.0:assertion"/>'
 
@@ -67,13 +67,8 @@ def test_indirect_mode_needs_its_pkcs12_files() -> None:
 def test_a_wrong_pkcs12_password_is_a_configuration_error(
     organisations: OrganisationPki, tmp_path: Path
 ) -> None:
-    tls, sign = organisations.export_demo_structure_pkcs12(tmp_path, b"right")
-    settings = Settings(
-        dmp_authentication="indirect",
-        dmp_structure_tls_pkcs12=tls,
-        dmp_structure_sign_pkcs12=sign,
-        dmp_structure_pkcs12_password="Wr0ng-s3cr3t",  # type: ignore[arg-type]
-    )
+    files = organisations.export_demo_structure_pkcs12(tmp_path, b"right")
+    settings = indirect_settings(files, password="Wr0ng-s3cr3t")
     with pytest.raises(ConfigError, match="not a PKCS#12 file this password opens"):
         structure_signer(settings)
     assert "Wr0ng-s3cr3t" not in repr(settings)
@@ -189,13 +184,7 @@ def test_a_server_that_never_answers_times_out(organisations: OrganisationPki) -
 def test_indirect_transport_signs_with_the_structure(
     organisations: OrganisationPki, tmp_path: Path, hospital: Identity
 ) -> None:
-    tls, sign = organisations.export_demo_structure_pkcs12(tmp_path, b"pw")
-    settings = Settings(
-        dmp_authentication="indirect",
-        dmp_structure_tls_pkcs12=tls,
-        dmp_structure_sign_pkcs12=sign,
-        dmp_structure_pkcs12_password="pw",  # type: ignore[arg-type]
-    )
+    settings = indirect_settings(organisations.export_demo_structure_pkcs12(tmp_path, b"pw"))
     root = organisations.trust_anchors_pem()
     assert isinstance(indirect_transport(settings, root), HttpsTransport)
     assert structure_signer(settings).certificate == hospital.signer.certificate
@@ -205,12 +194,7 @@ def test_the_structures_tls_context_is_built_once_per_file_state(
     organisations: OrganisationPki, tmp_path: Path
 ) -> None:
     tls, sign = organisations.export_demo_structure_pkcs12(tmp_path, b"pw")
-    settings = Settings(
-        dmp_authentication="indirect",
-        dmp_structure_tls_pkcs12=tls,
-        dmp_structure_sign_pkcs12=sign,
-        dmp_structure_pkcs12_password="pw",  # type: ignore[arg-type]
-    )
+    settings = indirect_settings((tls, sign))
     root = organisations.trust_anchors_pem()
     contexts = StructureTlsContexts()
     first = indirect_transport(settings, root, contexts)

@@ -36,6 +36,7 @@ from cardbridge.sandbox import soap as sandbox_soap
 from cardbridge.sandbox.faults import Fault, ServiceFault
 from testkit.dmp_card_credentials import der, software_credential
 from testkit.dmp_sandbox import Identity
+from tests.support.dmp_fixtures import indirect_settings
 
 
 def _ec_certificate() -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
@@ -160,17 +161,12 @@ def test_pkcs12_errors(tmp_path: Path, organisations: OrganisationPki) -> None:
 
 def test_pkcs12_password_file_and_none(tmp_path: Path, organisations: OrganisationPki) -> None:
     tls, sign = organisations.export_demo_structure_pkcs12(tmp_path, b"pw")
-    unreadable = Settings(
-        dmp_authentication="indirect",
-        dmp_structure_tls_pkcs12=tls,
-        dmp_structure_sign_pkcs12=sign,
-        dmp_structure_pkcs12_password_file=tmp_path / "missing",
+    unreadable = indirect_settings(
+        (tls, sign), password=None, dmp_structure_pkcs12_password_file=tmp_path / "missing"
     )
     with pytest.raises(ConfigError, match="password_file: cannot read"):
         structure_signer(unreadable)
-    no_password = Settings(
-        dmp_authentication="indirect", dmp_structure_tls_pkcs12=tls, dmp_structure_sign_pkcs12=sign
-    )
+    no_password = indirect_settings((tls, sign), password=None)
     with pytest.raises(ConfigError, match="this password opens"):
         structure_signer(no_password)
 

@@ -1,7 +1,9 @@
-"""Fault injection: removal before/after an APDU, delays, forced status words, truncation."""
+"""Fault injection: removal before/after an APDU, held answers, delays, forced status words,
+truncation."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -40,6 +42,22 @@ def test_removal_powers_the_card_off(cps: IsoCard) -> None:
     card.process(bytes.fromhex(STATUS))
     card.power_on()  # ignored: the card is gone
     assert sw(cps, STATUS) == 0x63C3
+
+
+def test_a_held_answer_waits_for_the_release(cps: IsoCard) -> None:
+    card = FaultyCard(cps, FaultPlan(hold_after=2))
+    assert sw(card, STATUS) == 0x63C3
+    assert not card.holding.is_set()
+    answers: list[bytes] = []
+    host = threading.Thread(target=lambda: answers.append(card.process(bytes.fromhex(WRONG))))
+    host.start()
+    assert card.holding.wait(5.0)
+    assert sw(cps, STATUS) == 0x63C2  # the command ran on the card
+    assert answers == []  # but its answer has not reached the host
+    card.release()
+    host.join(5.0)
+    assert answers == [bytes.fromhex("63C2")]
+    assert sw(card, STATUS) == 0x63C2  # the APDUs after it are not held
 
 
 def test_reset_before_an_apdu_it_never_runs(cps: IsoCard) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -13,7 +14,7 @@ from cardbridge.config import Settings
 from cardbridge.emulator.pki_organisations import OrganisationPki
 from cardbridge.service.dmp_connectors import DirectConnector, dmp_connector
 from testkit.dmp_sandbox import Identity
-from tests.support.dmp_fixtures import hospital, organisations
+from tests.support.dmp_fixtures import hospital, indirect_settings, organisations
 
 __all__ = ["hospital", "organisations"]
 
@@ -27,15 +28,11 @@ CABINET = Situation(
 )
 
 
-def _indirect(folder: Path, organisations: OrganisationPki, **settings: object) -> Settings:
-    tls, sign = organisations.export_demo_structure_pkcs12(folder, b"pw")
-    return Settings(
-        dmp_authentication="indirect",
-        dmp_structure_tls_pkcs12=tls,
-        dmp_structure_sign_pkcs12=sign,
-        dmp_structure_pkcs12_password="pw",  # type: ignore[arg-type]
+def _indirect(folder: Path, organisations: OrganisationPki, **settings: Any) -> Settings:
+    return indirect_settings(
+        organisations.export_demo_structure_pkcs12(folder, b"pw"),
         dmp_server_roots=[folder / "unused.pem"],
-        **settings,  # type: ignore[arg-type]
+        **settings,
     )
 
 

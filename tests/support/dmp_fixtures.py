@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from cardbridge.config import Settings
 from cardbridge.emulator.pki import TestPki
 from cardbridge.emulator.pki_organisations import OrganisationPki
 from testkit.dmp_messages import Vihf
@@ -24,6 +26,23 @@ PIERRE = "155067200010159"  # active DMP, the demo CPS is his treating physician
 LOUISE = "215027512345610"  # a minor's active DMP
 SOPHIE = "287096912304577"  # closed DMP
 LUC = "185057512345673"  # no DMP
+
+
+def indirect_settings(
+    pkcs12_files: tuple[Path, Path], *, password: str | None = "pw", **settings: Any
+) -> Settings:
+    """Indirect mode with the structure's PKCS#12 files ``(tls, sign)``, as
+    :meth:`OrganisationPki.export_demo_structure_pkcs12` writes them, and ``password``
+    (``None``: none given); ``settings`` add or override fields."""
+    tls, sign = pkcs12_files
+    fields: dict[str, Any] = {
+        "dmp_authentication": "indirect",
+        "dmp_structure_tls_pkcs12": tls,
+        "dmp_structure_sign_pkcs12": sign,
+    }
+    if password is not None:
+        fields["dmp_structure_pkcs12_password"] = password
+    return Settings(**(fields | settings))
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,11 @@ Once the card is "removed" it answers every APDU with an empty response, and cal
   ejects the card from pcscd's reader (the bridge itself never sends empty replies).
   A truncation to zero bytes reads as a removal too.
 
+A held answer (``hold_after``) lets a test act at a known moment of an exchange: the
+APDU has run on the card and the host is waiting for its answer (:attr:`FaultyCard.holding`
+is set) until the test calls :meth:`FaultyCard.release`, for instance after pulling the
+card out of its in-process reader. No fixed sleep guesses when the host is talking.
+
 A reset (another program resetting the card, or the reader after a glitch) erases the
 card's volatile state (verified PIN, current file) and the host is told instead of the
 answer: :meth:`FaultyCard.process` raises :class:`~cardbridge.errors.CardResetError`, as
@@ -31,6 +36,10 @@ from typing import NoReturn
 from cardbridge.emulator.card import VirtualCard
 from cardbridge.errors import CardResetError
 
+# How long a held answer waits for release() at most: a test that forgets to release
+# fails on its own assertions instead of hanging.
+HOLD_LIMIT = 30.0
+
 
 @dataclass(frozen=True)
 class FaultPlan:
@@ -41,6 +50,8 @@ class FaultPlan:
       pulled out before its response gets back.
     - ``reset_before`` / ``reset_after``: the card is reset before that APDU (which never
       runs) or after it ran (its answer is lost); the host gets ``CardResetError``.
+    - ``hold_after``: that APDU runs on the card, then its answer waits for
+      :meth:`FaultyCard.release` (at most :data:`HOLD_LIMIT` seconds).
     - ``delay``: seconds the card takes before each answer.
     - ``status_at`` / ``status_for_ins``: APDU number, or INS byte, answered with that
       status word instead of running the command.
@@ -51,6 +62,7 @@ class FaultPlan:
     remove_after: int | None = None
     reset_before: int | None = None
     reset_after: int | None = None
+    hold_after: int | None = None
     delay: float = 0.0
     status_at: Mapping[int, int] = field(default_factory=dict)
     status_for_ins: Mapping[int, int] = field(default_factory=dict)
@@ -73,6 +85,9 @@ class FaultyCard:
         self._count = 0
         self._removed = False
         self._lock = threading.Lock()
+        self.holding = threading.Event()
+        """Set once the ``hold_after`` APDU has run and its answer waits for :meth:`release`."""
+        self._released = threading.Event()
 
     @property
     def atr(self) -> bytes:
@@ -86,6 +101,10 @@ class FaultyCard:
     def apdu_count(self) -> int:
         """APDUs received so far, including those that a fault swallowed."""
         return self._count
+
+    def release(self) -> None:
+        """Let the held answer (``hold_after``) go back to the host."""
+        self._released.set()
 
     def power_on(self) -> None:
         if not self._removed:
@@ -131,6 +150,9 @@ class FaultyCard:
         if forced is None and len(apdu) > 1:
             forced = plan.status_for_ins.get(apdu[1])
         response = forced.to_bytes(2, "big") if forced is not None else self.card.process(apdu)
+        if plan.hold_after == number:
+            self.holding.set()
+            self._released.wait(HOLD_LIMIT)
         if plan.remove_after == number:
             return self._remove()
         if plan.reset_after == number:

@@ -8,12 +8,18 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from cardbridge.config import Settings
-from cardbridge.dmp.patients import InsReference
 from cardbridge.dmp.transactions import hl7v3
 from cardbridge.dmp.transactions.hl7v3 import Hl7Sender, check_acknowledgement
 from cardbridge.dmp.transactions.status import existence_request
 from cardbridge.errors import DmpAnswerError, DmpRefusedError
-from tests.dmp.transactions.helpers import assert_unreadable, paris_time
+from tests.dmp.transactions.helpers import (
+    GENERATED,
+    HL7,
+    SAMPLE_INS,
+    SAMPLE_SENDER,
+    assert_unreadable,
+    paris_time,
+)
 from tests.dmp.transactions.samples import (
     TD02_ANSWER,
     TD02_REQUEST,
@@ -24,24 +30,14 @@ from tests.dmp.transactions.samples import (
     variant,
 )
 
-HL7 = "urn:hl7-org:v3"
-SENDER = Hl7Sender("1.3.6.1.4.1.48364", "LPS GIE-SV")  # the ANS samples' software
-PIERRE_INS = InsReference(value="207058575627097", oid="1.2.250.1.213.1.4.10")
-# What each message makes anew: its id, its creation time, its query's id.
-GENERATED = frozenset({("id", "extension"), ("creationTime", "value"), ("queryId", "extension")})
-
 
 def test_the_existence_request_has_the_ans_samples_shape() -> None:
-    built = existence_request(
-        InsReference(value="207058575627097", oid="1.2.250.1.213.1.4.10"), SENDER
-    )
+    built = existence_request(SAMPLE_INS, SAMPLE_SENDER)
     assert shape(built) == shape(parse(TD02_REQUEST))
 
 
 def test_ids_go_under_the_oid_root() -> None:
-    built = existence_request(
-        InsReference(value="207058575627097", oid="1.2.250.1.213.1.4.10"), SENDER
-    )
+    built = existence_request(SAMPLE_INS, SAMPLE_SENDER)
     sample = parse(TD02_REQUEST)
     for path in (
         "id",
@@ -62,9 +58,7 @@ def test_the_sender_as_the_settings_give_it() -> None:
     settings = Settings(lps_oid_root="1.2.250.1.999.7", lps_name="MON LPS")
     sender = Hl7Sender(settings.lps_oid_root, settings.lps_name)
     assert (sender.message_root, sender.query_root) == ("1.2.250.1.999.7.1.1", "1.2.250.1.999.7.2")
-    built = existence_request(
-        InsReference(value="207058575627097", oid="1.2.250.1.213.1.4.10"), sender
-    )
+    built = existence_request(SAMPLE_INS, sender)
     assert built.findtext(f"{{{HL7}}}sender/{{{HL7}}}device/{{{HL7}}}softwareName") == "MON LPS"
 
 
@@ -97,12 +91,12 @@ def test_a_refusal_without_detail_code_keeps_the_type_code() -> None:
 def test_the_existence_request_is_the_ans_sample_element_by_element() -> None:
     # Every tag, text and attribute of the sample (classCode, typeCode, processing codes,
     # the receiver's OID…), but the ids and time each message makes anew.
-    built = existence_request(PIERRE_INS, SENDER)
+    built = existence_request(SAMPLE_INS, SAMPLE_SENDER)
     assert elements(built, GENERATED) == elements(parse(TD02_REQUEST), GENERATED)
 
 
 def test_message_and_query_ids_are_new_random_uuids() -> None:
-    first, second = (existence_request(PIERRE_INS, SENDER) for _ in range(2))
+    first, second = (existence_request(SAMPLE_INS, SAMPLE_SENDER) for _ in range(2))
     ids = [
         message.find(path).get("extension", "")  # type: ignore[union-attr]
         for message in (first, second)
@@ -120,7 +114,7 @@ def test_the_creation_time_is_utc_on_a_paris_workstation() -> None:
     summer = timezone(timedelta(hours=2))
     with paris_time():
         built = hl7v3.message(
-            "PRPA_IN201307UV02", SENDER, datetime(2021, 6, 1, 14, 53, 5, tzinfo=summer)
+            "PRPA_IN201307UV02", SAMPLE_SENDER, datetime(2021, 6, 1, 14, 53, 5, tzinfo=summer)
         )
     assert built.find(f"{{{HL7}}}creationTime").get("value") == "20210601125305"  # type: ignore[union-attr]
 
@@ -128,7 +122,7 @@ def test_the_creation_time_is_utc_on_a_paris_workstation() -> None:
 def test_the_creation_time_is_now_in_utc() -> None:
     before = datetime.now(UTC).replace(microsecond=0)
     with paris_time():
-        built = existence_request(PIERRE_INS, SENDER)
+        built = existence_request(SAMPLE_INS, SAMPLE_SENDER)
     after = datetime.now(UTC)
     value = built.find(f"{{{HL7}}}creationTime").get("value", "")  # type: ignore[union-attr]
     assert before <= datetime.strptime(value, "%Y%m%d%H%M%S").replace(tzinfo=UTC) <= after

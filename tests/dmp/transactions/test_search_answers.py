@@ -12,7 +12,14 @@ from cardbridge.dmp.results import PatientCandidate
 from cardbridge.dmp.transactions.search import read_candidates, search_patients, search_request
 from cardbridge.dmp.transport import Service, SoapAnswer, SoapCall
 from cardbridge.errors import DmpAnswerError, DmpRefusedError
-from tests.dmp.transactions.helpers import Answering, assert_unreadable
+from tests.dmp.transactions.helpers import (
+    GENERATED,
+    HL7,
+    SAMPLE_SENDER,
+    Answering,
+    assert_answer_unreadable,
+    assert_unreadable,
+)
 from tests.dmp.transactions.samples import (
     TD02_ANSWER,
     TD02_REQUEST,
@@ -21,9 +28,7 @@ from tests.dmp.transactions.samples import (
     parse,
     variant,
 )
-from tests.dmp.transactions.test_hl7v3 import GENERATED, SENDER
 
-HL7 = "urn:hl7-org:v3"
 CRITERIA = IdentityCriteria(last_name="Enchaine", first_name="Irene", sex=Sex.FEMALE)
 SP = b'<family qualifier="SP">ENCHAINE</family>'
 BR = b'<family qualifier="BR">DECHAINE</family>'
@@ -36,14 +41,12 @@ def _read(answer: bytes) -> PatientCandidate:
 
 
 def _unreadable(answer: bytes, what: str) -> None:
-    with pytest.raises(DmpAnswerError) as error:
-        read_candidates(parse(answer))
-    assert_unreadable(error, "TD0.5", what)
+    assert_answer_unreadable(read_candidates, answer, "TD0.5", what)
 
 
 def test_td05_sends_the_search_to_patients_pdq_with_the_vihf() -> None:
     transport = Answering(TD05_ANSWER)
-    found = search_patients(transport, b"<vihf/>", CRITERIA, SENDER)
+    found = search_patients(transport, b"<vihf/>", CRITERIA, SAMPLE_SENDER)
     (call,) = transport.calls
     # docs/dmp-client.md, the services table.
     assert (call.service, call.action, call.transaction) == (
@@ -60,7 +63,7 @@ def test_td05_sends_the_search_to_patients_pdq_with_the_vihf() -> None:
 
 
 def test_the_request_has_the_hl7v3_header_and_the_pdq_control_act() -> None:
-    built = search_request(CRITERIA, SENDER, date(2026, 12, 6))
+    built = search_request(CRITERIA, SAMPLE_SENDER, date(2026, 12, 6))
     # The header as in the TD0.2 sample (docs/dmp-client.md: one shell for TD0.2 and TD0.5),
     # but the interaction; the control act as in the TD0.5 answer, with the request's code.
     expected_header = elements(parse(TD02_REQUEST), GENERATED)[1:12]
@@ -77,7 +80,7 @@ def test_the_request_has_the_hl7v3_header_and_the_pdq_control_act() -> None:
     }
     by_parameter = control.find(f"{{{HL7}}}queryByParameter")
     assert by_parameter is not None
-    assert by_parameter[0].get("root") == f"{SENDER.oid_root}.2"
+    assert by_parameter[0].get("root") == f"{SAMPLE_SENDER.oid_root}.2"
     assert dict(by_parameter[1].attrib) == {"code": "new"}
 
 
@@ -92,7 +95,7 @@ class _Refusing:
 def test_a_refusal_by_the_rights_service_says_to_search_in_centre_15_mode() -> None:
     refusal = DmpRefusedError("DMPAccessDeniedByRightsService", "Acces refuse", transaction="TD0.5")
     with pytest.raises(DmpRefusedError) as refused:
-        search_patients(_Refusing(refusal), b"<vihf/>", CRITERIA, SENDER)
+        search_patients(_Refusing(refusal), b"<vihf/>", CRITERIA, SAMPLE_SENDER)
     error = refused.value
     assert (error.dmp_code, error.dmp_text, error.transaction) == (
         "DMPAccessDeniedByRightsService",
@@ -108,7 +111,7 @@ def test_a_refusal_by_the_rights_service_says_to_search_in_centre_15_mode() -> N
 def test_a_rights_refusal_without_text_names_its_code() -> None:
     refusal = DmpRefusedError("DMPAccessDeniedByRightsService", transaction="TD0.5")
     with pytest.raises(DmpRefusedError) as refused:
-        search_patients(_Refusing(refusal), b"<vihf/>", CRITERIA, SENDER)
+        search_patients(_Refusing(refusal), b"<vihf/>", CRITERIA, SAMPLE_SENDER)
     assert "(DMPAccessDeniedByRightsService)" in refused.value.message
     assert "centre 15" in refused.value.message
 
@@ -116,7 +119,7 @@ def test_a_rights_refusal_without_text_names_its_code() -> None:
 def test_another_refusal_goes_through_unchanged() -> None:
     refusal = DmpRefusedError("DMPPatientNotFound", "inconnu", transaction="TD0.5")
     with pytest.raises(DmpRefusedError) as refused:
-        search_patients(_Refusing(refusal), b"<vihf/>", CRITERIA, SENDER)
+        search_patients(_Refusing(refusal), b"<vihf/>", CRITERIA, SAMPLE_SENDER)
     assert refused.value is refusal
 
 
@@ -289,7 +292,7 @@ def test_a_patient_without_person_is_unreadable() -> None:
 
 def test_a_birth_range_parameter_has_its_semantics_text() -> None:
     criteria = CRITERIA.model_copy(update={"birth_year": "1957"})
-    built = search_request(IdentityCriteria.model_validate(criteria.model_dump()), SENDER)
+    built = search_request(IdentityCriteria.model_validate(criteria.model_dump()), SAMPLE_SENDER)
     birth = built.find(f".//{{{HL7}}}livingSubjectBirthTime")
     assert birth is not None
     assert birth.findtext(f"{{{HL7}}}semanticsText") == "LivingSubject.birthTime"

@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import pytest
 
-from cardbridge.dmp.patients import InsReference
 from cardbridge.dmp.results import Authorization, DmpState, DmpStatus
 from cardbridge.dmp.transactions.status import existence_test, read_status
 from cardbridge.dmp.transport import Service
 from cardbridge.errors import DmpAnswerError, DmpRefusedError
-from tests.dmp.transactions.helpers import Answering, assert_unreadable
+from tests.dmp.transactions.helpers import (
+    GENERATED,
+    HL7,
+    SAMPLE_INS,
+    SAMPLE_SENDER,
+    Answering,
+    assert_answer_unreadable,
+    assert_unreadable,
+)
 from tests.dmp.transactions.samples import (
     TD02_ANSWER,
     TD02_REQUEST,
@@ -19,10 +26,7 @@ from tests.dmp.transactions.samples import (
     parse,
     variant,
 )
-from tests.dmp.transactions.test_hl7v3 import GENERATED, SENDER
 
-HL7 = "urn:hl7-org:v3"
-PIERRE_INS = InsReference(value="207058575627097", oid="1.2.250.1.213.1.4.10")
 TREATING_LINE = b'<value value="true" xsi:type="BL"/>\n  </attentionLine>'
 ACTIVE = b'<statusCode code="active"/>'
 COMPLETED = b'<statusCode code="completed"/>'
@@ -33,14 +37,12 @@ def _read(answer: bytes) -> DmpStatus:
 
 
 def _unreadable(answer: bytes, what: str) -> None:
-    with pytest.raises(DmpAnswerError) as error:
-        _read(answer)
-    assert_unreadable(error, "TD0.2", what)
+    assert_answer_unreadable(read_status, answer, "TD0.2", what)
 
 
 def test_td02_sends_the_samples_request_to_patients_with_the_vihf() -> None:
     transport = Answering(TD02_ANSWER)
-    status = existence_test(transport, b"<vihf/>", PIERRE_INS, SENDER)
+    status = existence_test(transport, b"<vihf/>", SAMPLE_INS, SAMPLE_SENDER)
     (call,) = transport.calls
     # docs/dmp-client.md, the services table: TD0.2 goes to `patients` with this action.
     assert (call.service, call.action, call.transaction) == (

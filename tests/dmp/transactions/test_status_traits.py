@@ -16,6 +16,7 @@ from cardbridge.dmp.transport import Service, Transport
 from cardbridge.errors import DmpAnswerError
 from testkit.dmp_sandbox import Identity
 from tests.dmp.transactions.helpers import (
+    SAMPLE_INS,
     SENDER,
     TEST_INS_OID,
     Answering,
@@ -24,8 +25,6 @@ from tests.dmp.transactions.helpers import (
 )
 from tests.dmp.transactions.samples import TD02_ANSWER, TD05_ANSWER, parse, variant
 from tests.support.dmp_fixtures import LOUISE, LUC
-
-SAMPLE_INS = InsReference(value="207058575627097", oid=TEST_INS_OID)
 
 
 def test_the_sample_answers_patient() -> None:

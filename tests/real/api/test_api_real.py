@@ -32,6 +32,7 @@ PIN = "1234"
 INS = LOUISE
 # pcscd looks at vpcd readers every ~400 ms: a removal is known within a second.
 REMOVAL_DEADLINE = 1.0
+REQUEST_DEADLINE = 30.0  # for a request to reach the card and end, on a loaded machine
 # pcscd powers a card off shortly after its last client disconnects (~0.5 s).
 POWER_OFF_WAIT = 1.5
 
@@ -131,7 +132,14 @@ def test_removal_and_another_card(stack: RealStack, api: httpx.Client) -> None:
 
 
 def test_card_removed_during_a_request(stack: RealStack, api: httpx.Client) -> None:
-    slow = FaultyCard(stack.make("demo-cps"), FaultPlan(delay=0.05))
+    removed_at: list[float] = []
+
+    def pull_out() -> None:
+        removed_at.append(time.monotonic())
+        bridge.stop()  # closing the vpcd connection takes the card out of pcscd's reader
+
+    # The card runs the read's first APDU, then is pulled out before its answer gets back.
+    slow = FaultyCard(stack.make("demo-cps"), FaultPlan(remove_after=1), on_removed=pull_out)
     bridge = VpcdBridge(slow, port=stack.cps_slot.port)
     bridge.start()
     try:
@@ -142,13 +150,10 @@ def test_card_removed_during_a_request(stack: RealStack, api: httpx.Client) -> N
             target=lambda: answers.append(api.get("/v1/cps", params=stack.cps))
         )
         reading.start()
-        time.sleep(0.3)
+        reading.join(REQUEST_DEADLINE)
         assert slow.apdu_count > 0
-        removed_at = time.monotonic()
-        bridge.stop()
-        reading.join(REMOVAL_DEADLINE + 1.0)
         assert not reading.is_alive()
-        assert time.monotonic() - removed_at < REMOVAL_DEADLINE + 0.5
+        assert time.monotonic() - removed_at[0] < REMOVAL_DEADLINE + 0.5
         assert answers[0].status_code == 409, answers[0].text
         assert answers[0].json()["code"] == "card_removed"
     finally:
