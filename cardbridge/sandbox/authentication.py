@@ -27,16 +27,9 @@ from cryptography.exceptions import InvalidSignature as CertificateSignatureErro
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 from lxml import etree
-from signxml import (  # type: ignore[attr-defined]
-    DigestAlgorithm,
-    InvalidCertificate,
-    InvalidDigest,
-    InvalidInput,
-    InvalidSignature,
-    SignatureConfiguration,
-    SignatureMethod,
-    XMLVerifier,
-)
+from signxml.algorithms import DigestAlgorithm, SignatureMethod
+from signxml.exceptions import InvalidCertificate, InvalidDigest, InvalidInput, InvalidSignature
+from signxml.verifier import SignatureConfiguration, XMLVerifier
 
 from cardbridge.emulator.pki_organisations import OrganisationPki, structure_id_of
 from cardbridge.sandbox.faults import Fault, ServiceFault
