@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -34,6 +35,10 @@ from cardbridge.config_sources import (
     default_data_dir,
 )
 from cardbridge.errors import ConfigError
+from cardbridge.messages import Text
+from cardbridge.messages import configuration as say
+from cardbridge.messages.errors import FIELD_DETAIL
+from cardbridge.messages.validation import validation_text
 from cardbridge.pcsc.holdup import BUSY_TIMEOUT
 
 log = logging.getLogger(__name__)
@@ -204,9 +209,7 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _module_for_pkcs11(self) -> Settings:
         if self.card_backend == "pkcs11" and self.pkcs11_module is None:
-            raise ValueError(
-                "card_backend = pkcs11 needs pkcs11_module (the path of the PKCS#11 module)"
-            )
+            raise ValueError(say.PKCS11_MODULE_NEEDED)
         return self
 
     @model_validator(mode="after")
@@ -214,10 +217,7 @@ class Settings(BaseSettings):
         if self.dmp_authentication == "indirect" and (
             self.dmp_structure_tls_pkcs12 is None or self.dmp_structure_sign_pkcs12 is None
         ):
-            raise ValueError(
-                "dmp_authentication = indirect needs dmp_structure_tls_pkcs12 and "
-                "dmp_structure_sign_pkcs12 (the structure's PKCS#12 files)"
-            )
+            raise ValueError(say.STRUCTURE_FILES_NEEDED)
         return self
 
     @classmethod
@@ -247,14 +247,22 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'config'}: {e['msg']}" for e in error.errors()
-        )
-        raise ConfigError(f"Invalid configuration ({config_file_path()}): {problems}") from None
+        problems = [_problem(e) for e in error.errors()]
+        listed = Text(" ; ".join(p.fr for p in problems), "; ".join(p.en for p in problems))
+        raise ConfigError(
+            say.CONFIG_INVALID.format(path=config_file_path(), problems=listed)
+        ) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(
-            f"The config file {config_file_path()} is not valid TOML: {error}"
+            say.CONFIG_NOT_TOML.format(path=config_file_path(), error=error)
         ) from None
+
+
+def _problem(error: ErrorDetails) -> Text:
+    """``setting: what is wrong``: pydantic's own English, the catalogue's French."""
+    setting = ".".join(str(part) for part in error["loc"]) or "config"
+    problem = validation_text(error["type"], dict(error.get("ctx") or {}), error["msg"])
+    return Text(problem.fr, error["msg"]).inside(FIELD_DETAIL, field=setting)
 
 
 def read_api_token(path: Path | None = None) -> str | None:
@@ -271,13 +279,13 @@ def read_api_token(path: Path | None = None) -> str | None:
     except FileNotFoundError:
         return None
     except OSError as error:
-        raise ConfigError(f"Cannot read the API token {path}: {error.strerror}.") from None
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise ConfigError(
-            f"The API token {path} is readable by other users: run `chmod 600 {path}`."
-        )
+            say.API_TOKEN_UNREADABLE.format(path=path, reason=error.strerror)
+        ) from None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise ConfigError(say.API_TOKEN_OPEN_TO_OTHERS.format(path=path))
     if not text or any(c.isspace() for c in text):
-        raise ConfigError(f"The API token file {path} is damaged: delete it to get a new one.")
+        raise ConfigError(say.API_TOKEN_DAMAGED.format(path=path))
     return text
 
 
@@ -309,8 +317,10 @@ def ensure_api_token(settings: Settings) -> str:
         finally:
             os.unlink(draft)
     except OSError as error:
-        raise ConfigError(f"Cannot create the API token {path}: {error.strerror}.") from None
+        raise ConfigError(
+            say.API_TOKEN_UNWRITABLE.format(path=path, reason=error.strerror)
+        ) from None
     token = read_api_token(path)
     if token is None:
-        raise ConfigError(f"The API token {path} disappeared while being created.")
+        raise ConfigError(say.API_TOKEN_VANISHED.format(path=path))
     return token

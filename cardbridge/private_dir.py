@@ -9,7 +9,8 @@ another user or cannot be made private: like the API token file, such data would
 readable by another account of the workstation.
 
 Symbolic links inside the directory are left alone (not followed): where they lead is
-the user's choice, not the bridge's.
+the user's choice, not the bridge's. What it changed is said to the person who started
+the bridge, in the CLI's language (docs/messages.md); the refusals are its errors.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import stat
 from pathlib import Path
 
 from cardbridge.errors import ConfigError
+from cardbridge.messages import Text, language_of_environment
+from cardbridge.messages import data_dir as say
 
 log = logging.getLogger(__name__)
 
@@ -27,21 +30,18 @@ PRIVATE_DIR = 0o700
 OTHERS = stat.S_IRWXG | stat.S_IRWXO
 
 
-_BRIDGE_SETTING = "CARDBRIDGE_DATA_DIR, or data_dir in config.toml"
-
-
-def secure_data_dir(path: Path, *, choose_with: str = _BRIDGE_SETTING) -> list[str]:
+def secure_data_dir(path: Path, *, choose_with: Text | str = say.DATA_DIR_SETTING) -> list[str]:
     """Create ``path`` private if missing, make everything in it private to this user,
     and return what was tightened (``"<path>: 0755 → 0700"``, nothing if all was right).
 
-    What was tightened is also logged (a warning). Raises :class:`ConfigError` when
-    something belongs to another user or cannot be changed; its message names
-    ``choose_with``, the setting that picks another directory (the DMP sandbox: its
-    ``--data-dir``).
+    What was tightened is also logged (a warning, in the language of the environment).
+    Raises :class:`ConfigError` when something belongs to another user or cannot be
+    changed; its message names ``choose_with``, the setting that picks another directory
+    (the DMP sandbox: its ``--data-dir``).
     """
     _create(path, choose_with)
     uid = os.getuid()
-    tightened: list[str] = []
+    tightened: list[Text] = []
     _make_private(path, os.stat(path), uid, tightened, (path, choose_with))
     for root, directories, files in os.walk(path):
         for name in (*directories, *files):
@@ -50,14 +50,13 @@ def secure_data_dir(path: Path, *, choose_with: str = _BRIDGE_SETTING) -> list[s
             if not stat.S_ISLNK(info.st_mode):
                 _make_private(entry, info, uid, tightened, (path, choose_with))
     if tightened:
-        log.warning(
-            "the data directory was readable by other users; made private: %s",
-            ", ".join(tightened),
-        )
-    return tightened
+        changes = Text(", ".join(t.fr for t in tightened), ", ".join(t.en for t in tightened))
+        notice = say.DATA_DIR_MADE_PRIVATE.format(changes=changes)
+        log.warning("%s", notice.in_(language_of_environment()))
+    return [change.en for change in tightened]
 
 
-def _create(path: Path, choose_with: str) -> None:
+def _create(path: Path, choose_with: Text | str) -> None:
     missing = []
     for directory in (path, *path.parents):
         if directory.exists():
@@ -68,21 +67,25 @@ def _create(path: Path, choose_with: str) -> None:
             directory.mkdir(mode=PRIVATE_DIR, exist_ok=True)
     except OSError as error:
         raise ConfigError(
-            f"Cannot create the data directory {path}: {error.strerror}. Choose another "
-            f"with {choose_with}."
+            say.DATA_DIR_UNCREATABLE.format(
+                path=path, reason=error.strerror, choose_with=choose_with
+            )
         ) from None
 
 
 def _make_private(
-    entry: Path, info: os.stat_result, uid: int, tightened: list[str], where: tuple[Path, str]
+    entry: Path,
+    info: os.stat_result,
+    uid: int,
+    tightened: list[Text],
+    where: tuple[Path, Text | str],
 ) -> None:
     data_dir, choose_with = where
     if info.st_uid != uid:
         raise ConfigError(
-            f"{entry} belongs to another user (uid {info.st_uid}), so the health data "
-            f"and keys of the data directory {data_dir} would not be yours alone. "
-            f"Give it back to your user (sudo chown -R $USER: {data_dir}) or choose "
-            f"another directory with {choose_with}."
+            say.DATA_DIR_OTHER_OWNER.format(
+                entry=entry, uid=info.st_uid, data_dir=data_dir, choose_with=choose_with
+            )
         )
     mode = stat.S_IMODE(info.st_mode)
     if not mode & OTHERS:
@@ -92,7 +95,8 @@ def _make_private(
         os.chmod(entry, private)
     except OSError as error:
         raise ConfigError(
-            f"{entry} can be read by other users (mode {mode:04o}) and cannot be made "
-            f"private: {error.strerror}. Run `chmod -R go= {data_dir}`."
+            say.DATA_DIR_NOT_PRIVATE.format(
+                entry=entry, mode=f"{mode:04o}", reason=error.strerror, data_dir=data_dir
+            )
         ) from None
-    tightened.append(f"{entry}: {mode:04o} → {private:04o}")
+    tightened.append(say.MODE_CHANGED.format(path=entry, old=f"{mode:04o}", new=f"{private:04o}"))

@@ -132,8 +132,31 @@ def test_serve_makes_it_private_and_says_so(tmp_path: Path) -> None:
     assert f"made private: {data}: 0755 → 0700" in server.output
     assert modes(data) == found
 
+    # In French, as a French workstation starts it.
+    french = {"LC_MESSAGES": "fr_FR.UTF-8"}
+    os.chmod(data, 0o755)
+    server = ServeProcess(tmp_path, port, "--emulator", env=french)
+    try:
+        server.wait_ready()
+    finally:
+        assert server.stop() == 0
+    assert (
+        "le dossier de données était lisible par les autres utilisateurs ; rendu privé : "
+        f"{data} : 0755 → 0700\n"
+    ) in server.output
+    assert modes(data) == found
+
     other_user_can_run()
     os.chown(data, NOBODY, NOBODY)
     refused = ServeProcess(tmp_path, port, "--emulator")
     assert refused.finish() == 1
     assert f"{data} belongs to another user (uid {NOBODY})" in refused.output
+    refused = ServeProcess(tmp_path, port, "--emulator", env=french)
+    assert refused.finish() == 1
+    assert (
+        f"cardbridge: {data} appartient à un autre utilisateur (uid {NOBODY}) : les données "
+        "de santé"
+    ) in refused.output
+    assert (
+        "ou choisissez un autre dossier avec CARDBRIDGE_DATA_DIR, ou data_dir dans config.toml.\n"
+    ) in refused.output

@@ -28,6 +28,8 @@ from cryptography.x509.verification import (
 )
 
 from cardbridge.errors import CertificateUntrustedError, ConfigError
+from cardbridge.messages import Text
+from cardbridge.messages import configuration as say
 
 _LEAF_POLICY = ExtensionPolicy.webpki_defaults_ee().may_be_present(
     x509.SubjectAlternativeName, Criticality.AGNOSTIC, None
@@ -35,12 +37,13 @@ _LEAF_POLICY = ExtensionPolicy.webpki_defaults_ee().may_be_present(
 _CA_POLICY = ExtensionPolicy.webpki_defaults_ca()
 
 
-def load_pem_certificates(data: bytes, *, source: str) -> list[x509.Certificate]:
-    """Every certificate of a PEM bundle; :class:`ConfigError` naming ``source`` if none."""
+def load_pem_certificates(data: bytes, *, source: Text | str) -> list[x509.Certificate]:
+    """Every certificate of a PEM bundle; :class:`ConfigError` naming ``source`` (a file's
+    path, or what the bundle is in both languages) if none."""
     try:
         certificates = x509.load_pem_x509_certificates(data)
     except ValueError:
-        raise ConfigError(f"{source}: not a PEM file of X.509 certificates.") from None
+        raise ConfigError(say.CERTIFICATES_NOT_PEM.format(source=source)) from None
     return certificates
 
 
@@ -50,7 +53,9 @@ def _load_files(paths: Iterable[str | Path]) -> list[x509.Certificate]:
         try:
             data = Path(path).read_bytes()
         except OSError as error:
-            raise ConfigError(f"{path}: cannot read it ({error.strerror}).") from None
+            raise ConfigError(
+                say.CERTIFICATE_FILE_UNREADABLE.format(path=path, reason=error.strerror)
+            ) from None
         certificates.extend(load_pem_certificates(data, source=str(path)))
     return certificates
 
@@ -71,13 +76,11 @@ class TrustStore:
 
     def __post_init__(self) -> None:
         if not self.anchors:
-            raise ConfigError("No trust anchor: give at least one root certificate (PEM).")
+            raise ConfigError(say.NO_TRUST_ANCHOR_GIVEN)
         for anchor in self.anchors:
             # A card certificate given as "trust" would make that one card trusted by itself.
             if not _is_ca(anchor):
-                raise ConfigError(
-                    f"Trust anchor serial {anchor.serial_number:x} is not a CA certificate."
-                )
+                raise ConfigError(say.ANCHOR_NOT_A_CA.format(serial=f"{anchor.serial_number:x}"))
         object.__setattr__(self, "anchors", tuple(self.anchors))
         object.__setattr__(self, "intermediates", tuple(self.intermediates))
         object.__setattr__(self, "_store", Store(list(self.anchors)))
@@ -86,8 +89,8 @@ class TrustStore:
     def from_pem(cls, anchors: bytes, intermediates: bytes = b"") -> TrustStore:
         """A store from PEM bundles held in memory."""
         return cls(
-            load_pem_certificates(anchors, source="trust anchors"),
-            load_pem_certificates(intermediates, source="intermediates") if intermediates else (),
+            load_pem_certificates(anchors, source=say.TRUST_ANCHORS),
+            load_pem_certificates(intermediates, source=say.INTERMEDIATES) if intermediates else (),
         )
 
     @classmethod

@@ -55,6 +55,7 @@ from cardbridge.errors import (
     TokenMalformedError,
     UnsupportedAlgorithmError,
 )
+from cardbridge.messages import configuration as say
 
 Token = str | bytes | dict[str, object]
 """A token as JSON text or as the decoded JSON object."""
@@ -85,9 +86,9 @@ class TokenVerifier:
         allowed = frozenset(algorithms)
         unknown = allowed - frozenset(ALGORITHMS)
         if unknown or not allowed:
-            raise ConfigError(f"Token algorithms must be among {', '.join(ALGORITHMS)}.")
+            raise ConfigError(say.TOKEN_ALGORITHMS.format(algorithms=", ".join(ALGORITHMS)))
         if clock_skew < timedelta(0):
-            raise ConfigError("The clock skew cannot be negative.")
+            raise ConfigError(say.CLOCK_SKEW_NEGATIVE)
         self.trust = trust
         self.algorithms = allowed
         self.clock_skew = clock_skew
@@ -186,7 +187,7 @@ def _policy_oid(dotted: str) -> x509.ObjectIdentifier:
     try:
         return x509.ObjectIdentifier(dotted)
     except ValueError:
-        raise ConfigError(f"{dotted!r} is not a certificate policy OID (dotted numbers).") from None
+        raise ConfigError(say.POLICY_OID_INVALID.format(oid=repr(dotted))) from None
 
 
 def _check_policies(leaf: x509.Certificate, required: frozenset[x509.ObjectIdentifier]) -> None:

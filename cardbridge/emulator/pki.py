@@ -37,6 +37,7 @@ from cardbridge.emulator.certificate_contents import (
 )
 from cardbridge.emulator.pki_storage import FileContents, create_once
 from cardbridge.errors import ConfigError, InvalidInputError
+from cardbridge.messages import data_dir as say
 
 __all__ = [
     "DEFAULT_OCSP_URL",
@@ -98,7 +99,7 @@ class TestPki:
             create_once(directory, lambda: _pki_files(datetime.now(UTC)))
         except OSError as error:
             raise ConfigError(
-                f"Cannot create the emulator's test PKI in {directory}: {error.strerror}."
+                say.TEST_PKI_UNCREATABLE.format(directory=directory, reason=error.strerror)
             ) from error
         return cls(directory, *(_load(directory, name) for name in _FILES))
 
@@ -245,7 +246,4 @@ def _pem(certificate: x509.Certificate) -> bytes:
 
 
 def _damaged(directory: Path, name: str) -> ConfigError:
-    return ConfigError(
-        f"The emulator's test PKI in {directory} is damaged ({name}): "
-        "delete that directory and a new test PKI will be created."
-    )
+    return ConfigError(say.TEST_PKI_DAMAGED.format(directory=directory, name=name))

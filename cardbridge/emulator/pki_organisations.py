@@ -40,6 +40,7 @@ from cardbridge.emulator.pki import (
 )
 from cardbridge.emulator.pki_storage import FileContents, create_once
 from cardbridge.errors import ConfigError
+from cardbridge.messages import data_dir as say
 
 ORGANISATIONS_DIRNAME = "emulator-pki-organisations"
 SERVER_COMMON_NAME = "TEST DMP SANDBOX"
@@ -165,7 +166,7 @@ class OrganisationPki:
             create_once(directory, lambda: _branch_files(root, datetime.now(UTC)))
         except OSError as error:
             raise ConfigError(
-                f"Cannot create the test PKI's organisations CA in {directory}: {error.strerror}."
+                say.ORGANISATIONS_CA_UNCREATABLE.format(directory=directory, reason=error.strerror)
             ) from error
         ca, server, auth, sign = (_load(directory, name) for name in _FILES)
         return cls(root, ca, server, StructureCertificates(auth, sign))
@@ -294,7 +295,4 @@ def _pem(certificate: x509.Certificate) -> bytes:
 
 
 def _damaged(directory: Path, name: str) -> ConfigError:
-    return ConfigError(
-        f"The test PKI's organisations CA in {directory} is damaged ({name}): "
-        "delete that directory and a new one will be created."
-    )
+    return ConfigError(say.ORGANISATIONS_CA_DAMAGED.format(directory=directory, name=name))

@@ -1,7 +1,8 @@
-"""Texts of the configuration's errors, in French and English: a setting, or a file a
-setting names, that the bridge cannot use (the DMP's address and server roots, the
-structure's PKCS#12 files, the CPS's PKCS#11 module, the certificate authorities that
-verify tokens), and the bridge's own state files in its config dir.
+"""Texts of the configuration's errors, in French and English: the configuration itself
+(its file, its settings), a setting or a file a setting names that the bridge cannot use
+(the DMP's address and server roots, the structure's PKCS#12 files, the CPS's PKCS#11
+module, the certificate authorities that verify tokens and the verifier's own settings),
+and the bridge's own files in its config dir (the API token, the state files).
 
 As :mod:`cardbridge.messages.inputs`, messages a raising site gives instead of its error
 class's text (``config_invalid``); kept apart so that each module of the catalogue stays
@@ -12,6 +13,29 @@ the operating system's own words (``No such file or directory``).
 from __future__ import annotations
 
 from cardbridge.messages import Text
+
+# --- The configuration file and its settings ------------------------------------------------
+CONFIG_INVALID = Text(
+    "Configuration non valide ({path}) : {problems}",
+    "Invalid configuration ({path}): {problems}",
+)
+"""``{problems}``: each refused setting with what is wrong with it (pydantic's words in
+English, :mod:`cardbridge.messages.validation`'s in French)."""
+CONFIG_NOT_TOML = Text(
+    "Le fichier de configuration {path} n'est pas du TOML valide : {error}",
+    "The config file {path} is not valid TOML: {error}",
+)
+"""``{error}``: the TOML parser's own words, with the line and column."""
+PKCS11_MODULE_NEEDED = Text(
+    "card_backend = pkcs11 demande pkcs11_module (le chemin du module PKCS#11)",
+    "card_backend = pkcs11 needs pkcs11_module (the path of the PKCS#11 module)",
+)
+STRUCTURE_FILES_NEEDED = Text(
+    "dmp_authentication = indirect demande dmp_structure_tls_pkcs12 et "
+    "dmp_structure_sign_pkcs12 (les fichiers PKCS#12 de la structure)",
+    "dmp_authentication = indirect needs dmp_structure_tls_pkcs12 and "
+    "dmp_structure_sign_pkcs12 (the structure's PKCS#12 files)",
+)
 
 # --- Files a setting names ----------------------------------------------------------------
 SETTING_FILE_UNREADABLE = Text(
@@ -73,11 +97,67 @@ CA_FILE_UNREADABLE = Text(
     "{what} {path} : lecture impossible ({reason}).",
     "{what} {path}: cannot read it ({reason}).",
 )
+CERTIFICATES_NOT_PEM = Text(
+    "{source} : ce n'est pas un fichier PEM de certificats X.509.",
+    "{source}: not a PEM file of X.509 certificates.",
+)
+CERTIFICATE_FILE_UNREADABLE = Text(
+    "{path} : lecture impossible ({reason}).",
+    "{path}: cannot read it ({reason}).",
+)
+TRUST_ANCHORS = Text("ancres de confiance", "trust anchors")
+INTERMEDIATES = Text("certificats intermédiaires", "intermediates")
+NO_TRUST_ANCHOR_GIVEN = Text(
+    "Aucune ancre de confiance : donnez au moins un certificat racine (PEM).",
+    "No trust anchor: give at least one root certificate (PEM).",
+)
+ANCHOR_NOT_A_CA = Text(
+    "L'ancre de confiance de numéro de série {serial} n'est pas un certificat d'autorité "
+    "de certification.",
+    "Trust anchor serial {serial} is not a CA certificate.",
+)
+"""``{serial}``: in hexadecimal, as ``openssl x509 -serial`` shows it."""
 NO_TRUST_ANCHOR = Text(
     "Aucune ancre de confiance n'est configurée pour vérifier les jetons : indiquez dans "
     "« trust_anchors » de la configuration les certificats racines IGC-Santé (PEM).",
     "No trust anchor is configured to verify tokens: set `trust_anchors` to the IGC-Santé "
     "root certificates (PEM) in the configuration.",
+)
+
+# --- The token verifier's settings (cardbridge.auth) ------------------------------------------
+TOKEN_ALGORITHMS = Text(
+    "Les algorithmes des jetons doivent être choisis parmi {algorithms}.",
+    "Token algorithms must be among {algorithms}.",
+)
+CLOCK_SKEW_NEGATIVE = Text(
+    "La tolérance d'écart entre les horloges ne peut pas être négative.",
+    "The clock skew cannot be negative.",
+)
+POLICY_OID_INVALID = Text(
+    "{oid} n'est pas un OID de politique de certification (des nombres séparés par des points).",
+    "{oid} is not a certificate policy OID (dotted numbers).",
+)
+
+# --- The local API token (api-token in the config dir) ----------------------------------------
+API_TOKEN_UNREADABLE = Text(
+    "Impossible de lire le jeton d'API {path} : {reason}.",
+    "Cannot read the API token {path}: {reason}.",
+)
+API_TOKEN_OPEN_TO_OTHERS = Text(
+    "Le jeton d'API {path} est lisible par les autres utilisateurs : lancez « chmod 600 {path} ».",
+    "The API token {path} is readable by other users: run `chmod 600 {path}`.",
+)
+API_TOKEN_DAMAGED = Text(
+    "Le fichier du jeton d'API {path} est endommagé : supprimez-le pour en obtenir un nouveau.",
+    "The API token file {path} is damaged: delete it to get a new one.",
+)
+API_TOKEN_UNWRITABLE = Text(
+    "Impossible de créer le jeton d'API {path} : {reason}.",
+    "Cannot create the API token {path}: {reason}.",
+)
+API_TOKEN_VANISHED = Text(
+    "Le jeton d'API {path} a disparu pendant sa création.",
+    "The API token {path} disappeared while being created.",
 )
 
 # --- The bridge's state files (pairings, approved web applications) -----------------------

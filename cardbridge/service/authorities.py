@@ -34,7 +34,8 @@ def _read(paths: Sequence[Path], what: Text) -> list[x509.Certificate]:
             raise ConfigError(
                 say.CA_FILE_UNREADABLE.format(what=what, path=path, reason=error.strerror)
             ) from None
-        certificates += load_pem_certificates(data, source=f"{what.en} {path}")
+        source = Text(f"{what.fr} {path}", f"{what.en} {path}")
+        certificates += load_pem_certificates(data, source=source)
     return certificates
 
 

@@ -25,6 +25,7 @@ from cardbridge.errors import (
 from cardbridge.messages import Text, validation
 from cardbridge.messages import cli as cli_texts
 from cardbridge.messages import configuration as configuration_texts
+from cardbridge.messages import data_dir as data_dir_texts
 from cardbridge.messages import doctor as doctor_texts
 from cardbridge.messages import errors as error_texts
 from cardbridge.messages import inputs as input_texts
@@ -113,6 +114,7 @@ def _catalogue() -> dict[str, Text]:
         input_texts,
         refusal_texts,
         configuration_texts,
+        data_dir_texts,
         cli_texts,
         doctor_texts,
         validation,

@@ -32,7 +32,12 @@ def _command(data_dir: Path) -> list[str]:
     ]
 
 
-def _serve_once(data_dir: Path, umask: int = -1) -> tuple[dict[str, int], str]:
+FRENCH = {**os.environ, "LC_MESSAGES": "fr_FR.UTF-8"}
+
+
+def _serve_once(
+    data_dir: Path, umask: int = -1, env: dict[str, str] | None = None
+) -> tuple[dict[str, int], str]:
     """Start the command, read the modes while it serves (its database open), stop it;
     the modes and what it wrote on stderr."""
     process = subprocess.Popen(
@@ -41,6 +46,7 @@ def _serve_once(data_dir: Path, umask: int = -1) -> tuple[dict[str, int], str]:
         stderr=subprocess.PIPE,
         text=True,
         umask=umask,
+        env=env,
     )
     try:
         assert process.stdout is not None
@@ -74,6 +80,13 @@ def test_loose_modes_tightened_with_a_message(tmp_path: Path) -> None:
     assert found == private(found, data_dir)
     assert f"made private: {data_dir}: 0755 → 0700" in stderr
     assert f"{data_dir / DATABASE}: 0644 → 0600" in stderr
+    # In French, as a French workstation starts it.
+    os.chmod(data_dir, 0o755)
+    _, stderr = _serve_once(data_dir, env=FRENCH)
+    assert (
+        "le dossier de données était lisible par les autres utilisateurs ; rendu privé : "
+        f"{data_dir} : 0755 → 0700\n"
+    ) in stderr
 
 
 def test_another_users_directory_refused(tmp_path: Path) -> None:
@@ -88,3 +101,13 @@ def test_another_users_directory_refused(tmp_path: Path) -> None:
     assert f"{data_dir / DATABASE} belongs to another user (uid {NOBODY})" in refused.stderr
     assert "choose another directory with --data-dir" in refused.stderr
     assert refused.stdout == ""  # it never served
+    refused = subprocess.run(
+        _command(data_dir), capture_output=True, text=True, timeout=60, check=False, env=FRENCH
+    )
+    assert refused.returncode == 1
+    assert (
+        f"cardbridge: {data_dir / DATABASE} appartient à un autre utilisateur (uid {NOBODY}) "
+        ": les données de santé"
+    ) in refused.stderr
+    assert "ou choisissez un autre dossier avec --data-dir.\n" in refused.stderr
+    assert refused.stdout == ""
