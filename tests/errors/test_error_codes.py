@@ -4,16 +4,13 @@ example, and every code names one meaning."""
 
 from __future__ import annotations
 
-import importlib
 import json
-import pkgutil
 import subprocess
 import sys
 
-import cardbridge
 import cardbridge.errors as package
 from cardbridge.api.problems import PROBLEM_MEDIA_TYPE, error_responses
-from cardbridge.errors import CardBridgeError, errors_by_code
+from cardbridge.errors import errors_by_code
 from cardbridge.errors.http_status import (
     FRAMEWORK_CODES,
     FRAMEWORK_DEFAULT_CODE,
@@ -21,19 +18,7 @@ from cardbridge.errors.http_status import (
     status_of,
 )
 from cardbridge.messages.errors import UNKNOWN_TITLE
-
-
-def _every_error_class() -> list[type[CardBridgeError]]:
-    for module in pkgutil.walk_packages(cardbridge.__path__, "cardbridge."):
-        if not module.name.endswith("__main__"):
-            importlib.import_module(module.name)
-    found: list[type[CardBridgeError]] = []
-    pending: list[type[CardBridgeError]] = [CardBridgeError]
-    while pending:
-        cls = pending.pop()
-        found.append(cls)
-        pending += cls.__subclasses__()
-    return found
+from tests.support.error_classes import every_error_class
 
 
 def _in_the_errors_package(cls: type) -> bool:
@@ -43,7 +28,7 @@ def _in_the_errors_package(cls: type) -> bool:
 def test_every_error_code_has_its_http_status() -> None:
     missing = sorted(
         f"{cls.__module__}.{cls.__qualname__}: {cls.code}"
-        for cls in _every_error_class()
+        for cls in every_error_class()
         if cls.code not in STATUS_BY_CODE
     )
     assert missing == []
@@ -52,7 +37,7 @@ def test_every_error_code_has_its_http_status() -> None:
 def test_every_code_of_the_status_table_is_answered_by_a_class_or_the_framework() -> None:
     """No dead entry: a code that no class has and the framework never answers is a fact
     about nothing (a class renamed, or removed, without its line)."""
-    answered = {cls.code for cls in _every_error_class()} | set(FRAMEWORK_CODES.values())
+    answered = {cls.code for cls in every_error_class()} | set(FRAMEWORK_CODES.values())
     answered.add(FRAMEWORK_DEFAULT_CODE)
     assert sorted(set(STATUS_BY_CODE) - answered) == []
 
@@ -88,7 +73,7 @@ def test_every_code_has_its_example_in_the_api_document() -> None:
 
 
 def test_the_client_finds_every_code_once_the_package_is_imported() -> None:
-    codes = {cls.code for cls in _every_error_class()}
+    codes = {cls.code for cls in every_error_class()}
     assert set(errors_by_code()) == codes
     assert errors_by_code()["dmp_refused"].__name__ == "DmpRefusedError"
     assert errors_by_code()["unauthorized"].__name__ == "AuthError"
@@ -98,8 +83,8 @@ def test_a_class_outside_the_errors_package_adds_no_code() -> None:
     """The transport's subclasses (a status word, a TLV offset) live next to what raises
     them, with the code of their parent in the errors package: so the code→class table
     needs nothing but the errors package."""
-    own_codes = {cls.code for cls in _every_error_class() if _in_the_errors_package(cls)}
-    outside = [cls for cls in _every_error_class() if not _in_the_errors_package(cls)]
+    own_codes = {cls.code for cls in every_error_class() if _in_the_errors_package(cls)}
+    outside = [cls for cls in every_error_class() if not _in_the_errors_package(cls)]
     assert {cls.__name__ for cls in outside} >= {"ApduError", "TlvError"}  # the check sees them
     assert (
         sorted(f"{cls.__module__}.{cls.__name__}" for cls in outside if cls.code not in own_codes)
@@ -120,7 +105,7 @@ def test_the_errors_package_alone_knows_every_code_and_imports_nothing_heavy() -
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     codes, modules = json.loads(done.stdout.strip().splitlines()[-1])
-    assert set(codes) == {cls.code for cls in _every_error_class()}
+    assert set(codes) == {cls.code for cls in every_error_class()}
     ours = {name for name in modules if name.split(".")[0] == "cardbridge"}
     assert (
         sorted(
@@ -137,7 +122,7 @@ def test_the_errors_package_alone_knows_every_code_and_imports_nothing_heavy() -
 
 def test_every_class_of_the_errors_package_is_found_in_cardbridge_errors() -> None:
     """``from cardbridge.errors import X`` works for every class, whichever module holds it."""
-    defined = {cls.__name__: cls for cls in _every_error_class() if _in_the_errors_package(cls)}
+    defined = {cls.__name__: cls for cls in every_error_class() if _in_the_errors_package(cls)}
     assert len(defined) > 50  # the check sees the classes
     assert (
         sorted(name for name, cls in defined.items() if getattr(package, name, None) is not cls)

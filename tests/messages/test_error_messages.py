@@ -4,8 +4,6 @@ the same parameters in both languages, and French that is French."""
 from __future__ import annotations
 
 import gc
-import importlib
-import pkgutil
 import re
 from pathlib import Path
 from types import ModuleType
@@ -30,6 +28,7 @@ from cardbridge.messages import doctor as doctor_texts
 from cardbridge.messages import errors as error_texts
 from cardbridge.messages import inputs as input_texts
 from cardbridge.messages import refusals as refusal_texts
+from tests.support.error_classes import every_error_class
 
 PACKAGE = Path(cardbridge.__file__).parent
 CATALOGUE = "cardbridge/messages/errors.py"
@@ -39,19 +38,6 @@ SAME_IN_BOTH = {"DMP {state}"}
 
 # English words that a French sentence never has (commands and quoted values aside).
 ENGLISH_WORDS = re.compile(r"\b(the|is|are|and|with|your|you|not|to|of|this|must|please)\b")
-
-
-def _every_error_class() -> list[type[CardBridgeError]]:
-    for module in pkgutil.walk_packages(cardbridge.__path__, "cardbridge."):
-        if not module.name.endswith("__main__"):
-            importlib.import_module(module.name)
-    found: list[type[CardBridgeError]] = []
-    pending: list[type[CardBridgeError]] = [CardBridgeError]
-    while pending:
-        cls = pending.pop()
-        found.append(cls)
-        pending += cls.__subclasses__()
-    return found
 
 
 def _entry_to_add(cls: type[CardBridgeError]) -> str:
@@ -69,7 +55,7 @@ def _entry_to_add(cls: type[CardBridgeError]) -> str:
 def test_every_error_class_has_its_text_in_both_languages() -> None:
     missing = [
         _entry_to_add(cls)
-        for cls in _every_error_class()
+        for cls in every_error_class()
         if cls.message_key not in error_texts.ERROR_TEXTS
     ]
     assert not missing, "\n".join(missing)
@@ -81,7 +67,7 @@ def test_every_class_text_needs_no_parameter() -> None:
     ``{name}`` left to fill. Texts with parameters are variants (``pin_invalid_tries``)."""
     with_parameters = sorted(
         f"{cls.__qualname__}: {cls.message_key}"
-        for cls in _every_error_class()
+        for cls in every_error_class()
         if cls.message_key in error_texts.ERROR_TEXTS
         and error_texts.ERROR_TEXTS[cls.message_key].parameters("fr")
     )
@@ -93,7 +79,7 @@ def test_no_error_class_keeps_its_own_english_text() -> None:
     kept = [
         f"{cls.__module__}.{cls.__qualname__}: move default_message into ERROR_TEXTS "
         f"({CATALOGUE}) under {cls.message_key!r}, both languages, and delete it"
-        for cls in _every_error_class()
+        for cls in every_error_class()
         if "default_message" in cls.__dict__
     ]
     assert not kept, "\n".join(kept)
