@@ -47,16 +47,22 @@ def load_pem_certificates(data: bytes, *, source: Text | str) -> list[x509.Certi
     return certificates
 
 
-def _load_files(paths: Iterable[str | Path]) -> list[x509.Certificate]:
+def load_pem_files(
+    paths: Iterable[str | Path], *, what: Text | None = None
+) -> list[x509.Certificate]:
+    """Every certificate of the PEM files ``paths``; :class:`ConfigError` naming the file
+    (after ``what`` it holds, "trust anchor"…, when given) if one cannot be read or holds
+    no certificate."""
     certificates: list[x509.Certificate] = []
     for path in paths:
+        named: Text | str = Text(f"{what.fr} {path}", f"{what.en} {path}") if what else str(path)
         try:
             data = Path(path).read_bytes()
         except OSError as error:
             raise ConfigError(
-                say.CERTIFICATE_FILE_UNREADABLE.format(path=path, reason=error.strerror)
+                say.CERTIFICATE_FILE_UNREADABLE.format(path=named, reason=error.strerror)
             ) from None
-        certificates.extend(load_pem_certificates(data, source=str(path)))
+        certificates.extend(load_pem_certificates(data, source=named))
     return certificates
 
 
@@ -98,7 +104,7 @@ class TrustStore:
         cls, anchors: Iterable[str | Path], intermediates: Iterable[str | Path] = ()
     ) -> TrustStore:
         """A store from PEM files (each may hold several certificates)."""
-        return cls(_load_files(anchors), _load_files(intermediates))
+        return cls(load_pem_files(anchors), load_pem_files(intermediates))
 
     def chain(self, leaf: x509.Certificate, at: datetime) -> list[x509.Certificate]:
         """The verified chain from ``leaf`` up to an anchor, checked at time ``at``.

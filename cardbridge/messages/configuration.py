@@ -93,10 +93,6 @@ PKCS11_MODULE_NOT_LOADED = Text(
 # --- The certificate authorities that verify tokens ----------------------------------------
 TRUST_ANCHOR = Text("ancre de confiance", "trust anchor")
 INTERMEDIATE_CERTIFICATE = Text("certificat intermédiaire", "intermediate certificate")
-CA_FILE_UNREADABLE = Text(
-    "{what} {path} : lecture impossible ({reason}).",
-    "{what} {path}: cannot read it ({reason}).",
-)
 CERTIFICATES_NOT_PEM = Text(
     "{source} : ce n'est pas un fichier PEM de certificats X.509.",
     "{source}: not a PEM file of X.509 certificates.",

@@ -7,36 +7,19 @@ are served, the emulator's test PKI, whose cards they hold.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 
-from cardbridge.auth.trust import TrustStore, load_pem_certificates
+from cardbridge.auth.trust import TrustStore, load_pem_files
 from cardbridge.auth.verifier import TokenVerifier
 from cardbridge.config import Settings
 from cardbridge.emulator.pki import TestPki
 from cardbridge.errors import ConfigError
-from cardbridge.messages import Text
 from cardbridge.messages import configuration as say
-
-
-def _read(paths: Sequence[Path], what: Text) -> list[x509.Certificate]:
-    certificates: list[x509.Certificate] = []
-    for path in paths:
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise ConfigError(
-                say.CA_FILE_UNREADABLE.format(what=what, path=path, reason=error.strerror)
-            ) from None
-        source = Text(f"{what.fr} {path}", f"{what.en} {path}")
-        certificates += load_pem_certificates(data, source=source)
-    return certificates
 
 
 @dataclass(frozen=True)
@@ -52,8 +35,8 @@ class CertificateAuthorities:
         cls, settings: Settings, *, test_pki: TestPki | None = None
     ) -> CertificateAuthorities:
         """The configured CAs, plus those of ``test_pki`` when given."""
-        anchors = _read(settings.trust_anchors, say.TRUST_ANCHOR)
-        intermediates = _read(settings.intermediates, say.INTERMEDIATE_CERTIFICATE)
+        anchors = load_pem_files(settings.trust_anchors, what=say.TRUST_ANCHOR)
+        intermediates = load_pem_files(settings.intermediates, what=say.INTERMEDIATE_CERTIFICATE)
         if test_pki is not None:
             anchors.append(test_pki.root.certificate)
             intermediates.append(test_pki.issuing_ca.certificate)
